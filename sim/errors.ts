@@ -1,0 +1,45 @@
+/** Thrown into a process by `process.interrupt(cause)`. */
+export class Interrupt extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`interrupted: ${describe(cause)}`);
+    this.name = 'Interrupt';
+  }
+}
+
+/** A failure nobody handled: it stops the run and names the process and the simulated time. */
+export class SimulationError extends Error {
+  constructor(
+    message: string,
+    readonly timeSeconds: number,
+    readonly processName: string | undefined,
+    override readonly cause: unknown,
+  ) {
+    super(message);
+    this.name = 'SimulationError';
+  }
+}
+
+/** A run went past one of its limits (`maxEvents`). */
+export class LimitExceeded extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LimitExceeded';
+  }
+}
+
+export class EmptySchedule extends Error {
+  constructor() {
+    super('no events scheduled');
+    this.name = 'EmptySchedule';
+  }
+}
+
+export function describe(value: unknown): string {
+  if (value instanceof Error) return value.message;
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,86 @@
+import type { Simulation } from './simulation.ts';
+
+/** Runs before NORMAL events at the same time: process start, interrupts. */
+export const URGENT = 0;
+/** Timeouts and succeed()/fail() of ordinary events. */
+export const NORMAL = 1;
+
+export const PENDING: unique symbol = Symbol('pending');
+
+export type Callback = (event: Event<any>) => void;
+
+/**
+ * Everything the kernel schedules is an Event (SimPy's model): a timeout, a process, a condition, a
+ * resource request. An event is pending, then triggered (it has a value or an error and sits in the
+ * heap), then processed (its callbacks have run). A failed event that no waiter handles stops the run.
+ */
+export class Event<T = unknown> {
+  /** The value, the error of a failed event, or PENDING. */
+  _value: T | unknown = PENDING;
+  _ok = true;
+  /** Set when a waiter took responsibility for the failure. */
+  _defused = false;
+  _processed = false;
+  /** First callback kept apart: most events have exactly one waiter. */
+  _cb: Callback | null = null;
+  _cbs: Callback[] | null = null;
+
+  constructor(readonly sim: Simulation) {}
+
+  get triggered(): boolean {
+    return this._value !== PENDING;
+  }
+
+  get processed(): boolean {
+    return this._processed;
+  }
+
+  /** True when the event succeeded (only meaningful once triggered). */
+  get ok(): boolean {
+    return this._ok;
+  }
+
+  get value(): T {
+    if (this._value === PENDING) throw new Error('value of a pending event');
+    return this._value as T;
+  }
+
+  succeed(value?: T, priority: number = NORMAL): this {
+    if (this._value !== PENDING) throw new Error('event already triggered');
+    this._ok = true;
+    this._value = value;
+    this.sim._schedule(this, 0, priority);
+    return this;
+  }
+
+  fail(error: unknown, priority: number = NORMAL): this {
+    if (this._value !== PENDING) throw new Error('event already triggered');
+    this._ok = false;
+    this._value = error;
+    this.sim._schedule(this, 0, priority);
+    return this;
+  }
+
+  /** Marks a failure as handled so it does not stop the run. */
+  defuse(): void {
+    this._defused = true;
+  }
+
+  addCallback(callback: Callback): void {
+    if (this._processed) throw new Error('callback added to a processed event');
+    if (this._cb === null) this._cb = callback;
+    else if (this._cbs === null) this._cbs = [callback];
+    else this._cbs.push(callback);
+  }
+
+  removeCallback(callback: Callback): void {
+    if (this._cb === callback) {
+      this._cb = this._cbs !== null && this._cbs.length > 0 ? (this._cbs.shift() as Callback) : null;
+      return;
+    }
+    if (this._cbs !== null) {
+      const i = this._cbs.indexOf(callback);
+      if (i >= 0) this._cbs.splice(i, 1);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import { describe, Interrupt } from './errors.ts';
+import { Event, NORMAL, URGENT } from './event.ts';
+import type { Simulation } from './simulation.ts';
+
+/** What a process body is: a generator that yields events and receives their values. */
+export type ProcessGenerator<R = unknown> = Generator<Event<any>, R, any>;
+
+/**
+ * A process runs a generator: each yielded event suspends it until the event is processed, then the
+ * event's value is sent in (or its error thrown in). The process is itself an event that succeeds
+ * with the generator's return value, so other processes can `yield` it to join.
+ */
+export class Process<R = unknown> extends Event<R> {
+  /** The event this process waits for, or null while running or once finished. */
+  private target: Event<any> | null = null;
+  private readonly resumeCallback: (event: Event<any>) => void;
+
+  constructor(
+    sim: Simulation,
+    private readonly generator: ProcessGenerator<R>,
+    readonly name: string,
+  ) {
+    super(sim);
+    this.resumeCallback = (event) => this.resume(event);
+    const start = new Event<undefined>(sim);
+    start._value = undefined;
+    start._cb = this.resumeCallback;
+    sim._schedule(start, 0, URGENT);
+    this.target = start;
+  }
+
+  get isAlive(): boolean {
+    return !this.triggered;
+  }
+
+  /** Throws an Interrupt(cause) into the process at the current time, before NORMAL events. */
+  interrupt(cause?: unknown): void {
+    if (!this.isAlive) throw new Error(`process '${this.name}' has terminated and cannot be interrupted`);
+    if (this.sim.activeProcess === this) throw new Error(`process '${this.name}' cannot interrupt itself`);
+    const interruption = new Event<never>(this.sim);
+    interruption._ok = false;
+    interruption._value = new Interrupt(cause);
+    interruption._defused = true;
+    interruption._cb = (event) => {
+      if (!this.isAlive) return;
+      this.target?.removeCallback(this.resumeCallback);
+      this.resume(event);
+    };
+    this.sim._schedule(interruption, 0, URGENT);
+  }
+
+  private resume(event: Event<any>): void {
+    const sim = this.sim;
+    const previous = sim.activeProcess;
+    sim.activeProcess = this;
+    let current = event;
+    for (;;) {
+      let step: IteratorResult<Event<any>, R>;
+      try {
+        if (current._ok) {
+          step = this.generator.next(current._value);
+        } else {
+          current._defused = true;
+          step = this.generator.throw(current._value);
+        }
+      } catch (error) {
+        this.target = null;
+        this._ok = false;
+        this._value = error;
+        sim._schedule(this, 0, NORMAL);
+        break;
+      }
+      if (step.done) {
+        this.target = null;
+        this._value = step.value;
+        sim._schedule(this, 0, NORMAL);
+        break;
+      }
+      const next = step.value;
+      if (!(next instanceof Event) || next.sim !== sim) {
+        const bad = new Event<never>(sim);
+        bad._ok = false;
+        bad._value = new TypeError(`process '${this.name}' yielded ${describe(next)}, not an event`);
+        current = bad;
+        continue;
+      }
+      if (next._processed) {
+        current = next;
+        continue;
+      }
+      next.addCallback(this.resumeCallback);
+      this.target = next;
+      break;
+    }
+    sim.activeProcess = previous;
+  }
+}

@@ -1,0 +1,166 @@
+import { Condition, type FirstOf } from './condition.ts';
+import { describe, EmptySchedule, LimitExceeded, SimulationError } from './errors.ts';
+import { Event, NORMAL } from './event.ts';
+import { EventHeap } from './heap.ts';
+import { Process, type ProcessGenerator } from './process.ts';
+import { DEFAULT_SEED, RandomStreams } from './random.ts';
+import { Tracer } from './trace.ts';
+
+export interface SimulationOptions {
+  /** Root seed of the named random streams; DEFAULT_SEED when absent. */
+  seed?: number | string;
+  /** Simulated start time in seconds. */
+  startSeconds?: number;
+}
+
+export interface RunOptions {
+  /** Stop before any NORMAL event at this simulated time (seconds); the clock ends there. */
+  until?: number;
+  /** Fail with LimitExceeded after this many events (default 100,000,000). */
+  maxEvents?: number;
+}
+
+export type RunOutcome = 'until' | 'empty' | 'stopped';
+
+export interface RunResult {
+  outcome: RunOutcome;
+  events: number;
+  nowSeconds: number;
+}
+
+const DEFAULT_MAX_EVENTS = 100_000_000;
+
+/**
+ * The discrete-event kernel: a clock in seconds, an event heap ordered by (time, priority,
+ * sequence), named random streams and a tracer. It knows nothing of clusters.
+ */
+export class Simulation {
+  private nowSeconds: number;
+  private readonly heap = new EventHeap<Event<any>>();
+  private stopRequested = false;
+  /** Events processed since construction. */
+  eventCount = 0;
+  /** The process whose generator is running, if any. */
+  activeProcess: Process<any> | null = null;
+  readonly rng: RandomStreams;
+  readonly trace: Tracer;
+
+  constructor(options: SimulationOptions = {}) {
+    this.nowSeconds = options.startSeconds ?? 0;
+    this.rng = new RandomStreams(options.seed ?? DEFAULT_SEED);
+    this.trace = new Tracer(() => this.nowSeconds);
+  }
+
+  get now(): number {
+    return this.nowSeconds;
+  }
+
+  /** Number of events waiting in the heap. */
+  get pending(): number {
+    return this.heap.size;
+  }
+
+  /** A new pending event, triggered later by succeed() or fail(). */
+  event<T = unknown>(): Event<T> {
+    return new Event<T>(this);
+  }
+
+  /** An event that succeeds with `value` after `delaySeconds`. */
+  timeout<T = undefined>(delaySeconds: number, value?: T): Event<T> {
+    if (!(delaySeconds >= 0)) throw new RangeError(`negative or invalid delay: ${delaySeconds}`);
+    const event = new Event<T>(this);
+    event._value = value;
+    this.heap.push(this.nowSeconds + delaySeconds, NORMAL, event);
+    return event;
+  }
+
+  /** Starts a generator as a process, at the current time before NORMAL events. */
+  process<R>(generator: ProcessGenerator<R>, name = 'process'): Process<R> {
+    return new Process<R>(this, generator, name);
+  }
+
+  /** Succeeds with the values of all events, in order, once all have succeeded. */
+  allOf(events: readonly Event<any>[]): Event<unknown[]> {
+    return new Condition<unknown[]>(this, events, 'all');
+  }
+
+  /** Succeeds with the first of the events to be processed. */
+  anyOf(events: readonly Event<any>[]): Event<FirstOf> {
+    return new Condition<FirstOf>(this, events, 'any');
+  }
+
+  /** Asks run() to return after the event being processed. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /** Time of the next event, Infinity when none. */
+  peek(): number {
+    return this.heap.peekTime();
+  }
+
+  /** Processes one event. */
+  step(): void {
+    if (this.heap.size === 0) throw new EmptySchedule();
+    this.nowSeconds = this.heap.peekTime();
+    this.processEvent(this.heap.pop());
+  }
+
+  run(options: RunOptions = {}): RunResult {
+    const until = options.until ?? Number.POSITIVE_INFINITY;
+    if (until < this.nowSeconds) throw new RangeError(`until ${until} is before now ${this.nowSeconds}`);
+    const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
+    const heap = this.heap;
+    let events = 0;
+    this.stopRequested = false;
+    let outcome: RunOutcome = 'empty';
+    while (heap.size > 0) {
+      const time = heap.peekTime();
+      if (time >= until) {
+        outcome = 'until';
+        break;
+      }
+      if (events >= maxEvents) {
+        throw new LimitExceeded(`more than ${maxEvents} events by t=${this.nowSeconds}s`);
+      }
+      this.nowSeconds = time;
+      events++;
+      this.processEvent(heap.pop());
+      if (this.stopRequested) {
+        outcome = 'stopped';
+        break;
+      }
+    }
+    if (outcome !== 'stopped' && until !== Number.POSITIVE_INFINITY) {
+      this.nowSeconds = until;
+      outcome = 'until';
+    }
+    return { outcome, events, nowSeconds: this.nowSeconds };
+  }
+
+  /** @internal Puts a triggered event in the heap. */
+  _schedule(event: Event<any>, delaySeconds: number, priority: number): void {
+    this.heap.push(this.nowSeconds + delaySeconds, priority, event);
+  }
+
+  private processEvent(event: Event<any>): void {
+    this.eventCount++;
+    event._processed = true;
+    const first = event._cb;
+    const rest = event._cbs;
+    event._cb = null;
+    event._cbs = null;
+    if (first !== null) first(event);
+    if (rest !== null) for (let i = 0; i < rest.length; i++) rest[i](event);
+    if (!event._ok && !event._defused) {
+      const name = event instanceof Process ? event.name : undefined;
+      const who = name === undefined ? 'an event' : `process '${name}'`;
+      throw new SimulationError(
+        `${who} failed at t=${this.nowSeconds}s: ${describe(event._value)}`,
+        this.nowSeconds,
+        name,
+        event._value,
+      );
+    }
+  }
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// The package runs from its TypeScript sources: tsx registers the loader, then the CLI starts.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('./main.ts');
+process.exitCode = await main(process.argv);

@@ -1,0 +1,192 @@
+/**
+ * The typed, normalized scenario: what `loadScenario` returns and what the world is built from.
+ * Every quantity is a plain number in the unit its name ends with; defaults are already applied.
+ */
+import type { ClusterSettings, DataLocality, VersionProfile } from '../profiles/types.ts';
+
+export type NodeRole = 'management' | 'worker' | 'witness';
+
+/** A random duration. The world draws from it with its own named random stream. */
+export type DurationDistribution =
+  | { readonly distribution: 'fixed'; readonly valueSeconds: number }
+  | { readonly distribution: 'uniform'; readonly minSeconds: number; readonly maxSeconds: number }
+  | {
+      readonly distribution: 'lognormal';
+      /** exp(mu): half of the draws are shorter. */
+      readonly medianSeconds: number;
+      /** Standard deviation of ln(x). */
+      readonly sigma: number;
+      /** Draws are capped here. */
+      readonly maxSeconds: number;
+    };
+
+export type DiskKind = 'nvme' | 'ssd' | 'hdd';
+
+export interface NodeDisk {
+  readonly name: string;
+  readonly sizeBytes: number;
+  readonly kind: DiskKind;
+  /** Sustained sequential write rate; bounds replica rebuilds landing on this disk. */
+  readonly writeBytesPerSecond: number;
+  /** Whether Longhorn may place replicas on it. */
+  readonly longhorn: boolean;
+}
+
+export type NodeAddress =
+  | { readonly mode: 'static'; readonly address: string }
+  | {
+      readonly mode: 'dhcp';
+      /** The address the node held when the scenario starts. */
+      readonly address: string;
+      readonly leaseSeconds: number;
+      /** A MAC-to-IP binding on the DHCP server: the node gets the same address after any downtime. */
+      readonly fixedBinding: boolean;
+    };
+
+export interface ScenarioNode {
+  readonly name: string;
+  readonly role: NodeRole;
+  readonly cpuCores: number;
+  readonly memoryBytes: number;
+  readonly nicBandwidthBytesPerSecond: number;
+  readonly disks: readonly NodeDisk[];
+  readonly ip: NodeAddress;
+  readonly zone: string | null;
+  /** Power-on until the OS and rke2 run. */
+  readonly boot: DurationDistribution;
+  /** rke2 running until every deployment on the node is Ready (KB: up to ~15 min in all). */
+  readonly deploymentsReady: DurationDistribution;
+  /** Order in which nodes joined; the promote controller prefers the oldest. */
+  readonly joinOrder: number;
+}
+
+export interface ClusterNetworks {
+  readonly management: {
+    readonly vlan: number | null;
+    /** The path between nodes; min(NIC, this) bounds east-west traffic. */
+    readonly bandwidthBytesPerSecond: number;
+  };
+  /** Dedicated Longhorn replication network; null means replication uses the management network. */
+  readonly storage: {
+    readonly vlan: number | null;
+    readonly cidr: string;
+    readonly bandwidthBytesPerSecond: number;
+  } | null;
+}
+
+export type RunStrategy = 'Always' | 'RerunOnFailure' | 'Manual' | 'Halted' | 'Once';
+export type EvictionStrategy = 'LiveMigrate' | 'LiveMigrateIfPossible' | 'External' | 'None';
+export type MaintainModeStrategy =
+  | 'Migrate'
+  | 'ShutdownAndRestartAfterEnable'
+  | 'ShutdownAndRestartAfterDisable'
+  | 'Shutdown';
+
+/** How the guest behaves; placeholders the guest model refines. */
+export interface GuestProfile {
+  /** Memory pages dirtied per second while running (drives pre-copy convergence). */
+  readonly dirtyRateBytesPerSecond: number;
+  /** Memory the guest actually touches; the rest transfers as zero pages. */
+  readonly workingSetBytes: number;
+  /** Disk write rate while running (drives rebuild catch-up). */
+  readonly diskWriteBytesPerSecond: number;
+  /** When the guest runs fstrim; null means never. */
+  readonly fstrim: {
+    readonly periodSeconds: number;
+    /** Offset of the first run from simulation start. */
+    readonly firstRunSeconds: number;
+  } | null;
+  /** `shutdown` in the guest until the VMI is gone. */
+  readonly shutdown: DurationDistribution;
+  /** VMI Running until the guest's services are up. */
+  readonly boot: DurationDistribution;
+}
+
+export interface VmRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export interface ScenarioVm {
+  readonly namespace: string;
+  readonly name: string;
+  readonly cpuCores: number;
+  readonly memoryBytes: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly runStrategy: RunStrategy;
+  readonly evictionStrategy: EvictionStrategy;
+  readonly maintainModeStrategy: MaintainModeStrategy;
+  /** Names of volumes in the same namespace, in disk order (the first is the boot disk). */
+  readonly volumeNames: readonly string[];
+  /** Node the VMI runs on at the start; null lets the world's scheduler place it. */
+  readonly nodeName: string | null;
+  readonly guest: GuestProfile;
+}
+
+export type AccessMode = 'ReadWriteOnce' | 'ReadWriteMany' | 'ReadOnlyMany';
+
+export type VolumeProvisioner =
+  | { readonly kind: 'longhorn'; readonly replicas: number; readonly dataLocality: DataLocality }
+  /** A CSI driver outside the cluster's Longhorn, e.g. `rook-ceph.rbd.csi.ceph.com`. */
+  | { readonly kind: 'external'; readonly driver: string };
+
+export interface ScenarioVolume {
+  readonly namespace: string;
+  readonly name: string;
+  readonly sizeBytes: number;
+  /** Bytes actually written; a rebuild copies this much. */
+  readonly usedBytes: number;
+  readonly accessMode: AccessMode;
+  readonly storageClass: string;
+  readonly provisioner: VolumeProvisioner;
+}
+
+export interface AddonPvc {
+  readonly name: string;
+  readonly sizeBytes: number;
+}
+
+export interface ScenarioAddon {
+  readonly namespace: string;
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly pvcs: readonly AddonPvc[];
+}
+
+export interface DownstreamCluster {
+  readonly name: string;
+  /** VMs on this Harvester that are the cluster's machines. */
+  readonly machines: readonly VmRef[];
+  /** Rancher machine pool `unhealthyNodeTimeout`; null means auto-replace is off. */
+  readonly autoReplaceAfterSeconds: number | null;
+}
+
+export interface ScenarioRancher {
+  /** Harvester is imported into an external Rancher Manager (the KB's step 2 applies). */
+  readonly importedIntoRancherManager: boolean;
+  readonly rancherManagerVersion: string | null;
+  /** `management.cattle.io/scale-available` on deployment/rancher: 3, or 2 with a witness. */
+  readonly scaleAvailable: number;
+  readonly downstreamClusters: readonly DownstreamCluster[];
+}
+
+/** A scenario, validated and normalized. */
+export interface Scenario {
+  /** The file it came from, for messages. */
+  readonly fileName: string;
+  readonly name: string;
+  readonly description: string;
+  readonly harvesterVersion: string;
+  readonly profile: VersionProfile;
+  readonly nodes: readonly ScenarioNode[];
+  readonly vip: { readonly address: string; readonly mode: 'static' | 'dhcp' };
+  readonly networks: ClusterNetworks;
+  readonly vms: readonly ScenarioVm[];
+  readonly volumes: readonly ScenarioVolume[];
+  readonly addons: readonly ScenarioAddon[];
+  readonly rancher: ScenarioRancher;
+  /** The profile's defaults with the scenario's overrides applied. */
+  readonly settings: ClusterSettings;
+  /** Dotted paths under `settings` that the scenario overrode, e.g. `etcd.electionTimeoutMs`. */
+  readonly overriddenSettings: readonly string[];
+}

@@ -143,6 +143,13 @@ export class Simulation {
     this.heap.push(this.nowSeconds + delaySeconds, priority, event);
   }
 
+  /** @internal Puts a triggered event in the heap at an absolute time (not before now). */
+  _scheduleAt(event: Event<any>, timeSeconds: number, priority: number): void {
+    if (timeSeconds < this.nowSeconds)
+      throw new RangeError(`time ${timeSeconds} is before now ${this.nowSeconds}`);
+    this.heap.push(timeSeconds, priority, event);
+  }
+
   private processEvent(event: Event<any>): void {
     this.eventCount++;
     event._processed = true;

@@ -1,0 +1,258 @@
+/**
+ * KubeVirt live-migration defaults and the QEMU defaults KubeVirt leaves in place, as data.
+ * Each entry carries its upstream source; `kubevirtMigrationDefaults(version)` selects the values
+ * of one KubeVirt release. Plain numbers in the unit named last in the field name.
+ */
+import type { KubevirtMigrationSettings, Sourced } from '../profiles/types.ts';
+
+const VIRT_CONFIG = 'kubevirt/kubevirt:pkg/virt-config/virt-config.go';
+const CONFIGURATION = 'kubevirt/kubevirt:pkg/virt-config/configuration.go (defaultClusterConfig)';
+const MONITOR = 'kubevirt/kubevirt:pkg/virt-launcher/virtwrap/live-migration-source.go';
+const MIGRATION_CTRL = 'kubevirt/kubevirt:pkg/virt-controller/watch/migration/migration.go';
+const QEMU_OPTIONS = 'qemu/qemu:migration/options.c';
+const QEMU_RAM = 'qemu/qemu:migration/ram.c';
+const QEMU_MIGRATION = 'qemu/qemu:migration/migration.c';
+
+/** Which row 2 of the monitor's decision table a release runs (research/migration.md §3). */
+export type MonitorDecisionTable =
+  /** v1.5+: `allowWorkloadDisruption` gates post-copy, else pause the guest and double the deadline. */
+  | 'workload-disruption'
+  /** before v1.5: `allowPostCopy` alone gates post-copy at the completion timeout; no pause path. */
+  | 'legacy-post-copy';
+
+/** `KubeVirt.spec.configuration.migrations` plus the monitor's hidden constants, for one release. */
+export interface KubevirtMigrationDefaults {
+  readonly kubevirtVersion: Sourced<string>;
+  /** 0 = unlimited: libvirt `Bandwidth` is set only when > 0. */
+  readonly bandwidthPerMigrationBytesPerSecond: Sourced<number>;
+  readonly completionTimeoutPerGiBSeconds: Sourced<number>;
+  /** 0 disables the progress check. */
+  readonly progressTimeoutSeconds: Sourced<number>;
+  readonly parallelMigrationsPerCluster: Sourced<number>;
+  readonly parallelOutboundMigrationsPerNode: Sourced<number>;
+  readonly allowAutoConverge: Sourced<boolean>;
+  readonly allowPostCopy: Sourced<boolean>;
+  /** `undefined` upstream means "same as allowPostCopy" (v1.5+); always that before v1.5. */
+  readonly allowWorkloadDisruption: Sourced<boolean | 'same-as-allowPostCopy'>;
+  readonly monitorDecisionTable: Sourced<MonitorDecisionTable>;
+  /** The monitor calls `GetJobStats` this often. */
+  readonly monitorPollIntervalMs: Sourced<number>;
+  readonly monitorLogIntervalMs: Sourced<number>;
+  /** Multifd connections when allowed; Harvester VMs carry a CPU limit, so they use one stream. */
+  readonly parallelMultifdMigrationThreads: Sourced<number>;
+  readonly unschedulablePendingTimeoutSeconds: Sourced<number>;
+  readonly catchAllPendingTimeoutSeconds: Sourced<number>;
+  /** Evacuation / workload-update VMIM retry: first backoff, doubled per consecutive failure. */
+  readonly failedMigrationBackoffSeconds: Sourced<number>;
+  /** Requeue of a Pending VMIM over the limits; v1.7+ by priority (1 / 3 / 5 s), else 5 s. */
+  readonly pendingRequeueSeconds: Sourced<{ systemCritical: number; userTriggered: number; other: number }>;
+}
+
+/** QEMU migration parameters KubeVirt does not set (libvirt overrides only max-bandwidth). */
+export interface QemuMigrationDefaults {
+  readonly downtimeLimitMs: Sourced<number>;
+  /** QEMU's own default; libvirt replaces it by ~unlimited (`QEMU_DOMAIN_MIG_BANDWIDTH_MAX`). */
+  readonly maxBandwidthBytesPerSecond: Sourced<number>;
+  /** Rate-limit and bandwidth-measurement window (`BUFFER_DELAY`). */
+  readonly bufferDelayMs: Sourced<number>;
+  readonly throttleTriggerThresholdPercent: Sourced<number>;
+  readonly cpuThrottleInitialPercent: Sourced<number>;
+  readonly cpuThrottleIncrementPercent: Sourced<number>;
+  readonly cpuThrottleMaxPercent: Sourced<number>;
+  readonly cpuThrottleTailslow: Sourced<boolean>;
+  /** Auto-converge evaluates at a dirty sync only this long after the previous evaluation. */
+  readonly throttleEvaluationPeriodMs: Sourced<number>;
+  /** Evaluations finding a high dirty rate needed per throttle step (`dirty_rate_high_cnt >= 2`). */
+  readonly throttleHighDirtyCountPerStep: Sourced<number>;
+  /** vCPU runs this slice, then sleeps p/(1-p) of it (`CPU_THROTTLE_TIMESLICE_NS`). */
+  readonly cpuThrottleTimesliceMs: Sourced<number>;
+  readonly pageSizeBytes: Sourced<number>;
+  /** Header before each page on the wire (`RAM_SAVE_FLAG_*` + offset, 8 bytes). */
+  readonly pageHeaderBytes: Sourced<number>;
+  /** A zero page is sent as header plus one fill byte. */
+  readonly zeroPageBytes: Sourced<number>;
+  /** 0 = unlimited. */
+  readonly maxPostcopyBandwidthBytesPerSecond: Sourced<number>;
+}
+
+const MiB = 2 ** 20;
+
+export const QEMU_MIGRATION_DEFAULTS: QemuMigrationDefaults = {
+  downtimeLimitMs: { value: 300, source: `${QEMU_OPTIONS} (DEFAULT_MIGRATE_SET_DOWNTIME)` },
+  maxBandwidthBytesPerSecond: { value: 128 * MiB, source: `${QEMU_OPTIONS} (MAX_THROTTLE)` },
+  bufferDelayMs: { value: 100, source: `${QEMU_MIGRATION} (BUFFER_DELAY)` },
+  throttleTriggerThresholdPercent: {
+    value: 50,
+    source: `${QEMU_OPTIONS} (DEFAULT_MIGRATE_THROTTLE_TRIGGER_THRESHOLD)`,
+  },
+  cpuThrottleInitialPercent: { value: 20, source: `${QEMU_OPTIONS} (DEFAULT_MIGRATE_CPU_THROTTLE_INITIAL)` },
+  cpuThrottleIncrementPercent: {
+    value: 10,
+    source: `${QEMU_OPTIONS} (DEFAULT_MIGRATE_CPU_THROTTLE_INCREMENT)`,
+  },
+  cpuThrottleMaxPercent: { value: 99, source: `${QEMU_OPTIONS} (DEFAULT_MIGRATE_MAX_CPU_THROTTLE)` },
+  cpuThrottleTailslow: { value: false, source: `${QEMU_OPTIONS} (cpu-throttle-tailslow)` },
+  throttleEvaluationPeriodMs: {
+    value: 1000,
+    source: `${QEMU_RAM} (migration_bitmap_sync: end_time > time_last_bitmap_sync + 1000)`,
+  },
+  throttleHighDirtyCountPerStep: {
+    value: 2,
+    source: `${QEMU_RAM} (migration_trigger_throttle: ++dirty_rate_high_cnt >= 2)`,
+  },
+  cpuThrottleTimesliceMs: {
+    value: 10,
+    source: 'qemu/qemu:system/cpu-throttle.c (CPU_THROTTLE_TIMESLICE_NS)',
+  },
+  pageSizeBytes: { value: 4096, source: 'qemu/qemu:target/i386/cpu-param.h (TARGET_PAGE_BITS 12)' },
+  pageHeaderBytes: { value: 8, source: `${QEMU_RAM} (save_page_header: be64 offset|flags)` },
+  zeroPageBytes: { value: 9, source: `${QEMU_RAM} (save_zero_page: header + 1 byte)` },
+  maxPostcopyBandwidthBytesPerSecond: { value: 0, source: `${QEMU_OPTIONS} (max-postcopy-bandwidth)` },
+};
+
+/** A KubeVirt release as major.minor, e.g. "v1.5.2" → [1, 5]. */
+export function parseKubevirtVersion(version: string): readonly [number, number] {
+  const match = /^v?(\d+)\.(\d+)/.exec(version.trim());
+  if (match === null)
+    throw new RangeError(`expected a KubeVirt version such as "v1.5.0", found "${version}"`);
+  return [Number(match[1]), Number(match[2])];
+}
+
+function atLeast(version: readonly [number, number], major: number, minor: number): boolean {
+  return version[0] > major || (version[0] === major && version[1] >= minor);
+}
+
+/** The newest release this table knows in detail (research/migration.md: main after v1.9.0). */
+export const LATEST_KUBEVIRT_VERSION = 'v1.9.0';
+
+/** The migration defaults of one KubeVirt release ("v1.3.1", "1.5", ...). */
+export function kubevirtMigrationDefaults(
+  version: string = LATEST_KUBEVIRT_VERSION,
+): KubevirtMigrationDefaults {
+  const v = parseKubevirtVersion(version);
+  const unlimitedBandwidth = atLeast(v, 0, 44);
+  const shortTimeout = atLeast(v, 1, 4);
+  const disruption = atLeast(v, 1, 5);
+  const priorityQueue = atLeast(v, 1, 7);
+  return {
+    kubevirtVersion: { value: version, source: 'selected profile' },
+    bandwidthPerMigrationBytesPerSecond: unlimitedBandwidth
+      ? {
+          value: 0,
+          source: `${VIRT_CONFIG} (MigrationBandwidthPerMigration unset = unlimited since v0.44, ba569ec0)`,
+        }
+      : { value: 64 * MiB, source: `${VIRT_CONFIG} (ParallelMigrationBandwidth 64Mi before v0.44)` },
+    completionTimeoutPerGiBSeconds: shortTimeout
+      ? {
+          value: 150,
+          source: `${VIRT_CONFIG} (MigrationCompletionTimeoutPerGiB = 150 since v1.4.0, 5080d817)`,
+        }
+      : { value: 800, source: `${VIRT_CONFIG} (MigrationCompletionTimeoutPerGiB = 800 before v1.4.0)` },
+    progressTimeoutSeconds: { value: 150, source: `${VIRT_CONFIG} (MigrationProgressTimeout)` },
+    parallelMigrationsPerCluster: {
+      value: 5,
+      source: `${VIRT_CONFIG} (ParallelMigrationsPerClusterDefault)`,
+    },
+    parallelOutboundMigrationsPerNode: {
+      value: 2,
+      source: `${VIRT_CONFIG} (ParallelOutboundMigrationsPerNodeDefault)`,
+    },
+    allowAutoConverge: { value: false, source: `${VIRT_CONFIG} (MigrationAllowAutoConverge)` },
+    allowPostCopy: { value: false, source: `${VIRT_CONFIG} (MigrationAllowPostCopy)` },
+    allowWorkloadDisruption: disruption
+      ? {
+          value: 'same-as-allowPostCopy',
+          source: 'kubevirt/kubevirt:pkg/virt-config/feature-gates.go + GetMigrationConfiguration (v1.5+)',
+        }
+      : { value: 'same-as-allowPostCopy', source: `${MONITOR} (no such field before v1.5)` },
+    monitorDecisionTable: disruption
+      ? { value: 'workload-disruption', source: `${MONITOR} (handleLegacyConvergence, v1.5+)` }
+      : { value: 'legacy-post-copy', source: `${MONITOR} (startMonitor, before v1.5)` },
+    monitorPollIntervalMs: { value: 400, source: `${MONITOR} (monitorSleepPeriodMS)` },
+    monitorLogIntervalMs: { value: 4000, source: `${MONITOR} (monitorLogPeriodMS)` },
+    parallelMultifdMigrationThreads: {
+      value: 8,
+      source: 'kubevirt/kubevirt:pkg/virt-handler/controller.go (parallelMultifdMigrationThreads)',
+    },
+    unschedulablePendingTimeoutSeconds: {
+      value: 300,
+      source: `${MIGRATION_CTRL} (defaultUnschedulablePendingTimeoutSeconds)`,
+    },
+    catchAllPendingTimeoutSeconds: {
+      value: 900,
+      source: `${MIGRATION_CTRL} (defaultCatchAllPendingTimeoutSeconds)`,
+    },
+    failedMigrationBackoffSeconds: { value: 20, source: `${MIGRATION_CTRL} (handleMigrationBackoff)` },
+    pendingRequeueSeconds: priorityQueue
+      ? {
+          value: { systemCritical: 1, userTriggered: 3, other: 5 },
+          source: `${MIGRATION_CTRL} (getRequeueDelayForPriority, v1.7+)`,
+        }
+      : {
+          value: { systemCritical: 5, userTriggered: 5, other: 5 },
+          source: `${MIGRATION_CTRL} (before v1.7)`,
+        },
+  };
+}
+
+/** The cluster-level settings (`src/profiles` shape), allowWorkloadDisruption resolved. */
+export function kubevirtMigrationSettings(
+  version: string = LATEST_KUBEVIRT_VERSION,
+): KubevirtMigrationSettings {
+  const d = kubevirtMigrationDefaults(version);
+  const disruption = d.allowWorkloadDisruption.value;
+  return {
+    bandwidthPerMigrationBytesPerSecond: d.bandwidthPerMigrationBytesPerSecond.value,
+    completionTimeoutPerGiBSeconds: d.completionTimeoutPerGiBSeconds.value,
+    progressTimeoutSeconds: d.progressTimeoutSeconds.value,
+    parallelMigrationsPerCluster: d.parallelMigrationsPerCluster.value,
+    parallelOutboundMigrationsPerNode: d.parallelOutboundMigrationsPerNode.value,
+    allowAutoConverge: d.allowAutoConverge.value,
+    allowPostCopy: d.allowPostCopy.value,
+    allowWorkloadDisruption: disruption === 'same-as-allowPostCopy' ? d.allowPostCopy.value : disruption,
+  };
+}
+
+/**
+ * Profile parameters of the migration model that no upstream constant fixes: measured or fitted.
+ * Fitted values name the fit (data, method, residual) in their source.
+ */
+export interface MigrationModelParameters {
+  /** Target virt-launcher pod from creation to TargetReady (scheduling, image, launcher start). */
+  readonly targetPodStartSeconds: Sourced<number>;
+  /** QEMU `setup-time`: from `migrate` to the first page sent. */
+  readonly qemuSetupSeconds: Sourced<number>;
+  /** Fixed part of the stop-and-copy downtime (device state, vCPU stop, completion handshake). */
+  readonly switchoverFixedSeconds: Sourced<number>;
+  /** Link speed of the final copy: QEMU lifts max-bandwidth at completion (README point 2). */
+  readonly switchoverBytesPerSecond: Sourced<number>;
+  /** Throughput ceiling of one migration stream (TLS proxy + one QEMU thread); Harvester = 1 stream. */
+  readonly perStreamBytesPerSecond: Sourced<number>;
+  /** Device state plus discard bitmap sent while stopped at the post-copy switch. */
+  readonly postCopySwitchBytes: Sourced<number>;
+}
+
+const CALIBRATION = '../shared/calibration/qemu/results.csv';
+
+/** Values for the QEMU 7.2 loopback calibration campaign and, by default, for Harvester. */
+export const MIGRATION_MODEL_PARAMETERS: MigrationModelParameters = {
+  targetPodStartSeconds: {
+    value: 10,
+    source: 'unverified estimate: virt-launcher pod scheduling + start on a warm node',
+  },
+  qemuSetupSeconds: { value: 0.002, source: `fit pending: ${CALIBRATION} setup_ms` },
+  switchoverFixedSeconds: { value: 0.002, source: `fit pending: ${CALIBRATION} downtime_ms` },
+  switchoverBytesPerSecond: {
+    value: 1e9,
+    source: `fit pending: ${CALIBRATION} downtime_bytes / downtime_ms`,
+  },
+  perStreamBytesPerSecond: {
+    value: 1.25e9,
+    source:
+      'kubevirt/kubevirt PR #12705: a single stream is CPU-bound well below 100 Gbps (estimate ~10 Gbps)',
+  },
+  postCopySwitchBytes: {
+    value: 1 * MiB,
+    source: `unverified estimate; ${CALIBRATION} post-copy downtime 2-3 ms`,
+  },
+};

@@ -1,0 +1,39 @@
+/** Harvester settings defaults (`settings.harvesterhci.io`). Research: controlplane.md §4, §5; longhorn.md §0. */
+import type { SourcedFields } from './sourced.ts';
+import type { HarvesterSettings } from './types.ts';
+import { isAtLeast } from './version.ts';
+
+const settingsHelper = 'harvester/harvester:pkg/settings/settings_helper.go';
+
+export function harvesterSettingsDefaults(harvesterVersion: string): SourcedFields<HarvesterSettings> {
+  return {
+    vmForceResetPolicy: {
+      value: { enable: true, periodSeconds: 15, vmMigrationTimeoutSeconds: 180 },
+      source: `${settingsHelper} ({"enable":true,"period":15,"vmMigrationTimeout":180}); the version that added vmMigrationTimeout is unverified`,
+    },
+    autoRotateRke2Certs: isAtLeast(harvesterVersion, '1.3.0')
+      ? {
+          value: { enable: false, expiringInSeconds: 240 * 3600 },
+          source: `${settingsHelper} ({"enable":false,"expiringInHours":240})`,
+        }
+      : {
+          value: { enable: false, expiringInSeconds: 240 * 3600 },
+          source: 'KB: "Harvester v1.3.0 added the setting auto-rotate-rke2-certs" (absent before, so off)',
+        },
+    overcommitConfig: {
+      value: { cpuPercent: 1600, memoryPercent: 150, storagePercent: 200 },
+      source:
+        'harvester/harvester:pkg/settings/settings.go (longhorn.md §0; controlplane.md §5 says cpu 1000, storage 100: conflict, longhorn.md cites the code)',
+    },
+    additionalGuestMemoryOverheadRatio: {
+      value: 1.5,
+      source:
+        'harvester/harvester:pkg/settings/settings.go (additional-guest-memory-overhead-ratio "1.5"; version added unverified)',
+    },
+    supportBundleNamespaces: {
+      value: [],
+      source:
+        'harvester/harvester:pkg/settings/settings.go (support-bundle-namespaces empty; KB: add workload namespaces)',
+    },
+  };
+}

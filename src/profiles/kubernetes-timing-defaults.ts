@@ -1,0 +1,27 @@
+/** Kubernetes, kubelet and KubeVirt node timing. Research: controlplane.md §5. */
+import type { SourcedFields } from './sourced.ts';
+import type { KubernetesTiming } from './types.ts';
+import { isAtLeast } from './version.ts';
+
+export function kubernetesTimingDefaults(kubernetesVersion: string): SourcedFields<KubernetesTiming> {
+  return {
+    nodeMonitorGracePeriodSeconds: isAtLeast(kubernetesVersion, '1.32.0')
+      ? {
+          value: 50,
+          source: 'kubernetes/kubernetes PR #126287 (50 s from 1.32; not overridden by RKE2 or Harvester)',
+        }
+      : { value: 40, source: 'kubernetes/kubernetes:pkg/controller/nodelifecycle (40 s before 1.32)' },
+    defaultTolerationSeconds: {
+      value: 300,
+      source: 'kubernetes/kubernetes:plugin/pkg/admission/defaulttolerationseconds',
+    },
+    maxPodsPerNode: {
+      value: 200,
+      source: 'harvester/harvester:pkg/installer/config/config.go (MaxPods; harvester#2707)',
+    },
+    kubevirtHeartbeatStaleSeconds: {
+      value: 300,
+      source: 'kubevirt/kubevirt:pkg/virt-controller/watch/node/node.go (heartbeat older than 5 min)',
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Longhorn settings as Harvester runs them: Longhorn's defaults (longhorn/longhorn-manager:types/setting.go)
+ * with Harvester's overrides. Research: longhorn.md §0, §1.1, §3, §7.
+ */
+import type { SourcedFields } from './sourced.ts';
+import type { LonghornSettings } from './types.ts';
+
+const lmSettings = 'longhorn/longhorn-manager:types/setting.go';
+const harvesterStorageClass =
+  'harvester/harvester:deploy/charts/harvester/templates/harvester-storageclass.yaml';
+
+export function longhornDefaults(longhornVersion: string): SourcedFields<LonghornSettings> {
+  return {
+    defaultReplicaCount: {
+      value: 3,
+      source: `${lmSettings}; ${harvesterStorageClass} (numberOfReplicas "3")`,
+    },
+    replicaReplenishmentWaitIntervalSeconds: { value: 600, source: lmSettings },
+    concurrentReplicaRebuildPerNodeLimit: { value: 5, source: lmSettings },
+    replicaSoftAntiAffinity: { value: false, source: lmSettings },
+    replicaZoneSoftAntiAffinity: { value: true, source: lmSettings },
+    replicaDiskSoftAntiAffinity: { value: true, source: lmSettings },
+    storageOverProvisioningPercentage: {
+      value: 200,
+      source:
+        'harvester/harvester:pkg/controller/master/setting/overcommit_config.go (overcommit-config storage 200)',
+    },
+    storageMinimalAvailablePercentage: {
+      value: 25,
+      source:
+        'longhorn/longhorn-manager:scheduler/replica_scheduler.go (IsSchedulableToDisk; longhorn.md §3)',
+    },
+    storageReservedPercentageForDefaultDisk: {
+      value: 30,
+      source: 'longhorn/longhorn-manager:types/types.go',
+    },
+    staleReplicaTimeoutSeconds: {
+      value: 30 * 60,
+      source: `${harvesterStorageClass} (staleReplicaTimeout "30" minutes)`,
+    },
+    nodeDownPodDeletionPolicy: { value: 'do-nothing', source: lmSettings },
+    nodeDrainPolicy: {
+      value: 'block-if-contains-last-replica',
+      source: `${lmSettings} (Harvester changes it only during upgrades)`,
+    },
+    fastReplicaRebuildEnabled: {
+      value: true,
+      source: 'longhorn/longhorn-manager commit dd9ec643e (true since LH 1.4.0)',
+    },
+    engineReplicaTimeoutSeconds: { value: 8, source: lmSettings },
+    disableSchedulingOnCordonedNode: { value: true, source: lmSettings },
+    autoSalvage: { value: true, source: lmSettings },
+    defaultDataLocality: { value: 'disabled', source: lmSettings },
+    rebuildWallClockLimitSeconds: {
+      value: 24 * 3600,
+      source: longhornVersion.startsWith('1.11')
+        ? 'longhorn/longhorn-manager:types/setting.go (long-grpc-timeout=86400, LH 1.11)'
+        : 'longhorn/longhorn-engine:pkg/replica/client/client.go (GRPCServiceLongTimeout)',
+    },
+  };
+}

@@ -88,7 +88,8 @@ export class Process<R = unknown> extends Event<R> {
         current = next;
         continue;
       }
-      next.addCallback(this.resumeCallback);
+      if (next._cb === null) next._cb = this.resumeCallback;
+      else next.addCallback(this.resumeCallback);
       this.target = next;
       break;
     }

@@ -10,7 +10,7 @@ export interface SolverLink {
   residual: number;
   /** Scratch: unfrozen flows crossing the link. */
   unfrozen: number;
-  readonly flows: Iterable<SolverFlow>;
+  readonly flows: readonly SolverFlow[];
 }
 
 export interface SolverFlow {
@@ -22,19 +22,24 @@ export interface SolverFlow {
   frozen: boolean;
 }
 
-export function solveMaxMin(links: readonly SolverLink[], flows: readonly SolverFlow[]): void {
+/**
+ * Sets `rateBytesPerSecond` of every flow of a component. `capped` lists the component's flows that
+ * have a rate cap, sorted by cap (ascending); the links are all those the flows cross.
+ */
+export function solveMaxMin(
+  links: readonly SolverLink[],
+  flows: readonly SolverFlow[],
+  capped: readonly SolverFlow[],
+): void {
   for (const link of links) {
     link.residual = link.capacityBytesPerSecond;
     link.unfrozen = 0;
   }
-  const capped: SolverFlow[] = [];
   for (const flow of flows) {
     flow.frozen = false;
     flow.rateBytesPerSecond = 0;
     for (const link of flow.path) link.unfrozen++;
-    if (flow.rateCapBytesPerSecond !== undefined) capped.push(flow);
   }
-  capped.sort((a, b) => (a.rateCapBytesPerSecond as number) - (b.rateCapBytesPerSecond as number));
   let unfrozen = flows.length;
   let nextCapped = 0;
   while (unfrozen > 0) {
@@ -48,19 +53,24 @@ export function solveMaxMin(links: readonly SolverLink[], flows: readonly Solver
         bottleneck = link;
       }
     }
-    while (nextCapped < capped.length && capped[nextCapped].frozen) nextCapped++;
-    if (nextCapped < capped.length && (capped[nextCapped].rateCapBytesPerSecond as number) <= level) {
+    // The level only rises as flows freeze, so every capped flow at or below it freezes now.
+    let cappedFrozen = false;
+    while (nextCapped < capped.length && (capped[nextCapped].rateCapBytesPerSecond as number) <= level) {
       const flow = capped[nextCapped++];
+      if (flow.frozen) continue;
       freeze(flow, flow.rateCapBytesPerSecond as number);
       unfrozen--;
-      continue;
+      cappedFrozen = true;
     }
+    if (cappedFrozen) continue;
     if (bottleneck === null) {
       // No link constrains what is left: uncapped flows with empty paths run at infinite rate.
       for (const flow of flows) if (!flow.frozen) freeze(flow, level);
       break;
     }
-    for (const flow of bottleneck.flows) {
+    const onLink = bottleneck.flows;
+    for (let f = 0; f < onLink.length; f++) {
+      const flow = onLink[f];
       if (flow.frozen) continue;
       freeze(flow, level);
       unfrozen--;

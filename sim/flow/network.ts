@@ -1,4 +1,4 @@
-import { Event, NORMAL, URGENT } from '../event.ts';
+import { Event, NORMAL } from '../event.ts';
 import type { Simulation } from '../simulation.ts';
 import { type SolverFlow, type SolverLink, solveMaxMin } from './maxmin.ts';
 
@@ -16,7 +16,8 @@ export interface FlowSpec {
 
 /** A shared capacity in bytes per second. */
 export class Link implements SolverLink {
-  readonly flows = new Set<Flow>();
+  /** Flows crossing the link (unordered: removal swaps the last one in). */
+  readonly flows: Flow[] = [];
   residual = 0;
   unfrozen = 0;
   /** Scratch mark of the component search. */
@@ -34,6 +35,10 @@ export class Flow implements SolverFlow {
   rateBytesPerSecond = 0;
   frozen = false;
   visit = 0;
+  /** Position in the network's list of active flows. */
+  index = -1;
+  /** Arrival order: ties between equal caps are broken by it. */
+  sequence = 0;
   /** Bytes left as of `updatedSeconds`. */
   private remainingAtUpdate: number;
   private updatedSeconds: number;
@@ -96,7 +101,9 @@ export class Flow implements SolverFlow {
       throw new RangeError(`invalid rate cap ${rateCapBytesPerSecond}`);
     }
     this.network.flush();
+    this.network.uncap(this);
     this.rateCapBytesPerSecond = rateCapBytesPerSecond;
+    this.network.cap(this);
     this.network.touch(this);
   }
 
@@ -145,7 +152,10 @@ export class Flow implements SolverFlow {
  * byte is sent.
  */
 export class FlowNetwork {
-  private readonly activeFlows = new Set<Flow>();
+  private readonly activeFlows: Flow[] = [];
+  /** Active flows with a rate cap, sorted by (cap, arrival): the solver's order for them. */
+  private readonly capped: Flow[] = [];
+  private flowSequence = 0;
   private readonly dirtyFlows: Flow[] = [];
   private readonly dirtyLinks: Link[] = [];
   private flushScheduled = false;
@@ -158,7 +168,7 @@ export class FlowNetwork {
 
   constructor(readonly sim: Simulation) {}
 
-  get flows(): ReadonlySet<Flow> {
+  get flows(): readonly Flow[] {
     return this.activeFlows;
   }
 
@@ -179,8 +189,11 @@ export class FlowNetwork {
     if (spec.rateCapBytesPerSecond !== undefined) checkRate(spec.rateCapBytesPerSecond, 'flow rate cap');
     if (new Set(spec.path).size !== spec.path.length) throw new Error('a flow path crosses a link twice');
     const flow = new Flow(this, spec.path, spec.sizeBytes, spec.rateCapBytesPerSecond, spec.name ?? 'flow');
-    this.activeFlows.add(flow);
-    for (const link of spec.path) link.flows.add(flow);
+    flow.sequence = this.flowSequence++;
+    flow.index = this.activeFlows.length;
+    this.activeFlows.push(flow);
+    for (const link of spec.path) link.flows.push(flow);
+    this.cap(flow);
     this.touch(flow);
     return flow;
   }
@@ -196,9 +209,17 @@ export class FlowNetwork {
     const now = this.sim.now;
     if (outcome === 'completed') flow.finish();
     else flow.stop(now);
-    this.activeFlows.delete(flow);
+    const last = this.activeFlows.pop() as Flow;
+    if (last !== flow) {
+      this.activeFlows[flow.index] = last;
+      last.index = flow.index;
+    }
+    flow.index = -1;
+    this.uncap(flow);
     for (const link of flow.path) {
-      link.flows.delete(flow);
+      const flows = link.flows;
+      const moved = flows.pop() as Flow;
+      if (moved !== flow) flows[flows.indexOf(flow)] = moved;
       this.dirtyLinks.push(link);
     }
     flow.rateBytesPerSecond = 0;
@@ -235,10 +256,36 @@ export class FlowNetwork {
       while (li < links.length) for (const flow of links[li++].flows) visitFlow(flow);
     }
     for (const flow of flows) flow.settle(now);
-    solveMaxMin(links, flows);
+    const capped: Flow[] = [];
+    for (const flow of this.capped) if (flow.visit === mark) capped.push(flow);
+    solveMaxMin(links, flows, capped);
     for (const flow of flows) flow.scheduleFinish(now);
     this.recomputations++;
     this.scheduleWake();
+  }
+
+  /** @internal Inserts a capped flow in cap order. */
+  cap(flow: Flow): void {
+    const rate = flow.rateCapBytesPerSecond;
+    if (rate === undefined) return;
+    const list = this.capped;
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      const other = list[mid];
+      const otherRate = other.rateCapBytesPerSecond as number;
+      if (otherRate < rate || (otherRate === rate && other.sequence < flow.sequence)) low = mid + 1;
+      else high = mid;
+    }
+    list.splice(low, 0, flow);
+  }
+
+  /** @internal */
+  uncap(flow: Flow): void {
+    if (flow.rateCapBytesPerSecond === undefined) return;
+    const i = this.capped.indexOf(flow);
+    if (i >= 0) this.capped.splice(i, 1);
   }
 
   private requestFlush(): void {
@@ -250,7 +297,9 @@ export class FlowNetwork {
       this.flushScheduled = false;
       this.flush();
     };
-    this.sim._schedule(event, 0, URGENT);
+    // NORMAL, after the callbacks already due now: a flow that ends and the flow its waiter starts
+    // next share one recomputation. Reading a rate or a byte count flushes at once.
+    this.sim._schedule(event, 0, NORMAL);
   }
 
   /** One kernel wake-up at the earliest finish time of all active flows. */
@@ -276,7 +325,6 @@ export class FlowNetwork {
     const due: Flow[] = [];
     for (const flow of this.activeFlows) if (flow.finishSeconds <= now) due.push(flow);
     for (const flow of due) this.end(flow, 'completed');
-    this.flush();
     if (due.length === 0) this.scheduleWake();
   }
 }

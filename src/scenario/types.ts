@@ -189,4 +189,6 @@ export interface Scenario {
   readonly settings: ClusterSettings;
   /** Dotted paths under `settings` that the scenario overrode, e.g. `etcd.electionTimeoutMs`. */
   readonly overriddenSettings: readonly string[];
+  /** Legal but notable facts (e.g. volumes that will run Degraded), one line each, naming file and path. */
+  readonly warnings: readonly string[];
 }

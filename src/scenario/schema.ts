@@ -1,0 +1,276 @@
+/**
+ * The scenario document as written in YAML (before defaults): field names, types and units.
+ * docs/scenario-format.md describes every field; scenarios/scenario.schema.json is generated from this.
+ */
+import { z } from 'zod';
+import {
+  bandwidthField,
+  bytesField,
+  coresField,
+  durationFieldWithBareUnit,
+  secondsField,
+} from './unit-fields.ts';
+
+export const dnsLabel = (what: string) =>
+  z
+    .string()
+    .max(63, { error: `a ${what} of at most 63 characters` })
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+      error: `a ${what}: lower-case letters, digits and "-", starting and ending with a letter or digit`,
+    });
+
+export const objectName = (what: string) =>
+  z
+    .string()
+    .max(253, { error: `a ${what} of at most 253 characters` })
+    .regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, {
+      error: `a ${what}: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit`,
+    });
+
+const ipv4 = z.string().regex(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/, {
+  error: 'an IPv4 address such as "192.168.122.141"',
+});
+
+const cidr = z
+  .string()
+  .regex(
+    /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/([0-9]|[12]\d|3[0-2])$/,
+    {
+      error: 'an IPv4 CIDR such as "10.0.100.0/24"',
+    },
+  );
+
+const vlan = z.number().int().min(1).max(4094);
+
+export const distributionSchema = z.discriminatedUnion('distribution', [
+  z.strictObject({ distribution: z.literal('fixed'), value: secondsField() }),
+  z.strictObject({ distribution: z.literal('uniform'), min: secondsField(), max: secondsField() }),
+  z.strictObject({
+    distribution: z.literal('lognormal'),
+    median: secondsField(),
+    sigma: z.number().min(0).max(5),
+    max: secondsField(),
+  }),
+]);
+
+const diskSchema = z.strictObject({
+  name: z.string().min(1),
+  size: bytesField(),
+  kind: z.enum(['nvme', 'ssd', 'hdd']).default('ssd'),
+  writeRate: bandwidthField().optional(),
+  longhorn: z.boolean().default(true),
+});
+
+const ipSchema = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('static'), address: ipv4 }),
+  z.strictObject({
+    mode: z.literal('dhcp'),
+    address: ipv4,
+    lease: secondsField().optional(),
+    fixedBinding: z.boolean(),
+  }),
+]);
+
+const nodeSchema = z.strictObject({
+  name: dnsLabel('node name'),
+  role: z.enum(['management', 'worker', 'witness']),
+  cpu: coresField(),
+  memory: bytesField(),
+  nic: bandwidthField().optional(),
+  disks: z.array(diskSchema).min(1),
+  ip: ipSchema,
+  zone: z.string().min(1).optional(),
+  boot: distributionSchema.optional(),
+  deploymentsReady: distributionSchema.optional(),
+});
+
+const fstrimSchema = z.union([
+  z.literal('none'),
+  z.strictObject({ every: secondsField(), first: secondsField().optional() }),
+]);
+
+const guestSchema = z.strictObject({
+  dirtyRate: bandwidthField().optional(),
+  workingSet: bytesField().optional(),
+  writeRate: bandwidthField().optional(),
+  fstrim: fstrimSchema.optional(),
+  shutdown: distributionSchema.optional(),
+  boot: distributionSchema.optional(),
+});
+
+const labelsSchema = z.record(z.string().min(1).max(317), z.string().max(63));
+
+const vmSchema = z.strictObject({
+  namespace: dnsLabel('namespace'),
+  name: objectName('VM name'),
+  cpu: coresField(),
+  memory: bytesField(),
+  labels: labelsSchema.default({}),
+  runStrategy: z.enum(['Always', 'RerunOnFailure', 'Manual', 'Halted', 'Once']).optional(),
+  evictionStrategy: z.enum(['LiveMigrate', 'LiveMigrateIfPossible', 'External', 'None']).optional(),
+  maintainModeStrategy: z
+    .enum(['Migrate', 'ShutdownAndRestartAfterEnable', 'ShutdownAndRestartAfterDisable', 'Shutdown'])
+    .optional(),
+  volumes: z.array(objectName('volume name')).default([]),
+  node: dnsLabel('node name').optional(),
+  guest: guestSchema.default({}),
+});
+
+const volumeSchema = z.strictObject({
+  namespace: dnsLabel('namespace'),
+  name: objectName('volume name'),
+  size: bytesField(),
+  used: bytesField().optional(),
+  accessMode: z.enum(['ReadWriteOnce', 'ReadWriteMany', 'ReadOnlyMany']).default('ReadWriteMany'),
+  storageClass: z.string().min(1).optional(),
+  provisioner: z.enum(['longhorn', 'external']).default('longhorn'),
+  replicas: z.number().int().min(1).max(20).optional(),
+  dataLocality: z.enum(['disabled', 'best-effort', 'strict-local']).optional(),
+  driver: z.string().min(1).optional(),
+});
+
+const addonSchema = z.strictObject({
+  namespace: dnsLabel('namespace'),
+  name: objectName('addon name'),
+  enabled: z.boolean(),
+  pvcs: z.array(z.strictObject({ name: objectName('PVC name'), size: bytesField() })).default([]),
+});
+
+/** "namespace/name" of a VM. */
+const vmRefSchema = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, {
+  error: 'a VM reference "namespace/name"',
+});
+
+const rancherSchema = z.strictObject({
+  importedIntoRancherManager: z.boolean(),
+  rancherManagerVersion: z.string().min(1).optional(),
+  scaleAvailable: z.number().int().min(1).max(10).optional(),
+  downstreamClusters: z
+    .array(
+      z.strictObject({
+        name: dnsLabel('cluster name'),
+        machines: z.array(vmRefSchema).min(1),
+        autoReplaceAfter: z.union([secondsField(), z.null()]).default(null),
+      }),
+    )
+    .default([]),
+});
+
+const networksSchema = z.strictObject({
+  management: z.strictObject({ vlan: vlan.optional(), bandwidth: bandwidthField().optional() }).default({}),
+  storage: z.strictObject({ vlan: vlan.optional(), cidr, bandwidth: bandwidthField() }).optional(),
+});
+
+/** Overrides of cluster settings, named as on the cluster (`kubectl get settings…`, KubeVirt CR, etcd-arg). */
+const settingsSchema = z.strictObject({
+  kubevirt: z
+    .strictObject({
+      migrations: z
+        .strictObject({
+          bandwidthPerMigration: bandwidthField().optional(),
+          completionTimeoutPerGiB: secondsField().optional(),
+          progressTimeout: secondsField().optional(),
+          parallelMigrationsPerCluster: z.number().int().min(1).optional(),
+          parallelOutboundMigrationsPerNode: z.number().int().min(1).optional(),
+          allowAutoConverge: z.boolean().optional(),
+          allowPostCopy: z.boolean().optional(),
+          allowWorkloadDisruption: z.boolean().optional(),
+        })
+        .default({}),
+    })
+    .default({ migrations: {} }),
+  longhorn: z
+    .strictObject({
+      'default-replica-count': z.number().int().min(1).max(20).optional(),
+      'replica-replenishment-wait-interval': secondsField().optional(),
+      'concurrent-replica-rebuild-per-node-limit': z.number().int().min(0).optional(),
+      'replica-soft-anti-affinity': z.boolean().optional(),
+      'replica-zone-soft-anti-affinity': z.boolean().optional(),
+      'replica-disk-soft-anti-affinity': z.boolean().optional(),
+      'storage-over-provisioning-percentage': z.number().int().min(0).optional(),
+      'storage-minimal-available-percentage': z.number().int().min(0).max(100).optional(),
+      'storage-reserved-percentage-for-default-disk': z.number().int().min(0).max(100).optional(),
+      staleReplicaTimeout: durationFieldWithBareUnit(
+        60,
+        'minutes (as the StorageClass parameter)',
+      ).optional(),
+      'node-down-pod-deletion-policy': z
+        .enum([
+          'do-nothing',
+          'delete-statefulset-pod',
+          'delete-deployment-pod',
+          'delete-both-statefulset-and-deployment-pod',
+        ])
+        .optional(),
+      'node-drain-policy': z
+        .enum([
+          'block-for-eviction',
+          'block-for-eviction-if-contains-last-replica',
+          'block-if-contains-last-replica',
+          'allow-if-replica-is-stopped',
+          'always-allow',
+        ])
+        .optional(),
+      'fast-replica-rebuild-enabled': z.boolean().optional(),
+      'engine-replica-timeout': secondsField().optional(),
+      'disable-scheduling-on-cordoned-node': z.boolean().optional(),
+      'auto-salvage': z.boolean().optional(),
+      'default-data-locality': z.enum(['disabled', 'best-effort', 'strict-local']).optional(),
+    })
+    .default({}),
+  harvester: z
+    .strictObject({
+      'vm-force-reset-policy': z
+        .strictObject({
+          enable: z.boolean().optional(),
+          period: secondsField().optional(),
+          vmMigrationTimeout: secondsField().optional(),
+        })
+        .optional(),
+      'auto-rotate-rke2-certs': z
+        .strictObject({
+          enable: z.boolean().optional(),
+          expiringInHours: durationFieldWithBareUnit(3600, 'hours').optional(),
+        })
+        .optional(),
+      'overcommit-config': z
+        .strictObject({
+          cpu: z.number().int().min(100).optional(),
+          memory: z.number().int().min(100).optional(),
+          storage: z.number().int().min(100).optional(),
+        })
+        .optional(),
+      'additional-guest-memory-overhead-ratio': z
+        .union([z.number(), z.string().regex(/^\d+(\.\d+)?$/)], { error: 'a ratio such as "1.5"' })
+        .transform(Number)
+        .optional(),
+      'support-bundle-namespaces': z.array(dnsLabel('namespace')).optional(),
+    })
+    .default({}),
+  /** As RKE2's `etcd-arg` passes them to etcd: milliseconds when bare numbers. */
+  etcd: z
+    .strictObject({
+      'heartbeat-interval': durationFieldWithBareUnit(1e-3, 'milliseconds (as etcd flags)').optional(),
+      'election-timeout': durationFieldWithBareUnit(1e-3, 'milliseconds (as etcd flags)').optional(),
+      'pre-vote': z.boolean().optional(),
+    })
+    .default({}),
+});
+
+export const scenarioDocumentSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().default(''),
+  harvesterVersion: z
+    .union([z.string(), z.number()], { error: 'a Harvester version such as "1.3.0"' })
+    .transform(String),
+  vip: z.strictObject({ address: ipv4, mode: z.enum(['static', 'dhcp']).default('static') }),
+  networks: networksSchema.default({ management: {} }),
+  nodes: z.array(nodeSchema).min(1),
+  vms: z.array(vmSchema).default([]),
+  volumes: z.array(volumeSchema).default([]),
+  addons: z.array(addonSchema).default([]),
+  rancher: rancherSchema.default({ importedIntoRancherManager: false, downstreamClusters: [] }),
+  settings: settingsSchema.default({ kubevirt: { migrations: {} }, longhorn: {}, harvester: {}, etcd: {} }),
+});
+
+export type ScenarioDocument = z.output<typeof scenarioDocumentSchema>;

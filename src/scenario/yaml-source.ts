@@ -1,0 +1,105 @@
+/** A YAML document read for validation: the plain data plus a way to find the line of any path. */
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { type DocumentIssue, type DocumentPath, describeFound, valueAt } from './document-error.ts';
+
+export interface YamlSource {
+  readonly fileName: string;
+  readonly data: unknown;
+  /** 1-based line and column of the value at `path`, or of the deepest ancestor that exists. */
+  locate(path: DocumentPath, atKey?: boolean): { line: number; column: number } | null;
+  /** An issue at `path`, located in the file. */
+  issue(path: DocumentPath, expected: string, found?: string, atKey?: boolean): DocumentIssue;
+}
+
+/** Anchors and aliases are allowed; an alias may be expanded at most this often (billion-laughs guard). */
+const maxAliasCount = 10_000;
+
+/** Parses YAML text. Syntax errors come back as issues (at least one), never as a throw. */
+export function readYaml(
+  text: string,
+  fileName: string,
+): { source: YamlSource } | { issues: DocumentIssue[] } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
+  const position = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  if (document.errors.length > 0) {
+    return {
+      issues: document.errors.map((error) => {
+        const { line, column } = position(error.pos[0]);
+        const firstLine = error.message.split('\n')[0];
+        return { fileName, line, column, path: [], expected: 'valid YAML', found: firstLine };
+      }),
+    };
+  }
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return {
+      issues: [{ fileName, line: null, column: null, path: [], expected: 'valid YAML', found: message }],
+    };
+  }
+  const locate = (path: DocumentPath, atKey = false) => {
+    let node: unknown = document.contents;
+    let best: unknown = node;
+    for (let i = 0; i < path.length; i += 1) {
+      const segment = path[i];
+      const last = i === path.length - 1;
+      if (isMap(node)) {
+        const pair = node.items.find(
+          (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+        );
+        if (pair === undefined) break;
+        node = last && atKey ? pair.key : pair.value;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        node = node.items[segment];
+      } else {
+        break;
+      }
+      if (node === null || node === undefined) break;
+      best = node;
+    }
+    const range = (best as Node | null)?.range;
+    return range ? position(range[0]) : null;
+  };
+  const source: YamlSource = {
+    fileName,
+    data,
+    locate,
+    issue(path, expected, found, atKey = false) {
+      const at = locate(path, atKey);
+      return {
+        fileName,
+        line: at?.line ?? null,
+        column: at?.column ?? null,
+        path,
+        expected,
+        found: found ?? describeFound(valueAt(data, path)),
+      };
+    },
+  };
+  return { source };
+}
+
+/** A source for data that did not come from YAML text (built in code or by a generator): no lines. */
+export function plainSource(data: unknown, fileName: string): YamlSource {
+  return {
+    fileName,
+    data,
+    locate: () => null,
+    issue(path, expected, found) {
+      return {
+        fileName,
+        line: null,
+        column: null,
+        path,
+        expected,
+        found: found ?? describeFound(valueAt(data, path)),
+      };
+    },
+  };
+}

@@ -21,7 +21,11 @@ export function runKernelDemo(seed: number): string {
         const slot = slots.request();
         sim.trace.emit('demo', 'queued', { transfer: i });
         yield slot;
-        const flow = net.startFlow({ path: [link], sizeBytes: Math.round(random.uniform(1e8, 1e9)), name: `t${i}` });
+        const flow = net.startFlow({
+          path: [link],
+          sizeBytes: Math.round(random.uniform(1e8, 1e9)),
+          name: `t${i}`,
+        });
         sim.trace.emit('demo', 'started', { transfer: i, sizeBytes: flow.sizeBytes });
         yield flow.done;
         sim.trace.emit('demo', 'finished', { transfer: i, sizeBytes: flow.sizeBytes });

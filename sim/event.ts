@@ -16,16 +16,26 @@ export type Callback = (event: Event<any>) => void;
  */
 export class Event<T = unknown> {
   /** The value, the error of a failed event, or PENDING. */
-  _value: T | unknown = PENDING;
-  _ok = true;
+  _value: T | unknown;
+  _ok: boolean;
   /** Set when a waiter took responsibility for the failure. */
-  _defused = false;
-  _processed = false;
+  _defused: boolean;
+  _processed: boolean;
   /** First callback kept apart: most events have exactly one waiter. */
-  _cb: Callback | null = null;
-  _cbs: Callback[] | null = null;
+  _cb: Callback | null;
+  _cbs: Callback[] | null;
+  readonly sim: Simulation;
 
-  constructor(readonly sim: Simulation) {}
+  constructor(sim: Simulation) {
+    // Assigned in the constructor rather than as class fields: the hot path allocates one per timeout.
+    this.sim = sim;
+    this._value = PENDING;
+    this._ok = true;
+    this._defused = false;
+    this._processed = false;
+    this._cb = null;
+    this._cbs = null;
+  }
 
   get triggered(): boolean {
     return this._value !== PENDING;

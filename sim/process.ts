@@ -21,7 +21,7 @@ export class Process<R = unknown> extends Event<R> {
     readonly name: string,
   ) {
     super(sim);
-    this.resumeCallback = (event) => this.resume(event);
+    this.resumeCallback = this.resume.bind(this);
     const start = new Event<undefined>(sim);
     start._value = undefined;
     start._cb = this.resumeCallback;

@@ -125,7 +125,20 @@ export class Simulation {
       }
       this.nowSeconds = time;
       events++;
-      this.processEvent(heap.pop());
+      // processEvent, inlined on the hot path.
+      const event = heap.pop();
+      event._processed = true;
+      const first = event._cb;
+      if (first !== null) {
+        const rest = event._cbs;
+        event._cb = null;
+        if (rest !== null) {
+          event._cbs = null;
+          first(event);
+          for (let i = 0; i < rest.length; i++) rest[i](event);
+        } else first(event);
+      }
+      if (!event._ok && !event._defused) this.failRun(event);
       if (this.stopRequested) {
         outcome = 'stopped';
         break;
@@ -135,6 +148,7 @@ export class Simulation {
       this.nowSeconds = until;
       outcome = 'until';
     }
+    this.eventCount += events;
     return { outcome, events, nowSeconds: this.nowSeconds };
   }
 
@@ -159,7 +173,11 @@ export class Simulation {
     event._cbs = null;
     if (first !== null) first(event);
     if (rest !== null) for (let i = 0; i < rest.length; i++) rest[i](event);
-    if (!event._ok && !event._defused) {
+    if (!event._ok && !event._defused) this.failRun(event);
+  }
+
+  private failRun(event: Event<any>): never {
+    {
       const name = event instanceof Process ? event.name : undefined;
       const who = name === undefined ? 'an event' : `process '${name}'`;
       throw new SimulationError(

@@ -1,0 +1,66 @@
+/**
+ * Raft messages between members, named as in etcd-io/raft (raftpb.MessageType). Only the fields the
+ * model reads are kept: no snapshots, no learners, no configuration changes.
+ */
+
+export type MemberId = string;
+
+/** No member: etcd raft's `None` (0). */
+export const NONE: MemberId = '';
+
+export type MessageType =
+  | 'MsgApp'
+  | 'MsgAppResp'
+  | 'MsgVote'
+  | 'MsgVoteResp'
+  | 'MsgPreVote'
+  | 'MsgPreVoteResp'
+  | 'MsgHeartbeat'
+  | 'MsgHeartbeatResp'
+  | 'MsgTimeoutNow';
+
+/** What a log entry stands for; `ref` is the host's request number (0 for the leader's empty entry). */
+export type EntryKind = 'empty' | 'publish' | 'put';
+
+export interface Entry {
+  readonly term: number;
+  readonly kind: EntryKind;
+  readonly ref: number;
+}
+
+export interface Message {
+  readonly type: MessageType;
+  readonly from: MemberId;
+  readonly to: MemberId;
+  readonly term: number;
+  /** MsgApp: term of the entry before `entries`; votes: the candidate's last log term. */
+  readonly logTerm: number;
+  /** MsgApp: index before `entries`; MsgAppResp: highest matched index; votes: last log index. */
+  readonly index: number;
+  readonly entries: readonly Entry[];
+  /** Leader's commit index (MsgApp, MsgHeartbeat). */
+  readonly commit: number;
+  readonly reject: boolean;
+  /** MsgAppResp rejection: the follower's last index, where the leader should probe from. */
+  readonly rejectHint: number;
+  /** A vote caused by leadership transfer (etcd's `campaignTransfer` context): it bypasses the lease. */
+  readonly transfer: boolean;
+}
+
+export function message(fields: Pick<Message, 'type' | 'from' | 'to' | 'term'> & Partial<Message>): Message {
+  return {
+    logTerm: 0,
+    index: 0,
+    entries: [],
+    commit: 0,
+    reject: false,
+    rejectHint: 0,
+    transfer: false,
+    ...fields,
+  };
+}
+
+/** The response type to a vote request (etcd raft `voteRespMsgType`). */
+export function voteResponseType(type: 'MsgVote' | 'MsgPreVote'): 'MsgVoteResp' | 'MsgPreVoteResp' {
+  return type === 'MsgVote' ? 'MsgVoteResp' : 'MsgPreVoteResp';
+}

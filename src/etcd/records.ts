@@ -1,0 +1,110 @@
+/**
+ * Trace records of the etcd model (subsystem 'etcd'): the contract evaluation and reports read.
+ * Where etcd logs a line for the same thing, `message` carries that line's text, so a predicted trace
+ * can be compared with a real etcd log (the knowledge base quotes two of them; see `lone member`).
+ */
+import type { MemberId } from './raft/message.ts';
+import type { Role } from './raft/role.ts';
+
+export const ETCD_SUBSYSTEM = 'etcd';
+
+export type StopKind = 'graceful' | 'power-loss';
+
+export interface EtcdRecordData {
+  'member-start': { member: MemberId; node: string; startDelayMs: number };
+  /** Raft runs and peers can connect (etcd: "starting raft"/"peer became active" on the others). */
+  'member-running': { member: MemberId; term: number; lastIndex: number };
+  /** `publish` committed: etcd logs "ready to serve client requests" / "serving client traffic". */
+  'member-ready': { member: MemberId; term: number };
+  'member-stop': { member: MemberId; how: StopKind; role: Role | 'down' };
+  /** Raft stopped for this member: the process is gone as far as peers can tell. */
+  'member-exit': { member: MemberId; how: StopKind };
+  /** etcd: "adjustTicks" fast-forward ("fast-forwarded ticks"), once enough peers are active. */
+  'ticks-advanced': { member: MemberId; ticks: number; activePeers: number };
+  'role-change': { member: MemberId; from: Role; to: Role; term: number };
+  'election-start': { member: MemberId; term: number; preVote: boolean; transfer: boolean; message: string };
+  'vote-request': { member: MemberId; to: MemberId; term: number; preVote: boolean; message: string };
+  'vote-rejected': {
+    member: MemberId;
+    candidate: MemberId;
+    term: number;
+    upToDate: boolean;
+    message: string;
+  };
+  'pre-vote-rejected': {
+    member: MemberId;
+    candidate: MemberId;
+    term: number;
+    upToDate: boolean;
+    message: string;
+  };
+  'vote-ignored-lease': {
+    member: MemberId;
+    candidate: MemberId;
+    term: number;
+    remainingTicks: number;
+    message: string;
+  };
+  'leader-elected': { member: MemberId; term: number; message: string };
+  'leader-step-down': { member: MemberId; term: number; message: string };
+  'transfer-start': { member: MemberId; to: MemberId; term: number };
+  'transfer-abort': { member: MemberId; to: MemberId; term: number };
+  'transfer-done': { member: MemberId; to: MemberId; tookMs: number };
+  'quorum-lost': { leader: MemberId | null; running: MemberId[] };
+  'quorum-regained': { leader: MemberId; term: number; running: MemberId[] };
+  /** rafthttp prober, the knowledge base's second message. */
+  'prober-unhealthy': {
+    member: MemberId;
+    remotePeerId: MemberId;
+    roundTripperName: 'ROUND_TRIPPER_RAFT_MESSAGE';
+    rtt: '0s';
+    error: string;
+    message: 'prober detected unhealthy status';
+  };
+  'proposal-dropped': { member: MemberId; ref: number; reason: 'not-leader' | 'transferring' };
+}
+
+export type EtcdRecordKind = keyof EtcdRecordData;
+
+// --- the etcd log lines, as etcd-io/raft raft.go and rafthttp print them ---
+
+export function electionStartText(id: MemberId, term: number): string {
+  return `${id} is starting a new election at term ${term}`;
+}
+
+/** Knowledge base: "sent MsgPreVote request to db04095b49eb5352 at term 5". */
+export function voteRequestText(
+  id: MemberId,
+  logTerm: number,
+  index: number,
+  preVote: boolean,
+  to: MemberId,
+  term: number,
+): string {
+  return `${id} [logterm: ${logTerm}, index: ${index}] sent ${preVote ? 'MsgPreVote' : 'MsgVote'} request to ${to} at term ${term}`;
+}
+
+export function voteRejectedText(id: MemberId, preVote: boolean, from: MemberId, term: number): string {
+  return `${id} rejected ${preVote ? 'MsgPreVote' : 'MsgVote'} from ${from} at term ${term}`;
+}
+
+export function voteIgnoredText(
+  id: MemberId,
+  preVote: boolean,
+  from: MemberId,
+  term: number,
+  remaining: number,
+): string {
+  return `${id} ignored ${preVote ? 'MsgPreVote' : 'MsgVote'} from ${from} at term ${term}: lease is not expired (remaining ticks: ${remaining})`;
+}
+
+export function leaderElectedText(id: MemberId, term: number): string {
+  return `${id} became leader at term ${term}`;
+}
+
+export const STEP_DOWN_TEXT = 'stepped down to follower since quorum is not active';
+
+/** Knowledge base: "dial tcp 192.168.122.142:2380: connect: no route to host". */
+export function dialErrorText(address: string, hostReachable: boolean): string {
+  return `dial tcp ${address}:2380: connect: ${hostReachable ? 'connection refused' : 'no route to host'}`;
+}

@@ -1,0 +1,280 @@
+import type { Event, ProcessGenerator, Simulation } from '../../../sim/index.ts';
+import {
+  type DrainAction,
+  type EvictionDecision,
+  type EvictionStrategy,
+  effectiveEvictionStrategy,
+  evictionDecision,
+} from '../eviction/eviction-strategy.ts';
+import {
+  MAINTAIN_MODE_SHUTDOWN_STRATEGIES,
+  MAINTAIN_MODE_STRATEGY_LABEL,
+  MAINTENANCE_TIMING,
+  type MaintainModeStrategy,
+  type MaintenanceTiming,
+  valuesOf,
+} from './defaults.ts';
+import type { EvacuableVmi, EvacuationController } from './evacuation.ts';
+import { vmiKey } from './migration-controller.ts';
+import {
+  KUBEVIRT_SUBSYSTEM,
+  type KubevirtControllerKind,
+  type KubevirtControllerRecords,
+} from './trace-records.ts';
+
+/** A VMI as maintenance mode sees it; the per-VM strategy is the label `harvesterhci.io/maintain-mode-strategy`. */
+export interface MaintenanceVmi extends EvacuableVmi {
+  /** Upstream reason of `LiveMigratable=False` (e.g. DisksNotLiveMigratable), for the report. */
+  readonly notMigratableReason?: string;
+}
+
+/** The cluster world maintenance mode acts on, injected. */
+export interface MaintenanceWorld<V extends MaintenanceVmi> {
+  /** VMIs running on the node now (a migrated or stopped VMI is no longer listed). */
+  vmisOnNode(node: string): readonly V[];
+  /**
+   * Stop the VM. `graceSeconds` is the drain's pod grace period when the launcher pod is evicted, or
+   * undefined when Harvester sets runStrategy Halted (the VM's own grace applies). Succeeds once the
+   * VMI has left the node.
+   */
+  stopVm(vmi: V, graceSeconds: number | undefined): Event<unknown>;
+  /** Start a VM again (ShutdownAndRestartAfterEnable once maintenance is complete). */
+  startVm?(vmi: V): void;
+  cordon?(node: string): void;
+  /**
+   * Harvester's other pre-checks (`FindNonMigratableVMS`): VMs holding the last healthy Longhorn
+   * replica on the node, VMs whose scheduling requirements no other node meets.
+   */
+  extraNonMigratable?(node: string): readonly { readonly vmi: string; readonly reason: string }[];
+}
+
+export interface MaintenanceOptions {
+  /** "Force" in the UI: shut down every non-migratable VM instead of refusing. */
+  readonly forced?: boolean;
+}
+
+export type MaintenanceResult =
+  | { readonly outcome: 'completed'; readonly drainAttempts: number; readonly restarted: readonly string[] }
+  | {
+      readonly outcome: 'blocked';
+      readonly message: string;
+      readonly vmis: readonly { readonly vmi: string; readonly reason: string }[];
+    }
+  | { readonly outcome: 'gave-up'; readonly drainAttempts: number };
+
+export interface MaintenanceControllerOptions {
+  readonly clusterEvictionStrategy?: EvictionStrategy;
+  readonly timing?: Partial<MaintenanceTiming>;
+  /** Bound on drain attempts (a simulator limit; upstream requeues for ever). */
+  readonly maxDrainAttempts?: number;
+  /** Bound on completion checks after the drain (a simulator limit). */
+  readonly maxCompletionChecks?: number;
+}
+
+interface DrainOutcome {
+  readonly drained: boolean;
+  readonly remaining: { vmi: string; action: DrainAction; message?: string }[];
+}
+
+const DEFAULT_MAX_DRAIN_ATTEMPTS = 100;
+const DEFAULT_MAX_COMPLETION_CHECKS = 8640;
+
+/**
+ * Harvester maintenance mode (`enableMaintenanceMode`, `harvester/harvester:pkg/api/node/formatter.go`
+ * sets `harvesterhci.io/drain-requested`):
+ * 1. node-drain controller (`pkg/controller/master/nodedrain/nodedrain_controller.go`): unless forced,
+ *    any non-migratable VM (LiveMigratable=False, last healthy replica, unmet scheduling) refuses
+ *    maintenance with the reasons; forced, those VMs are shut down. VMs labelled
+ *    maintain-mode-strategy Shutdown* are shut down (runStrategy Halted) and skipped by the drain;
+ * 2. drain (`pkg/util/drainhelper/helper.go`, kubectl drain): cordon, evict every other VM pod with
+ *    grace 180 s; KubeVirt's webhook answers per evictionStrategy: migrate/external/block deny with
+ *    429 (retried every 5 s), shutdown deletes the pod. The drain gives up after 240 s; the
+ *    controller then requeues and tries the whole step again;
+ * 3. maintain controller (`pkg/controller/master/node/maintain_controller.go`): every 10 s, Completed
+ *    once no VMI is left on the node; ShutdownAndRestartAfterEnable VMs are started again.
+ */
+export class MaintenanceController<V extends MaintenanceVmi> {
+  private readonly timing: MaintenanceTiming;
+  private readonly clusterStrategy: EvictionStrategy | undefined;
+  private readonly maxDrainAttempts: number;
+  private readonly maxCompletionChecks: number;
+  /** VMIs this controller has asked to stop, so each is stopped once. */
+  private readonly stopping = new Set<string>();
+
+  constructor(
+    readonly sim: Simulation,
+    private readonly world: MaintenanceWorld<V>,
+    private readonly evacuation: EvacuationController<V>,
+    options: MaintenanceControllerOptions = {},
+  ) {
+    this.timing = { ...valuesOf(MAINTENANCE_TIMING), ...options.timing };
+    this.clusterStrategy = options.clusterEvictionStrategy;
+    this.maxDrainAttempts = options.maxDrainAttempts ?? DEFAULT_MAX_DRAIN_ATTEMPTS;
+    this.maxCompletionChecks = options.maxCompletionChecks ?? DEFAULT_MAX_COMPLETION_CHECKS;
+  }
+
+  /** Enables maintenance mode on a node; the event succeeds with the outcome. */
+  enable(node: string, options: MaintenanceOptions = {}): Event<MaintenanceResult> {
+    return this.sim.process(this.run(node, options.forced ?? false), `maintenance ${node}`);
+  }
+
+  private *run(node: string, forced: boolean): ProcessGenerator<MaintenanceResult> {
+    let retryDelaySeconds = this.timing.drainRetryInitialSeconds;
+    for (let attempt = 1; attempt <= this.maxDrainAttempts; attempt++) {
+      this.emit('maintenance.requested', { node, forced, attempt });
+      const vmis = this.world.vmisOnNode(node);
+      const nonMigratable = this.nonMigratable(node, vmis);
+      if (!forced && nonMigratable.length > 0) {
+        const message = blockedMessage(nonMigratable);
+        this.emit('maintenance.blocked', { node, message, vmis: nonMigratable });
+        return { outcome: 'blocked', message, vmis: nonMigratable };
+      }
+      const shutdownKeys = forced
+        ? new Set(nonMigratable.map((v) => v.vmi))
+        : new Set(vmis.filter(hasShutdownStrategy).map(vmiKey));
+      for (const vmi of vmis) {
+        if (shutdownKeys.has(vmiKey(vmi)))
+          this.stop(node, vmi, undefined, forced ? 'forced' : strategyOf(vmi));
+      }
+      const outcome = yield* this.drain(node);
+      if (outcome.drained) {
+        this.emit('maintenance.drained', { node, attempt });
+        return yield* this.awaitCompletion(node, attempt, vmis);
+      }
+      this.emit('maintenance.drain-timeout', {
+        node,
+        remaining: outcome.remaining,
+        retryInSeconds: retryDelaySeconds,
+      });
+      yield this.sim.timeout(retryDelaySeconds);
+      retryDelaySeconds = Math.min(retryDelaySeconds * 2, this.timing.drainRetryMaxSeconds);
+    }
+    this.emit('maintenance.gave-up', { node, attempts: this.maxDrainAttempts });
+    return { outcome: 'gave-up', drainAttempts: this.maxDrainAttempts };
+  }
+
+  /** `FindNonMigratableVMS` + `IdentifyNonMigratableVMS`, sorted for a stable report. */
+  private nonMigratable(node: string, vmis: readonly V[]): { vmi: string; reason: string }[] {
+    const found = vmis
+      .filter((v) => !v.liveMigratable)
+      .map((v) => ({ vmi: vmiKey(v), reason: v.notMigratableReason ?? 'NotMigratable' }));
+    found.push(...(this.world.extraNonMigratable?.(node) ?? []));
+    return found.sort((a, b) => compare(a.reason, b.reason) || compare(a.vmi, b.vmi));
+  }
+
+  /** One kubectl drain: cordon, evict, wait for the pods to go, at most drainTimeoutSeconds. */
+  private *drain(node: string): Generator<Event<any>, DrainOutcome, any> {
+    this.world.cordon?.(node);
+    const deadline = this.sim.now + this.timing.drainTimeoutSeconds;
+    const pods = this.world.vmisOnNode(node).filter((v) => !hasShutdownStrategy(v));
+    this.emit('maintenance.drain-started', {
+      node,
+      pods: pods.length,
+      timeoutSeconds: this.timing.drainTimeoutSeconds,
+    });
+    const nextEvictionAt = new Map<string, number>(pods.map((v) => [vmiKey(v), this.sim.now]));
+    const lastAction = new Map<string, { action: DrainAction; message?: string }>();
+    for (;;) {
+      const onNode = new Set(this.world.vmisOnNode(node).map(vmiKey));
+      const left = pods.filter((v) => onNode.has(vmiKey(v)));
+      if (left.length === 0) return { drained: true, remaining: [] };
+      if (this.sim.now >= deadline) {
+        return {
+          drained: false,
+          remaining: left.map((v) => ({ vmi: vmiKey(v), ...lastAction.get(vmiKey(v))! })),
+        };
+      }
+      for (const vmi of left) {
+        const key = vmiKey(vmi);
+        if (this.stopping.has(key) || this.sim.now < nextEvictionAt.get(key)!) continue;
+        const decision = this.evict(node, vmi, lastAction.get(key)?.action);
+        lastAction.set(key, { action: decision.action, message: decision.message });
+        nextEvictionAt.set(
+          key,
+          decision.evictionAllowed ? Infinity : this.sim.now + this.timing.evictionRetrySeconds,
+        );
+      }
+      yield this.sim.timeout(Math.min(this.timing.podDeletePollSeconds, deadline - this.sim.now));
+    }
+  }
+
+  /** One eviction API call through KubeVirt's webhook. */
+  private evict(node: string, vmi: V, previous: DrainAction | undefined): EvictionDecision {
+    const strategy = effectiveEvictionStrategy(vmi.evictionStrategy, this.clusterStrategy);
+    const decision = evictionDecision(strategy, vmi.liveMigratable, vmi.name, vmi.namespace);
+    if (previous !== decision.action) {
+      const data: KubevirtControllerRecords['maintenance.eviction'] = {
+        node,
+        vmi: vmiKey(vmi),
+        action: decision.action,
+        allowed: decision.evictionAllowed,
+      };
+      if (decision.message !== undefined) data.message = decision.message;
+      this.emit('maintenance.eviction', data);
+    }
+    if (decision.action === 'migrate') this.evacuation.evacuate(vmi);
+    if (decision.evictionAllowed) this.stop(node, vmi, this.timing.drainGracePeriodSeconds, 'evicted');
+    return decision;
+  }
+
+  private stop(node: string, vmi: V, graceSeconds: number | undefined, cause: string): void {
+    const key = vmiKey(vmi);
+    if (this.stopping.has(key)) return;
+    this.stopping.add(key);
+    this.emit('maintenance.shutdown', { node, vmi: key, cause });
+    const stopped = this.world.stopVm(vmi, graceSeconds);
+    if (stopped.processed) this.stopping.delete(key);
+    else stopped.addCallback(() => this.stopping.delete(key));
+  }
+
+  /** The maintain controller: Completed once the node has no VMI, checked every 10 s. */
+  private *awaitCompletion(
+    node: string,
+    drainAttempts: number,
+    before: readonly V[],
+  ): Generator<Event<any>, MaintenanceResult, any> {
+    for (let check = 0; check < this.maxCompletionChecks; check++) {
+      const remaining = this.world.vmisOnNode(node).length;
+      this.emit('maintenance.check', { node, remainingVmis: remaining });
+      if (remaining === 0) {
+        const restart = before.filter((v) => strategyOf(v) === 'ShutdownAndRestartAfterEnable');
+        for (const vmi of restart) this.world.startVm?.(vmi);
+        const restarted = restart.map(vmiKey);
+        this.emit('maintenance.completed', { node, restarted });
+        return { outcome: 'completed', drainAttempts, restarted };
+      }
+      yield this.sim.timeout(this.timing.completionCheckSeconds);
+    }
+    this.emit('maintenance.gave-up', { node, attempts: drainAttempts });
+    return { outcome: 'gave-up', drainAttempts };
+  }
+
+  private emit<K extends KubevirtControllerKind>(kind: K, data: KubevirtControllerRecords[K]): void {
+    if (this.sim.trace.enabled) this.sim.trace.emit(KUBEVIRT_SUBSYSTEM, kind, data);
+  }
+}
+
+function strategyOf(vmi: MaintenanceVmi): MaintainModeStrategy {
+  const value = vmi.labels?.[MAINTAIN_MODE_STRATEGY_LABEL];
+  return MAINTAIN_MODE_SHUTDOWN_STRATEGIES.includes(value as MaintainModeStrategy)
+    ? (value as MaintainModeStrategy)
+    : 'Migrate';
+}
+
+function hasShutdownStrategy(vmi: MaintenanceVmi): boolean {
+  return strategyOf(vmi) !== 'Migrate';
+}
+
+/** The node-drain controller's refusal, reasons grouped as upstream prints them. */
+export function blockedMessage(vmis: readonly { vmi: string; reason: string }[]): string {
+  const byReason = new Map<string, string[]>();
+  for (const { vmi, reason } of vmis) byReason.set(reason, [...(byReason.get(reason) ?? []), vmi]);
+  const reasons = [...byReason].map(
+    ([reason, names]) => `${names.join(',')} cannot be migrated due to ${reason}`,
+  );
+  return `enabling maintenance mode is impossible. Non-migratable VMs found: ${reasons.join('; ')}. Use 'force drain' to perform a collective shutdown`;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,72 @@
+import { FlowNetwork, type Link, type Simulation } from '../../sim/index.ts';
+import type { Scenario } from '../scenario/types.ts';
+
+export type NetworkName = 'management' | 'storage';
+
+interface NodeLinks {
+  readonly transmit: Link;
+  readonly receive: Link;
+}
+
+/**
+ * The links data crosses: per node, a transmit and a receive link on the management network (NIC
+ * capacity, bounded by the management network's) and, when configured, on the storage network;
+ * per disk, a write link. Live migrations, rebuilds and backups are flows over these links, so they
+ * share bandwidth max-min fairly.
+ */
+export class Fabric {
+  readonly net: FlowNetwork;
+  private readonly management = new Map<string, NodeLinks>();
+  private readonly storage = new Map<string, NodeLinks>();
+  private readonly disks = new Map<string, Link>();
+
+  constructor(sim: Simulation, scenario: Scenario) {
+    this.net = new FlowNetwork(sim);
+    const managementBytesPerSecond = scenario.networks.management.bandwidthBytesPerSecond;
+    for (const node of scenario.nodes) {
+      const nic = Math.min(node.nicBandwidthBytesPerSecond, managementBytesPerSecond);
+      this.management.set(node.name, this.pair(`${node.name}/mgmt`, nic));
+      if (scenario.networks.storage !== null) {
+        this.storage.set(
+          node.name,
+          this.pair(`${node.name}/storage`, scenario.networks.storage.bandwidthBytesPerSecond),
+        );
+      }
+      for (const disk of node.disks) {
+        this.disks.set(
+          `${node.name}/${disk.name}`,
+          this.net.addLink(`${node.name}/disk/${disk.name}`, disk.writeBytesPerSecond),
+        );
+      }
+    }
+  }
+
+  /** True when replication has its own network. */
+  get hasStorageNetwork(): boolean {
+    return this.storage.size > 0;
+  }
+
+  /** Links a transfer from `from` to `to` crosses; `storage` falls back to management without a storage network. */
+  path(from: string, to: string, network: NetworkName): Link[] {
+    const links = network === 'storage' && this.hasStorageNetwork ? this.storage : this.management;
+    const source = links.get(from);
+    const target = links.get(to);
+    if (source === undefined || target === undefined)
+      throw new Error(`no ${network} path from ${from} to ${to}`);
+    return from === to ? [] : [source.transmit, target.receive];
+  }
+
+  /** The write link of one disk of a node. */
+  disk(node: string, diskName: string): Link {
+    const link = this.disks.get(`${node}/${diskName}`);
+    if (link === undefined) throw new Error(`no disk ${diskName} on node ${node}`);
+    return link;
+  }
+
+  private pair(name: string, bytesPerSecond: number): NodeLinks {
+    return {
+      transmit: this.net.addLink(`${name}/tx`, bytesPerSecond),
+      receive: this.net.addLink(`${name}/rx`, bytesPerSecond),
+    };
+  }
+}

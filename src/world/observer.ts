@@ -1,0 +1,25 @@
+import type { ShutdownMode } from '../plan/format/types.ts';
+import type { VmRef } from '../scenario/types.ts';
+
+/**
+ * What the world tells the models that react to it (Longhorn, KubeVirt migrations, guests). The
+ * world calls every observer, in registration order, at the simulated instant the change happens.
+ */
+export interface WorldObserver {
+  /** A graceful shutdown begins: kubelet and services stop, then power goes off. */
+  nodeShuttingDown?(node: string): void;
+  /** Power is gone (the end of a graceful shutdown, or at once on power loss). */
+  nodePoweredOff?(node: string, mode: ShutdownMode): void;
+  /** Power is applied; the node boots. */
+  nodePoweringOn?(node: string): void;
+  /** The node is Ready again (kubelet up and its deployments ready). */
+  nodeReady?(node: string): void;
+  /** The node became unschedulable (maintenance, cordon) or schedulable again. */
+  nodeCordoned?(node: string, cordoned: boolean): void;
+  /** A VMI runs on `node`; its volumes are attached there. */
+  vmStarted?(vm: VmRef, node: string): void;
+  /** The VMI is gone from `node` (stopped, or its node lost power). */
+  vmStopped?(vm: VmRef, node: string, reason: 'stopped' | 'node-lost' | 'force-reset'): void;
+  /** The VMI moved from one node to another (live migration completed). */
+  vmMigrated?(vm: VmRef, from: string, to: string): void;
+}

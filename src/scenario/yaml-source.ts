@@ -1,6 +1,12 @@
 /** A YAML document read for validation: the plain data plus a way to find the line of any path. */
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import { type DocumentIssue, type DocumentPath, describeFound, valueAt } from './document-error.ts';
+import {
+  type DocumentIssue,
+  type DocumentPath,
+  describeFound,
+  formatPath,
+  valueAt,
+} from './document-error.ts';
 
 export interface YamlSource {
   readonly fileName: string;
@@ -102,4 +108,19 @@ export function plainSource(data: unknown, fileName: string): YamlSource {
       };
     },
   };
+}
+
+/** Line and column of every value in the document, keyed by its printed path; for checks done later. */
+export function locationsOf(source: YamlSource): Record<string, { line: number; column: number }> {
+  const locations: Record<string, { line: number; column: number }> = {};
+  const visit = (value: unknown, path: (string | number)[], depth: number) => {
+    const at = source.locate(path);
+    if (at !== null) locations[formatPath(path)] = at;
+    if (depth > 12 || value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i += 1) visit(value[i], [...path, i], depth + 1);
+    } else for (const [key, item] of Object.entries(value)) visit(item, [...path, key], depth + 1);
+  };
+  visit(source.data, [], 0);
+  return locations;
 }

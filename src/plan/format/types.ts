@@ -152,4 +152,9 @@ export interface Plan {
   readonly name: string;
   readonly description: string;
   readonly steps: readonly PlanStep[];
+  /**
+   * Line and column of values in the source file, keyed by their path as printed in errors
+   * (`steps[3].nodes[0]`), so later checks can point into the file. Empty for plans built in code.
+   */
+  readonly locations: Readonly<Record<string, { readonly line: number; readonly column: number }>>;
 }

@@ -1,0 +1,150 @@
+/**
+ * The plan document as written in YAML: `steps:` is an ordered list, each entry names its `step:` type.
+ * docs/scenario-format.md describes every step; scenarios/plan.schema.json is generated from this.
+ */
+import { z } from 'zod';
+import { secondsField } from '../../scenario/unit-fields.ts';
+
+/** A node name, or a choice resolved at run time: "@etcd-leader", "@etcd-follower", "@witness", "@last-shut-down". */
+export const nodeRefText = z
+  .string()
+  .regex(/^(@(etcd-leader|etcd-follower|witness|last-shut-down)|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/, {
+    error: 'a node name or one of "@etcd-leader", "@etcd-follower", "@witness", "@last-shut-down"',
+  })
+  .meta({ description: 'node name, or @etcd-leader | @etcd-follower | @witness | @last-shut-down' });
+
+const nodeGroup = z.enum(['management', 'worker', 'witness', 'etcd', 'all']);
+
+/** Exactly one of `node`, `nodes`, `group` (checked after parsing, so the message can say so). */
+const nodeTargetFields = {
+  node: nodeRefText.optional(),
+  nodes: z.array(nodeRefText).min(1).optional(),
+  group: nodeGroup.optional(),
+};
+
+export const vmSelector = z.union(
+  [
+    z.literal('all'),
+    z.strictObject({
+      names: z
+        .array(
+          z.string().regex(/^[a-z0-9][-a-z0-9]*\/[a-z0-9][-.a-z0-9]*$/, { error: 'a VM "namespace/name"' }),
+        )
+        .min(1)
+        .optional(),
+      namespace: z.string().min(1).optional(),
+      labels: z.record(z.string(), z.string()).optional(),
+      downstreamMachines: z.boolean().optional(),
+    }),
+  ],
+  { error: '"all" or a mapping with names, namespace, labels and/or downstreamMachines' },
+);
+
+const addonSelector = z.union([z.literal('all'), z.literal('with-pvcs'), z.array(z.string().min(1)).min(1)], {
+  error: '"all", "with-pvcs" or a list of addon names',
+});
+
+const conditionName = z.enum([
+  'no-vmis',
+  'volumes-detached',
+  'nodes-ready',
+  'nodes-down',
+  'etcd-leader',
+  'vip-bound',
+  'vms-running',
+  'system-pods-healthy',
+  'addons-settled',
+]);
+
+/** Parameters a condition may take; which ones apply depends on `condition` (checked after parsing). */
+const conditionFields = {
+  condition: conditionName,
+  ...nodeTargetFields,
+  on: nodeRefText.optional(),
+  notOn: nodeRefText.optional(),
+  vms: vmSelector.optional(),
+  addons: addonSelector.optional(),
+  enabled: z.boolean().optional(),
+};
+
+export const preconditionSchema = z.strictObject(conditionFields);
+
+export const waitSchema = z.strictObject({
+  ...conditionFields,
+  timeout: secondsField(),
+  poll: secondsField().optional(),
+});
+
+const common = {
+  id: z.string().min(1).optional(),
+  note: z.string().optional(),
+  preconditions: z.array(preconditionSchema).default([]),
+  waitFor: z.array(waitSchema).default([]),
+};
+
+const step = <T extends string, S extends z.core.$ZodLooseShape>(type: T, fields: S) =>
+  z.strictObject({ step: z.literal(type), ...common, ...fields });
+
+export const stepSchema = z.discriminatedUnion('step', [
+  step('support-bundle', { extraNamespaces: z.array(z.string().min(1)).default([]) }),
+  step('rancher.disconnect', {
+    recordScaleAvailable: z.boolean().default(true),
+    clearScaleAvailable: z.boolean().default(true),
+    scaleRancherToZero: z.boolean().default(true),
+    scaleClusterAgentToZero: z.boolean().default(true),
+    forceDeleteStuckPods: z.boolean().default(true),
+  }),
+  step('rancher.reconnect', {
+    scaleAvailable: z
+      .union([z.literal('recorded'), z.number().int().min(1), z.null()], {
+        error: '"recorded", a number of replicas or null',
+      })
+      .default('recorded'),
+    rancherReplicas: z
+      .union([z.literal('recorded'), z.number().int().min(1)], {
+        error: '"recorded" or a number of replicas',
+      })
+      .default('recorded'),
+  }),
+  step('vm.stop', {
+    vms: vmSelector,
+    method: z.enum(['guest', 'virtctl', 'guest-then-virtctl']).default('guest-then-virtctl'),
+  }),
+  step('vm.start', { vms: vmSelector }),
+  step('vm.migrate', { vms: vmSelector, target: nodeRefText.optional() }),
+  step('addon.disable', { addons: addonSelector }),
+  step('addon.enable', { addons: addonSelector }),
+  step('wait-for', conditionFieldsWithTimeout()),
+  step('etcd.move-leader', {
+    to: z.union([z.literal('off-witness'), nodeRefText], { error: '"off-witness" or a node reference' }),
+    method: z.enum(['etcdctl', 'delete-pod']).default('etcdctl'),
+  }),
+  step('node.shutdown', {
+    ...nodeTargetFields,
+    mode: z.enum(['graceful', 'power-loss']).default('graceful'),
+    order: z.enum(['sequential', 'parallel']).default('sequential'),
+    waitEachDown: z.boolean().default(true),
+  }),
+  step('node.power-on', {
+    ...nodeTargetFields,
+    order: z.enum(['sequential', 'parallel']).default('sequential'),
+  }),
+  step('node.maintenance', { node: nodeRefText, action: z.enum(['enable', 'disable']) }),
+  step('offline', { duration: secondsField() }),
+  step('sleep', { duration: secondsField() }),
+]);
+
+function conditionFieldsWithTimeout() {
+  return { ...conditionFields, timeout: secondsField(), poll: secondsField().optional() };
+}
+
+export const planDocumentSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().default(''),
+  steps: z.array(stepSchema).min(1),
+});
+
+export type PlanDocument = z.output<typeof planDocumentSchema>;
+export type StepDocument = PlanDocument['steps'][number];
+
+export type VmSelectorDocument = z.output<typeof vmSelector>;

@@ -9,6 +9,7 @@ import { scenarioDocumentSchema } from './schema.ts';
 export function scenarioJsonSchema(): Record<string, unknown> {
   return {
     ...z.toJSONSchema(scenarioDocumentSchema, { io: 'input', unrepresentable: 'any' }),
+    patternProperties: { '^x-': { description: 'ignored: a place for YAML anchors' } },
     $id: 'https://github.com/harvester-sim/harvester-sim/scenarios/scenario.schema.json',
     title: 'harvester-sim scenario',
     description: 'A Harvester cluster for harvester-sim. Reference: docs/scenario-format.md',

@@ -7,7 +7,7 @@ import { normalizeScenario } from './normalize.ts';
 import { scenarioDocumentSchema } from './schema.ts';
 import { checkScenarioDocument } from './semantic-checks.ts';
 import type { Scenario } from './types.ts';
-import { plainSource, readYaml, type YamlSource } from './yaml-source.ts';
+import { plainSource, readYaml, withoutExtensionKeys, type YamlSource } from './yaml-source.ts';
 import { issuesFromZod } from './zod-issues.ts';
 
 /** Parses scenario YAML. Throws DocumentError (and nothing else) naming `fileName`, path and line. */
@@ -28,7 +28,7 @@ export function scenarioFromData(data: unknown, fileName = '(data)'): Scenario {
 }
 
 function validateScenario(source: YamlSource): Scenario {
-  const parsed = scenarioDocumentSchema.safeParse(source.data);
+  const parsed = scenarioDocumentSchema.safeParse(withoutExtensionKeys(source.data));
   if (!parsed.success) {
     throw new DocumentError('scenario', issuesFromZod(parsed.error.issues, source, scenarioDocumentSchema));
   }

@@ -124,3 +124,12 @@ export function locationsOf(source: YamlSource): Record<string, { line: number; 
   visit(source.data, [], 0);
   return locations;
 }
+
+/**
+ * Top-level keys starting with "x-" hold YAML anchors for reuse (as in Compose files) and are not part
+ * of the document; they are dropped before validation.
+ */
+export function withoutExtensionKeys(data: unknown): unknown {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return data;
+  return Object.fromEntries(Object.entries(data).filter(([key]) => !key.startsWith('x-')));
+}

@@ -1,7 +1,13 @@
 /** Entry points: read a plan from YAML text or a file into a typed Plan. */
 import { DocumentError, type DocumentIssue } from '../../scenario/document-error.ts';
 import { readDocumentFile } from '../../scenario/load.ts';
-import { locationsOf, plainSource, readYaml, type YamlSource } from '../../scenario/yaml-source.ts';
+import {
+  locationsOf,
+  plainSource,
+  readYaml,
+  withoutExtensionKeys,
+  type YamlSource,
+} from '../../scenario/yaml-source.ts';
 import { issuesFromZod } from '../../scenario/zod-issues.ts';
 import { normalizePlan } from './normalize.ts';
 import { planDocumentSchema } from './schema.ts';
@@ -25,7 +31,7 @@ export function planFromData(data: unknown, fileName = '(data)'): Plan {
 }
 
 function validatePlan(source: YamlSource): Plan {
-  const parsed = planDocumentSchema.safeParse(source.data);
+  const parsed = planDocumentSchema.safeParse(withoutExtensionKeys(source.data));
   if (!parsed.success)
     throw new DocumentError('plan', issuesFromZod(parsed.error.issues, source, planDocumentSchema));
   const issues: DocumentIssue[] = [];

@@ -71,6 +71,8 @@ interface MemberState {
   hostReachable: boolean;
   ready: boolean;
   publish: { ref: number; index: number; sentMs: number } | null;
+  /** Messages that reached the peer port while the process was starting; handled once Raft runs. */
+  inbox: Message[];
 }
 
 interface PendingPut {
@@ -122,6 +124,7 @@ export class EtcdCluster {
         hostReachable: true,
         ready: false,
         publish: null,
+        inbox: [],
       };
       this.members.set(spec.id, member);
     }
@@ -329,6 +332,9 @@ export class EtcdCluster {
     this.adjustTicks(m, alive);
     for (const peer of this.voters) if (peer !== m.spec.id) this.probe(m, peer, alive);
     this.flush(m);
+    const queued = m.inbox;
+    m.inbox = [];
+    for (const msg of queued) this.deliver(msg);
   }
 
   private exit(m: MemberState, how: StopKind): void {
@@ -338,6 +344,7 @@ export class EtcdCluster {
     m.incarnation++;
     m.ready = false;
     m.publish = null;
+    m.inbox = [];
     if (wasRunning) this.emit('member-exit', { member: m.spec.id, how });
     this.checkQuorumChange();
   }
@@ -436,7 +443,14 @@ export class EtcdCluster {
 
   private deliver(msg: Message): void {
     const target = this.members.get(msg.to);
-    if (target === undefined || target.status !== 'running') return;
+    if (target === undefined || target.status === 'down') return;
+    if (target.status === 'starting') {
+      // The peer listener is open from process start, so a connection waits in the accept backlog
+      // and its request is served once the server runs (etcd-io/etcd server/embed/etcd.go StartEtcd:
+      // peer listeners are opened before NewServer replays the WAL).
+      target.inbox.push(msg);
+      return;
+    }
     target.raft.step(msg);
     this.flush(target);
   }

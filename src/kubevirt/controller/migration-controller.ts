@@ -329,7 +329,7 @@ export class MigrationController<V extends MigratableVmi> {
   private reEnqueuePending(): void {
     const pending = this.active
       .filter((m) => m.phase === 'Pending')
-      .sort((a, b) => b.priority - a.priority || a.createdAtSeconds - b.createdAtSeconds || seq(a) - seq(b));
+      .sort((a, b) => b.priority - a.priority || seq(a) - seq(b));
     const count = Math.min(pending.length, this.config.parallelMigrationsPerCluster);
     for (let i = 0; i < count; i++) {
       const wake = this.wakers.get(pending[i].id);

@@ -1,0 +1,79 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MemorySink, Simulation } from '../../../sim/index.ts';
+import { QUEUE_PRIORITY } from '../../../src/kubevirt/controller/defaults.ts';
+import { MigrationController } from '../../../src/kubevirt/controller/migration-controller.ts';
+import { kubevirtMigrationSettings } from '../../../src/kubevirt/defaults.ts';
+import { FixedDurationWorld, peakConcurrency, type TestVmi, testVmi } from './fixed-duration-world.ts';
+
+// Invariant of handleTargetPodCreation (kubevirt/kubevirt:pkg/virt-controller/watch/migration/
+// migration.go): slot holders never exceed parallelMigrationsPerCluster, nor
+// parallelOutboundMigrationsPerNode per source node; and every VMIM eventually ends.
+
+const NODES = ['n1', 'n2', 'n3', 'n4', 'n5'];
+
+const vmSpec = fc.record({
+  node: fc.constantFrom(...NODES),
+  seconds: fc.integer({ min: 1, max: 300 }),
+  startAt: fc.integer({ min: 0, max: 200 }),
+  priority: fc.constantFrom(
+    QUEUE_PRIORITY.systemCritical.value,
+    QUEUE_PRIORITY.userTriggered.value,
+    QUEUE_PRIORITY.systemMaintenance.value,
+    QUEUE_PRIORITY.default.value,
+  ),
+  fails: fc.boolean(),
+});
+
+describe('parallel limits (property)', () => {
+  it('never more than the cluster and per-node limits at any time, for random VM sets and durations', () => {
+    fc.assert(
+      fc.property(
+        fc.array(vmSpec, { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 3 }),
+        (specs, perCluster, perNode) => {
+          const sim = new Simulation({ seed: 3 });
+          const sink = sim.trace.addSink(new MemorySink());
+          const vmis = specs.map((s, i) => testVmi(`vm${i}`, s.node));
+          const byKey = new Map(vmis.map((v, i) => [v.name, specs[i]]));
+          const world = new FixedDurationWorld(sim, vmis, {
+            nodes: NODES,
+            migrationSeconds: (v) => byKey.get(v.name)!.seconds,
+            targetPodStartSeconds: 2,
+            failure: (v) => (byKey.get(v.name)!.fails ? 'aborted' : undefined),
+          });
+          const controller = new MigrationController<TestVmi>(sim, {
+            config: {
+              ...kubevirtMigrationSettings(),
+              parallelMigrationsPerCluster: perCluster,
+              parallelOutboundMigrationsPerNode: perNode,
+            },
+            hooks: world.hooks,
+          });
+          const created: ReturnType<typeof controller.create>[] = [];
+          specs.forEach((s, i) => {
+            sim.process(
+              (function* () {
+                yield sim.timeout(s.startAt);
+                created.push(
+                  controller.create(vmis[i], {
+                    origin: s.priority >= 100 ? 'evacuation' : 'user',
+                    priority: s.priority,
+                  }),
+                );
+              })(),
+            );
+          });
+          sim.run({ until: 1_000_000, maxEvents: 5_000_000 });
+          const peak = peakConcurrency(sink.records);
+          expect(peak.cluster).toBeLessThanOrEqual(perCluster);
+          for (const n of peak.perNode.values()) expect(n).toBeLessThanOrEqual(perNode);
+          expect(created).toHaveLength(specs.length);
+          expect(created.every((m) => m.phase === 'Succeeded' || m.phase === 'Failed')).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -5,12 +5,19 @@
  */
 import type { NodeRole, VmRef } from '../../scenario/types.ts';
 
-/** A node named in the scenario, or one chosen by its state when the step runs. */
+/**
+ * A node named in the scenario, or one chosen by the cluster's state when the step starts.
+ * All references of one step are resolved together, when the step starts, so a list such as
+ * `[@etcd-follower, @etcd-follower, @etcd-leader]` names three different nodes.
+ */
 export type NodeRef =
   | { readonly kind: 'name'; readonly name: string }
-  /** The node whose etcd member is leader when the step runs. */
+  /** The etcd leader; when there is none at that moment, the last node that was leader (the one "written down"). */
   | { readonly kind: 'etcd-leader' }
-  /** An etcd voter that is not the leader; the runner picks the first by scenario order. */
+  /**
+   * An etcd voter that is not the leader. Repeated uses in one step pick distinct followers, in
+   * scenario order, preferring powered-on nodes.
+   */
   | { readonly kind: 'etcd-follower' }
   /** The node with role witness. */
   | { readonly kind: 'witness' }
@@ -125,6 +132,7 @@ export type StepAction =
       /** With `sequential`, wait until each node is down before the next one. */
       readonly waitEachDown: boolean;
     }
+  /** Nodes already powered on are skipped, so `group: etcd` after `@last-shut-down` starts the rest. */
   | { readonly type: 'node.power-on'; readonly nodes: NodeTarget; readonly order: NodeOrder }
   | { readonly type: 'node.maintenance'; readonly node: NodeRef; readonly enable: boolean }
   /** The cluster stays powered off (or as it is) for this long. */

@@ -75,6 +75,8 @@ export interface MigrationControllerTiming {
   readonly finalizedMigrationsKept: number;
   /** A target pod Pending and Unschedulable this long fails the migration. */
   readonly unschedulablePendingTimeoutSeconds: number;
+  /** A target pod Pending for any reason this long fails the migration. */
+  readonly catchAllPendingTimeoutSeconds: number;
   /** kube-scheduler's longest pod backoff: how often an unschedulable target pod is retried. */
   readonly schedulerRetrySeconds: number;
 }
@@ -95,6 +97,7 @@ export function migrationControllerTiming(
     backoffFactor: MIGRATION_CONTROLLER_CONSTANTS.backoffFactor.value,
     finalizedMigrationsKept: MIGRATION_CONTROLLER_CONSTANTS.finalizedMigrationsKept.value,
     unschedulablePendingTimeoutSeconds: d.unschedulablePendingTimeoutSeconds.value,
+    catchAllPendingTimeoutSeconds: d.catchAllPendingTimeoutSeconds.value,
     schedulerRetrySeconds: MIGRATION_CONTROLLER_CONSTANTS.schedulerRetrySeconds.value,
   };
 }

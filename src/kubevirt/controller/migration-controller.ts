@@ -203,10 +203,20 @@ export class MigrationController<V extends MigratableVmi> {
     const admitted = yield* this.waitForAdmission(m);
     if (!admitted) return;
     this.setPhase(m, 'Scheduling');
+    const podCreatedAtSeconds = this.sim.now;
     const target = yield* this.scheduleTarget(m);
     if (target === undefined) return;
     m.targetNode = target;
-    if (this.hooks.startTargetPod !== undefined) yield this.hooks.startTargetPod(m.vmi, target);
+    if (this.hooks.startTargetPod !== undefined) {
+      // handlePendingPodTimeout: a target pod still Pending this long after creation is deleted.
+      const limit = this.timing.catchAllPendingTimeoutSeconds;
+      const left = podCreatedAtSeconds + limit - this.sim.now;
+      const first = yield this.sim.anyOf([this.hooks.startTargetPod(m.vmi, target), this.sim.timeout(left)]);
+      if (first.index === 1) {
+        this.finish(m, `target pod pending: catch-all timeout (${limit} s) exceeded`);
+        return;
+      }
+    }
     this.setPhase(m, 'Scheduled');
     const policy = matchPolicy(this.policies, m.vmi.labels, m.vmi.namespaceLabels);
     m.config = resolveMigrationConfig(this.config, policy);

@@ -187,6 +187,21 @@ describe('phases (processMigrationPhase)', () => {
     expect(controller.runningCount).toBe(0);
   });
 
+  it('a target pod still Pending 15 min after creation fails it (defaultCatchAllPendingTimeoutSeconds)', () => {
+    const vm = testVmi('vm1', 'n1');
+    const { sim, sink, controller } = setup([vm], {
+      nodes: ['n1', 'n2'],
+      migrationSeconds: 30,
+      targetPodStartSeconds: 1000,
+    });
+    const m = controller.create(vm, { origin: 'user' });
+    sim.run({ until: 2000 });
+    expect(m.phase).toBe('Failed');
+    expect(
+      recordsOf(sink.records, 'migration.phase').find((r) => r.data.phase === 'Failed')?.timeSeconds,
+    ).toBe(900);
+  });
+
   it('resolves the MigrationPolicy at handoff and passes it to the migration model', () => {
     const vm = testVmi('vm1', 'n1', { labels: { workload: 'db' } });
     const sim = new Simulation();

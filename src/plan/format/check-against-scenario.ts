@@ -9,7 +9,6 @@ import {
   formatPath,
 } from '../../scenario/document-error.ts';
 import type { Scenario } from '../../scenario/types.ts';
-import { formatNodeRef } from './node-ref.ts';
 import type { AddonSelector, Condition, NodeRef, NodeTarget, Plan, VmSelector } from './types.ts';
 
 const relativeWords = new Set(['etcd-leader', 'etcd-follower', 'witness', 'last-shut-down']);

@@ -1,13 +1,33 @@
 /** Certificate lifetimes that matter after a long power-off. Research: controlplane.md §4. */
 import type { SourcedFields } from './sourced.ts';
 import type { CertificateTiming } from './types.ts';
+import { isAtLeast, versionParts } from './version.ts';
 
 const kubevirtCertificates = 'kubevirt/kubevirt:pkg/virt-operator/resource/apply/certificates.go';
 const hour = 3600;
 const day = 24 * hour;
 
-/** `rke2RenewedWindow120Days`: the rke2 release carries the May 2025 change of `CertificateRenewDays`. */
-export function certificateDefaults(rke2RenewWindow120Days: boolean): SourcedFields<CertificateTiming> {
+/** First rke2 release of each minor with `CertificateRenewDays` = 120 (the May 2025 releases). */
+const renew120Since: Readonly<Record<string, string>> = {
+  '1.30': '1.30.13',
+  '1.31': '1.31.9',
+  '1.32': '1.32.5',
+  '1.33': '1.33.1',
+};
+
+/**
+ * Whether an rke2 version renews certificates 120 days ahead (else 90). A version given only to the
+ * minor (the unverified rows of harvester-releases.ts) counts as its .0 release.
+ */
+export function rke2RenewsAt120Days(rke2Version: string): boolean {
+  const [major, minor] = versionParts(rke2Version);
+  const since = renew120Since[`${major}.${minor}`];
+  if (since !== undefined) return isAtLeast(rke2Version, since);
+  return isAtLeast(rke2Version, '1.34.0');
+}
+
+export function certificateDefaults(rke2Version: string): SourcedFields<CertificateTiming> {
+  const rke2RenewWindow120Days = rke2RenewsAt120Days(rke2Version);
   return {
     kubevirtCaDurationSeconds: { value: 168 * hour, source: kubevirtCertificates },
     kubevirtCaRenewBeforeSeconds: { value: 33.6 * hour, source: kubevirtCertificates },

@@ -8,7 +8,7 @@ import { kubevirtMigrationDefaults } from './kubevirt-migration-defaults.ts';
 import { longhornDefaults } from './longhorn-defaults.ts';
 import { sourcesOf, valuesOf } from './sourced.ts';
 import type { VersionProfile } from './types.ts';
-import { isAtLeast, withoutV } from './version.ts';
+import { withoutV } from './version.ts';
 
 export class UnknownHarvesterVersionError extends Error {
   constructor(readonly version: string) {
@@ -39,8 +39,7 @@ function buildProfile(release: HarvesterRelease): VersionProfile {
   const longhorn = longhornDefaults(versions.longhorn);
   const harvester = harvesterSettingsDefaults(release.harvesterVersion);
   const kubernetes = kubernetesTimingDefaults(versions.kubernetes);
-  // The 120-day window shipped in v1.33.1/v1.32.5/v1.31.9; minor-only rke2 versions ≥ 1.33 qualify.
-  const certificates = certificateDefaults(isAtLeast(versions.rke2, '1.33.1'));
+  const certificates = certificateDefaults(versions.rke2);
   return {
     harvesterVersion: release.harvesterVersion,
     components: versions,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rke2RenewsAt120Days } from '../../src/profiles/certificate-defaults.ts';
 import {
   knownHarvesterVersions,
   profileFor,
@@ -101,5 +102,18 @@ describe('version profiles', () => {
     expect(() => profileFor('1.9.0')).toThrow(
       'unknown Harvester version "1.9.0": expected one of 1.2.0, 1.2.1',
     );
+  });
+});
+
+describe('RKE2 certificate renewal window (k3s-io/k3s:pkg/daemons/config/types.go CertificateRenewDays)', () => {
+  it('is 120 days from the May 2025 releases v1.33.1/v1.32.5/v1.31.9/v1.30.13, 90 days before', () => {
+    expect(rke2RenewsAt120Days('v1.32.4+rke2r1')).toBe(false);
+    expect(rke2RenewsAt120Days('v1.32.5+rke2r1')).toBe(true);
+    expect(rke2RenewsAt120Days('v1.33.0+rke2r1')).toBe(false);
+    expect(rke2RenewsAt120Days('v1.33.1+rke2r1')).toBe(true);
+    expect(rke2RenewsAt120Days('v1.27.10+rke2r1')).toBe(false);
+    expect(rke2RenewsAt120Days('v1.34')).toBe(true);
+    expect(profileFor('1.3.0').settings.certificates.rke2RenewWindowSeconds).toBe(90 * 86400);
+    expect(profileFor('1.7.0').settings.certificates.rke2RenewWindowSeconds).toBe(120 * 86400);
   });
 });

@@ -47,13 +47,29 @@ export const MIGRATION_CONTROLLER_CONSTANTS = {
     value: 10,
     source: 'kubernetes/kubernetes:pkg/scheduler/apis/config/v1 podMaxBackoffSeconds default',
   },
+  /** Without the priority queue: resync of a node with no free slot. */
+  evacuationNoSpotRequeueSeconds: {
+    value: 5,
+    source:
+      'kubevirt/kubevirt:pkg/virt-controller/watch/drain/evacuation/evacuation.go @v1.6.0 sync (freeSpots <= 0)',
+  },
 } as const satisfies Record<string, Sourced<number>>;
 
-/** The first release with the migration priority queue (gate MigrationPriorityQueue, GA in v1.9). */
-export const PRIORITY_QUEUE_SINCE = {
-  value: 'v1.7',
-  source: 'kubevirt/kubevirt commit 8fe3778d (MigrationPriorityQueue), research/migration.md §2',
-} as const satisfies Sourced<string>;
+/**
+ * The migration priority queue (gate MigrationPriorityQueue): Alpha in v1.7, Beta in v1.8, GA in v1.9.
+ * KubeVirt enables only GA gates by default (`pkg/virt-config/feature-gates.go`,
+ * `isFeatureGateEnabled`), so on the default path it is on from v1.9; v1.7 and v1.8 need the gate.
+ */
+export const PRIORITY_QUEUE = {
+  gateSince: {
+    value: 'v1.7',
+    source: 'kubevirt/kubevirt:pkg/virt-config/featuregate/active.go @v1.7.0 (MigrationPriorityQueue, Alpha)',
+  },
+  defaultSince: {
+    value: 'v1.9',
+    source: 'kubevirt/kubevirt:pkg/virt-config/featuregate/inactive.go @d923fdb (MigrationPriorityQueue, GA)',
+  },
+} as const satisfies Record<string, Sourced<string>>;
 
 export interface MigrationControllerTiming {
   /** Requeue of a Pending VMIM refused by a parallel limit, priority ≥ system-critical. */
@@ -62,8 +78,12 @@ export interface MigrationControllerTiming {
   readonly requeueUserTriggeredSeconds: number;
   /** … any lower priority (and every VMIM before v1.7). */
   readonly requeueDefaultSeconds: number;
-  /** v1.7+: when a VMIM finishes, the top Pending ones are re-enqueued at once. */
-  readonly reEnqueueOnFinish: boolean;
+  /**
+   * The priority queue: requeue delays by priority, re-enqueue of the top Pending VMIMs when one
+   * finishes, and an evacuation controller that creates every VMIM at once. Off: 5 s for all, no
+   * re-enqueue, and the evacuation controller creates VMIMs only into free slots.
+   */
+  readonly priorityQueue: boolean;
   /** Evacuation / workload-update retry backoff after the first consecutive failure. */
   readonly backoffInitialSeconds: number;
   /** Factor per further consecutive failure. */
@@ -84,15 +104,19 @@ export interface MigrationControllerTiming {
 /** The controller timing of one KubeVirt release (latest by default). */
 export function migrationControllerTiming(
   kubevirtVersion: string = LATEST_KUBEVIRT_VERSION,
+  options: { readonly priorityQueueGate?: boolean } = {},
 ): MigrationControllerTiming {
   const d = kubevirtMigrationDefaults(kubevirtVersion);
-  const [major, minor] = parseKubevirtVersion(kubevirtVersion);
-  const [sinceMajor, sinceMinor] = parseKubevirtVersion(PRIORITY_QUEUE_SINCE.value);
+  const version = parseKubevirtVersion(kubevirtVersion);
+  const priorityQueue =
+    atLeast(version, PRIORITY_QUEUE.defaultSince.value) ||
+    (options.priorityQueueGate === true && atLeast(version, PRIORITY_QUEUE.gateSince.value));
+  const requeue = d.pendingRequeueSeconds.value;
   return {
-    requeueSystemCriticalSeconds: d.pendingRequeueSeconds.value.systemCritical,
-    requeueUserTriggeredSeconds: d.pendingRequeueSeconds.value.userTriggered,
-    requeueDefaultSeconds: d.pendingRequeueSeconds.value.other,
-    reEnqueueOnFinish: major > sinceMajor || (major === sinceMajor && minor >= sinceMinor),
+    requeueSystemCriticalSeconds: priorityQueue ? requeue.systemCritical : requeue.other,
+    requeueUserTriggeredSeconds: priorityQueue ? requeue.userTriggered : requeue.other,
+    requeueDefaultSeconds: requeue.other,
+    priorityQueue,
     backoffInitialSeconds: d.failedMigrationBackoffSeconds.value,
     backoffFactor: MIGRATION_CONTROLLER_CONSTANTS.backoffFactor.value,
     finalizedMigrationsKept: MIGRATION_CONTROLLER_CONSTANTS.finalizedMigrationsKept.value,
@@ -100,6 +124,11 @@ export function migrationControllerTiming(
     catchAllPendingTimeoutSeconds: d.catchAllPendingTimeoutSeconds.value,
     schedulerRetrySeconds: MIGRATION_CONTROLLER_CONSTANTS.schedulerRetrySeconds.value,
   };
+}
+
+function atLeast(version: readonly [number, number], since: string): boolean {
+  const [major, minor] = parseKubevirtVersion(since);
+  return version[0] > major || (version[0] === major && version[1] >= minor);
 }
 
 export interface MaintenanceTiming {

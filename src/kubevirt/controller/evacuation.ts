@@ -4,8 +4,9 @@ import {
   effectiveEvictionStrategy,
   migratableOnEviction,
 } from '../eviction/eviction-strategy.ts';
-import { QUEUE_PRIORITY } from './defaults.ts';
+import { MIGRATION_CONTROLLER_CONSTANTS, QUEUE_PRIORITY } from './defaults.ts';
 import { type MigratableVmi, type MigrationController, vmiKey } from './migration-controller.ts';
+import { holdsSlot } from './phases.ts';
 import {
   KUBEVIRT_SUBSYSTEM,
   type KubevirtControllerKind,
@@ -36,18 +37,34 @@ export interface EvacuationOptions {
   readonly maxAttemptsPerVmi?: number;
 }
 
+interface Marked<V> {
+  readonly vmi: V;
+  readonly node: string;
+  readonly descheduler: boolean;
+  attempts: number;
+  readonly done: Event<EvacuationResult>;
+}
+
 const DEFAULT_MAX_ATTEMPTS = 50;
 
 /**
- * The evacuation controller with the priority queue on (v1.7+ default,
- * `kubevirt/kubevirt:pkg/virt-controller/watch/drain/evacuation/evacuation.go`, `sync`): every VMI
- * marked for eviction that is migratable on eviction and LiveMigratable gets a VMIM at once
- * (priority system-critical, system-maintenance if the descheduler asked); the migration controller
- * throttles them. When a VMIM fails and the VMI is still marked, a new one is created; the migration
- * controller applies the 20 s doubling backoff to it.
+ * The evacuation controller (`kubevirt/kubevirt:pkg/virt-controller/watch/drain/evacuation/
+ * evacuation.go`, `sync`), one sync loop per node, run on every migration change (the informers):
+ * - candidates: VMIs marked for eviction (`status.evacuationNodeName` = their node) that are
+ *   migratable on eviction, LiveMigratable, and have no unfinished VMIM;
+ * - with the priority queue (v1.9 default): a VMIM for every candidate at once, priority
+ *   system-critical (system-maintenance if the descheduler evicted); the migration controller throttles;
+ * - without it (≤ v1.8 default, all Harvester releases so far): only
+ *   min(cluster limit − running, per-node limit − running from this node) VMIMs per sync; no free
+ *   slot → resync after 5 s. "Running" means past Pending (`IsRunning`), so syncs that run before
+ *   the migration controller admits their VMIMs (several nodes at one instant) create too many;
+ *   admission still holds the limits and the excess waits Pending;
+ * - a failed VMIM leaves the VMI marked, so a new VMIM follows; the migration controller's backoff
+ *   (20 s doubling) delays it.
  */
 export class EvacuationController<V extends EvacuableVmi> {
-  private readonly inProgress = new Map<string, Event<EvacuationResult>>();
+  private readonly marked = new Map<string, Marked<V>>();
+  private readonly nodeLoops = new Set<string>();
   private readonly clusterStrategy: EvictionStrategy | undefined;
   private readonly maxAttempts: number;
 
@@ -60,61 +77,104 @@ export class EvacuationController<V extends EvacuableVmi> {
     this.maxAttempts = options.maxAttemptsPerVmi ?? DEFAULT_MAX_ATTEMPTS;
   }
 
-  /** Whether the VMI is being evacuated now. */
+  /** Whether the VMI is marked and not yet off its node. */
   isEvacuating(vmi: V): boolean {
-    return this.inProgress.has(vmiKey(vmi));
+    return this.marked.has(vmiKey(vmi));
   }
 
   /**
-   * The eviction webhook marked the VMI (`status.evacuationNodeName` = its node): move it off that
-   * node. Marking it again while it moves returns the same evacuation.
+   * The eviction webhook marked the VMI: move it off its node. Marking it again while it is marked
+   * returns the same evacuation.
    */
   evacuate(vmi: V, options: { descheduler?: boolean } = {}): Event<EvacuationResult> {
     const key = vmiKey(vmi);
-    const running = this.inProgress.get(key);
-    if (running !== undefined) return running;
-    const process = this.sim.process(this.run(vmi, options.descheduler ?? false), `evacuation ${key}`);
-    this.inProgress.set(key, process);
-    return process;
+    const existing = this.marked.get(key);
+    if (existing !== undefined) return existing.done;
+    const node = this.migrations.nodeOf(vmi);
+    const done = this.sim.event<EvacuationResult>();
+    const strategy = effectiveEvictionStrategy(vmi.evictionStrategy, this.clusterStrategy);
+    const skip = !migratableOnEviction(strategy, vmi.liveMigratable)
+      ? `evictionStrategy ${strategy} does not migrate this VMI`
+      : !vmi.liveMigratable
+        ? 'VMI is not live-migratable'
+        : undefined;
+    if (skip !== undefined) {
+      this.emit('evacuation.skipped', { vmi: key, node, reason: skip });
+      return done.succeed({ evacuated: false, reason: skip, attempts: 0 });
+    }
+    const descheduler = options.descheduler ?? false;
+    this.marked.set(key, { vmi, node, descheduler, attempts: 0, done });
+    this.emit('evacuation.started', { vmi: key, node, descheduler });
+    if (!this.nodeLoops.has(node)) {
+      this.nodeLoops.add(node);
+      this.sim.process(this.syncLoop(node), `evacuation ${node}`);
+    }
+    return done;
   }
 
-  private *run(vmi: V, descheduler: boolean): ProcessGenerator<EvacuationResult> {
-    const key = vmiKey(vmi);
-    const node = this.migrations.nodeOf(vmi);
-    try {
-      const strategy = effectiveEvictionStrategy(vmi.evictionStrategy, this.clusterStrategy);
-      if (!migratableOnEviction(strategy, vmi.liveMigratable)) {
-        return this.skip(key, node, `evictionStrategy ${strategy} does not migrate this VMI`);
+  private *syncLoop(node: string): ProcessGenerator<void> {
+    for (;;) {
+      const entries = this.settle(node);
+      if (entries.length === 0) {
+        this.nodeLoops.delete(node);
+        return;
       }
-      if (!vmi.liveMigratable) return this.skip(key, node, 'VMI is not live-migratable');
-      this.emit('evacuation.started', { vmi: key, node, descheduler });
-      const priority = descheduler
-        ? QUEUE_PRIORITY.systemMaintenance.value
-        : QUEUE_PRIORITY.systemCritical.value;
-      for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-        const existing = this.migrations.activeMigrationFor(vmi);
-        const migration = existing ?? this.migrations.create(vmi, { origin: 'evacuation', priority });
-        const result = yield migration.done;
-        if (result.succeeded && this.migrations.nodeOf(vmi) !== node) {
-          const toNode = this.migrations.nodeOf(vmi);
-          this.emit('evacuation.done', { vmi: key, fromNode: node, toNode, attempts: attempt });
-          return { evacuated: true, fromNode: node, toNode, attempts: attempt };
-        }
+      const candidates = entries.filter((e) => this.migrations.activeMigrationFor(e.vmi) === undefined);
+      const spots = this.migrations.timing.priorityQueue ? candidates.length : this.freeSpots(node);
+      for (const entry of candidates.slice(0, Math.max(0, spots))) {
+        entry.attempts++;
+        const priority = entry.descheduler
+          ? QUEUE_PRIORITY.systemMaintenance.value
+          : QUEUE_PRIORITY.systemCritical.value;
+        this.migrations.create(entry.vmi, { origin: 'evacuation', priority });
       }
-      this.emit('evacuation.gave-up', { vmi: key, node, attempts: this.maxAttempts });
-      return {
-        evacuated: false,
-        reason: `gave up after ${this.maxAttempts} migrations`,
-        attempts: this.maxAttempts,
-      };
-    } finally {
-      this.inProgress.delete(key);
+      const change = this.migrations.nextChange();
+      if (spots <= 0 && candidates.length > 0) {
+        yield this.sim.anyOf([
+          change,
+          this.sim.timeout(MIGRATION_CONTROLLER_CONSTANTS.evacuationNoSpotRequeueSeconds.value),
+        ]);
+      } else {
+        yield change;
+      }
     }
   }
 
-  private skip(vmi: string, node: string, reason: string): EvacuationResult {
-    this.emit('evacuation.skipped', { vmi, node, reason });
-    return { evacuated: false, reason, attempts: 0 };
+  /** Resolves evacuations that are over; returns the node's remaining marked VMIs in mark order. */
+  private settle(node: string): Marked<V>[] {
+    const remaining: Marked<V>[] = [];
+    for (const [key, entry] of this.marked) {
+      if (entry.node !== node) continue;
+      const now = this.migrations.nodeOf(entry.vmi);
+      const active = this.migrations.activeMigrationFor(entry.vmi) !== undefined;
+      if (now !== node) {
+        this.marked.delete(key);
+        this.emit('evacuation.done', { vmi: key, fromNode: node, toNode: now, attempts: entry.attempts });
+        entry.done.succeed({ evacuated: true, fromNode: node, toNode: now, attempts: entry.attempts });
+      } else if (!active && entry.attempts >= this.maxAttempts) {
+        this.marked.delete(key);
+        this.emit('evacuation.gave-up', { vmi: key, node, attempts: entry.attempts });
+        entry.done.succeed({
+          evacuated: false,
+          reason: `gave up after ${entry.attempts} migrations`,
+          attempts: entry.attempts,
+        });
+      } else {
+        remaining.push(entry);
+      }
+    }
+    return remaining;
+  }
+
+  /** Pre-priority-queue throttle: free slots in the cluster and from this node. */
+  private freeSpots(node: string): number {
+    const running = this.migrations.migrations.filter((m) => holdsSlot(m.phase));
+    const fromNode = running.filter((m) => m.sourceNode === node).length;
+    const limits = this.migrations.config;
+    return Math.min(
+      limits.parallelMigrationsPerCluster - running.length,
+      limits.parallelOutboundMigrationsPerNode - fromNode,
+    );
   }
 
   private emit<K extends KubevirtControllerKind>(kind: K, data: KubevirtControllerRecords[K]): void {

@@ -96,6 +96,8 @@ export interface MigrationControllerOptions<V extends MigratableVmi> {
   readonly hooks: MigrationHooks<V>;
   /** Selects the release's requeue delays and queue (latest by default). */
   readonly kubevirtVersion?: string;
+  /** Feature gate MigrationPriorityQueue explicitly enabled (matters for v1.7 and v1.8). */
+  readonly priorityQueueGate?: boolean;
   /** Overrides of single timing values. */
   readonly timing?: Partial<MigrationControllerTiming>;
   /** Bound on the syncs of one Pending VMIM (a simulator limit, not upstream). */
@@ -120,10 +122,11 @@ const DEFAULT_MAX_PENDING_SYNCS = 1_000_000;
  *   at once (`reEnqueueHighestPriorityPendingMigrations`).
  */
 export class MigrationController<V extends MigratableVmi> {
-  private readonly config: ClusterMigrationConfig;
+  readonly config: ClusterMigrationConfig;
+  readonly timing: MigrationControllerTiming;
   private readonly policies: readonly MigrationPolicy[];
   private readonly hooks: MigrationHooks<V>;
-  private readonly timing: MigrationControllerTiming;
+  private changeWaiters: Event<void>[] = [];
   private readonly maxPendingSyncs: number;
   /** Unfinished migrations in creation order. */
   private readonly active: MutableMigration<V>[] = [];
@@ -139,7 +142,10 @@ export class MigrationController<V extends MigratableVmi> {
     this.config = options.config;
     this.policies = options.policies ?? [];
     this.hooks = options.hooks;
-    this.timing = { ...migrationControllerTiming(options.kubevirtVersion), ...options.timing };
+    this.timing = {
+      ...migrationControllerTiming(options.kubevirtVersion, { priorityQueueGate: options.priorityQueueGate }),
+      ...options.timing,
+    };
     this.maxPendingSyncs = options.maxPendingSyncs ?? DEFAULT_MAX_PENDING_SYNCS;
   }
 
@@ -157,6 +163,13 @@ export class MigrationController<V extends MigratableVmi> {
   /** Unfinished migrations in creation order. */
   get migrations(): readonly Migration<V>[] {
     return this.active;
+  }
+
+  /** Succeeds at the next phase change of any migration (what informers tell other controllers). */
+  nextChange(): Event<void> {
+    const event = this.sim.event<void>();
+    this.changeWaiters.push(event);
+    return event;
   }
 
   /** Migrations holding a slot now. */
@@ -328,7 +341,7 @@ export class MigrationController<V extends MigratableVmi> {
     this.history.set(key, kept);
     this.hooks.onFinished?.(m);
     m.done.succeed({ succeeded, reason: failureReason, sourceNode: m.sourceNode, targetNode: m.targetNode });
-    if (this.timing.reEnqueueOnFinish) this.reEnqueuePending();
+    if (this.timing.priorityQueue) this.reEnqueuePending();
   }
 
   /**
@@ -350,6 +363,11 @@ export class MigrationController<V extends MigratableVmi> {
   private setPhase(m: MutableMigration<V>, phase: MigrationPhase, reason?: string): void {
     m.phase = phase;
     this.emitPhase(m, reason);
+    if (this.changeWaiters.length > 0) {
+      const waiters = this.changeWaiters;
+      this.changeWaiters = [];
+      for (const waiter of waiters) waiter.succeed();
+    }
   }
 
   private emitPhase(m: Migration<V>, reason?: string): void {

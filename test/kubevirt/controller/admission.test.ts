@@ -36,11 +36,21 @@ describe('requeue delay by priority (getRequeueDelayForPriority)', () => {
   it('≥ 100 → 1 s, ≥ 50 → 3 s, else 5 s', () => {
     expect([1000, 100, 99, 50, 49, 20, 0].map((p) => requeueDelaySeconds(p))).toEqual([1, 1, 3, 3, 5, 5, 5]);
   });
-  it('before v1.7: 5 s for all', () => {
+  it('without the priority queue: 5 s for all', () => {
     const v16 = migrationControllerTiming('v1.6.0');
     expect([100, 50, 0].map((p) => requeueDelaySeconds(p, v16))).toEqual([5, 5, 5]);
-    expect(v16.reEnqueueOnFinish).toBe(false);
-    expect(migrationControllerTiming('v1.7.0').reEnqueueOnFinish).toBe(true);
+    expect(v16.priorityQueue).toBe(false);
+  });
+  it('the priority queue is on by default from v1.9 (GA); v1.7 and v1.8 need the gate', () => {
+    expect(migrationControllerTiming('v1.7.0').priorityQueue).toBe(false);
+    expect(migrationControllerTiming('v1.8.0').priorityQueue).toBe(false);
+    expect(migrationControllerTiming('v1.8.0', { priorityQueueGate: true }).priorityQueue).toBe(true);
+    expect(migrationControllerTiming('v1.6.0', { priorityQueueGate: true }).priorityQueue).toBe(false);
+    expect(migrationControllerTiming('v1.9.0').priorityQueue).toBe(true);
+    expect(requeueDelaySeconds(100, migrationControllerTiming('v1.8.0'))).toBe(5);
+    expect(requeueDelaySeconds(100, migrationControllerTiming('v1.8.0', { priorityQueueGate: true }))).toBe(
+      1,
+    );
   });
 });
 

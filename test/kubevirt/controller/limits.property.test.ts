@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemorySink, Simulation } from '../../../sim/index.ts';
 import { QUEUE_PRIORITY } from '../../../src/kubevirt/controller/defaults.ts';
+import { EvacuationController } from '../../../src/kubevirt/controller/evacuation.ts';
 import { MigrationController } from '../../../src/kubevirt/controller/migration-controller.ts';
 import { kubevirtMigrationSettings } from '../../../src/kubevirt/defaults.ts';
 import { FixedDurationWorld, peakConcurrency, type TestVmi, testVmi } from './fixed-duration-world.ts';
@@ -32,7 +33,8 @@ describe('parallel limits (property)', () => {
         fc.array(vmSpec, { minLength: 1, maxLength: 30 }),
         fc.integer({ min: 1, max: 6 }),
         fc.integer({ min: 1, max: 3 }),
-        (specs, perCluster, perNode) => {
+        fc.constantFrom('v1.6.0', 'v1.9.0'),
+        (specs, perCluster, perNode, kubevirtVersion) => {
           const sim = new Simulation({ seed: 3 });
           const sink = sim.trace.addSink(new MemorySink());
           const vmis = specs.map((s, i) => testVmi(`vm${i}`, s.node));
@@ -50,6 +52,7 @@ describe('parallel limits (property)', () => {
               parallelOutboundMigrationsPerNode: perNode,
             },
             hooks: world.hooks,
+            kubevirtVersion,
           });
           const created: ReturnType<typeof controller.create>[] = [];
           specs.forEach((s, i) => {
@@ -74,6 +77,54 @@ describe('parallel limits (property)', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it('evacuations keep the limits and move every VM off its node, with or without the priority queue', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            node: fc.constantFrom(...NODES.slice(0, 3)),
+            seconds: fc.integer({ min: 1, max: 120 }),
+          }),
+          {
+            minLength: 1,
+            maxLength: 24,
+          },
+        ),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.constantFrom('v1.6.0', 'v1.9.0'),
+        (specs, perCluster, perNode, kubevirtVersion) => {
+          const sim = new Simulation({ seed: 5 });
+          const sink = sim.trace.addSink(new MemorySink());
+          const vmis = specs.map((s, i) => testVmi(`vm${i}`, s.node));
+          const world = new FixedDurationWorld(sim, vmis, {
+            nodes: NODES,
+            migrationSeconds: (v) => specs[Number(v.name.slice(2))].seconds,
+          });
+          const controller = new MigrationController<TestVmi>(sim, {
+            config: {
+              ...kubevirtMigrationSettings(),
+              parallelMigrationsPerCluster: perCluster,
+              parallelOutboundMigrationsPerNode: perNode,
+            },
+            hooks: world.hooks,
+            kubevirtVersion,
+          });
+          const evacuation = new EvacuationController(sim, controller);
+          const results = vmis.map((v) => evacuation.evacuate(v));
+          sim.run({ until: 1_000_000, maxEvents: 5_000_000 });
+          const peak = peakConcurrency(sink.records);
+          expect(peak.cluster).toBeLessThanOrEqual(perCluster);
+          for (const n of peak.perNode.values()) expect(n).toBeLessThanOrEqual(perNode);
+          for (const [i, r] of results.entries()) {
+            expect(r.value).toMatchObject({ evacuated: true, fromNode: specs[i].node });
+          }
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });

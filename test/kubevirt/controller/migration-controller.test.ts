@@ -88,6 +88,49 @@ describe('admission (handleTargetPodCreation)', () => {
   });
 });
 
+describe('evacuation without the priority queue (evacuation.go sync @v1.6.0)', () => {
+  it('creates VMIMs only into free slots: 2 at a time from one node, none refused, done at 6 × 60 s', () => {
+    const { sim, sink, evacuation } = setup(
+      vmisOn('n1', 12),
+      { nodes: ['n1', 'n2', 'n3', 'n4'], migrationSeconds: 60 },
+      'v1.6.0',
+    );
+    for (const v of vmisOn('n1', 12)) evacuation.evacuate(v);
+    sim.run({ until: 10_000, maxEvents: 1_000_000 });
+    const created = recordsOf(sink.records, 'migration.created').map((r) => r.timeSeconds);
+    expect(created).toEqual([0, 0, 60, 60, 120, 120, 180, 180, 240, 240, 300, 300]);
+    expect(recordsOf(sink.records, 'migration.queued')).toEqual([]);
+    expect(peakConcurrency(sink.records).perNode.get('n1')).toBe(2);
+    expect(Math.max(...recordsOf(sink.records, 'evacuation.done').map((r) => r.timeSeconds))).toBe(360);
+  });
+
+  it('counts only VMIMs past Pending as running, so nodes syncing at once over-create; admission holds at 5', () => {
+    const vmis = [...vmisOn('n1', 2), ...vmisOn('n2', 2), ...vmisOn('n3', 2)];
+    const { sim, sink, evacuation } = setup(
+      vmis,
+      { nodes: ['n1', 'n2', 'n3', 'n4'], migrationSeconds: 12 },
+      'v1.6.0',
+    );
+    for (const v of vmis) evacuation.evacuate(v);
+    sim.run({ until: 1000 });
+    // The three node syncs run at t = 0 before any VMIM leaves Pending: each sees 5 free cluster
+    // slots and 2 free node slots, so 6 VMIMs are created. Admission takes 5; the sixth (n3-vm02) is
+    // refused (cluster limit), retried every 5 s without re-enqueue, and starts at t = 15.
+    expect(recordsOf(sink.records, 'migration.created').filter((r) => r.timeSeconds === 0)).toHaveLength(6);
+    const queued = recordsOf(sink.records, 'migration.queued');
+    expect(queued.map((r) => [r.data.vmi, r.data.reason, r.timeSeconds])).toEqual([
+      ['default/n3-vm02', 'cluster-limit', 0],
+      ['default/n3-vm02', 'cluster-limit', 5],
+      ['default/n3-vm02', 'cluster-limit', 10],
+    ]);
+    const phases = recordsOf(sink.records, 'migration.phase');
+    expect(
+      phases.find((r) => r.data.vmi === 'default/n3-vm02' && r.data.phase === 'Scheduling')?.timeSeconds,
+    ).toBe(15);
+    expect(peakConcurrency(sink.records).cluster).toBe(5);
+  });
+});
+
 describe('requeue delays by priority (getRequeueDelayForPriority)', () => {
   const cases: [string, number, number][] = [
     ['system-critical (100) → 1 s', QUEUE_PRIORITY.systemCritical.value, 1],
@@ -107,7 +150,7 @@ describe('requeue delays by priority (getRequeueDelayForPriority)', () => {
     expect(queued.every((r) => r.data.delaySeconds === delay && r.data.reason === 'node-limit')).toBe(true);
   });
 
-  it('before v1.7 every requeue is 5 s, whatever the priority', () => {
+  it('without the priority queue (default before v1.9) every requeue is 5 s, whatever the priority', () => {
     const vmis = vmisOn('n1', 3);
     const { sim, sink, controller } = setup(vmis, { nodes: ['n1', 'n2'], migrationSeconds: 100 }, 'v1.6.0');
     for (const v of vmis)
@@ -127,7 +170,7 @@ describe('re-enqueue when one finishes (reEnqueueHighestPriorityPendingMigration
     expect(schedulingTimes(recordsOf(sink.records, 'migration.phase'), 'vmim-3')).toEqual([7]);
   });
 
-  it('before v1.7 it waits for its own requeue (t = 10 s)', () => {
+  it('without the priority queue it waits for its own requeue (t = 10 s)', () => {
     const vmis = vmisOn('n1', 3);
     const { sim, sink, controller } = setup(vmis, { nodes: ['n1', 'n2'], migrationSeconds: 7 }, 'v1.6.0');
     for (const v of vmis) controller.create(v, { origin: 'user' });

@@ -223,7 +223,7 @@ export class MigrationController<V extends MigratableVmi> {
     if (this.hooks.startTargetPod !== undefined) {
       // handlePendingPodTimeout: a target pod still Pending this long after creation is deleted.
       const limit = this.timing.catchAllPendingTimeoutSeconds;
-      const left = podCreatedAtSeconds + limit - this.sim.now;
+      const left = Math.max(0, podCreatedAtSeconds + limit - this.sim.now);
       const first = yield this.sim.anyOf([this.hooks.startTargetPod(m.vmi, target), this.sim.timeout(left)]);
       if (first.index === 1) {
         this.finish(m, `target pod pending: catch-all timeout (${limit} s) exceeded`);

@@ -88,7 +88,8 @@ export function etcdServerInternals(etcdVersion: string): SourcedFields<EtcdServ
   };
 }
 
-const CALIBRATION = 'calibration/etcd/results.csv (etcd 3.4.23, 3 members on 127.0.0.1, 2 cores)';
+/** Measured by the calibration campaign: etcd 3.4.23, 3 members on 127.0.0.1, 2 cores. */
+const CALIBRATION = 'shared/calibration/etcd:results.csv';
 
 /**
  * Measured, not upstream. Vote round trips on loopback are 3-6 ms (S1 election_start_ms to
@@ -98,11 +99,11 @@ const CALIBRATION = 'calibration/etcd/results.csv (etcd 3.4.23, 3 members on 127
  */
 export function loopbackEnvironment(): SourcedFields<EtcdEnvironment> {
   return {
-    loopbackOneWayMs: { value: { min: 0.5, max: 1.0 }, source: `${CALIBRATION}: S2 election_start_ms` },
-    walSyncMs: { value: { min: 0.5, max: 2.0 }, source: `${CALIBRATION}: S1 vote round trip 3-6 ms` },
+    loopbackOneWayMs: { value: { min: 0.5, max: 1.0 }, source: `${CALIBRATION} (S2 election_start_ms)` },
+    walSyncMs: { value: { min: 0.5, max: 2.0 }, source: `${CALIBRATION} (S1 vote round trip 3-6 ms)` },
     processStartMs: {
       value: { min: 90, max: 230 },
-      source: `${CALIBRATION}: rejoin_ready_ms, t2_peer_active_ms`,
+      source: `${CALIBRATION} (rejoin_ready_ms, t2_peer_active_ms)`,
     },
   };
 }

@@ -1,0 +1,173 @@
+/**
+ * The QEMU calibration campaign (`../shared/calibration/qemu/results.csv`, README there): its rows
+ * as typed runs, and each run as a MigrationRequest for the model (same inputs, bare QEMU, no
+ * KubeVirt monitor, one loopback link).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  MIGRATION_MODEL_PARAMETERS,
+  type MigrationModelParameters,
+  QEMU_CALIBRATION_CAMPAIGN,
+} from '../defaults.ts';
+import {
+  defaultMigrationProfile,
+  defaultMigrationSettings,
+  type MigrationRequest,
+} from './migration-request.ts';
+
+/** The campaign directory, relative to the repository root. */
+export const CALIBRATION_DIRECTORY = '../shared/calibration/qemu';
+
+export type CalibrationOutcome = 'converged' | 'converged-postcopy' | 'cancelled';
+
+export interface CalibrationRun {
+  readonly runId: string;
+  readonly memMib: number;
+  readonly wssMib: number;
+  readonly guestAllocMib: number;
+  readonly achievedRatePps: number;
+  readonly guestRateBeforePps: number;
+  readonly bandwidthMibps: number;
+  readonly downtimeLimitMs: number;
+  readonly autoConverge: boolean;
+  readonly postcopy: boolean;
+  readonly capSeconds: number;
+  readonly outcome: CalibrationOutcome;
+  readonly totalMs: number;
+  readonly downtimeMs: number | null;
+  readonly setupMs: number;
+  readonly transferredBytes: number;
+  readonly downtimeBytes: number;
+  readonly normalPages: number;
+  readonly zeroPages: number;
+  readonly iterations: number;
+  readonly maxThrottlePct: number;
+  readonly postcopyStartSeconds: number | null;
+}
+
+function numberOrNull(text: string | undefined): number | null {
+  return text === undefined || text.trim() === '' ? null : Number(text);
+}
+
+/** Parses results.csv (no quoted fields in this campaign). */
+export function parseCalibrationCsv(text: string): CalibrationRun[] {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  const header = lines[0].split(',');
+  return lines.slice(1).map((line, index) => {
+    const cells = line.split(',');
+    const row = new Map(header.map((name, i) => [name, cells[i] ?? '']));
+    const num = (name: string): number => {
+      const value = numberOrNull(row.get(name));
+      if (value === null || !Number.isFinite(value)) {
+        throw new Error(
+          `results.csv line ${index + 2}: column ${name}: expected a number, found "${row.get(name)}"`,
+        );
+      }
+      return value;
+    };
+    const outcome = row.get('outcome') as CalibrationOutcome;
+    if (!['converged', 'converged-postcopy', 'cancelled'].includes(outcome)) {
+      throw new Error(`results.csv line ${index + 2}: column outcome: unexpected "${outcome}"`);
+    }
+    return {
+      runId: row.get('run_id') ?? '',
+      memMib: num('mem_mib'),
+      wssMib: num('wss_mib'),
+      guestAllocMib: num('guest_alloc_mib'),
+      achievedRatePps: num('achieved_rate_pps'),
+      guestRateBeforePps: num('guest_rate_before_pps'),
+      bandwidthMibps: num('bandwidth_mibps'),
+      downtimeLimitMs: num('downtime_limit_ms'),
+      autoConverge: num('auto_converge') === 1,
+      postcopy: num('postcopy') === 1,
+      capSeconds: num('cap_s'),
+      outcome,
+      totalMs: num('total_ms'),
+      downtimeMs: numberOrNull(row.get('downtime_ms')),
+      setupMs: num('setup_ms'),
+      transferredBytes: num('transferred_bytes'),
+      downtimeBytes: num('downtime_bytes'),
+      normalPages: num('normal_pages'),
+      zeroPages: num('zero_pages'),
+      iterations: num('iterations'),
+      maxThrottlePct: num('max_throttle_pct'),
+      postcopyStartSeconds: numberOrNull(row.get('postcopy_start_s')),
+    };
+  });
+}
+
+export function readCalibrationRuns(repositoryRoot: string): CalibrationRun[] {
+  return parseCalibrationCsv(
+    readFileSync(join(repositoryRoot, CALIBRATION_DIRECTORY, 'results.csv'), 'utf8'),
+  );
+}
+
+const MiB = 2 ** 20;
+
+/** Fitted or measured facts about the campaign's set-up, shared by all runs. */
+export interface CampaignParameters {
+  /** Non-zero guest pages beyond what the dirtier touched: kernel, page cache, struct page array. */
+  readonly residentBasePages: number;
+  readonly residentPagesPerMemoryPage: number;
+  /** The dirtier catches up this much of each throttle stall (`catchup_us=4000` in the traces). */
+  readonly throttleCatchUpMs: number;
+  /** Loopback speed of the stop-and-copy. */
+  readonly linkBytesPerSecond: number;
+}
+
+/** The campaign parameters as recorded in the defaults table. */
+export function recordedCampaign(): CampaignParameters {
+  const c = QEMU_CALIBRATION_CAMPAIGN;
+  return {
+    residentBasePages: c.residentBasePages.value,
+    residentPagesPerMemoryPage: c.residentPagesPerMemoryPage.value,
+    throttleCatchUpMs: c.throttleCatchUpMs.value,
+    linkBytesPerSecond: MIGRATION_MODEL_PARAMETERS.switchoverBytesPerSecond.value,
+  };
+}
+
+/** The model's inputs for a run: achieved dirty rate (README), cap as an operator cancel. */
+export function calibrationRequest(
+  run: CalibrationRun,
+  campaign: CampaignParameters = recordedCampaign(),
+  model: MigrationModelParameters = MIGRATION_MODEL_PARAMETERS,
+): MigrationRequest {
+  const page = 4096;
+  const memoryPages = (run.memMib * MiB) / page;
+  const usedPages =
+    (run.guestAllocMib * MiB) / page +
+    campaign.residentBasePages +
+    campaign.residentPagesPerMemoryPage * memoryPages;
+  const bandwidth = run.bandwidthMibps * MiB;
+  return {
+    name: run.runId,
+    guest: {
+      memoryBytes: run.memMib * MiB,
+      usedMemoryBytes: Math.min(memoryPages, usedPages) * page,
+      workingSetBytes: run.wssMib * MiB,
+      dirtyPagesPerSecond: run.achievedRatePps,
+      throttleCatchUpMs: campaign.throttleCatchUpMs,
+      blockMigrationDiskBytes: 0,
+    },
+    settings: {
+      ...defaultMigrationSettings(),
+      kubevirtMonitor: false,
+      bandwidthPerMigrationBytesPerSecond: bandwidth,
+      postCopyBandwidthBytesPerSecond: bandwidth,
+      downtimeLimitMs: run.downtimeLimitMs,
+      allowAutoConverge: run.autoConverge,
+      allowPostCopy: run.postcopy,
+    },
+    profile: {
+      ...defaultMigrationProfile(),
+      targetPodStartSeconds: 0,
+      qemuSetupSeconds: model.qemuSetupSeconds.value,
+      switchoverFixedSeconds: model.switchoverFixedSeconds.value,
+      perStreamBytesPerSecond: Number.POSITIVE_INFINITY,
+    },
+    // README point 5: the operator started post-copy as soon as the first full pass ended.
+    postCopyAfterPass: run.postcopy ? 1 : null,
+    cancelAfterSeconds: run.capSeconds,
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * How a guest dirties memory, as the QEMU dirty log sees it (research/migration.md §4, calibration
+ * README "Inputs"): a writer walking a working set sequentially, so in any interval it leaves
+ * min(pages written, WSS) distinct dirty pages, slowed by auto-converge's vCPU throttle.
+ */
+
+export interface GuestDirtying {
+  /** Pages the guest writes per second when unthrottled (4 KiB pages). */
+  readonly dirtyPagesPerSecond: number;
+  /** Pages the writer cycles through. */
+  readonly workingSetPages: number;
+  /**
+   * Stall a paced writer makes up after each throttle sleep. 0 = CPU-bound guest whose dirty rate
+   * scales with its CPU share (1 − p); the calibration guest catches up 4 ms (`catchup_us=4000`).
+   */
+  readonly throttleCatchUpMs: number;
+}
+
+/**
+ * Dirty rate under a vCPU throttle of `throttlePercent` (`qemu/qemu:system/cpu-throttle.c`,
+ * cpu_throttle_thread): each vCPU runs `timesliceMs`, then sleeps p/(1−p) of it. A writer that
+ * catches up `catchUpMs` of each sleep loses only the rest.
+ */
+export function throttledDirtyPagesPerSecond(
+  guest: GuestDirtying,
+  throttlePercent: number,
+  timesliceMs: number,
+): number {
+  if (throttlePercent <= 0) return guest.dirtyPagesPerSecond;
+  const p = Math.min(throttlePercent, 99) / 100;
+  const sleepMs = (timesliceMs * p) / (1 - p);
+  const share = Math.min(
+    1,
+    (timesliceMs + Math.min(sleepMs, guest.throttleCatchUpMs)) / (timesliceMs + sleepMs),
+  );
+  return guest.dirtyPagesPerSecond * share;
+}
+
+/** Distinct pages a sequential writer leaves dirty after writing `writtenPages` (saturates at WSS). */
+export function distinctDirtyPages(writtenPages: number, workingSetPages: number): number {
+  return Math.min(Math.max(0, writtenPages), workingSetPages);
+}
+
+/**
+ * Pages marked in the bitmap after a sync, inside the working set: the unsent pages united with the
+ * newly dirtied ones. The writer walks the set in order and QEMU sends in address order, so after a
+ * sync that did not cover the whole set the unsent pages are the tail of one run that the new writes
+ * extend without overlap (`contiguous`): U = min(P + L, W). The calibration traces show it:
+ * m256-bw16-r4000-w32 keeps U ≈ P + L over 45 syncs (P ≈ 1,000, L ≈ 2,400–5,300 of 8,192 pages).
+ * After the first pass or a sync that covered the whole set, the sender's position relative to the
+ * writer is arbitrary, and the expected union of independent subsets applies:
+ * U = W − (W − P)(W − L)/W (same trace, sync 4: P 1,146, L 6,871 → 7,056; observed 6,952).
+ */
+export function unitedWorkingSetPages(
+  pendingInsidePages: number,
+  newDistinctPages: number,
+  workingSetPages: number,
+  contiguous: boolean,
+): number {
+  const w = workingSetPages;
+  if (w <= 0) return pendingInsidePages;
+  const p = Math.min(pendingInsidePages, w);
+  const d = Math.min(newDistinctPages, w);
+  if (contiguous) return Math.max(p, Math.min(p + d, w));
+  return w - ((w - p) * (w - d)) / w;
+}
+
+/** Whether the union leaves one run the writer extends (false once it wraps over the whole set). */
+export function staysContiguous(pendingInsidePages: number, newDistinctPages: number, workingSetPages: number): boolean {
+  return pendingInsidePages + newDistinctPages < workingSetPages;
+}

@@ -1,0 +1,174 @@
+/**
+ * What one live migration needs to know, and what it reports. Plain numbers in the unit named last.
+ */
+import {
+  kubevirtMigrationDefaults,
+  LATEST_KUBEVIRT_VERSION,
+  MIGRATION_MODEL_PARAMETERS,
+  type MonitorDecisionTable,
+  QEMU_MIGRATION_DEFAULTS,
+} from '../defaults.ts';
+import type { PassRecord } from './precopy-machine.ts';
+
+/** The guest as the migration sees it. */
+export interface GuestWorkload {
+  /** Guest memory (`spec.domain.memory.guest` or the memory request). */
+  readonly memoryBytes: number;
+  /** Memory written at least once; the rest are zero pages. */
+  readonly usedMemoryBytes: number;
+  readonly workingSetBytes: number;
+  /** Unthrottled dirty rate in 4 KiB pages per second. */
+  readonly dirtyPagesPerSecond: number;
+  /** 0 = CPU-bound writer (rate × (1 − throttle)); see guest-dirtying.ts. */
+  readonly throttleCatchUpMs: number;
+  /** Local disk bytes copied first by BlockMigration (0 = LiveMigration, memory only). */
+  readonly blockMigrationDiskBytes: number;
+}
+
+/** The effective migration configuration (cluster config merged with a MigrationPolicy). */
+export interface MigrationSettings {
+  /** QEMU max-bandwidth via libvirt; 0 = unlimited (the link share decides). */
+  readonly bandwidthPerMigrationBytesPerSecond: number;
+  /** QEMU max-postcopy-bandwidth; 0 = unlimited. */
+  readonly postCopyBandwidthBytesPerSecond: number;
+  readonly downtimeLimitMs: number;
+  readonly allowAutoConverge: boolean;
+  readonly allowPostCopy: boolean;
+  readonly allowWorkloadDisruption: boolean;
+  readonly completionTimeoutPerGiBSeconds: number;
+  readonly progressTimeoutSeconds: number;
+  readonly decisionTable: MonitorDecisionTable;
+  /** false: bare QEMU with no KubeVirt monitor (the calibration runs). */
+  readonly kubevirtMonitor: boolean;
+  readonly monitorPollIntervalMs: number;
+}
+
+/** Profile parameters (defaults.ts MIGRATION_MODEL_PARAMETERS) and QEMU constants in use. */
+export interface MigrationProfile {
+  readonly targetPodStartSeconds: number;
+  readonly qemuSetupSeconds: number;
+  readonly switchoverFixedSeconds: number;
+  /** Throughput ceiling of the single migration stream; Infinity = only the links limit it. */
+  readonly perStreamBytesPerSecond: number;
+  readonly deviceStateBytes: number;
+  readonly postCopySwitchBytes: number;
+  readonly pageSizeBytes: number;
+  readonly pageHeaderBytes: number;
+  readonly zeroPageBytes: number;
+  readonly bufferDelayMs: number;
+  /** Loop iteration when no rate limit makes QEMU sleep (`MAX_WAIT` in ram.c). */
+  readonly unlimitedIterationMs: number;
+  readonly throttleTriggerThresholdPercent: number;
+  readonly cpuThrottleInitialPercent: number;
+  readonly cpuThrottleIncrementPercent: number;
+  readonly cpuThrottleMaxPercent: number;
+  readonly throttleEvaluationPeriodMs: number;
+  readonly throttleHighDirtyCountPerStep: number;
+  readonly cpuThrottleTimesliceMs: number;
+}
+
+export interface MigrationRequest {
+  readonly name: string;
+  readonly guest: GuestWorkload;
+  readonly settings: MigrationSettings;
+  readonly profile: MigrationProfile;
+  /** Operator `migrate-start-postcopy` once this pass has been sent (needs allowPostCopy). */
+  readonly postCopyAfterPass: number | null;
+  /** Operator cancel this long after the migration starts (after the target pod is ready). */
+  readonly cancelAfterSeconds: number | null;
+}
+
+export type MigrationOutcome =
+  | 'completed'
+  | 'post-copy'
+  | 'aborted'
+  | 'cancelled'
+  /** A node failed before the switch: the VM stays where it was (or is lost with the source). */
+  | 'failed'
+  /** A node failed during post-copy: neither side holds the whole VM. */
+  | 'vm-lost';
+
+export interface MigrationResult {
+  readonly name: string;
+  readonly outcome: MigrationOutcome;
+  readonly reason: string;
+  readonly vmRunsOn: 'source' | 'target' | 'none';
+  /** From the request to the end, target pod start included. */
+  readonly totalSeconds: number;
+  readonly targetPodStartSeconds: number;
+  /** QEMU `total-time`: from `migrate` to the end. */
+  readonly migrationSeconds: number;
+  /** VM stopped at the switch (stop-and-copy or post-copy switch). */
+  readonly downtimeMs: number;
+  readonly downtimeBytes: number;
+  /** Guest suspended by KubeVirt (workload disruption without post-copy) before the switch. */
+  readonly guestPausedSeconds: number;
+  /** QEMU `dirty-sync-count`. */
+  readonly iterations: number;
+  readonly transferredBytes: number;
+  readonly maxThrottlePercent: number;
+  readonly postCopyStartSeconds: number | null;
+  readonly passes: readonly PassRecord[];
+}
+
+const MiB = 2 ** 20;
+
+/** The profile with today's defaults and the fitted calibration parameters. */
+export function defaultMigrationProfile(): MigrationProfile {
+  const q = QEMU_MIGRATION_DEFAULTS;
+  const m = MIGRATION_MODEL_PARAMETERS;
+  return {
+    targetPodStartSeconds: m.targetPodStartSeconds.value,
+    qemuSetupSeconds: m.qemuSetupSeconds.value,
+    switchoverFixedSeconds: m.switchoverFixedSeconds.value,
+    perStreamBytesPerSecond: m.perStreamBytesPerSecond.value,
+    deviceStateBytes: m.deviceStateBytes.value,
+    postCopySwitchBytes: m.postCopySwitchBytes.value,
+    pageSizeBytes: q.pageSizeBytes.value,
+    pageHeaderBytes: q.pageHeaderBytes.value,
+    zeroPageBytes: q.zeroPageBytes.value,
+    bufferDelayMs: q.bufferDelayMs.value,
+    unlimitedIterationMs: q.ramSaveMaxWaitMs.value,
+    throttleTriggerThresholdPercent: q.throttleTriggerThresholdPercent.value,
+    cpuThrottleInitialPercent: q.cpuThrottleInitialPercent.value,
+    cpuThrottleIncrementPercent: q.cpuThrottleIncrementPercent.value,
+    cpuThrottleMaxPercent: q.cpuThrottleMaxPercent.value,
+    throttleEvaluationPeriodMs: q.throttleEvaluationPeriodMs.value,
+    throttleHighDirtyCountPerStep: q.throttleHighDirtyCountPerStep.value,
+    cpuThrottleTimesliceMs: q.cpuThrottleTimesliceMs.value,
+  };
+}
+
+/** KubeVirt's settings for a release, QEMU's downtime-limit, the monitor on. */
+export function defaultMigrationSettings(
+  kubevirtVersion: string = LATEST_KUBEVIRT_VERSION,
+): MigrationSettings {
+  const d = kubevirtMigrationDefaults(kubevirtVersion);
+  const allowPostCopy = d.allowPostCopy.value;
+  const disruption = d.allowWorkloadDisruption.value;
+  return {
+    bandwidthPerMigrationBytesPerSecond: d.bandwidthPerMigrationBytesPerSecond.value,
+    postCopyBandwidthBytesPerSecond: QEMU_MIGRATION_DEFAULTS.maxPostcopyBandwidthBytesPerSecond.value,
+    downtimeLimitMs: QEMU_MIGRATION_DEFAULTS.downtimeLimitMs.value,
+    allowAutoConverge: d.allowAutoConverge.value,
+    allowPostCopy,
+    allowWorkloadDisruption: disruption === 'same-as-allowPostCopy' ? allowPostCopy : disruption,
+    completionTimeoutPerGiBSeconds: d.completionTimeoutPerGiBSeconds.value,
+    progressTimeoutSeconds: d.progressTimeoutSeconds.value,
+    decisionTable: d.monitorDecisionTable.value,
+    kubevirtMonitor: true,
+    monitorPollIntervalMs: d.monitorPollIntervalMs.value,
+  };
+}
+
+/** An idle 1 GiB guest, to build requests from. */
+export function exampleGuest(): GuestWorkload {
+  return {
+    memoryBytes: 1024 * MiB,
+    usedMemoryBytes: 512 * MiB,
+    workingSetBytes: 64 * MiB,
+    dirtyPagesPerSecond: 0,
+    throttleCatchUpMs: 0,
+    blockMigrationDiskBytes: 0,
+  };
+}

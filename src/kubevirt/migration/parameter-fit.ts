@@ -1,0 +1,70 @@
+/**
+ * Least-squares fits of the migration model's profile parameters across all calibration runs at
+ * once (never per run): ordinary least squares by the normal equations, solved with mathjs.
+ */
+import { lusolve, multiply, transpose } from 'mathjs';
+import type { CalibrationRun } from './calibration-runs.ts';
+
+export interface LinearFit {
+  readonly coefficients: readonly number[];
+  /** Root-mean-square residual, in the unit of y. */
+  readonly rmsResidual: number;
+  readonly runs: number;
+}
+
+/** Minimises |A·x − y|² over x. */
+export function leastSquares(design: readonly (readonly number[])[], observed: readonly number[]): LinearFit {
+  if (design.length === 0 || design.length !== observed.length) {
+    throw new Error(`least squares: ${design.length} rows of design for ${observed.length} observations`);
+  }
+  const a = design.map((row) => [...row]);
+  const at = transpose(a) as number[][];
+  const ata = multiply(at, a) as number[][];
+  const aty = (multiply(at, [...observed]) as number[]).map((value) => [value]);
+  const solution = lusolve(ata, aty) as number[][];
+  const coefficients = solution.map((row) => Number(row[0]));
+  const residuals = a.map(
+    (row, i) => row.reduce((sum, value, j) => sum + value * coefficients[j], 0) - observed[i],
+  );
+  const rms = Math.sqrt(residuals.reduce((sum, r) => sum + r * r, 0) / residuals.length);
+  return { coefficients, rmsResidual: rms, runs: a.length };
+}
+
+const PAGE = 4096;
+const MiB = 2 ** 20;
+
+/** The campaign-wide fits. */
+export interface CampaignFit {
+  /** normal pages − touched pages = base + perMemoryPage × memory pages, on idle converged runs. */
+  readonly resident: LinearFit;
+  /** transferred − 4096 × normal = header × normal + zeroCost × zero pages, on pre-copy runs. */
+  readonly wire: LinearFit;
+  /** setup_ms as one constant (the mean). */
+  readonly setup: LinearFit;
+  /** downtime = fixed + downtime bytes / link speed, on converged pre-copy runs. */
+  readonly downtime: LinearFit;
+}
+
+export function fitCampaign(runs: readonly CalibrationRun[]): CampaignFit {
+  const idle = runs.filter((r) => r.achievedRatePps === 0 && r.outcome === 'converged');
+  const precopy = runs.filter((r) => !r.postcopy);
+  const converged = runs.filter((r) => r.outcome === 'converged' && r.downtimeMs !== null);
+  return {
+    resident: leastSquares(
+      idle.map((r) => [1, (r.memMib * MiB) / PAGE]),
+      idle.map((r) => r.normalPages - (r.guestAllocMib * MiB) / PAGE),
+    ),
+    wire: leastSquares(
+      precopy.map((r) => [r.normalPages, r.zeroPages]),
+      precopy.map((r) => r.transferredBytes - PAGE * r.normalPages),
+    ),
+    setup: leastSquares(
+      runs.map(() => [1]),
+      runs.map((r) => r.setupMs / 1000),
+    ),
+    downtime: leastSquares(
+      converged.map((r) => [1, r.downtimeBytes]),
+      converged.map((r) => (r.downtimeMs as number) / 1000),
+    ),
+  };
+}

@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.ts';
@@ -54,5 +55,18 @@ describe('shipped scenarios', () => {
     expect(scenario.nodes[0].disks[1].sizeBytes).toBe(3.84e12);
     expect(scenario.settings.longhorn.replicaReplenishmentWaitIntervalSeconds).toBe(600);
     expect(scenario.settings.kubevirtMigrations.bandwidthPerMigrationBytesPerSecond).toBe(2 ** 30);
+  });
+});
+
+describe('generated scenario', () => {
+  it('production-12node.yaml is what scenarios/generate-production-12node.ts prints', () => {
+    const generated = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'scenarios/generate-production-12node.ts'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(generated).toBe(readFileSync(join(dir, 'production-12node.yaml'), 'utf8'));
   });
 });

@@ -68,31 +68,30 @@ export function readResults(path = RESULTS_PATH): ResultRow[] {
   });
 }
 
-/** Numeric values of one metric, optionally for variants matching a prefix; empty cells skipped. */
+/** Numeric values of one metric, for the variants given (all when none); empty cells skipped. */
 export function measured(
   rows: readonly ResultRow[],
   scenario: string,
   metric: string,
-  variantPrefix = '',
+  variants: readonly string[] = [],
 ): number[] {
-  return rows
-    .filter(
-      (r) =>
-        r.scenario === scenario &&
-        r.metric === metric &&
-        r.variant.startsWith(variantPrefix) &&
-        r.value !== '',
-    )
-    .map((r) => Number(r.value));
+  return texts(rows, scenario, metric, variants)
+    .filter((v) => v !== '')
+    .map(Number);
 }
 
 export function texts(
   rows: readonly ResultRow[],
   scenario: string,
   metric: string,
-  variantPrefix = '',
+  variants: readonly string[] = [],
 ): string[] {
   return rows
-    .filter((r) => r.scenario === scenario && r.metric === metric && r.variant.startsWith(variantPrefix))
+    .filter(
+      (r) =>
+        r.scenario === scenario &&
+        r.metric === metric &&
+        (variants.length === 0 || variants.includes(r.variant)),
+    )
     .map((r) => r.value);
 }

@@ -184,7 +184,10 @@ export function cycleScenario(
   const stopped: MemberId[] = [];
   const steps: CycleMetrics['steps'] = [];
   let step2Ms = 0;
+  const phase = run.sim.rng.stream('scenario');
   for (let i = 0; i < 3; i++) {
+    // The stops fall at any phase of the writer and of the ticks.
+    runUntilMs(run, run.sim.now * 1000 + phase.uniform(0, 100));
     const up = MEMBERS.filter((id) => !stopped.includes(id));
     const leader = cluster.leader();
     const followers = up.filter((id) => id !== leader);

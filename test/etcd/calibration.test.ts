@@ -155,7 +155,7 @@ describe('S4 stop all, restart the last stopped first', () => {
   for (const [variant] of variants) {
     it(`${variant}: with 2 of 3 up everything works; with 1 of 3 writes and linearizable reads fail, serializable reads answer`, () => {
       const expectStep = (step: number, op: string) => {
-        const values = [...new Set(texts(rows, 'S4_cycle', `step${step}_${op}`, variant))];
+        const values = [...new Set(texts(rows, 'S4_cycle', `step${step}_${op}`, [variant]))];
         expect(values).toHaveLength(1);
         return values[0] === 'ok';
       };
@@ -170,7 +170,7 @@ describe('S4 stop all, restart the last stopped first', () => {
     });
 
     it(`${variant}: writes stop at the second stop (within one write interval of the measured range)`, () => {
-      const m = measured(rows, 'S4_cycle', 'ctr_last_ack_rel_step2_ms', variant);
+      const m = measured(rows, 'S4_cycle', 'ctr_last_ack_rel_step2_ms', [variant]);
       for (const r of runs.get(variant)!) {
         expect(r.ctr_last_ack_rel_step2_ms).toBeGreaterThanOrEqual(min(m) - WRITE_INTERVAL_MS);
         expect(r.ctr_last_ack_rel_step2_ms).toBeLessThanOrEqual(max(m) + WRITE_INTERVAL_MS);
@@ -178,9 +178,11 @@ describe('S4 stop all, restart the last stopped first', () => {
     });
 
     it(`${variant}: the lone member is never leader, serves nothing, and its term climbs by its elections`, () => {
-      expect(measured(rows, 'S4_cycle', 'lone_became_leader', variant).every((x) => x === 0)).toBe(true);
-      expect(texts(rows, 'S4_cycle', 'lone_get_serializable', variant).every((x) => x === 'fail')).toBe(true);
-      const elections = measured(rows, 'S4_cycle', 'lone_elections', variant);
+      expect(measured(rows, 'S4_cycle', 'lone_became_leader', [variant]).every((x) => x === 0)).toBe(true);
+      expect(texts(rows, 'S4_cycle', 'lone_get_serializable', [variant]).every((x) => x === 'fail')).toBe(
+        true,
+      );
+      const elections = measured(rows, 'S4_cycle', 'lone_elections', [variant]);
       for (const r of runs.get(variant)!) {
         expect(r.lone_became_leader).toBe(0);
         expect(r.lone_serves).toBe(false);
@@ -191,8 +193,8 @@ describe('S4 stop all, restart the last stopped first', () => {
     });
 
     it(`${variant}: the first-started member becomes leader; the third joins without a leader change`, () => {
-      expect(texts(rows, 'S4_cycle', 't2_leader_is', variant).every((x) => x === '1st-started')).toBe(true);
-      const t3 = measured(rows, 'S4_cycle', 't3_ready_ms', variant);
+      expect(texts(rows, 'S4_cycle', 't2_leader_is', [variant]).every((x) => x === '1st-started')).toBe(true);
+      const t3 = measured(rows, 'S4_cycle', 't3_ready_ms', [variant]);
       for (const r of runs.get(variant)!) {
         expect(r.t2_leader_is).toBe('1st-started');
         expect(r.t3_leader_changes).toBe(0);
@@ -201,15 +203,15 @@ describe('S4 stop all, restart the last stopped first', () => {
     });
   }
 
-  it('D = 1 s: second member back → leader, model P10..P90 inside the measured min..max (all S4 trials)', () => {
-    const m = measured(rows, 'S4_cycle', 't2_leader_ms');
+  it('D = 1 s: second member back → leader, model P10..P90 inside the measured min..max (the D = 1 s trials)', () => {
+    const m = measured(rows, 'S4_cycle', 't2_leader_ms', ['FFL_D1', 'LFF_D1', 'FLF_D1']);
     const p = defined(['FFL_D1', 'LFF_D1', 'FLF_D1'].flatMap((v) => runs.get(v)!.map((r) => r.t2_leader_ms)));
     expect(percentile(p, 0.1)).toBeGreaterThanOrEqual(min(m));
     expect(percentile(p, 0.9)).toBeLessThanOrEqual(max(m));
   });
 
   it("D = 10 s: the lone candidate's next timeout decides; model median inside the measured range (n=4)", () => {
-    const m = measured(rows, 'S4_cycle', 't2_leader_ms', 'FFL_D10');
+    const m = measured(rows, 'S4_cycle', 't2_leader_ms', ['FFL_D10']);
     const p = defined(runs.get('FFL_D10')!.map((r) => r.t2_leader_ms));
     expect(median(p)).toBeGreaterThanOrEqual(min(m));
     expect(median(p)).toBeLessThanOrEqual(max(m));

@@ -171,3 +171,16 @@ describe('checkPlanAgainstScenario', () => {
     ]);
   });
 });
+
+describe('checkPlanAgainstScenario counts followers', () => {
+  it('refuses more "@etcd-follower" in one step than the cluster has (3 members → 2 followers)', () => {
+    const scenario = parseScenario(minimalScenarioYaml, 'minimal.yaml');
+    const plan = parsePlan(
+      replace("['@etcd-follower', node-1]", "['@etcd-follower', '@etcd-follower', '@etcd-follower']"),
+      'plan.yaml',
+    );
+    expect(errorLines(() => checkPlanAgainstScenario(plan, scenario))).toEqual([
+      'plan.yaml:8:49: steps[1].nodes[2]: expected at most 2 "@etcd-follower" in one step (minimal.yaml has 3 etcd members), found 3',
+    ]);
+  });
+});

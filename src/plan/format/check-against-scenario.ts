@@ -24,6 +24,7 @@ export function planScenarioIssues(plan: Plan, scenario: Scenario): DocumentIssu
   const issues: DocumentIssue[] = [];
   const nodes = new Map(scenario.nodes.map((node) => [node.name, node]));
   const hasWitness = scenario.nodes.some((node) => node.role === 'witness');
+  const etcdMembers = scenario.nodes.filter((node) => node.role !== 'worker').length;
   const vmKeys = new Set(scenario.vms.map((vm) => `${vm.namespace}/${vm.name}`));
   const addonNames = new Set(
     scenario.addons.flatMap((addon) => [addon.name, `${addon.namespace}/${addon.name}`]),
@@ -77,6 +78,16 @@ export function planScenarioIssues(plan: Plan, scenario: Scenario): DocumentIssu
       return;
     }
     const single = plan.locations[formatPath([...stepPath, 'node'])] !== undefined;
+    // Distinct followers per step: an etcd cluster of n members has n - 1 of them.
+    const followers = target.nodes.filter((ref) => ref.kind === 'etcd-follower').length;
+    if (followers > etcdMembers - 1) {
+      const at = target.nodes.map((ref) => ref.kind).lastIndexOf('etcd-follower');
+      fail(
+        single ? [...stepPath, 'node'] : [...stepPath, 'nodes', at],
+        `at most ${etcdMembers - 1} "@etcd-follower" in one step (${scenario.fileName} has ${etcdMembers} etcd member${etcdMembers === 1 ? '' : 's'})`,
+        `${followers}`,
+      );
+    }
     target.nodes.forEach((ref, i) => {
       checkRef(ref, single ? [...stepPath, 'node'] : [...stepPath, 'nodes', i]);
     });

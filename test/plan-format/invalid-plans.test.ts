@@ -112,6 +112,19 @@ describe('invalid plans give one clear line naming file, line, path, expected an
     ]);
   });
 
+  it('a wrong type', () => {
+    expect(
+      errorLines(
+        parse(
+          replace(
+            '    vms: all\n    waitFor:\n      - { condition: no-vmis, timeout: 10m }',
+            '    vms: all\n    waitFor: { condition: no-vmis, timeout: 10m }',
+          ),
+        ),
+      ),
+    ).toEqual(['plan.yaml:5:14: steps[0].waitFor: expected a list, found a mapping']);
+  });
+
   it('an empty plan', () => {
     expect(errorLines(parse('name: empty\nsteps: []\n'))).toEqual([
       'plan.yaml:2:8: steps: expected at least 1 item, found a list of 0 items',

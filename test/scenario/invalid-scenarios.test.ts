@@ -54,9 +54,9 @@ describe('invalid scenarios give one clear line naming file, line, path, expecte
         'role: witness\n    cpu: 8\n    memory: 32Gi\n    disks: [{ name: sda, size: 500Gi }]\n    ip: { mode: static, address: 10.0.0.2 }',
       ),
     );
-    expect(lines[0]).toBe(
+    expect(lines).toEqual([
       'bad.yaml:19:11: nodes[2].role: expected at most one witness node (harvester/docs:docs/advanced/witness.md); nodes[1] is already the witness, found "witness"',
-    );
+    ]);
   });
 
   it('a witness without exactly 2 management nodes', () => {

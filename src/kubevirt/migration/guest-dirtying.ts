@@ -66,6 +66,10 @@ export function unitedWorkingSetPages(
 }
 
 /** Whether the union leaves one run the writer extends (false once it wraps over the whole set). */
-export function staysContiguous(pendingInsidePages: number, newDistinctPages: number, workingSetPages: number): boolean {
+export function staysContiguous(
+  pendingInsidePages: number,
+  newDistinctPages: number,
+  workingSetPages: number,
+): boolean {
   return pendingInsidePages + newDistinctPages < workingSetPages;
 }

@@ -182,7 +182,9 @@ export class MigrationRun {
       case 'disk-copy':
         return flowRemaining + this.request.guest.memoryBytes;
       case 'pre-copy':
-        return this.state === null ? 0 : remainingDirtyBytes(this.state, this.config, this.passRemainingBytes);
+        return this.state === null
+          ? 0
+          : remainingDirtyBytes(this.state, this.config, this.passRemainingBytes);
       case 'stop-and-copy':
       case 'post-copy':
         return flowRemaining;

@@ -163,7 +163,9 @@ function sync(state: PrecopyState, config: PrecopyConfig, input: CheckInput): Sy
   const united = unitedWorkingSetPages(insidePages, fresh, config.workingSetPages, state.pass.contiguous);
   const contiguous = state.pass.contiguous
     ? staysContiguous(insidePages, fresh, config.workingSetPages)
-    : united < config.workingSetPages && fresh < config.workingSetPages && insidePages + fresh < config.workingSetPages;
+    : united < config.workingSetPages &&
+      fresh < config.workingSetPages &&
+      insidePages + fresh < config.workingSetPages;
   const newDirtyPages = Math.max(0, united - insidePages);
   const syncCount = state.syncCount + 1;
   const autoConverge = autoConvergeOnSync(

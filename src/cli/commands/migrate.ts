@@ -1,0 +1,230 @@
+import type { Command } from 'commander';
+import { LATEST_KUBEVIRT_VERSION, MIGRATION_MODEL_PARAMETERS } from '../../kubevirt/defaults.ts';
+import {
+  defaultMigrationProfile,
+  defaultMigrationSettings,
+  type MigrationRequest,
+  type MigrationResult,
+} from '../../kubevirt/migration/migration-request.ts';
+import {
+  parseBandwidthBytesPerSecond,
+  parseCount,
+  parseDirtyPagesPerSecond,
+  parseDurationSeconds,
+  parseSizeBytes,
+  QuantityError,
+} from '../../kubevirt/migration/option-quantities.ts';
+import { simulateMigration } from '../../kubevirt/migration/single-migration-world.ts';
+
+interface MigrateOptions {
+  memory: string;
+  usedMemory?: string;
+  dirtyRate: string;
+  workingSet?: string;
+  bandwidth: string;
+  link: string;
+  downtimeLimit: string;
+  disk: string;
+  autoConverge?: boolean;
+  postCopy?: boolean;
+  postCopyAfterPass?: string;
+  allowWorkloadDisruption?: boolean;
+  completionTimeoutPerGib?: string;
+  progressTimeout: string;
+  cancelAfter?: string;
+  targetPodStart?: string;
+  throttleCatchUp: string;
+  kubevirtVersion: string;
+  noMonitor?: boolean;
+  json?: boolean;
+}
+
+/** Parses one option; a bad value becomes one line naming the option, the syntax expected and the value found. */
+function read<T>(option: string, text: string, parse: (text: string) => T): T {
+  try {
+    return parse(text);
+  } catch (error) {
+    if (error instanceof QuantityError) throw new Error(`${option}: ${error.message}`);
+    throw error;
+  }
+}
+
+function check(condition: boolean, message: string): void {
+  if (!condition) throw new Error(message);
+}
+
+/** The request the options describe, on KubeVirt's defaults of `--kubevirt-version`. */
+export function migrateRequest(options: MigrateOptions): {
+  request: MigrationRequest;
+  linkBytesPerSecond: number;
+} {
+  const memory = read('--memory', options.memory, parseSizeBytes);
+  const used =
+    options.usedMemory === undefined ? memory : read('--used-memory', options.usedMemory, parseSizeBytes);
+  const workingSet =
+    options.workingSet === undefined ? used : read('--working-set', options.workingSet, parseSizeBytes);
+  check(memory > 0, `--memory: expected a size above 0, found "${options.memory}"`);
+  check(
+    used <= memory,
+    `--used-memory: expected at most --memory (${options.memory}), found "${options.usedMemory}"`,
+  );
+  check(
+    workingSet <= used,
+    `--working-set: expected at most the used memory (${options.usedMemory ?? options.memory}), found "${options.workingSet}"`,
+  );
+  const settings = defaultMigrationSettings(options.kubevirtVersion);
+  const allowPostCopy = options.postCopy === true || options.postCopyAfterPass !== undefined;
+  const linkBytesPerSecond = read('--link', options.link, parseBandwidthBytesPerSecond);
+  check(linkBytesPerSecond > 0, `--link: expected a bandwidth above 0, found "${options.link}"`);
+  const request: MigrationRequest = {
+    name: 'vm',
+    guest: {
+      memoryBytes: memory,
+      usedMemoryBytes: used,
+      workingSetBytes: workingSet,
+      dirtyPagesPerSecond: read('--dirty-rate', options.dirtyRate, (t) => parseDirtyPagesPerSecond(t)),
+      throttleCatchUpMs: read(
+        '--throttle-catch-up',
+        options.throttleCatchUp,
+        (t) => 1000 * parseDurationSeconds(t, 'ms'),
+      ),
+      blockMigrationDiskBytes: read('--disk', options.disk, parseSizeBytes),
+    },
+    settings: {
+      ...settings,
+      kubevirtMonitor: options.noMonitor !== true,
+      bandwidthPerMigrationBytesPerSecond: read(
+        '--bandwidth',
+        options.bandwidth,
+        parseBandwidthBytesPerSecond,
+      ),
+      downtimeLimitMs: read(
+        '--downtime-limit',
+        options.downtimeLimit,
+        (t) => 1000 * parseDurationSeconds(t, 'ms'),
+      ),
+      allowAutoConverge: options.autoConverge === true,
+      allowPostCopy,
+      allowWorkloadDisruption: options.allowWorkloadDisruption === true || allowPostCopy,
+      completionTimeoutPerGiBSeconds:
+        options.completionTimeoutPerGib === undefined
+          ? settings.completionTimeoutPerGiBSeconds
+          : read('--completion-timeout-per-gib', options.completionTimeoutPerGib, (t) => parseCount(t, 1)),
+      progressTimeoutSeconds: read('--progress-timeout', options.progressTimeout, (t) =>
+        parseDurationSeconds(t, 's'),
+      ),
+    },
+    profile: {
+      ...defaultMigrationProfile(),
+      targetPodStartSeconds:
+        options.targetPodStart === undefined
+          ? MIGRATION_MODEL_PARAMETERS.targetPodStartSeconds.value
+          : read('--target-pod-start', options.targetPodStart, (t) => parseDurationSeconds(t, 's')),
+    },
+    postCopyAfterPass:
+      options.postCopyAfterPass === undefined
+        ? null
+        : read('--post-copy-after-pass', options.postCopyAfterPass, (t) => parseCount(t, 1)),
+    cancelAfterSeconds:
+      options.cancelAfter === undefined
+        ? null
+        : read('--cancel-after', options.cancelAfter, (t) => parseDurationSeconds(t, 's')),
+  };
+  return { request, linkBytesPerSecond };
+}
+
+/** The JSON document of `migrate --json`. */
+export function migrateJson(result: MigrationResult): Record<string, unknown> {
+  return {
+    outcome: result.outcome,
+    reason: result.reason,
+    totalSeconds: result.totalSeconds,
+    migrationSeconds: result.migrationSeconds,
+    targetPodStartSeconds: result.targetPodStartSeconds,
+    downtimeMs: result.downtimeMs,
+    guestPausedSeconds: result.guestPausedSeconds,
+    iterations: result.iterations,
+    transferredBytes: Math.round(result.transferredBytes),
+    maxThrottlePercent: result.maxThrottlePercent,
+    postCopyStartSeconds: result.postCopyStartSeconds,
+    passes: result.passes.map((pass) => ({
+      kind: pass.kind,
+      bytes: Math.round(pass.bytes),
+      seconds: pass.seconds,
+      dirtyBytes: Math.round(pass.dirtyBytes),
+    })),
+  };
+}
+
+const MiB = 2 ** 20;
+
+/** The human table of `migrate`. */
+export function migrateTable(result: MigrationResult): string {
+  const lines = [
+    `outcome          ${result.outcome} (${result.reason}); VM runs on ${result.vmRunsOn}`,
+    `total            ${result.totalSeconds.toFixed(2)} s (target pod ${result.targetPodStartSeconds.toFixed(2)} s + migration ${result.migrationSeconds.toFixed(2)} s)`,
+    `downtime         ${result.downtimeMs.toFixed(1)} ms`,
+    `iterations       ${result.iterations}`,
+    `transferred      ${(result.transferredBytes / MiB).toFixed(1)} MiB`,
+    `max throttle     ${result.maxThrottlePercent} %`,
+  ];
+  if (result.guestPausedSeconds > 0) lines.push(`guest paused     ${result.guestPausedSeconds.toFixed(2)} s`);
+  if (result.postCopyStartSeconds !== null) {
+    lines.push(`post-copy from   ${result.postCopyStartSeconds.toFixed(2)} s`);
+  }
+  lines.push('', 'pass  kind       MiB        s   dirtied MiB');
+  result.passes.forEach((pass, i) => {
+    lines.push(
+      `${String(i + 1).padStart(4)}  ${pass.kind.padEnd(9)} ${(pass.bytes / MiB).toFixed(1).padStart(7)} ${pass.seconds
+        .toFixed(2)
+        .padStart(8)} ${(pass.dirtyBytes / MiB).toFixed(1).padStart(13)}`,
+    );
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerMigrate(program: Command): void {
+  program
+    .command('migrate')
+    .description(
+      'simulate one KubeVirt live migration (QEMU pre-copy, auto-converge, post-copy, KubeVirt monitor)',
+    )
+    .requiredOption('--memory <size>', 'guest memory, e.g. 256Mi')
+    .option(
+      '--used-memory <size>',
+      'memory written at least once (the rest are zero pages); default --memory',
+    )
+    .option('--dirty-rate <rate>', 'guest dirty rate: 4 KiB pages/s, or a byte rate such as 20MiB/s', '0')
+    .option('--working-set <size>', 'memory the guest keeps rewriting; default the used memory')
+    .option(
+      '--bandwidth <rate>',
+      'bandwidthPerMigration (QEMU max-bandwidth), e.g. 16MiB/s; 0 = unlimited',
+      '0',
+    )
+    .option('--link <rate>', 'link between source and target, e.g. 10Gbps', '10Gbps')
+    .option('--downtime-limit <duration>', 'QEMU downtime-limit', '300ms')
+    .option('--disk <size>', 'local disk bytes copied first (BlockMigration)', '0')
+    .option('--auto-converge', 'allowAutoConverge')
+    .option('--post-copy', 'allowPostCopy (KubeVirt switches at the completion timeout)')
+    .option('--post-copy-after-pass <n>', 'switch to post-copy once pass n has been sent')
+    .option('--allow-workload-disruption', 'allowWorkloadDisruption (v1.5+: pause the guest at the timeout)')
+    .option('--completion-timeout-per-gib <seconds>', 'completionTimeoutPerGiB (default by KubeVirt version)')
+    .option('--progress-timeout <duration>', 'progressTimeout; 0 disables', '150s')
+    .option('--cancel-after <duration>', 'cancel as an operator would, this long after the migration starts')
+    .option('--target-pod-start <duration>', 'target virt-launcher pod start time (profile default)')
+    .option(
+      '--throttle-catch-up <duration>',
+      'stall the guest makes up per throttle sleep (0 = CPU-bound)',
+      '0ms',
+    )
+    .option('--kubevirt-version <version>', 'KubeVirt release whose defaults apply', LATEST_KUBEVIRT_VERSION)
+    .option('--no-monitor', 'bare QEMU: no KubeVirt completion/progress timeouts')
+    .option('--json', 'print JSON instead of a table')
+    .action((options: MigrateOptions) => {
+      const { request, linkBytesPerSecond } = migrateRequest(options);
+      const result = simulateMigration(request, { linkBytesPerSecond });
+      process.stdout.write(
+        options.json ? `${JSON.stringify(migrateJson(result), null, 2)}\n` : migrateTable(result),
+      );
+    });
+}

@@ -1,6 +1,7 @@
 /**
  * The scenario format as JSON Schema, for editors. Regenerate with
- * `npx tsx src/scenario/json-schema.ts > scenarios/scenario.schema.json`; a test keeps it current.
+ * `npx tsx src/scenario/json-schema.ts > scenarios/scenario.schema.json && npx biome format --write scenarios`;
+ * a test keeps it current.
  */
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';

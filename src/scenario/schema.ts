@@ -3,6 +3,7 @@
  * docs/scenario-format.md describes every field; scenarios/scenario.schema.json is generated from this.
  */
 import { z } from 'zod';
+import { knownHarvesterVersions } from '../profiles/profile.ts';
 import {
   bandwidthField,
   bytesField,
@@ -262,7 +263,8 @@ export const scenarioDocumentSchema = z.strictObject({
   description: z.string().default(''),
   harvesterVersion: z
     .union([z.string(), z.number()], { error: 'a Harvester version such as "1.3.0"' })
-    .transform(String),
+    .transform(String)
+    .meta({ description: `Harvester release: ${knownHarvesterVersions().join(', ')}` }),
   vip: z.strictObject({ address: ipv4, mode: z.enum(['static', 'dhcp']).default('static') }),
   networks: networksSchema.default({ management: {} }),
   nodes: z.array(nodeSchema).min(1),

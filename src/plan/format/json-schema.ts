@@ -1,6 +1,7 @@
 /**
  * The plan format as JSON Schema, for editors. Regenerate with
- * `npx tsx src/plan/format/json-schema.ts > scenarios/plan.schema.json`; a test keeps it current.
+ * `npx tsx src/plan/format/json-schema.ts > scenarios/plan.schema.json && npx biome format --write scenarios`;
+ * a test keeps it current.
  */
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';

@@ -96,6 +96,8 @@ export class EtcdCluster {
   private readonly transport: Transport;
   private readonly rng: RandomStream;
   private pendingPuts: PendingPut[] = [];
+  private quorumWaiters: { up: boolean; event: Event<void> }[] = [];
+  private readyWaiters: { id: MemberId; event: Event<void> }[] = [];
   private nextRef = 1;
   private quorumUp = false;
 
@@ -282,6 +284,25 @@ export class EtcdCluster {
   /** A serializable read is answered from the member's own store, quorum or not, once it serves. */
   canServeSerializable(id: MemberId): boolean {
     return this.canServe(this.member(id));
+  }
+
+  /**
+   * Succeeds when `hasQuorum()` is `up` (at once if it already is). Combine with a timeout
+   * (`sim.anyOf([etcd.whenQuorum(), sim.timeout(s)])`): nothing guarantees quorum returns.
+   */
+  whenQuorum(up = true): Event<void> {
+    const event = this.sim.event<void>();
+    if (this.hasQuorum() === up) event.succeed();
+    else this.quorumWaiters.push({ up, event });
+    return event;
+  }
+
+  /** Succeeds when member `id` serves clients (at once if it does). */
+  whenReady(id: MemberId): Event<void> {
+    const event = this.sim.event<void>();
+    if (this.canServe(this.member(id))) event.succeed();
+    else this.readyWaiters.push({ id, event });
+    return event;
   }
 
   view(id: MemberId): MemberView {
@@ -505,6 +526,9 @@ export class EtcdCluster {
         m.ready = true;
         m.publish = null;
         this.emit('member-ready', { member: m.spec.id, term: m.raft.term });
+        const waiting = this.readyWaiters;
+        this.readyWaiters = waiting.filter((w) => w.id !== m.spec.id);
+        for (const w of waiting) if (w.id === m.spec.id) w.event.succeed();
         return;
       }
       m.publish = null;
@@ -568,6 +592,9 @@ export class EtcdCluster {
     if (up && leader !== null)
       this.emit('quorum-regained', { leader, term: this.member(leader).raft.term, running });
     else this.emit('quorum-lost', { leader, running });
+    const waiting = this.quorumWaiters;
+    this.quorumWaiters = waiting.filter((w) => w.up !== up);
+    for (const w of waiting) if (w.up === up) w.event.succeed();
   }
 
   private record(m: MemberState, o: Observation): void {

@@ -230,10 +230,16 @@ describe('lone member (KB §5.1: "The etcd is waiting for the other two members 
   });
 
   it('a second member brings quorum back, then both serve', () => {
-    const { etcd, runTo, records } = lone(15, etcdDefaults('3.4.23', 'upstream'));
+    const { sim, etcd, runTo, records } = lone(15, etcdDefaults('3.4.23', 'upstream'));
+    let quorumAt = 0;
+    let readyAt = 0;
+    etcd.whenQuorum().addCallback(() => (quorumAt = sim.now));
+    etcd.whenReady('m1').addCallback(() => (readyAt = sim.now));
     etcd.start('m2');
     runTo(40);
     expect(records('quorum-regained', 36)).toHaveLength(1);
+    expect(quorumAt).toBe(records('quorum-regained', 36)[0].timeSeconds);
+    expect(readyAt).toBe(records('member-ready', 36).find((r) => r.data.member === 'm1')!.timeSeconds);
     expect(etcd.canServeSerializable('m1')).toBe(true);
     expect(etcd.canServeSerializable('m2')).toBe(true);
     expect(etcd.canWrite()).toBe(true);

@@ -132,7 +132,7 @@ export function scheduleReplica(
   const reasons: string[] = [];
   let storageFailure = false;
   let tagFailure = false;
-  const fit = (candidates: readonly SchedulingDisk[]): SchedulingDisk[] => {
+  const fittingDisks = (candidates: readonly SchedulingDisk[]): SchedulingDisk[] => {
     const fitting: SchedulingDisk[] = [];
     for (const d of candidates) {
       const check = isSchedulableToDisk(request.sizeBytes, request.actualBytes, d, policy);
@@ -160,7 +160,7 @@ export function scheduleReplica(
     if (policy.nodeSoftAntiAffinity) stages.push(tagged.filter((d) => usedNodes.has(d.node)));
   }
   for (const stage of stages) {
-    const candidates = fit(stage);
+    const candidates = fittingDisks(stage);
     if (candidates.length > 0) return pick(candidates, request.preferNode ?? null);
   }
   if (storageFailure) return { ok: false, reason: 'insufficient-storage', message: reasons.join('; ') };

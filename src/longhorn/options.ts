@@ -1,0 +1,45 @@
+/**
+ * What the Longhorn model takes beyond the scenario: fields the scenario format lacks today (data
+ * engine, tags, selectors, throughput overrides). Every field is optional; absent means the
+ * defaults table (src/longhorn/defaults.ts) or the rule named in the comment.
+ */
+import type { DataEngine } from './defaults.ts';
+
+export interface VolumeSelectors {
+  readonly nodeSelector?: readonly string[];
+  readonly diskSelector?: readonly string[];
+}
+
+export interface LonghornModelOptions {
+  /** StorageClass `dataEngine`; v1 unless given. */
+  readonly dataEngine?: DataEngine;
+  /** Per-rebuild throughput cap (one sync stream); defaults.rebuildStreamBytesPerSecond otherwise. */
+  readonly rebuildStreamBytesPerSecond?: number;
+  readonly rebuildSetupSeconds?: number;
+  readonly deltaHashBytesPerSecond?: number;
+  /** LH 1.11+ `replica-rebuild-concurrent-sync-limit` (1-5). */
+  readonly rebuildConcurrentSyncLimit?: number;
+  /** v2 `replica-rebuilding-bandwidth-limit` (LH 1.10+), bytes/s; 0 = unlimited. */
+  readonly rebuildBandwidthLimitBytesPerSecond?: number;
+  /** `offline-replica-rebuilding` (LH 1.9+). */
+  readonly offlineRebuilding?: boolean;
+  /** Longhorn node tags, by node name. */
+  readonly nodeTags?: Readonly<Record<string, readonly string[]>>;
+  /** Longhorn disk tags, by `node/disk`. */
+  readonly diskTags?: Readonly<Record<string, readonly string[]>>;
+  /** StorageClass `nodeSelector` / `diskSelector`, by volume `namespace/name`. */
+  readonly volumeSelectors?: Readonly<Record<string, VolumeSelectors>>;
+  /**
+   * The disk that gets storage-reserved-percentage-for-default-disk, by node. Absent: the node's first
+   * Longhorn disk (Harvester's `/var/lib/harvester/defaultdisk`); other disks reserve 0.
+   */
+  readonly defaultDisk?: Readonly<Record<string, string>>;
+  /** Filesystem bytes used by something other than replicas, by `node/disk`. Absent: 0. */
+  readonly diskOtherUsedBytes?: Readonly<Record<string, number>>;
+  /** Share of its VM's disk write rate each volume receives. Absent: split evenly over the VM's Longhorn volumes. */
+  readonly writeShare?: Readonly<Record<string, number>>;
+  /** Volume head (written since the last snapshot) at the start. Absent: 0. */
+  readonly initialHeadBytes?: number;
+  /** External CSI drivers whose cluster is unreachable at the start. */
+  readonly unreachableExternalDrivers?: readonly string[];
+}

@@ -1,0 +1,58 @@
+/** A volume as the Longhorn model keeps it: spec, engine, replicas, and the bookkeeping of writes. */
+import type { Event, Flow } from '../../sim/index.ts';
+import type { ScenarioVolume } from '../scenario/types.ts';
+import type { RebuildFailureReason } from '../trace/longhorn.ts';
+import type { RebuildPlan } from './rebuild-plan.ts';
+import type { Replica } from './replica.ts';
+import type { Robustness, VolumeState } from './robustness.ts';
+
+export interface RunningRebuild {
+  readonly replica: Replica;
+  readonly plan: RebuildPlan;
+  readonly startedAtSeconds: number;
+  readonly destination: string;
+  /** Nodes of the source replicas. */
+  readonly sources: readonly string[];
+  readonly abort: Event<RebuildFailureReason>;
+  flows: Flow[];
+}
+
+export interface Volume {
+  /** `namespace/name`. */
+  readonly key: string;
+  readonly spec: ScenarioVolume;
+  /** Longhorn volumes only; external ones have no replicas. */
+  readonly longhorn: boolean;
+  readonly wantedReplicas: number;
+  readonly bestEffortLocality: boolean;
+  readonly nodeSelector: readonly string[];
+  readonly diskSelector: readonly string[];
+  state: VolumeState;
+  engineNode: string | null;
+  /** The engine's node lost power while attached. */
+  engineLost: boolean;
+  faulted: boolean;
+  /** An engine live migration is under way (the world reports migrations only when they end). */
+  migrating: boolean;
+  robustness: Robustness;
+  lastDegradedAtSeconds: number | null;
+  replicas: Replica[];
+  replicaSequence: number;
+  /** VMs (`namespace/name`) writing to it, with each one's rate share in bytes/s. */
+  readonly writers: Map<string, number>;
+  /** VMs whose writes are suspended (paused guests). */
+  readonly suspended: Set<string>;
+  writeBytesPerSecond: number;
+  /** Written since the last snapshot (a rebuild's system snapshot resets it). */
+  headBytes: number;
+  atRiskSinceSeconds: number | null;
+  atRiskBytes: number;
+  rebuild: RunningRebuild | null;
+  /** Last Scheduled=False message written, to write each change once. */
+  lastUnschedulableMessage: string | null;
+  lastWaitUntilSeconds: number | null;
+}
+
+export function volumeKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}

@@ -609,9 +609,12 @@ export class EtcdCluster {
           term: o.term,
           preVote: o.preVote,
           transfer: o.transfer,
+          afterPreVote: o.afterPreVote,
           message: o.transfer
             ? `${id} [term ${o.term - 1}] received MsgTimeoutNow and starts an election to get leadership`
-            : electionStartText(id, o.term - 1),
+            : o.afterPreVote
+              ? `${id} became candidate at term ${o.term}`
+              : electionStartText(id, o.term - 1),
         });
         break;
       case 'vote-request':

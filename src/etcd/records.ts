@@ -22,7 +22,15 @@ export interface EtcdRecordData {
   /** etcd: "adjustTicks" fast-forward ("fast-forwarded ticks"), once enough peers are active. */
   'ticks-advanced': { member: MemberId; ticks: number; activePeers: number };
   'role-change': { member: MemberId; from: Role; to: Role; term: number };
-  'election-start': { member: MemberId; term: number; preVote: boolean; transfer: boolean; message: string };
+  /** One per campaign; with pre-vote a round is two: the pre-vote, then (`afterPreVote`) the vote. */
+  'election-start': {
+    member: MemberId;
+    term: number;
+    preVote: boolean;
+    transfer: boolean;
+    afterPreVote: boolean;
+    message: string;
+  };
   'vote-request': { member: MemberId; to: MemberId; term: number; preVote: boolean; message: string };
   'vote-rejected': {
     member: MemberId;

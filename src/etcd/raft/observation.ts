@@ -8,7 +8,7 @@ import type { Role } from './role.ts';
 export type Observation =
   | { type: 'role'; from: Role; to: Role; term: number }
   /** etcd raft: "%x is starting a new election at term %d" (`hup`). */
-  | { type: 'campaign'; term: number; preVote: boolean; transfer: boolean }
+  | { type: 'campaign'; term: number; preVote: boolean; transfer: boolean; afterPreVote: boolean }
   /** etcd raft: "%x [logterm: %d, index: %d] sent %s request to %x at term %d" (`campaign`). */
   | { type: 'vote-request'; to: MemberId; term: number; logTerm: number; index: number; preVote: boolean }
   /** etcd raft: "... ignored %s from %x ... lease is not expired (remaining ticks: %d)" (`Step`). */

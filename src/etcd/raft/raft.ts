@@ -316,6 +316,7 @@ export class RaftNode {
   // --- elections ---
 
   private campaign(kind: 'pre-election' | 'election' | 'transfer'): void {
+    const afterPreVote = kind === 'election' && this.role === 'pre-candidate';
     let voteType: 'MsgVote' | 'MsgPreVote';
     let term: number;
     if (kind === 'pre-election') {
@@ -327,7 +328,13 @@ export class RaftNode {
       voteType = 'MsgVote';
       term = this.term;
     }
-    this.observe({ type: 'campaign', term, preVote: kind === 'pre-election', transfer: kind === 'transfer' });
+    this.observe({
+      type: 'campaign',
+      term,
+      preVote: kind === 'pre-election',
+      transfer: kind === 'transfer',
+      afterPreVote,
+    });
     if (this.poll(this.id, voteType, true) === 'won') {
       // A single-voter cluster wins at once.
       if (kind === 'pre-election') this.campaign('election');

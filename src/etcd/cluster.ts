@@ -632,7 +632,7 @@ export class EtcdCluster {
           candidate: o.from,
           term: o.term,
           remainingTicks: o.remainingTicks,
-          message: voteIgnoredText(id, o.preVote, o.from, o.term, o.remainingTicks),
+          message: voteIgnoredText(id, o.preVote, o.from, o.term, o.remainingTicks, o),
         });
         break;
       case 'vote-refused':
@@ -641,7 +641,7 @@ export class EtcdCluster {
           candidate: o.from,
           term: o.term,
           upToDate: o.upToDate,
-          message: voteRejectedText(id, o.preVote, o.from, o.term),
+          message: voteRejectedText(id, o.preVote, o.from, o.term, o),
         });
         break;
       case 'leader-elected':

@@ -4,6 +4,7 @@
  * can be compared with a real etcd log (the knowledge base quotes two of them; see `lone member`).
  */
 import type { MemberId } from './raft/message.ts';
+import type { VoteLogs } from './raft/observation.ts';
 import type { Role } from './raft/role.ts';
 
 export const ETCD_SUBSYSTEM = 'etcd';
@@ -92,18 +93,27 @@ export function voteRequestText(
   return `${id} [logterm: ${logTerm}, index: ${index}] sent ${preVote ? 'MsgPreVote' : 'MsgVote'} request to ${to} at term ${term}`;
 }
 
-export function voteRejectedText(id: MemberId, preVote: boolean, from: MemberId, term: number): string {
-  return `${id} rejected ${preVote ? 'MsgPreVote' : 'MsgVote'} from ${from} at term ${term}`;
+/** etcd raft: "%x [logterm: %d, index: %d, vote: %x] rejected %s from %x [logterm: %d, index: %d] at term %d". */
+export function voteRejectedText(
+  id: MemberId,
+  preVote: boolean,
+  from: MemberId,
+  term: number,
+  logs: VoteLogs,
+): string {
+  return `${id} [logterm: ${logs.logTerm}, index: ${logs.index}, vote: ${logs.vote || 0}] rejected ${preVote ? 'MsgPreVote' : 'MsgVote'} from ${from} [logterm: ${logs.candidateLogTerm}, index: ${logs.candidateIndex}] at term ${term}`;
 }
 
+/** etcd raft: "... ignored %s from %x [logterm: %d, index: %d] at term %d: lease is not expired (remaining ticks: %d)". */
 export function voteIgnoredText(
   id: MemberId,
   preVote: boolean,
   from: MemberId,
   term: number,
   remaining: number,
+  logs: VoteLogs,
 ): string {
-  return `${id} ignored ${preVote ? 'MsgPreVote' : 'MsgVote'} from ${from} at term ${term}: lease is not expired (remaining ticks: ${remaining})`;
+  return `${id} [logterm: ${logs.logTerm}, index: ${logs.index}, vote: ${logs.vote || 0}] ignored ${preVote ? 'MsgPreVote' : 'MsgVote'} from ${from} [logterm: ${logs.candidateLogTerm}, index: ${logs.candidateIndex}] at term ${term}: lease is not expired (remaining ticks: ${remaining})`;
 }
 
 export function leaderElectedText(id: MemberId, term: number): string {

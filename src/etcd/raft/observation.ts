@@ -12,9 +12,15 @@ export type Observation =
   /** etcd raft: "%x [logterm: %d, index: %d] sent %s request to %x at term %d" (`campaign`). */
   | { type: 'vote-request'; to: MemberId; term: number; logTerm: number; index: number; preVote: boolean }
   /** etcd raft: "... ignored %s from %x ... lease is not expired (remaining ticks: %d)" (`Step`). */
-  | { type: 'vote-ignored-in-lease'; from: MemberId; term: number; preVote: boolean; remainingTicks: number }
+  | ({
+      type: 'vote-ignored-in-lease';
+      from: MemberId;
+      term: number;
+      preVote: boolean;
+      remainingTicks: number;
+    } & VoteLogs)
   /** This member refused a vote: log not up to date, or already voted / knows a leader. */
-  | { type: 'vote-refused'; from: MemberId; term: number; preVote: boolean; upToDate: boolean }
+  | ({ type: 'vote-refused'; from: MemberId; term: number; preVote: boolean; upToDate: boolean } & VoteLogs)
   /** etcd raft: "%x received %s rejection from %x at term %d" (`poll`). */
   | { type: 'vote-rejection-received'; from: MemberId; term: number; preVote: boolean }
   /** etcd raft: "%x became leader at term %d". */
@@ -26,3 +32,12 @@ export type Observation =
   | { type: 'transfer-aborted'; to: MemberId; term: number }
   /** A proposal was dropped: no leader here, or leadership transfer in progress (ErrProposalDropped). */
   | { type: 'proposal-dropped'; ref: number; reason: 'not-leader' | 'transferring' };
+
+/** Both sides' logs and this member's vote, as etcd raft prints them beside a vote decision. */
+export interface VoteLogs {
+  logTerm: number;
+  index: number;
+  vote: MemberId;
+  candidateLogTerm: number;
+  candidateIndex: number;
+}

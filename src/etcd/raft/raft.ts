@@ -9,7 +9,7 @@ import {
   NONE,
   voteResponseType,
 } from './message.ts';
-import type { Observation } from './observation.ts';
+import type { Observation, VoteLogs } from './observation.ts';
 import { committedIndex, quorumSize, voteResult } from './quorum.ts';
 import type { Role } from './role.ts';
 
@@ -173,6 +173,7 @@ export class RaftNode {
             term: m.term,
             preVote: m.type === 'MsgPreVote',
             remainingTicks: this.electionTimeout - this.electionElapsed,
+            ...this.voteLogs(m),
           });
           return;
         }
@@ -389,9 +390,26 @@ export class RaftNode {
 
   private refuseVote(m: Message, upToDate: boolean): void {
     const preVote = m.type === 'MsgPreVote';
-    this.observe({ type: 'vote-refused', from: m.from, term: m.term, preVote, upToDate });
+    this.observe({
+      type: 'vote-refused',
+      from: m.from,
+      term: m.term,
+      preVote,
+      upToDate,
+      ...this.voteLogs(m),
+    });
     const type = voteResponseType(m.type as 'MsgVote');
     this.send(message({ type, from: this.id, to: m.from, term: this.term, reject: true }));
+  }
+
+  private voteLogs(m: Message): VoteLogs {
+    return {
+      logTerm: this.log.lastTerm,
+      index: this.log.lastIndex,
+      vote: this.vote,
+      candidateLogTerm: m.logTerm,
+      candidateIndex: m.index,
+    };
   }
 
   // --- per-role step functions ---

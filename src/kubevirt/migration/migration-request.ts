@@ -65,6 +65,8 @@ export interface MigrationProfile {
   readonly throttleEvaluationPeriodMs: number;
   readonly throttleHighDirtyCountPerStep: number;
   readonly cpuThrottleTimesliceMs: number;
+  /** Share of the working set the sender sweeps before marks form one run again (guest-dirtying.ts). */
+  readonly resweepFraction: number;
 }
 
 export interface MigrationRequest {
@@ -136,6 +138,7 @@ export function defaultMigrationProfile(): MigrationProfile {
     throttleEvaluationPeriodMs: q.throttleEvaluationPeriodMs.value,
     throttleHighDirtyCountPerStep: q.throttleHighDirtyCountPerStep.value,
     cpuThrottleTimesliceMs: q.cpuThrottleTimesliceMs.value,
+    resweepFraction: m.resweepFraction.value,
   };
 }
 

@@ -73,6 +73,7 @@ export function precopyConfigFor(request: MigrationRequest): PrecopyConfig {
     usedPages,
     zeroPages: memoryPages - usedPages,
     workingSetPages: Math.min(usedPages, Math.ceil(guest.workingSetBytes / page)),
+    resweepFraction: profile.resweepFraction,
     downtimeLimitSeconds: settings.downtimeLimitMs / 1000,
     deviceStateBytes: profile.deviceStateBytes,
     postCopySwitchBytes: profile.postCopySwitchBytes,

@@ -23,6 +23,11 @@ export interface PrecopyConfig {
   /** Never-written pages: nearly free in the first pass. */
   readonly zeroPages: number;
   readonly workingSetPages: number;
+  /**
+   * After the bitmap covered the whole working set, marks count as one run behind the writer again
+   * once the sender has swept this share of the set (guest-dirtying.ts).
+   */
+  readonly resweepFraction: number;
   readonly downtimeLimitSeconds: number;
   /** Device state sent after the last RAM pages while the VM is stopped. */
   readonly deviceStateBytes: number;
@@ -55,6 +60,10 @@ interface OpenPass {
   readonly outsideWorkingSetFraction: number;
   /** The pass's working-set pages form one run ending where the writer is (guest-dirtying.ts). */
   readonly contiguous: boolean;
+  /** Working-set pages marked when the pass began. */
+  readonly insidePagesAtStart: number;
+  /** Working-set pages sent since the bitmap last covered the whole set, before this pass. */
+  readonly sweptInsidePages: number;
 }
 
 export interface PrecopyState {
@@ -119,6 +128,8 @@ export function startPrecopy(
       pagesPerWireByte: wire > 0 ? allPages / wire : 0,
       outsideWorkingSetFraction: allPages > 0 ? Math.max(0, 1 - config.workingSetPages / allPages) : 0,
       contiguous: false,
+      insidePagesAtStart: Math.min(config.workingSetPages, allPages),
+      sweptInsidePages: 0,
     },
     autoConverge: { ...initialAutoConverge(nowSeconds), periodStartTransferredBytes: transferredBytes },
     maxThrottlePercent: 0,
@@ -153,6 +164,8 @@ interface SyncResult {
   readonly outsidePages: number;
   readonly newDirtyPages: number;
   readonly contiguous: boolean;
+  readonly insidePages: number;
+  readonly sweptInsidePages: number;
 }
 
 function sync(state: PrecopyState, config: PrecopyConfig, input: CheckInput): SyncResult {
@@ -161,11 +174,15 @@ function sync(state: PrecopyState, config: PrecopyConfig, input: CheckInput): Sy
   const insidePages = remainingPages - outsidePages;
   const fresh = distinctDirtyPages(input.writtenPagesSinceSync, config.workingSetPages);
   const united = unitedWorkingSetPages(insidePages, fresh, config.workingSetPages, state.pass.contiguous);
-  const contiguous = state.pass.contiguous
-    ? staysContiguous(insidePages, fresh, config.workingSetPages)
-    : united < config.workingSetPages &&
-      fresh < config.workingSetPages &&
-      insidePages + fresh < config.workingSetPages;
+  // Once the bitmap covers the whole set the sender's position relative to the writer is arbitrary;
+  // the marks form one run behind the writer again after the sender has swept the set once.
+  const saturated = insidePages + fresh >= config.workingSetPages;
+  const sweptInsidePages = saturated
+    ? 0
+    : state.pass.sweptInsidePages + Math.max(0, state.pass.insidePagesAtStart - insidePages);
+  const contiguous =
+    !saturated &&
+    (state.pass.contiguous || sweptInsidePages >= config.resweepFraction * config.workingSetPages);
   const newDirtyPages = Math.max(0, united - insidePages);
   const syncCount = state.syncCount + 1;
   const autoConverge = autoConvergeOnSync(
@@ -189,8 +206,10 @@ function sync(state: PrecopyState, config: PrecopyConfig, input: CheckInput): Sy
     },
     pendingPages: outsidePages + united,
     outsidePages,
+    insidePages: united,
     newDirtyPages,
     contiguous,
+    sweptInsidePages,
   };
 }
 
@@ -248,6 +267,8 @@ export function onCheck(
     pagesPerWireByte: 1 / perPage,
     outsideWorkingSetFraction: s.outsidePages / s.pendingPages,
     contiguous: s.contiguous,
+    insidePagesAtStart: s.insidePages,
+    sweptInsidePages: s.sweptInsidePages,
   };
   return {
     state: { ...s.state, pass, passes },

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.ts';
+import { registerEvaluate } from './commands/evaluate.ts';
 import { registerMigrate } from './commands/migrate.ts';
 
 /** Builds the command tree. Each command lives in its own file under commands/. */
@@ -8,6 +9,7 @@ export function buildProgram(): Command {
     .description('Simulate Harvester clusters: shutdown orderings, live migration, storage rebuilds')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  registerEvaluate(program);
   registerDemo(program);
   registerMigrate(program);
   return program;

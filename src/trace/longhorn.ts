@@ -20,7 +20,12 @@ export type ReplicaFailureReason =
 
 export type ReplicaDeletionReason = 'stale' | 'retry-limit' | 'v2-failed-replica' | 'surplus';
 
-export type RebuildFailureReason = 'timeout' | 'destination-lost' | 'source-lost' | 'engine-lost' | 'detached';
+export type RebuildFailureReason =
+  | 'timeout'
+  | 'destination-lost'
+  | 'source-lost'
+  | 'engine-lost'
+  | 'detached';
 
 export type UnmapOutcome = 'ok' | 'zero-bytes-while-rebuilding' | 'io-error' | 'unsupported';
 

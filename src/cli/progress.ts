@@ -1,0 +1,19 @@
+import cliProgress from 'cli-progress';
+
+/** A step counter on a terminal; nothing when stderr is piped (kubectl's habit). */
+export function stepProgress(total: number, label: string): { step(name: string): void; stop(): void } {
+  if (!process.stderr.isTTY) return { step: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${label} [{bar}] {value}/{total} steps  {name}`,
+      stream: process.stderr,
+      clearOnComplete: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0, { name: '' });
+  return {
+    step: (name) => bar.increment(1, { name }),
+    stop: () => bar.stop(),
+  };
+}

@@ -1,0 +1,282 @@
+import type { Scenario } from '../scenario/types.ts';
+import type { TraceRecord } from '../trace/record.ts';
+import type { Finding } from './finding.ts';
+import { KB, RESEARCH } from './kb-sentences.ts';
+
+type Records = readonly TraceRecord<string, any>[];
+
+const of = (records: Records, subsystem: string, kind: string) =>
+  records.filter((r) => r.subsystem === subsystem && r.kind === kind);
+
+/**
+ * Findings about the control plane, VMs and Rancher, read from the trace alone. Each rule cites the
+ * knowledge-base sentence (or research note) it enforces. Times are seconds from the plan's start.
+ */
+export function controlPlaneFindings(records: Records, scenario: Scenario, startSeconds: number): Finding[] {
+  const at = (r: TraceRecord<string, any>) => r.timeSeconds - startSeconds;
+  const findings: Finding[] = [];
+  const roles = new Map(scenario.nodes.map((n) => [n.name, n.role]));
+
+  for (const end of of(records, 'plan', 'plan.end')) {
+    if (end.data.ok) continue;
+    findings.push({
+      rule: 'plan.step-failed',
+      severity: 'critical',
+      timeSeconds: at(end),
+      title: `the plan stopped at step ${end.data.failedStep}`,
+      detail: end.data.reason,
+      objects: [`plan/${end.data.plan}`],
+      source: 'plan runner: a failed wait or action ends the plan',
+    });
+  }
+
+  const lostByNode = new Map<string, TraceRecord<string, any>[]>();
+  for (const r of of(records, 'kubevirt', 'vm.lost-with-node')) {
+    lostByNode.set(r.data.node, [...(lostByNode.get(r.data.node) ?? []), r]);
+  }
+  for (const [node, lost] of lostByNode) {
+    const brutal = lost.some((r) => r.data.mode === 'power-loss');
+    findings.push({
+      rule: 'vm.running-at-power-off',
+      severity: 'critical',
+      timeSeconds: at(lost[0]),
+      title: `${lost.length} VM(s) still running when ${node} lost power`,
+      detail: `guests killed without a shutdown: ${lost.map((r) => r.data.vm).join(', ')}`,
+      objects: [`node/${node}`, ...lost.map((r) => `vm/${r.data.vm}`)],
+      source: brutal ? KB.brutalPowerOff : KB.stopWorkloads,
+    });
+  }
+
+  for (const off of of(records, 'nodes', 'node.power')) {
+    if (off.data.to !== 'off' || off.data.mode !== 'power-loss') continue;
+    findings.push({
+      rule: 'node.power-loss',
+      severity: 'critical',
+      timeSeconds: at(off),
+      title: `${off.data.node} lost power without a shutdown`,
+      detail: 'no graceful stop: etcd does not hand over leadership and guests lose unflushed writes',
+      objects: [`node/${off.data.node}`],
+      source: KB.brutalPowerOff,
+    });
+  }
+
+  const restarted = of(records, 'kubevirt', 'vm.force-restarted');
+  if (restarted.length > 0) {
+    findings.push({
+      rule: 'vm.force-restarted',
+      severity: 'warning',
+      timeSeconds: at(restarted[0]),
+      title: `${restarted.length} VM(s) force-restarted by vm-force-reset-policy`,
+      detail: restarted.map((r) => `${r.data.vm}: ${r.data.from} → ${r.data.to ?? 'not placed'}`).join('; '),
+      objects: restarted.map((r) => `vm/${r.data.vm}`),
+      source: `${KB.crowding} (${RESEARCH.forceReset})`,
+    });
+  }
+
+  const failed = of(records, 'kube', 'schedule.failed');
+  if (failed.length > 0) {
+    const objects = [...new Set(failed.map((r) => r.data.object as string))];
+    findings.push({
+      rule: 'scheduling.failed',
+      severity: 'warning',
+      timeSeconds: at(failed[0]),
+      title: `${objects.length} pod(s)/VMI(s) could not be scheduled`,
+      detail: `${failed[0].data.object}: ${failed[0].data.reason}`,
+      objects,
+      source: KB.crowding,
+    });
+  }
+
+  const overloaded = of(records, 'kube', 'controllers.load').filter(
+    (r) => r.data.cpuRequestedMillicores > r.data.cpuAllocatableMillicores,
+  );
+  if (overloaded.length > 0) {
+    findings.push({
+      rule: 'node.cpu-overcommitted',
+      severity: 'warning',
+      timeSeconds: at(overloaded[0]),
+      title: `CPU requests above allocatable on ${[...new Set(overloaded.map((r) => r.data.node))].join(', ')}`,
+      detail: `${overloaded[0].data.cpuRequestedMillicores.toFixed(0)} m requested of ${overloaded[0].data.cpuAllocatableMillicores.toFixed(0)} m`,
+      objects: [...new Set(overloaded.map((r) => `node/${r.data.node}`))],
+      source: KB.stopWorkloads,
+    });
+  }
+
+  findings.push(...etcdOrderFindings(records, roles, at));
+  findings.push(...rancherFindings(records, at));
+
+  for (const r of of(records, 'nodes', 'node.address')) {
+    if (!r.data.changed) continue;
+    findings.push({
+      rule: 'node.address-changed',
+      severity: 'critical',
+      timeSeconds: at(r),
+      title: `${r.data.node} came back with another IP address`,
+      detail:
+        'its DHCP lease expired while it was off and there is no fixed binding; etcd and kube-vip expect the old address',
+      objects: [`node/${r.data.node}`],
+      source: `${KB.stableIp} ${KB.dhcpBinding}`,
+    });
+  }
+
+  for (const r of of(records, 'kube', 'certificate.expired')) {
+    findings.push({
+      rule: 'certificate.expired',
+      severity: r.data.certainty === 'certain' ? 'warning' : 'info',
+      timeSeconds: at(r),
+      title: `${r.data.certificate} ${r.data.certainty === 'certain' ? 'is' : 'may be'} expired at restart`,
+      detail: `off ${(r.data.offlineSeconds / 3600).toFixed(1)} h, lifetime ${(r.data.lifetimeSeconds / 3600).toFixed(1)} h: ${r.data.consequence}`,
+      objects: [`certificate/${r.data.certificate}`],
+      source: certificateSource(r.data.certificate),
+    });
+  }
+
+  const apiRecords = records.filter(
+    (r) => r.subsystem === 'kube' && (r.kind === 'api.available' || r.kind === 'api.unavailable'),
+  );
+  const lastApi = apiRecords.at(-1);
+  const planEnd = of(records, 'plan', 'plan.end').at(-1);
+  if (lastApi?.kind === 'api.unavailable' && planEnd !== undefined) {
+    findings.push({
+      rule: 'api.unavailable-at-end',
+      severity: 'critical',
+      timeSeconds: at(lastApi),
+      title: 'the Kubernetes API is unavailable when the plan ends',
+      detail: `reason: ${lastApi.data.reason}`,
+      objects: ['cluster/api'],
+      source: 'controlplane.md §1: the API serves iff etcd has quorum and an apiserver runs',
+    });
+  }
+  return findings;
+}
+
+function etcdOrderFindings(
+  records: Records,
+  roles: Map<string, string>,
+  at: (r: TraceRecord<string, any>) => number,
+): Finding[] {
+  const findings: Finding[] = [];
+  const isMember = (node: string) => roles.get(node) !== 'worker';
+  const state = new Map<string, string>();
+  const allOff = () => [...roles.keys()].every((n) => (state.get(n) ?? 'running') === 'off');
+  // etcd members that went off last, together (a simultaneous power loss has no single last node).
+  let lastMembersOff: { nodes: string[]; timeSeconds: number } | null = null;
+  let awaitingFirstBoot = false;
+  for (const r of of(records, 'nodes', 'node.power')) {
+    const node: string = r.data.node;
+    state.set(node, r.data.to);
+    if (r.data.to === 'off' && isMember(node)) {
+      if (lastMembersOff !== null && lastMembersOff.timeSeconds === r.timeSeconds)
+        lastMembersOff.nodes.push(node);
+      else lastMembersOff = { nodes: [node], timeSeconds: r.timeSeconds };
+    }
+    if (r.data.to === 'off' && allOff()) {
+      awaitingFirstBoot = true;
+      const last = lastMembersOff;
+      if (last !== null && last.nodes.length === 1 && roles.get(last.nodes[0]) === 'witness') {
+        findings.push({
+          rule: 'etcd.last-member-is-witness',
+          severity: 'warning',
+          timeSeconds: last.timeSeconds - (r.timeSeconds - at(r)),
+          title: `the witness ${last.nodes[0]} was the last etcd member shut down`,
+          detail: 'it is powered on first, but a witness runs no apiserver, kube-vip or storage',
+          objects: [`node/${last.nodes[0]}`],
+          source: `${KB.leaderOnControlPlane} (${RESEARCH.witness})`,
+        });
+      }
+    }
+    if (r.data.to === 'booting' && awaitingFirstBoot) {
+      awaitingFirstBoot = false;
+      if (lastMembersOff !== null && !lastMembersOff.nodes.includes(node)) {
+        findings.push({
+          rule: 'restart.order',
+          severity: 'warning',
+          timeSeconds: at(r),
+          title: `${node} was powered on first, not ${lastMembersOff.nodes.join(' or ')} (the last etcd member shut down)`,
+          detail:
+            'the last member stopped holds the newest etcd data and was the leader the operator wrote down',
+          objects: [`node/${node}`, ...lastMembersOff.nodes.map((n) => `node/${n}`)],
+          source: KB.powerOnLastFirst,
+        });
+      }
+    }
+  }
+  for (const r of of(records, 'plan', 'plan.recorded')) {
+    if (r.data.key !== 'etcd.delete-pod') continue;
+    findings.push({
+      rule: 'etcd.delete-pod-no-effect',
+      severity: 'warning',
+      timeSeconds: at(r),
+      title: 'deleting the etcd pod did not move the leader',
+      detail: r.data.value,
+      objects: ['etcd/leader'],
+      source: `${KB.leaderOnControlPlane} (${RESEARCH.staticPod})`,
+    });
+  }
+  return findings;
+}
+
+function rancherFindings(records: Records, at: (r: TraceRecord<string, any>) => number): Finding[] {
+  const findings: Finding[] = [];
+  // Between the plan's rancher.disconnect and rancher.reconnect steps Rancher should stay at 0.
+  let disconnected = false;
+  const scaledBack: TraceRecord<string, any>[] = [];
+  for (const r of records) {
+    if (r.subsystem === 'plan' && r.kind === 'step.start' && r.data.type === 'rancher.disconnect')
+      disconnected = true;
+    if (r.subsystem === 'plan' && r.kind === 'step.start' && r.data.type === 'rancher.reconnect')
+      disconnected = false;
+    if (
+      disconnected &&
+      r.subsystem === 'rancher' &&
+      r.kind === 'rancher.replicas' &&
+      r.data.by !== 'kubectl scale' &&
+      r.data.replicas > 0
+    ) {
+      scaledBack.push(r);
+    }
+  }
+  if (scaledBack.length > 0) {
+    findings.push({
+      rule: 'rancher.scaled-back-up',
+      severity: 'critical',
+      timeSeconds: at(scaledBack[0]),
+      title: 'Rancher scaled itself back up while it should stay disconnected',
+      detail: scaledBack.map((r) => `${r.data.deployment} → ${r.data.replicas} by ${r.data.by}`).join('; '),
+      objects: scaledBack.map((r) => `deployment/cattle-system/${r.data.deployment}`),
+      source: `${KB.scaleAvailable} ${KB.agentScaledBack}`,
+    });
+  }
+  for (const r of of(records, 'rancher', 'rancher.machine-replaced')) {
+    if (!r.data.stoppedWhileConnected) continue;
+    findings.push({
+      rule: 'rancher.machine-replaced',
+      severity: 'critical',
+      timeSeconds: at(r),
+      title: `Rancher replaced downstream machine ${r.data.vm}`,
+      detail: `cluster ${r.data.cluster}: the VM was stopped for ${r.data.afterSeconds.toFixed(0)} s while Rancher Manager was connected`,
+      objects: [`vm/${r.data.vm}`, `cluster/${r.data.cluster}`],
+      source: KB.rancherReplacesVms,
+    });
+  }
+  const annotations = of(records, 'rancher', 'rancher.annotation');
+  const last = annotations.at(-1);
+  if (last !== undefined && last.data.value === '') {
+    findings.push({
+      rule: 'rancher.scale-available-not-restored',
+      severity: 'warning',
+      timeSeconds: at(last),
+      title: 'management.cattle.io/scale-available is still "" at the end',
+      detail: `it was "${last.data.previous}"; without it Rancher no longer keeps its replicas`,
+      objects: ['deployment/cattle-system/rancher'],
+      source: KB.scaleAvailable,
+    });
+  }
+  return findings;
+}
+
+function certificateSource(certificate: string): string {
+  if (certificate.startsWith('kubevirt')) return KB.kubevirtCertificates;
+  if (certificate.startsWith('rancher')) return KB.rancherTokens;
+  return KB.rke2Certificates;
+}

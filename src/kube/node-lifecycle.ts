@@ -1,0 +1,138 @@
+import type { HarvesterSettings, KubernetesTiming } from '../profiles/types.ts';
+import type { KubeRecordData } from '../trace/kube.ts';
+import type { NodeRecordData } from '../trace/nodes.ts';
+import type { Recorder } from '../trace/recorder.ts';
+
+export interface NodeCondition {
+  ready: 'True' | 'Unknown';
+  lastHeartbeatSeconds: number;
+  unknownSinceSeconds: number | null;
+  /** Taints currently on the node (key → effect). */
+  readonly taints: Map<string, 'NoSchedule' | 'NoExecute'>;
+}
+
+export interface LifecycleActions {
+  /** Harvester's out-of-service taint: force-delete the node's VMIs so they restart elsewhere. */
+  outOfService(node: string): void;
+  /** The node is Ready again. */
+  ready(node: string): void;
+}
+
+const UNREACHABLE = 'node.kubernetes.io/unreachable';
+const DRAIN = 'kubevirt.io/drain';
+const OUT_OF_SERVICE = 'node.kubernetes.io/out-of-service';
+
+/**
+ * The node lifecycle controller and Harvester's node-down controller, evaluated every
+ * node-monitor-period while the API serves (controlplane.md §5):
+ * - Ready turns Unknown when the kubelet has not posted for node-monitor-grace-period (40 s; 50 s
+ *   from Kubernetes 1.32), and the unreachable NoExecute taint is added;
+ * - vm-force-reset-policy: `kubevirt.io/drain:NoSchedule` `period` (15 s) after Unknown, then
+ *   `node.kubernetes.io/out-of-service:NoExecute` `vmMigrationTimeout` (180 s) later, which
+ *   force-deletes the node's pods and volume attachments
+ *   (harvester/harvester:pkg/controller/master/node/node_down_controller.go);
+ * - both taints are cleared when the node is Ready again.
+ * Nothing changes while the API is down; when it returns, every node gets a fresh grace period, as
+ * a restarted kube-controller-manager gives it.
+ */
+export class NodeLifecycle {
+  readonly conditions = new Map<string, NodeCondition>();
+  private apiWasDown = false;
+
+  constructor(
+    nodes: readonly string[],
+    private readonly timing: KubernetesTiming,
+    private readonly harvester: HarvesterSettings,
+    private readonly nodeRecord: Recorder<NodeRecordData>,
+    private readonly kubeRecord: Recorder<KubeRecordData>,
+    private readonly actions: LifecycleActions,
+  ) {
+    for (const node of nodes) {
+      this.conditions.set(node, {
+        ready: 'True',
+        lastHeartbeatSeconds: 0,
+        unknownSinceSeconds: null,
+        taints: new Map(),
+      });
+    }
+  }
+
+  isReady(node: string): boolean {
+    return this.condition(node).ready === 'True';
+  }
+
+  taints(node: string): ReadonlyMap<string, 'NoSchedule' | 'NoExecute'> {
+    return this.condition(node).taints;
+  }
+
+  tick(nowSeconds: number, apiAvailable: boolean, kubeletPosting: (node: string) => boolean): void {
+    if (!apiAvailable) {
+      this.apiWasDown = true;
+      return;
+    }
+    const restarted = this.apiWasDown;
+    this.apiWasDown = false;
+    const policy = this.harvester.vmForceResetPolicy;
+    for (const [node, condition] of this.conditions) {
+      if (restarted) condition.lastHeartbeatSeconds = Math.max(condition.lastHeartbeatSeconds, nowSeconds);
+      if (kubeletPosting(node)) {
+        condition.lastHeartbeatSeconds = nowSeconds;
+        if (condition.ready !== 'True') this.markReady(node, condition);
+        continue;
+      }
+      if (
+        condition.ready === 'True' &&
+        nowSeconds - condition.lastHeartbeatSeconds > this.timing.nodeMonitorGracePeriodSeconds
+      ) {
+        condition.ready = 'Unknown';
+        condition.unknownSinceSeconds = nowSeconds;
+        this.nodeRecord.emit('node.ready', { node, status: 'Unknown' });
+        this.addTaint(node, condition, UNREACHABLE, 'NoExecute');
+      }
+      if (condition.ready !== 'Unknown' || !policy.enable || condition.unknownSinceSeconds === null) continue;
+      const unknownFor = nowSeconds - condition.unknownSinceSeconds;
+      if (!condition.taints.has(DRAIN) && unknownFor >= policy.periodSeconds) {
+        this.addTaint(node, condition, DRAIN, 'NoSchedule');
+      }
+      if (
+        !condition.taints.has(OUT_OF_SERVICE) &&
+        unknownFor >= policy.periodSeconds + policy.vmMigrationTimeoutSeconds
+      ) {
+        this.addTaint(node, condition, OUT_OF_SERVICE, 'NoExecute');
+        this.actions.outOfService(node);
+      }
+    }
+  }
+
+  /** Seconds the node has been NotReady/Unknown, or 0. */
+  unknownForSeconds(node: string, nowSeconds: number): number {
+    const since = this.condition(node).unknownSinceSeconds;
+    return since === null ? 0 : nowSeconds - since;
+  }
+
+  private markReady(node: string, condition: NodeCondition): void {
+    condition.ready = 'True';
+    condition.unknownSinceSeconds = null;
+    this.nodeRecord.emit('node.ready', { node, status: 'True' });
+    for (const taint of [UNREACHABLE, DRAIN, OUT_OF_SERVICE]) {
+      if (condition.taints.delete(taint)) this.kubeRecord.emit('taint.removed', { node, taint });
+    }
+    this.actions.ready(node);
+  }
+
+  private addTaint(
+    node: string,
+    condition: NodeCondition,
+    taint: string,
+    effect: 'NoSchedule' | 'NoExecute',
+  ): void {
+    condition.taints.set(taint, effect);
+    this.kubeRecord.emit('taint.added', { node, taint, effect });
+  }
+
+  private condition(node: string): NodeCondition {
+    const condition = this.conditions.get(node);
+    if (condition === undefined) throw new Error(`unknown node '${node}'`);
+    return condition;
+  }
+}

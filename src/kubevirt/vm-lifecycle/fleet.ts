@@ -1,0 +1,280 @@
+import {
+  type Event,
+  Interrupt,
+  type Process,
+  type ProcessGenerator,
+  type Simulation,
+} from '../../../sim/index.ts';
+import type { NodeCapacity, Placement, PodRequest } from '../../kube/scheduler.ts';
+import { drawSeconds } from '../../nodes/duration-draw.ts';
+import type { ShutdownMode } from '../../plan/format/types.ts';
+import type { Scenario, ScenarioVm, VmRef } from '../../scenario/types.ts';
+import type { KubeRecordData } from '../../trace/kube.ts';
+import type { VmPhase, VmRecordData } from '../../trace/kubevirt.ts';
+import { Recorder } from '../../trace/recorder.ts';
+import type { WorldObserver } from '../../world/observer.ts';
+import { vmPodRequest } from './requests.ts';
+import { vmKey } from './vm-key.ts';
+
+/** What the fleet needs to know of the rest of the cluster. */
+export interface FleetView {
+  apiAvailable(): boolean;
+  nodeRunning(node: string): boolean;
+  place(request: PodRequest, exclude?: string): Placement;
+  capacities(): readonly NodeCapacity[];
+}
+
+export interface VmRuntime {
+  readonly spec: ScenarioVm;
+  readonly key: string;
+  phase: VmPhase;
+  node: string | null;
+  /** The VMI still exists in the API but its node lost power: the guest is gone. */
+  lost: boolean;
+  /** runStrategy intent: true while the VM should run (Always, RerunOnFailure after a start). */
+  wanted: boolean;
+  transition: Process<void> | null;
+}
+
+const restartsOnFailure = (vm: ScenarioVm) =>
+  vm.runStrategy === 'Always' || vm.runStrategy === 'RerunOnFailure';
+
+/**
+ * VirtualMachines and their VMIs: start, stop, loss with their node, Harvester's force reset and the
+ * restart that runStrategy asks for (controlplane.md §5: Harvester's default runStrategy is
+ * RerunOnFailure, pkg/builder/vm.go; a guest shutdown stays off, a Failed VMI restarts).
+ */
+export class VmFleet {
+  private readonly vms = new Map<string, VmRuntime>();
+  private readonly record: Recorder<VmRecordData>;
+  private readonly kubeRecord: Recorder<KubeRecordData>;
+  private readonly random;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly scenario: Scenario,
+    private readonly view: FleetView,
+    private readonly observers: readonly WorldObserver[],
+  ) {
+    this.record = new Recorder(sim, 'kubevirt');
+    this.kubeRecord = new Recorder(sim, 'kube');
+    this.random = sim.rng.stream('vms');
+    for (const spec of scenario.vms) {
+      const key = vmKey(spec);
+      this.vms.set(key, {
+        spec,
+        key,
+        phase: 'Stopped',
+        node: null,
+        lost: false,
+        wanted: false,
+        transition: null,
+      });
+    }
+  }
+
+  /** Places the VMs that run at the start (runStrategy Always, RerunOnFailure, Once) without a boot. */
+  placeInitial(): void {
+    for (const vm of this.vms.values()) {
+      if (vm.spec.runStrategy === 'Halted' || vm.spec.runStrategy === 'Manual') continue;
+      vm.wanted = true;
+      const node = vm.spec.nodeName ?? this.view.place(this.request(vm)).node;
+      if (node === null) {
+        this.setPhase(vm, 'Pending', null, 'unschedulable at start');
+        continue;
+      }
+      this.setPhase(vm, 'Running', node, 'initial');
+      for (const o of this.observers) o.vmStarted?.(vm.spec, node);
+    }
+  }
+
+  all(): readonly VmRuntime[] {
+    return [...this.vms.values()];
+  }
+
+  get(ref: VmRef): VmRuntime {
+    const vm = this.vms.get(vmKey(ref));
+    if (vm === undefined) throw new Error(`unknown VM '${vmKey(ref)}'`);
+    return vm;
+  }
+
+  /** VMIs that exist in the API (anything but Stopped, or lost with a node). */
+  vmiCount(): number {
+    let count = 0;
+    for (const vm of this.vms.values()) if (vm.phase !== 'Stopped' || vm.lost) count++;
+    return count;
+  }
+
+  isRunning(ref: VmRef): boolean {
+    const vm = this.get(ref);
+    return vm.phase === 'Running' && !vm.lost;
+  }
+
+  /** Requested resources of the VMs placed on each node. */
+  requestedOn(node: string): { cpuMillicores: number; memoryBytes: number; pods: number } {
+    let cpuMillicores = 0;
+    let memoryBytes = 0;
+    let pods = 0;
+    for (const vm of this.vms.values()) {
+      if (vm.node !== node || vm.phase === 'Stopped') continue;
+      const request = this.request(vm);
+      cpuMillicores += request.cpuMillicores;
+      memoryBytes += request.memoryBytes;
+      pods++;
+    }
+    return { cpuMillicores, memoryBytes, pods };
+  }
+
+  /** virtctl start (or UI Start): the VM should run; the event succeeds once it is Running. */
+  start(ref: VmRef): Event<void> {
+    const vm = this.get(ref);
+    vm.wanted = true;
+    const done = this.sim.event<void>();
+    if (vm.phase === 'Running' && !vm.lost) return done.succeed();
+    if (vm.phase === 'Stopped' || vm.phase === 'Stopping') this.launch(vm);
+    this.whenPhase(vm, 'Running', done);
+    return done;
+  }
+
+  /**
+   * Stops a VM. `guest` runs shutdown inside the guest (a VM whose runStrategy is Always comes back),
+   * `virtctl` and `guest-then-virtctl` also clear the run intent. Succeeds when the VMI is gone.
+   */
+  stop(ref: VmRef, method: 'guest' | 'virtctl' | 'guest-then-virtctl'): Event<void> {
+    const vm = this.get(ref);
+    const done = this.sim.event<void>();
+    if (method !== 'guest' || vm.spec.runStrategy !== 'Always') vm.wanted = false;
+    if (vm.lost) {
+      if (method !== 'guest' && this.view.apiAvailable()) this.deleteLost(vm, 'stopped');
+    } else if (vm.phase === 'Pending') {
+      this.setPhase(vm, 'Stopped', null, 'stop requested');
+    } else if (vm.phase === 'Running' || vm.phase === 'Starting') {
+      vm.transition?.interrupt('stop');
+      vm.transition = this.sim.process(this.shutdown(vm), `stop ${vm.key}`);
+    }
+    if (vm.phase === 'Stopped' && !vm.lost) return done.succeed();
+    this.whenPhase(vm, 'Stopped', done);
+    return done;
+  }
+
+  /** The node lost power: its VMIs' guests are gone; the VMI objects remain until reset. */
+  nodeLost(node: string, mode: ShutdownMode): void {
+    for (const vm of this.vms.values()) {
+      if (vm.node !== node || vm.phase === 'Stopped' || vm.lost) continue;
+      vm.transition?.interrupt('node lost');
+      vm.transition = null;
+      vm.lost = true;
+      this.record.emit('vm.lost-with-node', { vm: vm.key, node, mode });
+      for (const o of this.observers) o.vmStopped?.(vm.spec, node, 'node-lost');
+    }
+  }
+
+  /** Harvester's out-of-service taint force-deleted the VMIs of `node`; runStrategy restarts them. */
+  forceReset(node: string): void {
+    for (const vm of this.vms.values()) {
+      if (vm.node !== node || !vm.lost) continue;
+      this.deleteLost(vm, 'force-reset');
+    }
+  }
+
+  /** The node runs again: virt-handler finds its VMIs' domains gone, they fail and may restart. */
+  nodeBack(node: string): void {
+    for (const vm of this.vms.values()) if (vm.node === node && vm.lost) this.deleteLost(vm, 'node-back');
+  }
+
+  /** Retries Pending VMs; called periodically while the API serves. */
+  retryPending(): void {
+    for (const vm of this.vms.values()) {
+      if (vm.phase === 'Pending' && vm.wanted && vm.transition === null) this.launch(vm);
+    }
+  }
+
+  private deleteLost(vm: VmRuntime, why: 'force-reset' | 'node-back' | 'stopped'): void {
+    const from = vm.node as string;
+    vm.lost = false;
+    this.setPhase(
+      vm,
+      'Stopped',
+      null,
+      why === 'force-reset' ? 'VMI force-deleted (out-of-service)' : `VMI gone (${why})`,
+    );
+    if (why === 'stopped' || !vm.wanted || !restartsOnFailure(vm.spec)) {
+      if (why === 'force-reset') this.record.emit('vm.force-restarted', { vm: vm.key, from, to: null });
+      return;
+    }
+    const placement = this.launch(vm);
+    if (why === 'force-reset') this.record.emit('vm.force-restarted', { vm: vm.key, from, to: placement });
+  }
+
+  /** Schedules and boots a VMI; returns the chosen node or null when it stays Pending. */
+  private launch(vm: VmRuntime): string | null {
+    if (!this.view.apiAvailable()) {
+      this.setPhase(vm, 'Pending', null, 'API unavailable');
+      return null;
+    }
+    const placement = this.view.place(this.request(vm));
+    if (placement.node === null) {
+      if (vm.phase !== 'Pending')
+        this.kubeRecord.emit('schedule.failed', { object: `vmi/${vm.key}`, reason: placement.reason });
+      this.setPhase(vm, 'Pending', null, placement.reason);
+      return null;
+    }
+    vm.transition?.interrupt('relaunch');
+    vm.transition = this.sim.process(this.boot(vm, placement.node), `start ${vm.key}`);
+    return placement.node;
+  }
+
+  private *boot(vm: VmRuntime, node: string): ProcessGenerator<void> {
+    this.setPhase(vm, 'Starting', node, 'scheduled');
+    for (const o of this.observers) o.vmStarted?.(vm.spec, node);
+    try {
+      yield this.sim.timeout(drawSeconds(vm.spec.guest.boot, this.random));
+    } catch (error) {
+      if (error instanceof Interrupt) return;
+      throw error;
+    }
+    vm.transition = null;
+    this.setPhase(vm, 'Running', node, 'guest booted');
+  }
+
+  private *shutdown(vm: VmRuntime): ProcessGenerator<void> {
+    const node = vm.node as string;
+    this.setPhase(vm, 'Stopping', node, 'shutdown');
+    try {
+      yield this.sim.timeout(drawSeconds(vm.spec.guest.shutdown, this.random));
+    } catch (error) {
+      if (error instanceof Interrupt) return;
+      throw error;
+    }
+    vm.transition = null;
+    this.setPhase(vm, 'Stopped', null, 'guest powered off');
+    for (const o of this.observers) o.vmStopped?.(vm.spec, node, 'stopped');
+    if (vm.wanted && vm.spec.runStrategy === 'Always') this.launch(vm);
+  }
+
+  private waiters = new Map<VmRuntime, { phase: VmPhase; event: Event<void> }[]>();
+
+  private whenPhase(vm: VmRuntime, phase: VmPhase, event: Event<void>): void {
+    const list = this.waiters.get(vm) ?? [];
+    list.push({ phase, event });
+    this.waiters.set(vm, list);
+  }
+
+  private setPhase(vm: VmRuntime, phase: VmPhase, node: string | null, reason: string): void {
+    vm.phase = phase;
+    vm.node = node;
+    this.record.emit('vm.phase', { vm: vm.key, phase, node, reason });
+    const list = this.waiters.get(vm);
+    if (list === undefined || vm.lost) return;
+    const remaining = list.filter((w) => {
+      if (w.phase !== phase) return true;
+      w.event.succeed();
+      return false;
+    });
+    this.waiters.set(vm, remaining);
+  }
+
+  private request(vm: VmRuntime): PodRequest {
+    return vmPodRequest(vm.spec, this.scenario.settings.harvester);
+  }
+}

@@ -1,0 +1,165 @@
+import {
+  LimitExceeded,
+  MemorySink,
+  type ProcessGenerator,
+  type TraceRecord,
+  type TraceSink,
+} from '../../../sim/index.ts';
+import type { Scenario } from '../../scenario/types.ts';
+import type { PlanRecordData } from '../../trace/plan.ts';
+import { Recorder } from '../../trace/recorder.ts';
+import type { WorldObserver } from '../../world/observer.ts';
+import { World } from '../../world/world.ts';
+import type { Plan, PlanStep, Wait } from '../format/types.ts';
+import { perform } from './actions.ts';
+import { observe, type StorageView } from './conditions.ts';
+import { StepFailure } from './step-failure.ts';
+
+/** A model that joins the world for a run (Longhorn, migrations): it observes it and may offer storage queries. */
+export interface WorldExtension {
+  readonly observer: WorldObserver;
+  readonly storage?: StorageView;
+}
+
+export interface PlanRunOptions {
+  seed?: number | string;
+  /** Extra sinks for the trace (a JSON-lines file, a hash). */
+  sinks?: TraceSink[];
+  /** Models added to the world before it starts. */
+  extensions?: (world: World) => WorldExtension[];
+  /** Hard limits of the run. */
+  maxSimulatedSeconds?: number;
+  maxEvents?: number;
+  /** Called after each step, for progress on long runs. */
+  onStep?: (step: PlanStep, index: number, total: number) => void;
+}
+
+export interface PlanRun {
+  readonly world: World;
+  readonly records: readonly TraceRecord<string, any>[];
+  readonly ok: boolean;
+  readonly failedStep: number | null;
+  readonly reason: string;
+  /** Simulated time the plan started (after the cluster settled) and ended. */
+  readonly startSeconds: number;
+  readonly endSeconds: number;
+}
+
+/** Warm-up bound: the cluster must elect an etcd leader and serve the API within this. */
+const WARM_UP_LIMIT_SECONDS = 300;
+
+/**
+ * Runs a plan on a scenario: builds the world, lets it settle (etcd elects, the API serves), then
+ * executes the steps in order. A false precondition, a failed action or a wait past its timeout ends
+ * the plan; the trace says which and why.
+ */
+export function runPlan(scenario: Scenario, plan: Plan, options: PlanRunOptions = {}): PlanRun {
+  const world = new World(scenario, { seed: options.seed });
+  const extensions = options.extensions?.(world) ?? [];
+  for (const extension of extensions) world.observers.push(extension.observer);
+  const storage = extensions.find((e) => e.storage !== undefined)?.storage ?? null;
+  world.start();
+  const sim = world.sim;
+  while (!world.apiAvailable() && sim.now < WARM_UP_LIMIT_SECONDS) sim.run({ until: sim.now + 0.5 });
+  if (!world.apiAvailable())
+    throw new Error(`the cluster did not serve the API within ${WARM_UP_LIMIT_SECONDS} s of start`);
+  const memory = sim.trace.addSink(new MemorySink());
+  for (const sink of options.sinks ?? []) sim.trace.addSink(sink);
+  const record = new Recorder<PlanRecordData>(sim, 'plan');
+  const startSeconds = sim.now;
+  const outcome = { ok: true, failedStep: null as number | null, reason: 'completed' };
+
+  const body = function* (): ProcessGenerator<void> {
+    record.emit('plan.start', { plan: plan.name, scenario: scenario.name, steps: plan.steps.length });
+    for (const step of plan.steps) {
+      const failure = yield* runStep(world, storage, record, step);
+      options.onStep?.(step, step.index, plan.steps.length);
+      if (failure !== null) {
+        outcome.ok = false;
+        outcome.failedStep = step.index;
+        outcome.reason = failure;
+        break;
+      }
+    }
+    record.emit('plan.end', {
+      plan: plan.name,
+      ok: outcome.ok,
+      failedStep: outcome.failedStep,
+      reason: outcome.reason,
+    });
+    sim.stop();
+  };
+  sim.process(body(), `plan ${plan.name}`);
+  const until = startSeconds + (options.maxSimulatedSeconds ?? 90 * 24 * 3600);
+  const result = sim.run({ until, maxEvents: options.maxEvents ?? 50_000_000 });
+  if (result.outcome !== 'stopped') {
+    throw new LimitExceeded(
+      `plan '${plan.name}' did not finish within ${until - startSeconds} simulated seconds`,
+    );
+  }
+  return { world, records: memory.records, ...outcome, startSeconds, endSeconds: sim.now };
+}
+
+/** Runs one step; returns null on success or why it failed. */
+function* runStep(
+  world: World,
+  storage: StorageView | null,
+  record: Recorder<PlanRecordData>,
+  step: PlanStep,
+): ProcessGenerator<string | null> {
+  for (const condition of step.preconditions) {
+    if (!observe(world, storage, condition).holds) {
+      record.emit('precondition.failed', { index: step.index, condition: condition.kind });
+      return `precondition ${condition.kind} does not hold before step ${step.id}`;
+    }
+  }
+  const nodes: string[] = [];
+  record.emit('step.start', { index: step.index, id: step.id, type: step.action.type, note: step.note });
+  let failure: string | null = null;
+  try {
+    yield* perform({ world, record, stepIndex: step.index, nodes }, step.action);
+  } catch (error) {
+    if (!(error instanceof StepFailure)) throw error;
+    failure = error.message;
+  }
+  const waits = step.action.type === 'wait-for' ? [step.action.wait, ...step.waits] : step.waits;
+  for (const wait of failure === null ? waits : []) {
+    failure = yield* waitFor(world, storage, record, step.index, wait);
+    if (failure !== null) break;
+  }
+  record.emit('step.end', {
+    index: step.index,
+    id: step.id,
+    type: step.action.type,
+    ok: failure === null,
+    detail: failure ?? (nodes.length > 0 ? nodes.join(', ') : 'done'),
+  });
+  return failure;
+}
+
+function* waitFor(
+  world: World,
+  storage: StorageView | null,
+  record: Recorder<PlanRecordData>,
+  index: number,
+  wait: Wait,
+): ProcessGenerator<string | null> {
+  const started = world.sim.now;
+  for (;;) {
+    const seen = observe(world, storage, wait.condition);
+    const waitedSeconds = world.sim.now - started;
+    if (seen.holds || waitedSeconds >= wait.timeoutSeconds) {
+      record.emit('wait.end', {
+        index,
+        condition: wait.condition.kind,
+        ok: seen.holds,
+        waitedSeconds,
+        timeoutSeconds: wait.timeoutSeconds,
+      });
+      return seen.holds
+        ? null
+        : `timed out after ${wait.timeoutSeconds} s waiting for ${wait.condition.kind} (${seen.seen})`;
+    }
+    yield world.sim.timeout(Math.min(wait.pollSeconds, wait.timeoutSeconds - waitedSeconds));
+  }
+}

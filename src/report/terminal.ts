@@ -1,0 +1,90 @@
+import type { Evaluation } from '../evaluate/evaluate.ts';
+import type { TimelineEntry } from '../evaluate/timeline.ts';
+import { durationText } from './duration-text.ts';
+
+/** Timeline lines a person reads first: steps, power, quorum, API, VIP, VMs forced, Rancher. */
+function summaryLine(entry: TimelineEntry): string | null {
+  const d = entry.data as Record<string, any>;
+  switch (`${entry.subsystem}/${entry.kind}`) {
+    case 'plan/step.end':
+      return `step ${d.index} ${d.id}: ${d.ok ? 'ok' : 'FAILED'}${d.detail && d.detail !== 'done' ? ` (${d.detail})` : ''}`;
+    case 'plan/wait.end':
+      return d.ok ? null : `  wait ${d.condition} timed out after ${durationText(d.timeoutSeconds)}`;
+    case 'nodes/node.power':
+      return d.to === 'off' || d.to === 'running'
+        ? `  ${d.node} ${d.to === 'off' ? `off (${d.mode})` : 'running'}`
+        : null;
+    case 'etcd/quorum-lost':
+      return '  etcd quorum lost';
+    case 'etcd/quorum-regained':
+      return `  etcd quorum regained (leader ${d.leader}, term ${d.term})`;
+    case 'kube/api.available':
+      return `  API available (via ${d.via})`;
+    case 'kube/api.unavailable':
+      return `  API unavailable (${d.reason})`;
+    case 'kube/vip.bound':
+      return `  VIP ${d.address} bound on ${d.node}`;
+    case 'kubevirt/vm.force-restarted':
+      return `  VM ${d.vm} force-restarted ${d.from} → ${d.to ?? 'not placed'}`;
+    case 'rancher/rancher.replicas':
+      return `  ${d.deployment} replicas ${d.replicas} (${d.by})`;
+    case 'rancher/rancher.machine-replaced':
+      return `  Rancher replaced ${d.vm}`;
+    default:
+      return null;
+  }
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
+
+/** The human report of `harvester-sim evaluate`. */
+export function terminalReport(evaluation: Evaluation): string {
+  const lines: string[] = [];
+  const m = evaluation.metrics;
+  lines.push(
+    `${evaluation.plan} on ${evaluation.scenario} (Harvester ${evaluation.harvesterVersion}, seed ${evaluation.seed}): ${evaluation.ok ? 'completed' : 'STOPPED'}`,
+    '',
+    'Timeline',
+  );
+  for (const entry of evaluation.timeline) {
+    const text = summaryLine(entry);
+    if (text !== null) lines.push(`  ${durationText(entry.timeSeconds).padStart(15)}  ${text}`);
+  }
+  lines.push('', 'Metrics');
+  const rows: [string, string][] = [
+    ['duration', durationText(m.durationSeconds)],
+    [
+      'API unavailable',
+      `${durationText(m.apiUnavailableSeconds)} in ${m.apiUnavailableIntervals.length} interval(s)`,
+    ],
+    [
+      'etcd quorum lost',
+      `${m.quorumLostIntervals.length} interval(s), ${m.leaderElections} leader election(s)`,
+    ],
+    ['VMs lost with their node', String(m.vmsLostWithNode)],
+    ['VMs force-restarted', String(m.vmsForceRestarted)],
+    ['unschedulable pods/VMIs', String(m.unschedulablePods)],
+    ['peak CPU requested', pct(m.peakCpuPressure)],
+  ];
+  for (const [key, value] of Object.entries(m)) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) continue;
+    for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
+      if (typeof v === 'number')
+        rows.push([`${key}.${name}`, Number.isInteger(v) ? String(v) : v.toFixed(2)]);
+    }
+  }
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [key, value] of rows) lines.push(`  ${key.padEnd(width)}  ${value}`);
+  lines.push(
+    '',
+    evaluation.findings.length === 0 ? 'Findings: none' : `Findings (${evaluation.findings.length})`,
+  );
+  for (const f of evaluation.findings) {
+    lines.push(`  [${f.severity}] ${durationText(f.timeSeconds)}  ${f.title}`);
+    lines.push(`      ${f.detail}`);
+    if (f.objects.length > 0)
+      lines.push(`      objects: ${f.objects.slice(0, 8).join(', ')}${f.objects.length > 8 ? ', ...' : ''}`);
+    lines.push(`      source: ${f.source}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

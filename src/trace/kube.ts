@@ -1,0 +1,34 @@
+/** Records of subsystem 'kube': the API, node lifecycle, taints, scheduling and controller load. */
+export interface KubeRecordData {
+  /** The API serves iff etcd has quorum and an apiserver runs on a running management node. */
+  'api.available': { via: string };
+  'api.unavailable': { reason: 'no-etcd-quorum' | 'no-apiserver' };
+  /** kube-vip bound the VIP (`ingress-expose` EXTERNAL-IP) on a node, or lost it. */
+  'vip.bound': { node: string; address: string };
+  'vip.unbound': { reason: string };
+  'taint.added': { node: string; taint: string; effect: 'NoSchedule' | 'NoExecute' };
+  'taint.removed': { node: string; taint: string };
+  /** A pod or VMI the scheduler could not place, with why. */
+  'schedule.failed': { object: string; reason: string };
+  'pod.evicted': { pod: string; node: string; reason: string };
+  'pod.placed': { pod: string; node: string };
+  /** Periodic sample of controller retries and CPU pressure on running nodes. */
+  'controllers.load': {
+    node: string;
+    pods: number;
+    cpuRequestedMillicores: number;
+    cpuAllocatableMillicores: number;
+    reconcileAttemptsPerMinute: number;
+  };
+  /** Certificates that are (or will be) expired when the cluster starts again. */
+  'certificate.expired': {
+    certificate: string;
+    offlineSeconds: number;
+    lifetimeSeconds: number;
+    /** `certain`: off longer than the lifetime; `possible`: longer than the renew-before margin. */
+    certainty: 'certain' | 'possible';
+    consequence: string;
+  };
+  /** An etcd member could not start: its node came back with another address. */
+  'etcd.member-blocked': { node: string; reason: string };
+}

@@ -1,0 +1,13 @@
+/** Records of subsystem 'nodes': power and readiness of each node. */
+export type NodePowerState = 'off' | 'booting' | 'running' | 'shutting-down';
+
+export interface NodeRecordData {
+  /** Power state changed. `running` = OS and rke2 up (etcd member and kubelet start). */
+  'node.power': { node: string; from: NodePowerState; to: NodePowerState; mode?: 'graceful' | 'power-loss' };
+  /** Kubernetes `Ready` condition as the API shows it. */
+  'node.ready': { node: string; status: 'True' | 'Unknown' };
+  /** Every deployment pod on the node is Ready (the KB allows up to ~15 min). */
+  'node.deployments-ready': { node: string };
+  /** Address after boot; a DHCP node without a fixed binding may come back with another one. */
+  'node.address': { node: string; address: string; changed: boolean };
+}

@@ -1,0 +1,17 @@
+/** Records of subsystem 'plan': what the runner did and when. */
+export interface PlanRecordData {
+  'plan.start': { plan: string; scenario: string; steps: number };
+  'step.start': { index: number; id: string; type: string; note: string; nodes?: string[] };
+  'step.end': { index: number; id: string; type: string; ok: boolean; detail: string };
+  'wait.end': {
+    index: number;
+    condition: string;
+    ok: boolean;
+    waitedSeconds: number;
+    timeoutSeconds: number;
+  };
+  'precondition.failed': { index: number; condition: string };
+  'plan.end': { plan: string; ok: boolean; failedStep: number | null; reason: string };
+  /** Values the runner wrote down (`scale-available`, the last node shut down, ...). */
+  'plan.recorded': { key: string; value: string };
+}

@@ -1,0 +1,401 @@
+import { type Event, type ProcessGenerator, Simulation } from '../../sim/index.ts';
+import { Addons } from '../addons/addons.ts';
+import { EtcdCluster, etcdDefaults } from '../etcd/index.ts';
+import { expiredAtRestart } from '../kube/certificates.ts';
+import { type KubeDefaults, kubeDefaults } from '../kube/defaults.ts';
+import { NodeLifecycle } from '../kube/node-lifecycle.ts';
+import { type NodeCapacity, type Placement, type PodRequest, place } from '../kube/scheduler.ts';
+import { SystemWorkloads } from '../kube/workloads.ts';
+import { VmFleet } from '../kubevirt/vm-lifecycle/fleet.ts';
+import { allocatableCpuMillicores } from '../nodes/allocatable.ts';
+import { type NodeDefaults, nodeDefaults } from '../nodes/defaults.ts';
+import { drawSeconds } from '../nodes/duration-draw.ts';
+import { NodePower } from '../nodes/power.ts';
+import type { ShutdownMode } from '../plan/format/types.ts';
+import { RancherModel } from '../rancher/rancher.ts';
+import type { Scenario, ScenarioNode } from '../scenario/types.ts';
+import type { KubeRecordData } from '../trace/kube.ts';
+import type { NodeRecordData } from '../trace/nodes.ts';
+import type { RancherRecordData } from '../trace/rancher.ts';
+import { Recorder } from '../trace/recorder.ts';
+import { Fabric } from './fabric.ts';
+import type { WorldObserver } from './observer.ts';
+
+export interface WorldOptions {
+  seed?: number | string;
+  /** Models that react to the world (Longhorn, migrations); more can be added before the run. */
+  observers?: WorldObserver[];
+  nodeDefaults?: NodeDefaults;
+  kubeDefaults?: KubeDefaults;
+  /** Round trip between nodes for etcd peer traffic (a LAN; loopback delivery is added). */
+  etcdNetworkRoundTripMs?: number;
+}
+
+/**
+ * The cluster on the kernel: nodes and power, etcd, the Kubernetes API and node lifecycle,
+ * Harvester's force reset, VMs, Rancher and addons, wired together. A control loop evaluates the
+ * API every `apiProbeSeconds` while any node has power, and the controllers every
+ * node-monitor-period while the API serves.
+ */
+export class World {
+  readonly sim: Simulation;
+  readonly fabric: Fabric;
+  readonly power: NodePower;
+  readonly etcd: EtcdCluster;
+  readonly lifecycle: NodeLifecycle;
+  readonly fleet: VmFleet;
+  readonly rancher: RancherModel;
+  readonly addons: Addons;
+  readonly workloads: SystemWorkloads;
+  readonly observers: WorldObserver[];
+  readonly kube: KubeDefaults;
+  private readonly nodes: Map<string, ScenarioNode>;
+  private readonly runningSince = new Map<string, number>();
+  private readonly blockedMembers = new Set<string>();
+  private readonly nodeRecord: Recorder<NodeRecordData>;
+  private readonly kubeRecord: Recorder<KubeRecordData>;
+  private readonly stoppedSince = new Map<string, { seconds: number; whileConnected: boolean }>();
+  private readonly deploymentsReady: Set<string>;
+  private apiUp = false;
+  private lastLeader: string | null = null;
+  private vipNode: string | null;
+  private allOffSinceSeconds: number | null = null;
+  private powerSignal: Event<void>;
+  /** Node names in the order they lost power in this run. */
+  readonly powerOffOrder: string[] = [];
+  /** Node names in the order they were powered on in this run. */
+  readonly powerOnOrder: string[] = [];
+
+  constructor(
+    readonly scenario: Scenario,
+    options: WorldOptions = {},
+  ) {
+    this.sim = new Simulation({ seed: options.seed });
+    this.observers = options.observers ?? [];
+    this.kube = options.kubeDefaults ?? kubeDefaults();
+    this.nodes = new Map(scenario.nodes.map((n) => [n.name, n]));
+    this.deploymentsReady = new Set(scenario.nodes.map((n) => n.name));
+    // The world's own observer comes first: when a VM stopped, for Rancher's auto-replace.
+    this.observers.unshift({
+      vmStopped: (vm, _node, reason) => {
+        if (reason !== 'stopped') return;
+        const whileConnected = this.rancher.connection === 'Active';
+        this.stoppedSince.set(`${vm.namespace}/${vm.name}`, { seconds: this.sim.now, whileConnected });
+      },
+      vmStarted: (vm) => {
+        this.stoppedSince.delete(`${vm.namespace}/${vm.name}`);
+      },
+    });
+    this.nodeRecord = new Recorder(this.sim, 'nodes');
+    this.kubeRecord = new Recorder(this.sim, 'kube');
+    this.powerSignal = this.sim.event<void>();
+    this.fabric = new Fabric(this.sim, scenario);
+    const defaults = options.nodeDefaults ?? nodeDefaults();
+    for (const node of scenario.nodes) this.runningSince.set(node.name, -defaults.apiserverStartSeconds);
+    this.power = new NodePower(this.sim, scenario, defaults, {
+      shuttingDown: (node) => this.onShuttingDown(node),
+      servicesStopping: (node) => this.onServicesStopping(node),
+      poweredOff: (node, mode) => this.onPoweredOff(node, mode),
+      poweringOn: (node) => this.onPoweringOn(node),
+      running: (node, changed) => this.onRunning(node, changed),
+    });
+    this.etcd = new EtcdCluster(this.sim, {
+      members: scenario.nodes
+        .filter((n) => n.role !== 'worker')
+        .map((n) => ({ id: n.name, node: n.name, address: n.ip.address })),
+      defaults: etcdDefaults(scenario.profile.components.etcd, 'rke2', { timing: scenario.settings.etcd }),
+      networkRoundTripMs: options.etcdNetworkRoundTripMs ?? 0.2,
+    });
+    this.lifecycle = new NodeLifecycle(
+      scenario.nodes.map((n) => n.name),
+      scenario.settings.kubernetes,
+      scenario.settings.harvester,
+      this.nodeRecord,
+      this.kubeRecord,
+      { outOfService: (node) => this.fleet.forceReset(node), ready: (node) => this.onReady(node) },
+    );
+    this.workloads = new SystemWorkloads(scenario, this.kube, this.kubeRecord);
+    this.fleet = new VmFleet(
+      this.sim,
+      scenario,
+      {
+        apiAvailable: () => this.apiAvailable(),
+        nodeRunning: (node) => this.power.state(node) === 'running',
+        place: (request) => this.place(request),
+        capacities: () => this.capacities(),
+      },
+      this.observers,
+    );
+    this.rancher = new RancherModel(
+      scenario,
+      {
+        apiAvailable: () => this.apiAvailable(),
+        matchingNodes: () => scenario.nodes.filter((n) => n.role === 'management').length,
+        anyManagementNodeRunning: () =>
+          scenario.nodes.some((n) => n.role === 'management' && this.isRunning(n.name)),
+        stopped: (vm) => this.vmStopped(vm),
+        replaceMachine: (vm) => {
+          const [namespace, name] = vm.split('/');
+          this.fleet.start({ namespace, name });
+        },
+      },
+      new Recorder<RancherRecordData>(this.sim, 'rancher'),
+      () => this.sim.now,
+    );
+    this.addons = new Addons(this.sim, scenario, this.kube.addonTransitionSeconds, () => this.apiAvailable());
+    this.vipNode = this.firstApiNode();
+  }
+
+  /** Places the initial VMs and starts the control loop; call once, after observers are added. */
+  start(): void {
+    this.fleet.placeInitial();
+    this.sim.process(this.controlLoop(), 'control-loop');
+  }
+
+  node(name: string): ScenarioNode {
+    const node = this.nodes.get(name);
+    if (node === undefined) throw new Error(`unknown node '${name}'`);
+    return node;
+  }
+
+  isRunning(node: string): boolean {
+    return this.power.state(node) === 'running';
+  }
+
+  /** The API serves iff etcd has quorum and an apiserver runs on a running management node. */
+  apiAvailable(): boolean {
+    return this.apiUp;
+  }
+
+  /** The node holding the VIP, or null. */
+  vipHolder(): string | null {
+    return this.vipNode;
+  }
+
+  shutdown(node: string, mode: ShutdownMode): Event<void> {
+    return this.power.shutdown(node, mode);
+  }
+
+  powerOn(node: string): Event<void> {
+    return this.power.powerOn(node);
+  }
+
+  /** Every deployment on running nodes is ready and the API serves (KB restart step 5). */
+  systemPodsHealthy(): boolean {
+    return (
+      this.apiUp &&
+      this.scenario.nodes.every((n) => !this.isRunning(n.name) || this.deploymentsReady.has(n.name))
+    );
+  }
+
+  capacities(): NodeCapacity[] {
+    return this.scenario.nodes.map((node) => {
+      const system = this.workloads.requestedOn(node.name);
+      const vms = this.fleet.requestedOn(node.name);
+      const taints = this.lifecycle.taints(node.name);
+      let reason = '';
+      if (node.role === 'witness')
+        reason = 'node(s) had untolerated taint {node-role.kubernetes.io/etcd: true}';
+      else if (!this.isRunning(node.name) || !this.lifecycle.isReady(node.name))
+        reason = 'node(s) were not ready';
+      else if (taints.size > 0) reason = `node(s) had untolerated taint {${[...taints.keys()].join(', ')}}`;
+      const maxPods = this.scenario.settings.kubernetes.maxPodsPerNode;
+      return {
+        name: node.name,
+        schedulable: reason === '',
+        unschedulableReason: reason,
+        cpuAllocatableMillicores: allocatableCpuMillicores(node.cpuCores, maxPods),
+        memoryAllocatableBytes: node.memoryBytes,
+        podsAllocatable: maxPods,
+        cpuRequestedMillicores: system.cpuMillicores + vms.cpuMillicores,
+        memoryRequestedBytes: system.memoryBytes + vms.memoryBytes,
+        pods: system.pods + vms.pods,
+      };
+    });
+  }
+
+  place(request: PodRequest): Placement {
+    return place(request, this.capacities());
+  }
+
+  private *controlLoop(): ProcessGenerator<void> {
+    let nextLifecycle = 0;
+    let nextRetry = 0;
+    let nextSample = 0;
+    for (;;) {
+      if (this.scenario.nodes.every((n) => this.power.state(n.name) === 'off')) {
+        this.updateApi();
+        yield this.powerSignal;
+        continue;
+      }
+      yield this.sim.timeout(this.kube.apiProbeSeconds);
+      const now = this.sim.now;
+      this.updateApi();
+      if (now >= nextLifecycle) {
+        nextLifecycle = now + this.kube.nodeMonitorPeriodSeconds;
+        this.lifecycle.tick(now, this.apiUp, (node) => this.isRunning(node) && this.apiUp);
+        if (this.apiUp) {
+          this.workloads.reconcile(
+            now,
+            (node) => this.lifecycle.unknownForSeconds(node, now),
+            (r) => this.place(r),
+          );
+        }
+        this.rancher.reconcile();
+      }
+      if (this.apiUp && now >= nextRetry) {
+        nextRetry = now + this.kube.schedulerRetrySeconds;
+        this.fleet.retryPending();
+      }
+      if (now >= nextSample) {
+        nextSample = now + this.kube.loadSampleSeconds;
+        this.sampleLoad(now);
+      }
+    }
+  }
+
+  /** The current etcd leader, or the last one seen (an operator's note from `endpoint status`). */
+  lastKnownLeader(): string | null {
+    const leader = this.etcd.leader();
+    if (leader !== null) this.lastLeader = leader;
+    return this.lastLeader;
+  }
+
+  private updateApi(): void {
+    this.lastKnownLeader();
+    const apiserver = this.firstApiNode();
+    const up = apiserver !== null && this.etcd.canWrite();
+    if (up !== this.apiUp) {
+      this.apiUp = up;
+      if (up) this.kubeRecord.emit('api.available', { via: apiserver as string });
+      else
+        this.kubeRecord.emit('api.unavailable', {
+          reason: apiserver === null ? 'no-apiserver' : 'no-etcd-quorum',
+        });
+    }
+    const vip = up
+      ? this.vipNode !== null && this.isRunning(this.vipNode)
+        ? this.vipNode
+        : apiserver
+      : null;
+    if (vip !== this.vipNode) {
+      if (vip === null)
+        this.kubeRecord.emit('vip.unbound', { reason: 'no apiserver to hold the kube-vip lease' });
+      else this.kubeRecord.emit('vip.bound', { node: vip, address: this.scenario.vip.address });
+      this.vipNode = vip;
+    }
+  }
+
+  /** A management node whose apiserver has had time to start. */
+  private firstApiNode(): string | null {
+    const readyBefore = this.sim.now - nodeDefaults().apiserverStartSeconds;
+    for (const node of this.scenario.nodes) {
+      if (node.role !== 'management' || !this.isRunning(node.name)) continue;
+      if ((this.runningSince.get(node.name) ?? Number.POSITIVE_INFINITY) <= readyBefore) return node.name;
+    }
+    return null;
+  }
+
+  private sampleLoad(now: number): void {
+    if (!this.sim.trace.enabled) return;
+    const failing = this.fleet
+      .all()
+      .filter((vm) => vm.lost || vm.phase === 'Pending')
+      .map(() => Math.max(0, now - this.kube.loadSampleSeconds));
+    const perMinute = this.apiUp
+      ? this.workloads.reconcileAttemptsPerMinute(now, this.kube.loadSampleSeconds, failing)
+      : 0;
+    const managers = this.scenario.nodes.filter(
+      (n) => n.role === 'management' && this.isRunning(n.name),
+    ).length;
+    for (const capacity of this.capacities()) {
+      if (!this.isRunning(capacity.name)) continue;
+      const isManager = this.node(capacity.name).role === 'management';
+      this.kubeRecord.emit('controllers.load', {
+        node: capacity.name,
+        pods: capacity.pods,
+        cpuRequestedMillicores: capacity.cpuRequestedMillicores,
+        cpuAllocatableMillicores: capacity.cpuAllocatableMillicores,
+        reconcileAttemptsPerMinute: isManager && managers > 0 ? perMinute / managers : 0,
+      });
+    }
+  }
+
+  private vmStopped(vm: string): { forSeconds: number; whileConnected: boolean } | null {
+    const since = this.stoppedSince.get(vm);
+    return since === undefined
+      ? null
+      : { forSeconds: this.sim.now - since.seconds, whileConnected: since.whileConnected };
+  }
+
+  private onShuttingDown(node: string): void {
+    for (const o of this.observers) o.nodeShuttingDown?.(node);
+  }
+
+  private onServicesStopping(node: string): void {
+    this.runningSince.set(node, Number.POSITIVE_INFINITY);
+    this.deploymentsReady.delete(node);
+    if (this.isMember(node) && this.etcd.view(node).status !== 'down') this.etcd.stopGraceful(node);
+  }
+
+  private onPoweredOff(node: string, mode: ShutdownMode): void {
+    this.runningSince.set(node, Number.POSITIVE_INFINITY);
+    this.deploymentsReady.delete(node);
+    this.powerOffOrder.push(node);
+    if (this.isMember(node) && this.etcd.view(node).status !== 'down') this.etcd.powerLoss(node);
+    this.fleet.nodeLost(node, mode);
+    for (const o of this.observers) o.nodePoweredOff?.(node, mode);
+    if (this.scenario.nodes.every((n) => this.power.state(n.name) === 'off'))
+      this.allOffSinceSeconds = this.sim.now;
+  }
+
+  private onPoweringOn(node: string): void {
+    this.powerOnOrder.push(node);
+    if (this.allOffSinceSeconds !== null) {
+      for (const expired of expiredAtRestart(this.scenario, this.sim.now - this.allOffSinceSeconds)) {
+        this.kubeRecord.emit('certificate.expired', expired);
+      }
+      this.allOffSinceSeconds = null;
+    }
+    for (const o of this.observers) o.nodePoweringOn?.(node);
+    const signal = this.powerSignal;
+    this.powerSignal = this.sim.event<void>();
+    signal.succeed();
+  }
+
+  private onRunning(node: string, addressChanged: boolean): void {
+    this.runningSince.set(node, this.sim.now);
+    if (this.isMember(node)) {
+      if (addressChanged) {
+        this.blockedMembers.add(node);
+        this.kubeRecord.emit('etcd.member-blocked', {
+          node,
+          reason:
+            'the node came back with another address; the etcd peer URL no longer matches the member list',
+        });
+      } else if (!this.blockedMembers.has(node)) {
+        this.etcd.start(node);
+      }
+    }
+    this.fleet.nodeBack(node);
+    const spec = this.node(node);
+    const random = this.sim.rng.stream(`deployments.${node}`);
+    this.sim.process(
+      (function* (world: World) {
+        yield world.sim.timeout(drawSeconds(spec.deploymentsReady, random));
+        if (!world.isRunning(node)) return;
+        world.deploymentsReady.add(node);
+        world.nodeRecord.emit('node.deployments-ready', { node });
+      })(this),
+      `deployments ${node}`,
+    );
+  }
+
+  private onReady(node: string): void {
+    for (const o of this.observers) o.nodeReady?.(node);
+  }
+
+  private isMember(node: string): boolean {
+    return this.node(node).role !== 'worker';
+  }
+}

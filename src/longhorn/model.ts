@@ -320,6 +320,7 @@ export class LonghornModel implements WorldObserver {
       faulted: false,
       migrating: false,
       robustness: 'unknown',
+      reportedHealthyReplicas: -1,
       lastDegradedAtSeconds: null,
       replicas: [],
       replicaSequence: 0,
@@ -889,10 +890,11 @@ export class LonghornModel implements WorldObserver {
       v.atRiskSinceSeconds = this.sim.now;
       v.atRiskBytes = 0;
     } else if (!atRisk) this.closeAtRisk(v);
-    if (robustness === v.robustness) return;
+    if (robustness === v.robustness && healthy === v.reportedHealthyReplicas) return;
     const previous = v.robustness;
     v.robustness = robustness;
-    if (robustness === 'degraded') v.lastDegradedAtSeconds = this.sim.now;
+    v.reportedHealthyReplicas = healthy;
+    if (robustness === 'degraded' && previous !== 'degraded') v.lastDegradedAtSeconds = this.sim.now;
     this.emit('volume.robustness', {
       volume: v.key,
       robustness,

@@ -35,6 +35,8 @@ export interface Volume {
   /** An engine live migration is under way (the world reports migrations only when they end). */
   migrating: boolean;
   robustness: Robustness;
+  /** Healthy replicas in the last `volume.robustness` record (written when either changes). */
+  reportedHealthyReplicas: number;
   lastDegradedAtSeconds: number | null;
   replicas: Replica[];
   replicaSequence: number;

@@ -24,6 +24,7 @@ export interface FixtureVm {
   volumes: string[];
   writeRate?: string;
   runStrategy?: string;
+  fstrim?: 'none' | { every: string; first: string };
 }
 
 export interface FixtureOptions {
@@ -74,7 +75,7 @@ export function fixtureScenario(f: FixtureOptions = {}): Scenario {
       volumes: vm.volumes,
       ...(vm.node === null ? {} : { node: vm.node }),
       ...(vm.runStrategy === undefined ? {} : { runStrategy: vm.runStrategy }),
-      guest: { writeRate: vm.writeRate ?? '0B/s', fstrim: 'none' },
+      guest: { writeRate: vm.writeRate ?? '0B/s', fstrim: vm.fstrim ?? 'none' },
     })),
     volumes: volumes.map((v) => ({
       namespace: 'default',
@@ -106,10 +107,9 @@ export function fixture(f: FixtureOptions = {}) {
     );
   };
   const records = (kind?: string) =>
-    sink.records.filter((r) => r.subsystem === 'longhorn' && (kind === undefined || r.kind === kind)) as TraceRecord<
-      string,
-      any
-    >[];
+    sink.records.filter(
+      (r) => r.subsystem === 'longhorn' && (kind === undefined || r.kind === kind),
+    ) as TraceRecord<string, any>[];
   return { scenario, sim, sink, fabric, model, at, records };
 }
 

@@ -325,6 +325,12 @@ export class EtcdCluster {
     return this.voters;
   }
 
+  /** The member placed on `node`, or null. */
+  memberOn(node: string): MemberId | null {
+    for (const m of this.members.values()) if (m.spec.node === node) return m.spec.id;
+    return null;
+  }
+
   // --- process lifecycle ---
 
   private run(m: MemberState): void {

@@ -36,6 +36,8 @@ describe('forming and serving', () => {
     expect(IDS.map((id) => etcd.view(id).ready)).toEqual([true, true, true]);
     expect(records('leader-elected')).toHaveLength(1);
     expect(records('member-ready')).toHaveLength(3);
+    expect(etcd.memberOn('node2')).toBe('m2');
+    expect(etcd.memberOn('worker')).toBeNull();
   });
 
   it('a put through any member commits through the leader', () => {

@@ -10,13 +10,8 @@ import {
   ETCD_SUBSYSTEM,
   type EtcdRecordData,
   type EtcdRecordKind,
-  electionStartText,
-  leaderElectedText,
-  STEP_DOWN_TEXT,
+  observationRecord,
   type StopKind,
-  voteIgnoredText,
-  voteRejectedText,
-  voteRequestText,
 } from './records.ts';
 import { Transport } from './transport.ts';
 
@@ -604,70 +599,8 @@ export class EtcdCluster {
   }
 
   private record(m: MemberState, o: Observation): void {
-    const id = m.spec.id;
-    switch (o.type) {
-      case 'role':
-        this.emit('role-change', { member: id, from: o.from, to: o.to, term: o.term });
-        break;
-      case 'campaign':
-        this.emit('election-start', {
-          member: id,
-          term: o.term,
-          preVote: o.preVote,
-          transfer: o.transfer,
-          afterPreVote: o.afterPreVote,
-          message: o.transfer
-            ? `${id} [term ${o.term - 1}] received MsgTimeoutNow and starts an election to get leadership`
-            : o.afterPreVote
-              ? `${id} became candidate at term ${o.term}`
-              : electionStartText(id, o.term - 1),
-        });
-        break;
-      case 'vote-request':
-        this.emit('vote-request', {
-          member: id,
-          to: o.to,
-          term: o.term,
-          preVote: o.preVote,
-          message: voteRequestText(id, o.logTerm, o.index, o.preVote, o.to, o.term),
-        });
-        break;
-      case 'vote-ignored-in-lease':
-        this.emit('vote-ignored-lease', {
-          member: id,
-          candidate: o.from,
-          term: o.term,
-          remainingTicks: o.remainingTicks,
-          message: voteIgnoredText(id, o.preVote, o.from, o.term, o.remainingTicks, o),
-        });
-        break;
-      case 'vote-refused':
-        this.emit(o.preVote ? 'pre-vote-rejected' : 'vote-rejected', {
-          member: id,
-          candidate: o.from,
-          term: o.term,
-          upToDate: o.upToDate,
-          message: voteRejectedText(id, o.preVote, o.from, o.term, o),
-        });
-        break;
-      case 'leader-elected':
-        this.emit('leader-elected', { member: id, term: o.term, message: leaderElectedText(id, o.term) });
-        break;
-      case 'step-down-quorum-inactive':
-        this.emit('leader-step-down', { member: id, term: o.term, message: `${id} ${STEP_DOWN_TEXT}` });
-        break;
-      case 'transfer-started':
-        this.emit('transfer-start', { member: id, to: o.to, term: o.term });
-        break;
-      case 'transfer-aborted':
-        this.emit('transfer-abort', { member: id, to: o.to, term: o.term });
-        break;
-      case 'proposal-dropped':
-        this.emit('proposal-dropped', { member: id, ref: o.ref, reason: o.reason });
-        break;
-      case 'vote-rejection-received':
-        break;
-    }
+    const record = observationRecord(m.spec.id, o);
+    if (record !== null) this.sim.trace.emit(ETCD_SUBSYSTEM, record.kind, record.data);
   }
 
   // --- small plumbing ---

@@ -4,7 +4,7 @@
  * can be compared with a real etcd log (the knowledge base quotes two of them; see `lone member`).
  */
 import type { MemberId } from './raft/message.ts';
-import type { VoteLogs } from './raft/observation.ts';
+import type { Observation, VoteLogs } from './raft/observation.ts';
 import type { Role } from './raft/role.ts';
 
 export const ETCD_SUBSYSTEM = 'etcd';
@@ -125,4 +125,68 @@ export const STEP_DOWN_TEXT = 'stepped down to follower since quorum is not acti
 /** Knowledge base: "dial tcp 192.168.122.142:2380: connect: no route to host". */
 export function dialErrorText(address: string, hostReachable: boolean): string {
   return `dial tcp ${address}:2380: connect: ${hostReachable ? 'connection refused' : 'no route to host'}`;
+}
+
+/** A record of any kind, its data typed by its kind. */
+export type AnyEtcdRecord = { [K in EtcdRecordKind]: { kind: K; data: EtcdRecordData[K] } }[EtcdRecordKind];
+
+function rec<K extends EtcdRecordKind>(kind: K, data: EtcdRecordData[K]): AnyEtcdRecord {
+  return { kind, data } as AnyEtcdRecord;
+}
+
+/** The trace record for what a state machine observed, or null for observations not traced. */
+export function observationRecord(id: MemberId, o: Observation): AnyEtcdRecord | null {
+  switch (o.type) {
+    case 'role':
+      return rec('role-change', { member: id, from: o.from, to: o.to, term: o.term });
+    case 'campaign':
+      return rec('election-start', {
+        member: id,
+        term: o.term,
+        preVote: o.preVote,
+        transfer: o.transfer,
+        afterPreVote: o.afterPreVote,
+        message: o.transfer
+          ? `${id} [term ${o.term - 1}] received MsgTimeoutNow and starts an election to get leadership`
+          : o.afterPreVote
+            ? `${id} became candidate at term ${o.term}`
+            : electionStartText(id, o.term - 1),
+      });
+    case 'vote-request':
+      return rec('vote-request', {
+        member: id,
+        to: o.to,
+        term: o.term,
+        preVote: o.preVote,
+        message: voteRequestText(id, o.logTerm, o.index, o.preVote, o.to, o.term),
+      });
+    case 'vote-ignored-in-lease':
+      return rec('vote-ignored-lease', {
+        member: id,
+        candidate: o.from,
+        term: o.term,
+        remainingTicks: o.remainingTicks,
+        message: voteIgnoredText(id, o.preVote, o.from, o.term, o.remainingTicks, o),
+      });
+    case 'vote-refused':
+      return rec(o.preVote ? 'pre-vote-rejected' : 'vote-rejected', {
+        member: id,
+        candidate: o.from,
+        term: o.term,
+        upToDate: o.upToDate,
+        message: voteRejectedText(id, o.preVote, o.from, o.term, o),
+      });
+    case 'leader-elected':
+      return rec('leader-elected', { member: id, term: o.term, message: leaderElectedText(id, o.term) });
+    case 'step-down-quorum-inactive':
+      return rec('leader-step-down', { member: id, term: o.term, message: `${id} ${STEP_DOWN_TEXT}` });
+    case 'transfer-started':
+      return rec('transfer-start', { member: id, to: o.to, term: o.term });
+    case 'transfer-aborted':
+      return rec('transfer-abort', { member: id, to: o.to, term: o.term });
+    case 'proposal-dropped':
+      return rec('proposal-dropped', { member: id, ref: o.ref, reason: o.reason });
+    case 'vote-rejection-received':
+      return null;
+  }
 }

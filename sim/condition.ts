@@ -32,7 +32,7 @@ export class Condition<T> extends Event<T> {
       return;
     }
     for (const event of events) {
-      if (event._processed) this.onEvent(event);
+      if (event.processed) this.onEvent(event);
       else event.addCallback(this.check);
       if (this.triggered) break;
     }
@@ -41,8 +41,8 @@ export class Condition<T> extends Event<T> {
   private onEvent(event: Event<any>): void {
     if (this.triggered) return;
     this.remaining--;
-    if (!event._ok) {
-      event._defused = true;
+    if (!event.ok) {
+      event.defuse();
       this.detach();
       this.fail(event._value);
       return;
@@ -57,6 +57,6 @@ export class Condition<T> extends Event<T> {
   }
 
   private detach(): void {
-    for (const event of this.events) if (!event._processed) event.removeCallback(this.check);
+    for (const event of this.events) if (!event.processed) event.removeCallback(this.check);
   }
 }

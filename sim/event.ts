@@ -7,7 +7,17 @@ export const NORMAL = 1;
 
 export const PENDING: unique symbol = Symbol('pending');
 
+/** Event._flags bits. */
+export const FAILED = 1;
+export const DEFUSED = 2;
+export const PROCESSED = 4;
+
 export type Callback = (event: Event<any>) => void;
+
+/** A process as a waiter (see Event._proc). */
+export interface Waiter {
+  resume(event: Event<any>): void;
+}
 
 /**
  * Everything the kernel schedules is an Event (SimPy's model): a timeout, a process, a condition, a
@@ -17,11 +27,14 @@ export type Callback = (event: Event<any>) => void;
 export class Event<T = unknown> {
   /** The value, the error of a failed event, or PENDING. */
   _value: T | unknown;
-  _ok: boolean;
-  /** Set when a waiter took responsibility for the failure. */
-  _defused: boolean;
-  _processed: boolean;
-  /** First callback kept apart: most events have exactly one waiter. */
+  /** FAILED, DEFUSED (a waiter took responsibility for the failure) and PROCESSED bits. */
+  _flags: number;
+  /**
+   * The process waiting for this event when it was the first waiter: most events have exactly one,
+   * and calling `resume` on a Process (one class) keeps the hot call site monomorphic.
+   */
+  _proc: Waiter | null;
+  /** First callback kept apart from the rest. */
   _cb: Callback | null;
   _cbs: Callback[] | null;
   readonly sim: Simulation;
@@ -30,9 +43,8 @@ export class Event<T = unknown> {
     // Assigned in the constructor rather than as class fields: the hot path allocates one per timeout.
     this.sim = sim;
     this._value = PENDING;
-    this._ok = true;
-    this._defused = false;
-    this._processed = false;
+    this._flags = 0;
+    this._proc = null;
     this._cb = null;
     this._cbs = null;
   }
@@ -42,12 +54,12 @@ export class Event<T = unknown> {
   }
 
   get processed(): boolean {
-    return this._processed;
+    return (this._flags & PROCESSED) !== 0;
   }
 
   /** True when the event succeeded (only meaningful once triggered). */
   get ok(): boolean {
-    return this._ok;
+    return (this._flags & FAILED) === 0;
   }
 
   get value(): T {
@@ -57,7 +69,6 @@ export class Event<T = unknown> {
 
   succeed(value?: T, priority: number = NORMAL): this {
     if (this._value !== PENDING) throw new Error('event already triggered');
-    this._ok = true;
     this._value = value;
     this.sim._schedule(this, 0, priority);
     return this;
@@ -65,7 +76,7 @@ export class Event<T = unknown> {
 
   fail(error: unknown, priority: number = NORMAL): this {
     if (this._value !== PENDING) throw new Error('event already triggered');
-    this._ok = false;
+    this._flags |= FAILED;
     this._value = error;
     this.sim._schedule(this, 0, priority);
     return this;
@@ -73,11 +84,11 @@ export class Event<T = unknown> {
 
   /** Marks a failure as handled so it does not stop the run. */
   defuse(): void {
-    this._defused = true;
+    this._flags |= DEFUSED;
   }
 
   addCallback(callback: Callback): void {
-    if (this._processed) throw new Error('callback added to a processed event');
+    if ((this._flags & PROCESSED) !== 0) throw new Error('callback added to a processed event');
     if (this._cb === null) this._cb = callback;
     else if (this._cbs === null) this._cbs = [callback];
     else this._cbs.push(callback);

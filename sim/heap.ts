@@ -16,6 +16,8 @@ export class EventHeap<T> {
   private nextSlot = 0;
   private count = 0;
   private sequence = 0;
+  /** Time of the item the last pop() returned. */
+  poppedTime = 0;
 
   constructor(initialCapacity = 1024) {
     this.times = new Float64Array(initialCapacity);
@@ -63,6 +65,7 @@ export class EventHeap<T> {
     const times = this.times;
     const keys = this.keys;
     const slots = this.slots;
+    this.poppedTime = times[0];
     const topSlot = slots[0];
     const top = this.items[topSlot] as T;
     this.items[topSlot] = undefined;

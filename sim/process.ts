@@ -1,5 +1,5 @@
 import { describe, Interrupt } from './errors.ts';
-import { Event, NORMAL, URGENT } from './event.ts';
+import { DEFUSED, Event, FAILED, NORMAL, PROCESSED, URGENT } from './event.ts';
 import type { Simulation } from './simulation.ts';
 
 /** What a process body is: a generator that yields events and receives their values. */
@@ -38,34 +38,37 @@ export class Process<R = unknown> extends Event<R> {
     if (!this.isAlive) throw new Error(`process '${this.name}' has terminated and cannot be interrupted`);
     if (this.sim.activeProcess === this) throw new Error(`process '${this.name}' cannot interrupt itself`);
     const interruption = new Event<never>(this.sim);
-    interruption._ok = false;
+    interruption._flags = FAILED | DEFUSED;
     interruption._value = new Interrupt(cause);
-    interruption._defused = true;
     interruption._cb = (event) => {
       if (!this.isAlive) return;
-      this.target?.removeCallback(this.resumeCallback);
+      const target = this.target;
+      if (target !== null) {
+        if (target._proc === this) target._proc = null;
+        else target.removeCallback(this.resumeCallback);
+      }
       this.resume(event);
     };
     this.sim._schedule(interruption, 0, URGENT);
   }
 
-  private resume(event: Event<any>): void {
+  /** @internal Called by the kernel when the awaited event is processed. */
+  resume(event: Event<any>): void {
     const sim = this.sim;
-    const previous = sim.activeProcess;
     sim.activeProcess = this;
     let current = event;
     for (;;) {
       let step: IteratorResult<Event<any>, R>;
       try {
-        if (current._ok) {
+        if ((current._flags & FAILED) === 0) {
           step = this.generator.next(current._value);
         } else {
-          current._defused = true;
+          current._flags |= DEFUSED;
           step = this.generator.throw(current._value);
         }
       } catch (error) {
         this.target = null;
-        this._ok = false;
+        this._flags |= FAILED;
         this._value = error;
         sim._schedule(this, 0, NORMAL);
         break;
@@ -79,20 +82,21 @@ export class Process<R = unknown> extends Event<R> {
       const next = step.value;
       if (!(next instanceof Event) || next.sim !== sim) {
         const bad = new Event<never>(sim);
-        bad._ok = false;
+        bad._flags = FAILED;
         bad._value = new TypeError(`process '${this.name}' yielded ${describe(next)}, not an event`);
         current = bad;
         continue;
       }
-      if (next._processed) {
+      if ((next._flags & PROCESSED) !== 0) {
         current = next;
         continue;
       }
-      if (next._cb === null) next._cb = this.resumeCallback;
+      if (next._proc === null && next._cb === null) next._proc = this;
       else next.addCallback(this.resumeCallback);
       this.target = next;
       break;
     }
-    sim.activeProcess = previous;
+    // Resumes never nest: callbacks run one at a time from the event loop.
+    sim.activeProcess = null;
   }
 }

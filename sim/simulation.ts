@@ -1,6 +1,6 @@
 import { Condition, type FirstOf } from './condition.ts';
 import { describe, EmptySchedule, LimitExceeded, SimulationError } from './errors.ts';
-import { Event, NORMAL } from './event.ts';
+import { DEFUSED, Event, FAILED, NORMAL, PROCESSED } from './event.ts';
 import { EventHeap } from './heap.ts';
 import { Process, type ProcessGenerator } from './process.ts';
 import { DEFAULT_SEED, RandomStreams } from './random.ts';
@@ -115,19 +115,23 @@ export class Simulation {
     this.stopRequested = false;
     let outcome: RunOutcome = 'empty';
     while (heap.size > 0) {
-      const time = heap.peekTime();
-      if (time >= until) {
+      if (heap.peekTime() >= until) {
         outcome = 'until';
         break;
       }
       if (events >= maxEvents) {
         throw new LimitExceeded(`more than ${maxEvents} events by t=${this.nowSeconds}s`);
       }
-      this.nowSeconds = time;
+      const event = heap.pop();
+      this.nowSeconds = heap.poppedTime;
       events++;
       // processEvent, inlined on the hot path.
-      const event = heap.pop();
-      event._processed = true;
+      event._flags |= PROCESSED;
+      const waiter = event._proc;
+      if (waiter !== null) {
+        event._proc = null;
+        waiter.resume(event);
+      }
       const first = event._cb;
       if (first !== null) {
         const rest = event._cbs;
@@ -138,7 +142,7 @@ export class Simulation {
           for (let i = 0; i < rest.length; i++) rest[i](event);
         } else first(event);
       }
-      if (!event._ok && !event._defused) this.failRun(event);
+      if ((event._flags & (FAILED | DEFUSED)) === FAILED) this.failRun(event);
       if (this.stopRequested) {
         outcome = 'stopped';
         break;
@@ -166,14 +170,19 @@ export class Simulation {
 
   private processEvent(event: Event<any>): void {
     this.eventCount++;
-    event._processed = true;
+    event._flags |= PROCESSED;
+    const waiter = event._proc;
+    if (waiter !== null) {
+      event._proc = null;
+      waiter.resume(event);
+    }
     const first = event._cb;
     const rest = event._cbs;
     event._cb = null;
     event._cbs = null;
     if (first !== null) first(event);
     if (rest !== null) for (let i = 0; i < rest.length; i++) rest[i](event);
-    if (!event._ok && !event._defused) this.failRun(event);
+    if ((event._flags & (FAILED | DEFUSED)) === FAILED) this.failRun(event);
   }
 
   private failRun(event: Event<any>): never {

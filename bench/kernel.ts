@@ -3,13 +3,38 @@ import { EventHeap, Simulation } from '../sim/index.ts';
 export interface KernelOptions {
   processes: number;
   steps: number;
+  /** Runs of each side; the best is reported (other load on the machine only slows a run down). */
+  repeat?: number;
 }
 
 /**
  * The hold model: P processes each yield K exponential timeouts (mean 1 s). Also runs the floor the
  * kernel is judged against: the same generators driven by a bare typed-array heap loop.
  */
-export function kernelBenchmark({ processes, steps }: KernelOptions) {
+export function kernelBenchmark({ processes, steps, repeat = 3 }: KernelOptions) {
+  let best = kernelOnce(processes, steps);
+  let floor = bareFloor(processes, steps);
+  for (let i = 1; i < repeat; i++) {
+    const run = kernelOnce(processes, steps);
+    if (run.seconds < best.seconds) best = run;
+    floor = Math.max(floor, bareFloor(processes, steps));
+  }
+  return {
+    benchmark: 'kernel',
+    processes,
+    steps,
+    repeat,
+    events: best.events,
+    seconds: best.seconds,
+    eventsPerSecond: best.events / best.seconds,
+    cpuSeconds: best.cpuSeconds,
+    eventsPerCpuSecond: best.events / best.cpuSeconds,
+    floorEventsPerSecond: floor,
+    fractionOfFloor: best.events / best.seconds / floor,
+  };
+}
+
+function kernelOnce(processes: number, steps: number) {
   const sim = new Simulation();
   const random = sim.rng.stream('bench');
   for (let p = 0; p < processes; p++) {
@@ -20,20 +45,12 @@ export function kernelBenchmark({ processes, steps }: KernelOptions) {
       `p${p}`,
     );
   }
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const result = sim.run();
   const seconds = (performance.now() - start) / 1000;
-  const floor = bareFloor(processes, steps);
-  return {
-    benchmark: 'kernel',
-    processes,
-    steps,
-    events: result.events,
-    seconds,
-    eventsPerSecond: result.events / seconds,
-    floorEventsPerSecond: floor,
-    fractionOfFloor: result.events / seconds / floor,
-  };
+  const used = process.cpuUsage(cpu);
+  return { events: result.events, seconds, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
 /** Generators resumed straight from an EventHeap, with no kernel around them. */

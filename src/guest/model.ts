@@ -41,8 +41,8 @@ interface GuestVm {
   pausedSinceSeconds: number | null;
   pausedSeconds: number;
   flaps: number;
-  /** Unix seconds of the last timer run (Persistent=true catches up at boot when a run was missed). */
-  lastTimerRunEpochSeconds: number;
+  /** Calendar point (Monday 00:00, Unix seconds) the last timer run served; Persistent=true catches up a missed one at boot. */
+  lastTimerCalendarEpochSeconds: number;
   retry: IoErrorRetryState | null;
 }
 
@@ -85,7 +85,7 @@ export class GuestModel implements WorldObserver {
         pausedSinceSeconds: null,
         pausedSeconds: 0,
         flaps: 0,
-        lastTimerRunEpochSeconds: previousWeeklyCalendarPoint(this.startEpochSeconds),
+        lastTimerCalendarEpochSeconds: previousWeeklyCalendarPoint(this.startEpochSeconds),
         retry: null,
       });
     }
@@ -148,41 +148,51 @@ export class GuestModel implements WorldObserver {
     return this.startEpochSeconds + this.sim.now;
   }
 
-  /** Seconds until the next periodic trim. */
-  private nextTrimDelay(g: GuestVm, kind: 'timer' | 'scenario'): number {
+  /** When the next periodic trim runs (sim seconds) and, for the timer, which calendar point it serves. */
+  private nextTrim(
+    g: GuestVm,
+    kind: 'timer' | 'scenario',
+  ): { atSeconds: number; calendarEpochSeconds: number } {
     const now = this.sim.now;
     if (kind === 'scenario') {
       const schedule = g.spec.guest.fstrim as NonNullable<ScenarioVm['guest']['fstrim']>;
       const k = Math.max(0, Math.ceil((now - schedule.firstRunSeconds) / schedule.periodSeconds));
       let at = schedule.firstRunSeconds + k * schedule.periodSeconds;
       if (at <= now && k > 0) at += schedule.periodSeconds;
-      return Math.max(0, at - now);
+      return { atSeconds: Math.max(now, at), calendarEpochSeconds: 0 };
     }
     const timer = g.trim.fstrimTimer;
     const randomized = timer?.randomizedDelaySeconds ?? this.defaults.fstrimRandomizedDelaySeconds.value;
     const delay =
       randomized > 0 ? this.sim.rng.stream(`guest/${g.key}/randomized-delay`).uniform(0, randomized) : 0;
     const nowEpoch = this.epoch();
-    let elapse = previousWeeklyCalendarPoint(nowEpoch) + g.accuracyOffsetSeconds + delay;
-    if (elapse <= nowEpoch || elapse <= g.lastTimerRunEpochSeconds) elapse += WEEK_SECONDS;
-    return elapse - nowEpoch;
+    let point = previousWeeklyCalendarPoint(nowEpoch);
+    if (point <= g.lastTimerCalendarEpochSeconds) point += WEEK_SECONDS;
+    while (point + g.accuracyOffsetSeconds + delay <= nowEpoch) point += WEEK_SECONDS;
+    return {
+      atSeconds: point + g.accuracyOffsetSeconds + delay - this.startEpochSeconds,
+      calendarEpochSeconds: point,
+    };
   }
 
   private *trimLoop(g: GuestVm): ProcessGenerator<void> {
     const kind = this.periodicTrim(g) as 'timer' | 'scenario';
     try {
       const persistent = g.trim.fstrimTimer?.persistent ?? this.defaults.fstrimPersistent.value;
+      const missed = previousWeeklyCalendarPoint(this.epoch());
       if (
         kind === 'timer' &&
         persistent &&
-        previousWeeklyCalendarPoint(this.epoch()) > g.lastTimerRunEpochSeconds
+        missed > g.lastTimerCalendarEpochSeconds &&
+        missed + g.accuracyOffsetSeconds <= this.epoch()
       ) {
-        g.lastTimerRunEpochSeconds = this.epoch();
+        g.lastTimerCalendarEpochSeconds = missed;
         yield* this.runTrim(g, 'fstrim.timer');
       }
       for (let i = 0; i < MAX_TRIMS_PER_RUN; i++) {
-        yield this.sim.timeout(this.nextTrimDelay(g, kind));
-        if (kind === 'timer') g.lastTimerRunEpochSeconds = this.epoch();
+        const next = this.nextTrim(g, kind);
+        yield this.sim.timeout(next.atSeconds - this.sim.now);
+        if (kind === 'timer') g.lastTimerCalendarEpochSeconds = next.calendarEpochSeconds;
         if (g.paused) continue;
         yield* this.runTrim(g, kind === 'timer' ? 'fstrim.timer' : 'scenario');
       }

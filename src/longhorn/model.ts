@@ -461,12 +461,9 @@ export class LonghornModel implements WorldObserver {
     });
   }
 
+  /** A reconcile at a future time (requeue); times not after now are ignored, so nothing spins. */
   private reconcileAt(timeSeconds: number): void {
-    if (timeSeconds <= this.sim.now) {
-      this.scheduleReconcile();
-      return;
-    }
-    if (this.reconcileTimes.has(timeSeconds)) return;
+    if (timeSeconds <= this.sim.now || this.reconcileTimes.has(timeSeconds)) return;
     this.reconcileTimes.add(timeSeconds);
     this.sim.timeout(timeSeconds - this.sim.now).addCallback(() => {
       this.reconcileTimes.delete(timeSeconds);
@@ -507,7 +504,7 @@ export class LonghornModel implements WorldObserver {
           : 'stale';
       this.deleteReplica(v, r, reason);
     }
-    const stale = nextStaleSeconds(v, rules);
+    const stale = nextStaleSeconds(v, rules, now);
     if (stale !== null) this.reconcileAt(stale);
 
     // Replicas created or reused but not running yet: schedule, then pass the per-node gate.

@@ -7,7 +7,6 @@
  */
 import { isFailed, isPotentiallyReusable, type Replica } from './replica.ts';
 import type { Robustness, VolumeState } from './robustness.ts';
-import { healthyCount } from './robustness.ts';
 
 export interface ReplenishmentRules {
   readonly replenishmentWaitSeconds: number;
@@ -48,7 +47,10 @@ export function replicasToCleanUp(
   rules: ReplenishmentRules,
   nowSeconds: number,
 ): Replica[] {
-  if (healthyCount(volume.replicas) === 0) return [];
+  // A replica not failed and healthy once holds the data (RW now, or stopped while detached).
+  const holdsData = (r: Replica) =>
+    !isFailed(r) && (r.mode === 'RW' || (r.mode === null && r.healthyAtSeconds !== null));
+  if (!volume.replicas.some(holdsData)) return [];
   return volume.replicas.filter((r) => {
     if (r.failedAtSeconds === null) return false;
     if (rules.deleteFailedReplicasAtOnce) return true;
@@ -57,13 +59,17 @@ export function replicasToCleanUp(
   });
 }
 
-/** When the next failed replica turns stale, or null. */
-export function nextStaleSeconds(volume: VolumeView, rules: ReplenishmentRules): number | null {
+/** When the next failed replica turns stale after now, or null. */
+export function nextStaleSeconds(
+  volume: VolumeView,
+  rules: ReplenishmentRules,
+  nowSeconds: number,
+): number | null {
   let next: number | null = null;
   for (const r of volume.replicas) {
     if (r.failedAtSeconds === null) continue;
     const at = r.failedAtSeconds + rules.staleReplicaTimeoutSeconds;
-    if (next === null || at < next) next = at;
+    if (at > nowSeconds && (next === null || at < next)) next = at;
   }
   return next;
 }

@@ -32,6 +32,7 @@ export interface FixtureOptions {
   nodes?: number;
   diskSize?: string;
   diskWriteRate?: string;
+  diskKind?: 'nvme' | 'ssd' | 'hdd';
   nic?: string;
   storageNetwork?: string | null;
   zones?: boolean;
@@ -49,7 +50,14 @@ export function fixtureScenario(f: FixtureOptions = {}): Scenario {
     cpu: 32,
     memory: '256Gi',
     nic: f.nic ?? '10Gbps',
-    disks: [{ name: 'data', size: f.diskSize ?? '2Ti', kind: 'nvme', writeRate: f.diskWriteRate ?? '2GB/s' }],
+    disks: [
+      {
+        name: 'data',
+        size: f.diskSize ?? '2Ti',
+        kind: f.diskKind ?? 'nvme',
+        writeRate: f.diskWriteRate ?? '2GB/s',
+      },
+    ],
     ip: { mode: 'static', address: `10.0.0.${11 + i}` },
     ...(f.zones ? { zone: `zone-${i + 1}` } : {}),
   }));

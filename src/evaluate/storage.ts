@@ -39,14 +39,9 @@ export interface StorageMetrics {
 }
 
 type Longhorn<K extends keyof LonghornRecordData> = TraceRecord<K, LonghornRecordData[K]>;
-type Guest<K extends keyof GuestRecordData> = TraceRecord<K, GuestRecordData[K]>;
 
 function of<K extends keyof LonghornRecordData>(records: readonly TraceRecord<string, any>[], kind: K) {
   return records.filter((r) => r.subsystem === 'longhorn' && r.kind === kind) as Longhorn<K>[];
-}
-
-function guestOf<K extends keyof GuestRecordData>(records: readonly TraceRecord<string, any>[], kind: K) {
-  return records.filter((r) => r.subsystem === 'guest' && r.kind === kind) as Guest<K>[];
 }
 
 export function endOfRun(records: readonly TraceRecord<string, any>[]): number {

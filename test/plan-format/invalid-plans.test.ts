@@ -153,7 +153,7 @@ describe('checkPlanAgainstScenario', () => {
     ]);
   });
 
-  it('refuses off-witness and @witness on a cluster without a witness', () => {
+  it('accepts off-witness on a cluster without a witness (a no-op) but refuses shutting down @witness', () => {
     const noWitness = parseScenario(
       `${minimalScenarioYaml.split('  - name: node-3')[0].replace('vms:', '')}  - name: node-3
     role: management
@@ -164,9 +164,13 @@ describe('checkPlanAgainstScenario', () => {
 `,
       'three.yaml',
     );
-    const plan = parsePlan(minimalPlanYaml, 'plan.yaml');
+    expect(() => checkPlanAgainstScenario(parsePlan(minimalPlanYaml, 'plan.yaml'), noWitness)).not.toThrow();
+    const plan = parsePlan(
+      replace("nodes: ['@etcd-follower', node-1]", "nodes: ['@witness', node-1]"),
+      'plan.yaml',
+    );
     expect(errorLines(() => checkPlanAgainstScenario(plan, noWitness))).toEqual([
-      'plan.yaml:11:9: steps[2].to: expected a target the scenario has (three.yaml declares no witness), found "off-witness"',
+      'plan.yaml:8:13: steps[1].nodes[0]: expected a node the scenario has (three.yaml declares no witness), found "@witness"',
     ]);
   });
 

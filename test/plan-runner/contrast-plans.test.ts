@@ -94,3 +94,26 @@ describe('the knowledge-base plan and its contrasts on seed-witness', () => {
     expect(traceHash(runPlan(scenario, plan, { seed: 8 }).records)).not.toBe(a);
   });
 });
+
+describe('one plan for every cluster shape', () => {
+  it('the KB plan runs on a 3-node cluster (no witness, no worker) and on 3 management + 9 workers', () => {
+    for (const name of ['harvester-3node.yaml', 'production-12node.yaml']) {
+      const other = loadScenario(file(name));
+      const plan = loadPlan(file('plans/kb-shutdown-restart.yaml'));
+      const run = runPlan(other, plan);
+      expect(run.ok, `${name}: ${run.reason}`).toBe(true);
+      const evaluation = evaluate(run, other, plan, 1234567);
+      expect(evaluation.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    }
+  });
+
+  it("nodes-only on 3 management + 9 workers pushes the workers' VMs onto the last nodes", () => {
+    const production = loadScenario(file('production-12node.yaml'));
+    const plan = loadPlan(file('plans/nodes-only.yaml'));
+    const evaluation = evaluate(runPlan(production, plan), production, plan, 1234567);
+    expect(evaluation.metrics.vmsLostWithNode).toBeGreaterThanOrEqual(
+      production.vms.filter((v) => v.runStrategy !== 'Halted').length,
+    );
+    expect(evaluation.findings.map((f) => f.rule)).toContain('vm.force-restarted');
+  });
+});

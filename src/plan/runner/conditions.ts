@@ -1,7 +1,7 @@
 import type { VmRef } from '../../scenario/types.ts';
 import type { World } from '../../world/world.ts';
 import type { Condition, VmSelector } from '../format/types.ts';
-import { resolveNode, resolveTarget } from './resolve.ts';
+import { ResolveError, resolveNode, resolveTarget } from './resolve.ts';
 
 /** What the runner can see of storage; the Longhorn model provides it once it is wired in. */
 export interface StorageView {
@@ -74,7 +74,10 @@ export function observe(
       if (leader === null) return { holds: false, seen: 'no leader' };
       if (condition.on !== null && leader !== resolveNode(world, condition.on))
         return { holds: false, seen: `leader ${leader}` };
-      if (condition.notOn !== null && leader === resolveNode(world, condition.notOn))
+      // "Not on the witness" holds trivially on a cluster without one.
+      const noWitness =
+        condition.notOn?.kind === 'witness' && !world.scenario.nodes.some((n) => n.role === 'witness');
+      if (condition.notOn !== null && !noWitness && leader === resolveNode(world, condition.notOn))
         return { holds: false, seen: `leader ${leader}` };
       return { holds: true, seen: `leader ${leader}` };
     }
@@ -83,7 +86,10 @@ export function observe(
       return { holds: holder !== null, seen: holder === null ? 'VIP unbound' : `VIP on ${holder}` };
     }
     case 'vms-running': {
-      const notRunning = selectVms(world, condition.vms).filter((vm) => !world.fleet.isRunning(vm));
+      // Only VMs meant to run count: a VM left Halted (and never started) is not waited for.
+      const notRunning = selectVms(world, condition.vms).filter(
+        (vm) => world.fleet.get(vm).wanted && !world.fleet.isRunning(vm),
+      );
       return {
         holds: notRunning.length === 0,
         seen:

@@ -223,6 +223,24 @@ export class LonghornModel implements WorldObserver {
     this.scheduleReconcile();
   }
 
+  /**
+   * Not part of WorldObserver yet: a `kubectl drain` evicted the node's instance manager, so its replicas
+   * are "marked as failed immediately" (LW 1.10 rebuilding doc). The node stays cordoned, so they are
+   * reused only after uncordon.
+   */
+  nodeDrained(node: string): void {
+    this.accrue();
+    for (const v of this.volumes.values()) {
+      if (!v.longhorn) continue;
+      this.abortRebuildsTouching(v, node, false);
+      if (v.state !== 'attached' || v.engineNode === node) continue;
+      for (const r of v.replicas)
+        if (r.node === node && !isFailed(r)) this.failReplica(v, r, 'node-shutdown');
+      this.refresh(v);
+    }
+    this.scheduleReconcile();
+  }
+
   nodePoweredOff(node: string, mode: ShutdownMode): void {
     this.accrue();
     this.node(node).ready = false;

@@ -225,3 +225,28 @@ describe('rebuild concurrency', () => {
     expect(started[1].timeSeconds).toBeCloseTo(708 + SETUP + ACTUAL / STREAM, 6);
   });
 });
+
+describe('cordon and drain (research §1.1 disable-scheduling-on-cordoned-node; §7 node maintenance)', () => {
+  it('drained replicas fail at once and are reused only after uncordon', () => {
+    const f = fixture();
+    f.at(50, () => f.model.nodeCordoned('n2', true));
+    f.at(60, () => f.model.nodeDrained('n2'));
+    f.at(300, () => f.model.nodeCordoned('n2', false));
+    f.sim.run({ until: 1000 });
+    expect(f.records('replica.failed')[0]).toMatchObject({ timeSeconds: 60, data: { node: 'n2' } });
+    // Within the wait interval (60 + 600 s) and uncordoned at 300 s: reused then, not before.
+    expect(f.records('replica.reused')[0].timeSeconds).toBe(300);
+  });
+
+  it('a replica on a node still cordoned after the wait interval is not reused; with 4 nodes a new one goes elsewhere', () => {
+    const f = fixture({ nodes: 4 });
+    f.at(50, () => f.model.nodeCordoned('n2', true));
+    f.at(60, () => f.model.nodeDrained('n2'));
+    f.sim.run({ until: 1000 });
+    expect(f.records('replica.reused')).toHaveLength(0);
+    expect(f.records('rebuild.started')[0]).toMatchObject({
+      timeSeconds: 660,
+      data: { destination: 'n4', kind: 'full' },
+    });
+  });
+});

@@ -43,6 +43,8 @@ interface GuestVm {
   flaps: number;
   /** Calendar point (Monday 00:00, Unix seconds) the last timer run served; Persistent=true catches up a missed one at boot. */
   lastTimerCalendarEpochSeconds: number;
+  /** Simulated time of the last run of the scenario's trim schedule. */
+  lastScheduledRunSeconds: number;
   retry: IoErrorRetryState | null;
 }
 
@@ -86,6 +88,7 @@ export class GuestModel implements WorldObserver {
         pausedSeconds: 0,
         flaps: 0,
         lastTimerCalendarEpochSeconds: previousWeeklyCalendarPoint(this.startEpochSeconds),
+        lastScheduledRunSeconds: Number.NEGATIVE_INFINITY,
         retry: null,
       });
     }
@@ -155,10 +158,11 @@ export class GuestModel implements WorldObserver {
   ): { atSeconds: number; calendarEpochSeconds: number } {
     const now = this.sim.now;
     if (kind === 'scenario') {
+      // The first point of `first + k × period` at or after now and after the last run.
       const schedule = g.spec.guest.fstrim as NonNullable<ScenarioVm['guest']['fstrim']>;
       const k = Math.max(0, Math.ceil((now - schedule.firstRunSeconds) / schedule.periodSeconds));
       let at = schedule.firstRunSeconds + k * schedule.periodSeconds;
-      if (at <= now && k > 0) at += schedule.periodSeconds;
+      if (at <= g.lastScheduledRunSeconds) at += schedule.periodSeconds;
       return { atSeconds: Math.max(now, at), calendarEpochSeconds: 0 };
     }
     const timer = g.trim.fstrimTimer;
@@ -193,6 +197,7 @@ export class GuestModel implements WorldObserver {
         const next = this.nextTrim(g, kind);
         yield this.sim.timeout(next.atSeconds - this.sim.now);
         if (kind === 'timer') g.lastTimerCalendarEpochSeconds = next.calendarEpochSeconds;
+        else g.lastScheduledRunSeconds = this.sim.now;
         if (g.paused) continue;
         yield* this.runTrim(g, kind === 'timer' ? 'fstrim.timer' : 'scenario');
       }

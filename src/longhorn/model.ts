@@ -80,6 +80,8 @@ export class LonghornModel implements WorldObserver {
   private readonly reconcileTimes = new Set<number>();
   private accountingDirty = true;
   private upgradeInProgress = false;
+  /** Replicas waiting on the per-node rebuild limit (recorded once each). */
+  private readonly queuedReplicas = new Set<Replica>();
   private readonly emit: Emit;
 
   constructor(init: LonghornModelInit) {
@@ -701,9 +703,13 @@ export class LonghornModel implements WorldObserver {
     const limit = this.settings.concurrentReplicaRebuildPerNodeLimit;
     const running = this.runningRebuildsTo(r.node);
     if (running >= limit) {
-      this.emit('rebuild.queued', { volume: v.key, replica: r.name, node: r.node, running, limit });
+      if (!this.queuedReplicas.has(r)) {
+        this.queuedReplicas.add(r);
+        this.emit('rebuild.queued', { volume: v.key, replica: r.name, node: r.node, running, limit });
+      }
       return;
     }
+    this.queuedReplicas.delete(r);
     const sources = v.replicas
       .filter((x) => x !== r && isHealthy(x) && x.node !== null && this.node(x.node).ready)
       .sort((a, b) => a.name.localeCompare(b.name));

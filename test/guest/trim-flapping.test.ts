@@ -193,3 +193,16 @@ describe('fstrim.timer on the calendar', () => {
     expect(Math.max(...spreadStarts)).toBeGreaterThan(3600);
   });
 });
+
+describe("the scenario's trim schedule", () => {
+  it('runs at first, then once per period', () => {
+    const f = fixture({
+      vms: [{ name: 'vm-1', node: 'n1', volumes: ['vol-1'], fstrim: { every: '168h', first: '36h' } }],
+    });
+    const guests = new GuestModel({ sim: f.sim, scenario: f.scenario, storage: f.model });
+    guests.vmStarted(vm1, 'n1');
+    f.sim.run({ until: 36 * 3600 + 2 * 168 * 3600 + 1 });
+    const starts = f.sink.records.filter((r) => r.kind === 'trim.started').map((r) => r.timeSeconds);
+    expect(starts).toEqual([36 * 3600, 36 * 3600 + 168 * 3600, 36 * 3600 + 2 * 168 * 3600]);
+  });
+});

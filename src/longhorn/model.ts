@@ -370,7 +370,9 @@ export class LonghornModel implements WorldObserver {
       if (v.longhorn) {
         this.emit('volume.state', { volume: v.key, state: 'creating', node: null });
         for (let i = 0; i < v.wantedReplicas; i++) {
-          const result = this.schedule(v, false, v.bestEffortLocality ? (engineOf.get(v.key) ?? null) : null);
+          const local =
+            v.spec.provisioner.kind === 'longhorn' && v.spec.provisioner.dataLocality !== 'disabled';
+          const result = this.schedule(v, false, local ? (engineOf.get(v.key) ?? null) : null);
           if (!result.ok) {
             this.reportUnschedulable(
               v,

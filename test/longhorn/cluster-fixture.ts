@@ -16,6 +16,8 @@ export interface FixtureVolume {
   used: string;
   replicas?: number;
   dataLocality?: 'disabled' | 'best-effort' | 'strict-local';
+  /** An external CSI driver (no Longhorn replicas). */
+  externalDriver?: string;
 }
 
 export interface FixtureVm {
@@ -92,6 +94,14 @@ export function fixtureScenario(f: FixtureOptions = {}): Scenario {
       used: v.used,
       ...(v.replicas === undefined ? {} : { replicas: v.replicas }),
       ...(v.dataLocality === undefined ? {} : { dataLocality: v.dataLocality }),
+      ...(v.externalDriver === undefined
+        ? {}
+        : {
+            provisioner: 'external',
+            driver: v.externalDriver,
+            storageClass: 'ceph-rbd',
+            accessMode: 'ReadWriteOnce',
+          }),
     })),
     rancher: { importedIntoRancherManager: false },
   });

@@ -929,12 +929,13 @@ export class LonghornModel implements WorldObserver {
 
   private closeAtRisk(v: Volume): void {
     if (v.atRiskSinceSeconds === null) return;
-    this.emit('volume.data-at-risk', {
-      volume: v.key,
-      bytes: v.atRiskBytes,
-      fromSeconds: v.atRiskSinceSeconds,
-      toSeconds: this.sim.now,
-    });
+    if (v.atRiskSinceSeconds < this.sim.now)
+      this.emit('volume.data-at-risk', {
+        volume: v.key,
+        bytes: v.atRiskBytes,
+        fromSeconds: v.atRiskSinceSeconds,
+        toSeconds: this.sim.now,
+      });
     v.atRiskSinceSeconds = null;
     v.atRiskBytes = 0;
   }

@@ -32,7 +32,13 @@ export interface VolumeView {
 export type ReplenishDecision =
   | {
       readonly kind: 'none';
-      readonly reason: 'rebuild-disabled' | 'not-attached' | 'migrating' | 'rebuilding' | 'enough-replicas';
+      readonly reason:
+        | 'rebuild-disabled'
+        | 'not-attached'
+        | 'faulted'
+        | 'migrating'
+        | 'rebuilding'
+        | 'enough-replicas';
     }
   | { readonly kind: 'reuse'; readonly replica: Replica }
   | { readonly kind: 'wait'; readonly untilSeconds: number }
@@ -87,6 +93,8 @@ export function decideReplenishment(
   if (rules.concurrentRebuildPerNodeLimit === 0) return { kind: 'none', reason: 'rebuild-disabled' };
   if (volume.state !== 'attached' && !rules.offlineRebuilding)
     return { kind: 'none', reason: 'not-attached' };
+  // auto-salvage detaches a faulted volume and revives replicas; nothing is replenished meanwhile.
+  if (volume.robustness === 'faulted') return { kind: 'none', reason: 'faulted' };
   if (volume.migrating) return { kind: 'none', reason: 'migrating' };
   // At most one rebuild per volume: skip while a replica is WO or not yet in the mode map.
   if (volume.replicas.some((r) => !isFailed(r) && r.mode !== 'RW'))

@@ -250,3 +250,30 @@ describe('cordon and drain (research §1.1 disable-scheduling-on-cordoned-node; 
     });
   });
 });
+
+describe('faulted volumes and auto-salvage (research §1.2; auto-salvage true)', () => {
+  it('every replica failed → faulted; the first node back is salvaged without a rebuild', () => {
+    // 4 nodes, the VM (engine) on n4, replicas on n1-n3; all three lose power at 100 s.
+    const f = fixture({
+      nodes: 4,
+      vms: [{ name: 'vm-1', node: 'n4', volumes: ['vol-1'], writeRate: '1MB/s' }],
+    });
+    expect(f.model.replicas('default/vol-1').map((r) => r.node)).toEqual(['n1', 'n2', 'n3']);
+    for (const node of ['n1', 'n2', 'n3']) f.at(100, () => f.model.nodePoweredOff(node, 'power-loss'));
+    f.at(200, () => expect(f.model.volumeRobustness('default/vol-1')).toBe('faulted'));
+    f.at(500, () => f.model.nodeReady('n2'));
+    f.sim.run({ until: 1200 });
+    expect(f.records('volume.salvaged')[0]).toMatchObject({
+      timeSeconds: 500,
+      data: { replicas: ['vol-1-r-1'] },
+    });
+    const robustness = f.records('volume.robustness').map((r) => [r.timeSeconds, r.data.robustness]);
+    expect(robustness).toContainEqual([108, 'faulted']);
+    expect(robustness).toContainEqual([500, 'degraded']);
+    // Degraded again from 500 s: a new replica on n4 (the only unused Ready node) at 500 + 600 s.
+    expect(f.records('rebuild.started')[0]).toMatchObject({
+      timeSeconds: 1100,
+      data: { destination: 'n4', kind: 'full' },
+    });
+  });
+});

@@ -80,6 +80,8 @@ export class LonghornModel implements WorldObserver {
   private readonly reconcileTimes = new Set<number>();
   private accountingDirty = true;
   private upgradeInProgress = false;
+  /** Whether the starting state reached the trace (see recordState). */
+  private stateRecorded = false;
   /** Replicas waiting on the per-node rebuild limit (recorded once each). */
   private readonly queuedReplicas = new Set<Replica>();
   private readonly emit: Emit;
@@ -109,7 +111,32 @@ export class LonghornModel implements WorldObserver {
       );
       this.vmWriteRate.set(key, vm.guest.diskWriteBytesPerSecond);
     }
+    // With tracing already on, the records below are the starting state.
+    this.stateRecorded = trace.enabled;
     this.placeInitialReplicas(init.initialPlacement ?? new Map());
+    this.emitAccounting();
+  }
+
+  /**
+   * Writes every volume's state, robustness and write rate and the accounting as of now. The plan
+   * runner attaches its trace sinks after the world settles; call this then (it also happens at the
+   * model's first event after tracing is enabled), so evaluation knows the starting point.
+   */
+  recordState(): void {
+    this.stateRecorded = true;
+    if (!this.sim.trace.enabled) return;
+    for (const v of this.volumes.values()) {
+      if (!v.longhorn) continue;
+      this.emit('volume.state', { volume: v.key, state: v.state, node: v.engineNode });
+      this.emit('volume.robustness', {
+        volume: v.key,
+        robustness: v.robustness,
+        previous: null,
+        healthyReplicas: healthyCount(v.replicas),
+        wantedReplicas: v.wantedReplicas,
+      });
+      this.emit('volume.writes', { volume: v.key, bytesPerSecond: v.writeBytesPerSecond });
+    }
     this.emitAccounting();
   }
 
@@ -856,6 +883,7 @@ export class LonghornModel implements WorldObserver {
 
   /** Integrates writes since the last event: grows each failed replica's delta and the head. */
   private accrue(): void {
+    if (!this.stateRecorded && this.sim.trace.enabled) this.recordState();
     const now = this.sim.now;
     const dt = now - this.lastAccrualSeconds;
     this.lastAccrualSeconds = now;

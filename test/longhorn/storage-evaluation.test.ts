@@ -106,3 +106,30 @@ describe('findings', () => {
     }
   });
 });
+
+describe('tracing enabled after the model starts (the plan runner adds its sinks once the world settles)', () => {
+  it('the starting state is recorded at the first event, so metrics see the write rate', async () => {
+    const { MemorySink, Simulation } = await import('../../sim/index.ts');
+    const { LonghornModel } = await import('../../src/longhorn/model.ts');
+    const { Fabric } = await import('../../src/world/fabric.ts');
+    const scenario = fixture().scenario;
+    const sim = new Simulation({ seed: 1 });
+    const model = new LonghornModel({ sim, fabric: new Fabric(sim, scenario), scenario });
+    sim.run({ until: 30 });
+    const sink = sim.trace.addSink(new MemorySink());
+    sim.process(
+      (function* () {
+        yield sim.timeout(70);
+        model.nodePoweredOff('n2', 'power-loss');
+        model.nodePoweredOff('n3', 'power-loss');
+        yield sim.timeout(1000);
+        sim.trace.emit('plan', 'plan.end', { plan: 'test', ok: true, failedStep: null, reason: '' });
+      })(),
+      'harness',
+    );
+    sim.run({ until: 2000 });
+    expect(sink.records[0]).toMatchObject({ timeSeconds: 100, kind: 'volume.state' });
+    // One healthy replica from 108 s to 1100 s at 1 MB/s.
+    expect(storageMetrics(sink.records).dataAtRiskBytes).toBeCloseTo((1100 - 108) * 1e6, 0);
+  });
+});

@@ -52,6 +52,8 @@ export interface LonghornModelDefaults {
   readonly unmapFailsOnNonNvmeDisk: Sourced<boolean>;
   /** `storageAvailable` is rounded down to this (go-common-libs io/file.go). */
   readonly storageAvailableRoundingBytes: Sourced<number>;
+  /** How often the model polls the world's node probe after a power-on. */
+  readonly nodeProbeSeconds: Sourced<number>;
 }
 
 const MiB = 1024 * 1024;
@@ -164,6 +166,11 @@ export function longhornModelDefaults(
     storageAvailableRoundingBytes: {
       value: 100 * MiB,
       source: 'longhorn/go-common-libs:io/file.go (available rounded down to 100 MiB; research §3)',
+    },
+    nodeProbeSeconds: {
+      value: 5,
+      source:
+        'model mechanic, unverified: of the order of the longhorn-manager node controller resync; used only when the world gives a probe',
     },
   };
 }

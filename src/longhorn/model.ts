@@ -33,6 +33,9 @@ import { type SchedulingDisk, type SchedulingPolicy, scheduleReplica } from './s
 import { unmapOutcome } from './unmap.ts';
 import { type Volume, volumeKey } from './volume.ts';
 
+/** Bound on readiness probes after a power-on (one day at the probe period). */
+const MAX_NODE_PROBES = 86_400;
+
 /** Harvester raises replica-replenishment-wait-interval to this during upgrades (research §0). */
 const UPGRADE_REPLENISHMENT_WAIT_SECONDS = 1800;
 
@@ -82,6 +85,8 @@ export class LonghornModel implements WorldObserver {
   private upgradeInProgress = false;
   /** Whether the starting state reached the trace (see recordState). */
   private stateRecorded = false;
+  /** Volumes whose engine died with a node whose power-off is about to be reported. */
+  private lostWithNode: { volume: string; node: string }[] = [];
   /** Replicas waiting on the per-node rebuild limit (recorded once each). */
   private readonly queuedReplicas = new Set<Replica>();
   private readonly emit: Emit;
@@ -273,6 +278,10 @@ export class LonghornModel implements WorldObserver {
   nodePoweredOff(node: string, mode: ShutdownMode): void {
     this.accrue();
     this.node(node).ready = false;
+    for (const lost of this.lostWithNode.filter((l) => l.node === node)) {
+      this.emit('volume.attached-at-power-off', { volume: lost.volume, node, mode });
+    }
+    this.lostWithNode = this.lostWithNode.filter((l) => l.node !== node);
     for (const v of this.volumes.values()) {
       if (!v.longhorn) continue;
       this.abortRebuildsTouching(v, node, true);
@@ -293,7 +302,28 @@ export class LonghornModel implements WorldObserver {
     this.scheduleReconcile();
   }
 
-  nodePoweringOn(_node: string): void {}
+  /**
+   * The node boots. Its replicas become usable when it is Ready (`nodeReady`); when the world gives a
+   * `nodeIsRunning` probe, the model also polls it, because a node that comes back after the whole
+   * cluster was off may never change its Ready condition (it was never marked NotReady).
+   */
+  nodePoweringOn(node: string): void {
+    const probe = this.options.nodeIsRunning;
+    if (probe === undefined) return;
+    const status = this.node(node);
+    const period = this.parameters.nodeProbeSeconds;
+    const sim = this.sim;
+    const model = this;
+    sim.process(
+      (function* (): ProcessGenerator<void> {
+        for (let i = 0; i < MAX_NODE_PROBES && !status.ready; i++) {
+          yield sim.timeout(period);
+          if (!status.ready && probe(node)) model.nodeReady(node);
+        }
+      })(),
+      `longhorn-node-probe ${node}`,
+    );
+  }
 
   nodeReady(node: string): void {
     this.accrue();
@@ -309,6 +339,8 @@ export class LonghornModel implements WorldObserver {
 
   vmStarted(vm: VmRef, node: string): void {
     this.accrue();
+    // A VM runs there, so the node (kubelet, instance manager) runs.
+    if (!this.node(node).ready) this.node(node).ready = true;
     const key = volumeKey(vm.namespace, vm.name);
     for (const name of this.vmVolumes.get(key) ?? []) {
       const v = this.volumes.get(name) as Volume;
@@ -321,7 +353,11 @@ export class LonghornModel implements WorldObserver {
     this.scheduleReconcile();
   }
 
-  vmStopped(vm: VmRef, _node: string, _reason: 'stopped' | 'node-lost' | 'force-reset'): void {
+  /**
+   * The VMI is gone. With `node-lost` the engine died with its node (the world reports it just before
+   * `nodePoweredOff`): the volume is remembered as attached at power-off, then detaches.
+   */
+  vmStopped(vm: VmRef, node: string, reason: 'stopped' | 'node-lost' | 'force-reset'): void {
     this.accrue();
     const key = volumeKey(vm.namespace, vm.name);
     for (const name of this.vmVolumes.get(key) ?? []) {
@@ -329,7 +365,11 @@ export class LonghornModel implements WorldObserver {
       v.writers.delete(key);
       v.suspended.delete(key);
       this.updateWriteRate(v);
-      if (v.writers.size === 0 && v.state === 'attached') this.detach(v);
+      if (v.writers.size === 0 && v.state === 'attached') {
+        if (reason === 'node-lost' && v.longhorn && v.engineNode === node)
+          this.lostWithNode.push({ volume: v.key, node });
+        this.detach(v);
+      }
       this.refresh(v);
     }
     this.scheduleReconcile();

@@ -40,6 +40,8 @@ export interface LonghornModelOptions {
   readonly writeShare?: Readonly<Record<string, number>>;
   /** Volume head (written since the last snapshot) at the start. Absent: 0. */
   readonly initialHeadBytes?: number;
+  /** The world's "is this node running (OS and rke2 up)" probe, polled after a power-on. */
+  readonly nodeIsRunning?: (node: string) => boolean;
   /** External CSI drivers whose cluster is unreachable at the start. */
   readonly unreachableExternalDrivers?: readonly string[];
 }

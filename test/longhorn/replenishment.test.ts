@@ -277,3 +277,31 @@ describe('faulted volumes and auto-salvage (research §1.2; auto-salvage true)',
     });
   });
 });
+
+describe('the world reports the VMI lost before the power-off (src/world/world.ts onPoweredOff)', () => {
+  it('vmStopped(node-lost) then nodePoweredOff still records the volume attached at power-off', () => {
+    const f = fixture();
+    f.at(50, () => {
+      f.model.vmStopped(vm1, 'n1', 'node-lost');
+      f.model.nodePoweredOff('n1', 'graceful');
+    });
+    f.sim.run({ until: 100 });
+    expect(f.records('volume.attached-at-power-off').map((r) => [r.timeSeconds, r.data])).toEqual([
+      [50, { volume: 'default/vol-1', node: 'n1', mode: 'graceful' }],
+    ]);
+    expect(f.model.volumeState('default/vol-1')).toBe('detached');
+  });
+
+  it('a node that comes back without a Ready change is found by the world probe', () => {
+    let running = false;
+    const f = fixture({ options: { nodeIsRunning: () => running } });
+    f.at(100, () => f.model.nodePoweredOff('n2', 'power-loss'));
+    f.at(200, () => f.model.nodePoweringOn('n2'));
+    f.at(290, () => {
+      running = true;
+    });
+    f.sim.run({ until: 400 });
+    // Probed every 5 s from 200 s: first seen running at 290 s.
+    expect(f.records('replica.reused')[0].timeSeconds).toBe(290);
+  });
+});

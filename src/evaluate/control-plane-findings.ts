@@ -136,7 +136,13 @@ export function controlPlaneFindings(records: Records, scenario: Scenario, start
   );
   const lastApi = apiRecords.at(-1);
   const planEnd = of(records, 'plan', 'plan.end').at(-1);
-  if (lastApi?.kind === 'api.unavailable' && planEnd !== undefined) {
+  // A plan that ends with the control plane powered off (a shutdown-only plan) expects no API.
+  const finalPower = new Map<string, string>();
+  for (const r of of(records, 'nodes', 'node.power')) finalPower.set(r.data.node, r.data.to);
+  const managementUp = [...roles].some(
+    ([node, role]) => role === 'management' && (finalPower.get(node) ?? 'running') !== 'off',
+  );
+  if (lastApi?.kind === 'api.unavailable' && planEnd !== undefined && managementUp) {
     findings.push({
       rule: 'api.unavailable-at-end',
       severity: 'critical',
@@ -257,6 +263,20 @@ function rancherFindings(records: Records, at: (r: TraceRecord<string, any>) => 
       detail: `cluster ${r.data.cluster}: the VM was stopped for ${r.data.afterSeconds.toFixed(0)} s while Rancher Manager was connected`,
       objects: [`vm/${r.data.vm}`, `cluster/${r.data.cluster}`],
       source: KB.rancherReplacesVms,
+    });
+  }
+  for (const r of of(records, 'rancher', 'rancher.import-removed')) {
+    findings.push({
+      rule: 'rancher.import-removed',
+      severity: r.data.orphanedClusters.length > 0 ? 'critical' : 'warning',
+      timeSeconds: at(r),
+      title: 'the Harvester import was removed from Rancher Manager',
+      detail:
+        r.data.orphanedClusters.length > 0
+          ? `a new import gets a new driver id; downstream clusters left on the old one: ${r.data.orphanedClusters.join(', ')}`
+          : 'a new import gets a new driver id',
+      objects: r.data.orphanedClusters.map((c: string) => `cluster/${c}`),
+      source: KB.removeImport,
     });
   }
   const annotations = of(records, 'rancher', 'rancher.annotation');

@@ -17,6 +17,8 @@ export const KB = {
     'If there is no fixed IP binding, when the server restarts after some days it may get a different IP from the DHCP server.',
   rancherReplacesVms:
     'Directly stopping those VMs on Harvester is not a good practice when Rancher is still managing the downstream cluster. For example, Rancher may create new VMs if you stop them from Harvester.',
+  removeImport:
+    'Unless you have already deleted all the downstream clusters which are deploy on this Harvester, DO NOTremove this imported Harvester from the Rancher Manager. Harvester will get a different driver-id when it is imported later, but those aforementioned downstream clusters are connected to driver-id.',
   scaleAvailable:
     'Set the management.cattle.io/scale-available of deployment rancher to be "" instead of "3" or other values. This change will stop the auto-scaling.',
   agentScaledBack:

@@ -30,6 +30,7 @@ export class RancherModel {
   connection: 'Active' | 'Unavailable';
   /** Rancher pods scaled away keep running for their termination grace period. */
   private podsAliveUntilSeconds = Number.NEGATIVE_INFINITY;
+  private importRemoved = false;
   /** What `rancher.disconnect` wrote down. */
   recorded: { annotation: string; replicas: number } | null = null;
 
@@ -74,6 +75,19 @@ export class RancherModel {
   scaleAgentDown(): void {
     this.setReplicas('cattle-cluster-agent', 0, 'kubectl scale');
     this.reconcile();
+  }
+
+  /**
+   * Removing the import: a later import gets a new driver id, and the downstream clusters stay bound
+   * to the old one (KB: "DO NOT remove this imported Harvester from the Rancher Manager").
+   */
+  removeImport(): void {
+    this.importRemoved = true;
+    this.record.emit('rancher.import-removed', {
+      newDriverId: true,
+      orphanedClusters: this.scenario.rancher.downstreamClusters.map((c) => c.name),
+    });
+    this.updateConnection();
   }
 
   /** KB restart step 8: restore the annotation, scale rancher back; rancher restores the agent. */
@@ -138,7 +152,10 @@ export class RancherModel {
 
   private updateConnection(): void {
     const active =
-      this.scenario.rancher.importedIntoRancherManager && this.agentReplicas > 0 && this.view.apiAvailable();
+      this.scenario.rancher.importedIntoRancherManager &&
+      !this.importRemoved &&
+      this.agentReplicas > 0 &&
+      this.view.apiAvailable();
     const status = active ? 'Active' : 'Unavailable';
     if (status === this.connection) return;
     this.connection = status;

@@ -11,5 +11,5 @@ export interface RancherRecordData {
     afterSeconds: number;
     stoppedWhileConnected: boolean;
   };
-  'rancher.import-removed': { newDriverId: boolean };
+  'rancher.import-removed': { newDriverId: boolean; orphanedClusters: string[] };
 }

@@ -10,7 +10,7 @@ const files = readdirSync(dir).filter((name) => name.endsWith('.yaml'));
 const seed = loadScenario('scenarios/seed-witness.yaml');
 
 describe('shipped plans', () => {
-  it('ships the KB procedure and the five contrast plans', () => {
+  it('ships the KB procedure and its contrast plans', () => {
     expect(files.sort()).toEqual(
       [
         'forget-scale-available.yaml',
@@ -18,6 +18,7 @@ describe('shipped plans', () => {
         'leader-on-witness.yaml',
         'nodes-only.yaml',
         'power-off-all.yaml',
+        'remove-import.yaml',
         'wrong-restart-order.yaml',
       ].sort(),
     );

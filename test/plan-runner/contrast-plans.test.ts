@@ -28,6 +28,7 @@ const expected: Record<string, string> = {
   'wrong-restart-order': 'restart.order',
   'forget-scale-available': 'rancher.scaled-back-up',
   'leader-on-witness': 'etcd.last-member-is-witness',
+  'remove-import': 'rancher.import-removed',
 };
 
 describe('the knowledge-base plan and its contrasts on seed-witness', () => {

@@ -130,6 +130,8 @@ function action(input: StepDocument, path: DocumentPath, fail: Fail): StepAction
   switch (input.step) {
     case 'support-bundle':
       return { type: input.step, extraNamespaces: input.extraNamespaces };
+    case 'rancher.remove-import':
+      return { type: input.step };
     case 'rancher.disconnect':
       return {
         type: input.step,

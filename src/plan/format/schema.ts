@@ -94,6 +94,7 @@ export const stepSchema = z.discriminatedUnion('step', [
     scaleClusterAgentToZero: z.boolean().default(true),
     forceDeleteStuckPods: z.boolean().default(true),
   }),
+  step('rancher.remove-import', {}),
   step('rancher.reconnect', {
     scaleAvailable: z
       .union([z.literal('recorded'), z.number().int().min(1), z.null()], {

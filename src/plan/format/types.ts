@@ -101,6 +101,8 @@ export type StepAction =
       /** `kubectl delete pod --force` for rancher pods stuck in Terminating. */
       readonly forceDeleteStuckPods: boolean;
     }
+  /** Remove the Harvester import from Rancher Manager (the KB says never to, while downstream clusters exist). */
+  | { readonly type: 'rancher.remove-import' }
   | {
       readonly type: 'rancher.reconnect';
       /** `recorded` restores what `rancher.disconnect` wrote down; a number sets it; null leaves it. */

@@ -69,6 +69,9 @@ export function* perform(ctx: ActionContext, action: StepAction): ProcessGenerat
       }
       if (action.scaleClusterAgentToZero) world.rancher.scaleAgentDown();
       return;
+    case 'rancher.remove-import':
+      world.rancher.removeImport();
+      return;
     case 'rancher.reconnect': {
       requireApi(ctx, 'kubectl scale deployment rancher');
       const problem = world.rancher.reconnect(action);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
 import { standardEvaluators, standardExtensions } from '../../src/evaluate/standard.ts';
@@ -13,14 +13,10 @@ import { loadScenario } from '../../src/scenario/load.ts';
  * `REWRITE=1 npx vitest run test/golden`.
  */
 const scenarios = new URL('../../scenarios/', import.meta.url).pathname;
-const plans = [
-  'kb-shutdown-restart',
-  'nodes-only',
-  'power-off-all',
-  'wrong-restart-order',
-  'forget-scale-available',
-  'leader-on-witness',
-];
+const plans = readdirSync(`${scenarios}plans`)
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => f.replace(/\.yaml$/, ''))
+  .sort();
 
 describe('golden transcripts', () => {
   const scenario = loadScenario(`${scenarios}seed-witness.yaml`);

@@ -576,8 +576,19 @@ export class LonghornModel implements WorldObserver {
     };
   }
 
+  /**
+   * longhorn-manager's controllers need a running node and the Kubernetes API. Without them nothing is
+   * replenished or cleaned up (the engines keep failing replicas on their own); with an API probe the
+   * model retries every `nodeProbeSeconds`, without a Ready node it waits for `nodeReady`.
+   */
   private reconcileAll(): void {
     this.accrue();
+    if (![...this.nodes.values()].some((n) => n.ready)) return;
+    const api = this.options.controlPlaneAvailable;
+    if (api !== undefined && !api()) {
+      this.reconcileAt(this.sim.now + this.parameters.nodeProbeSeconds);
+      return;
+    }
     for (const v of this.volumes.values()) if (v.longhorn) this.reconcileVolume(v);
     if (this.accountingDirty) this.emitAccounting();
   }

@@ -42,6 +42,8 @@ export interface LonghornModelOptions {
   readonly initialHeadBytes?: number;
   /** The world's "is this node running (OS and rke2 up)" probe, polled after a power-on. */
   readonly nodeIsRunning?: (node: string) => boolean;
+  /** The world's "does the Kubernetes API serve" probe; longhorn-manager reconciles only then. */
+  readonly controlPlaneAvailable?: () => boolean;
   /** External CSI drivers whose cluster is unreachable at the start. */
   readonly unreachableExternalDrivers?: readonly string[];
 }

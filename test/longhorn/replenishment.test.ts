@@ -305,3 +305,22 @@ describe('the world reports the VMI lost before the power-off (src/world/world.t
     expect(f.records('replica.reused')[0].timeSeconds).toBe(290);
   });
 });
+
+describe('longhorn-manager needs the Kubernetes API (controllers reconcile through it)', () => {
+  it('no replacement while the API is down; it starts once the API serves again', () => {
+    let api = true;
+    const f = fixture({ nodes: 4, options: { controlPlaneAvailable: () => api } });
+    f.at(100, () => {
+      api = false;
+      f.model.nodePoweredOff('n2', 'power-loss');
+    });
+    f.at(1000, () => {
+      api = true;
+    });
+    f.sim.run({ until: 2000 });
+    // The engine still fails the replica at 108 s; the new replica waits for the API (probe every 5 s).
+    expect(f.records('replica.failed')[0].timeSeconds).toBe(108);
+    expect(f.records('rebuild.started')[0].timeSeconds).toBeGreaterThanOrEqual(1000);
+    expect(f.records('rebuild.started')[0].timeSeconds).toBeLessThan(1005);
+  });
+});

@@ -7,9 +7,8 @@
 import { type Flow, type ProcessGenerator, type Simulation, URGENT } from '../../sim/index.ts';
 import type { ShutdownMode } from '../plan/format/types.ts';
 import type { LonghornSettings } from '../profiles/types.ts';
-import type { Scenario, ScenarioNode, VmRef } from '../scenario/types.ts';
+import type { Scenario, VmRef } from '../scenario/types.ts';
 import type {
-  LonghornRecordData,
   RebuildFailureReason,
   ReplicaDeletionReason,
   ReplicaFailureReason,
@@ -17,10 +16,12 @@ import type {
 } from '../trace/longhorn.ts';
 import type { Fabric } from '../world/fabric.ts';
 import type { WorldObserver } from '../world/observer.ts';
-import { diskStatus, type HarvesterStorageView, harvesterStorageView } from './accounting.ts';
+import type { HarvesterStorageView } from './accounting.ts';
 import { type DataEngine, type LonghornModelParameters, longhornModelParameters } from './defaults.ts';
+import { DiskInventory, type NodeStatus } from './disk-inventory.ts';
 import type { LonghornModelOptions } from './options.ts';
 import { planRebuild } from './rebuild-plan.ts';
+import { rebuildTransfer, type TransferOutcome } from './rebuild-transfer.ts';
 import {
   decideReplenishment,
   nextStaleSeconds,
@@ -28,10 +29,11 @@ import {
   replicasToCleanUp,
 } from './replenishment.ts';
 import { isFailed, isHealthy, isPotentiallyReusable, type Replica } from './replica.ts';
-import { deriveRobustness, healthyCount, type Robustness, type VolumeState } from './robustness.ts';
-import { type SchedulingDisk, type SchedulingPolicy, scheduleReplica } from './scheduling.ts';
+import { healthyCount, type Robustness, type VolumeState } from './robustness.ts';
+import { type SchedulingPolicy, scheduleReplica } from './scheduling.ts';
 import { unmapOutcome } from './unmap.ts';
-import { type Volume, volumeKey } from './volume.ts';
+import { type RunningRebuild, type Volume, volumeKey } from './volume.ts';
+import { accrueWrites, closeAtRisk, type LonghornEmit, refreshHealth } from './volume-health.ts';
 
 /** Bound on readiness probes after a power-on (one day at the probe period). */
 const MAX_NODE_PROBES = 86_400;
@@ -50,19 +52,10 @@ export interface LonghornModelInit {
   readonly initialPlacement?: ReadonlyMap<string, string>;
 }
 
-interface NodeStatus {
-  readonly spec: ScenarioNode;
-  /** Powered, Ready, instance manager running. */
-  ready: boolean;
-  cordoned: boolean;
-}
-
 export interface UnmapResult {
   readonly outcome: UnmapOutcome;
   readonly rebuilding: boolean;
 }
-
-type Emit = <K extends keyof LonghornRecordData>(kind: K, data: LonghornRecordData[K]) => void;
 
 export class LonghornModel implements WorldObserver {
   readonly settings: LonghornSettings;
@@ -89,7 +82,8 @@ export class LonghornModel implements WorldObserver {
   private lostWithNode: { volume: string; node: string }[] = [];
   /** Replicas waiting on the per-node rebuild limit (recorded once each). */
   private readonly queuedReplicas = new Set<Replica>();
-  private readonly emit: Emit;
+  private readonly emit: LonghornEmit;
+  private readonly disks: DiskInventory;
 
   constructor(init: LonghornModelInit) {
     this.sim = init.sim;
@@ -104,6 +98,7 @@ export class LonghornModel implements WorldObserver {
     this.emit = (kind, data) => {
       if (trace.enabled) trace.emit('longhorn', kind, data);
     };
+    this.disks = new DiskInventory(this.nodes, this.volumes, this.settings, this.parameters, this.options);
     for (const driver of this.options.unreachableExternalDrivers ?? []) this.unreachableDrivers.add(driver);
     for (const node of init.scenario.nodes)
       this.nodes.set(node.name, { spec: node, ready: true, cordoned: false });
@@ -180,9 +175,7 @@ export class LonghornModel implements WorldObserver {
 
   /** Disk status and Harvester's sums (Total, Used, Reserved) as of now. */
   storageView(): HarvesterStorageView {
-    const policy = this.settings.storageOverProvisioningPercentage;
-    const rounding = this.parameters.storageAvailableRoundingBytes;
-    return harvesterStorageView(this.diskUsages().map((u) => diskStatus(u, rounding, policy)));
+    return this.disks.view();
   }
 
   // ---- controls the world or plan runner may use --------------------------------------------
@@ -222,7 +215,7 @@ export class LonghornModel implements WorldObserver {
     if (!v.longhorn) return { outcome: 'ok', rebuilding: false };
     const v2OnNonNvme =
       this.parameters.unmapFailsOnNonNvmeDisk &&
-      v.replicas.some((r) => r.node !== null && this.diskKind(r.node, r.disk) !== 'nvme');
+      v.replicas.some((r) => r.node !== null && this.disks.diskKind(r.node, r.disk) !== 'nvme');
     const result = unmapOutcome({ behaviour: this.parameters.unmapWhileRebuilding, rebuilding, v2OnNonNvme });
     this.emit('unmap', {
       volume,
@@ -237,7 +230,7 @@ export class LonghornModel implements WorldObserver {
   /** Closes open data-at-risk periods; call at the end of a run. */
   finish(): void {
     this.accrue();
-    for (const v of this.volumes.values()) this.closeAtRisk(v);
+    for (const v of this.volumes.values()) closeAtRisk(v, this.sim.now, this.emit);
   }
 
   // ---- WorldObserver -------------------------------------------------------------------------
@@ -756,7 +749,7 @@ export class LonghornModel implements WorldObserver {
         potentiallyReusable: isPotentiallyReusable(r, maxRetry),
       }));
     return scheduleReplica(
-      this.schedulingDisks(),
+      this.disks.schedulingDisks(),
       {
         sizeBytes: v.spec.sizeBytes,
         actualBytes: v.spec.usedBytes,
@@ -807,7 +800,7 @@ export class LonghornModel implements WorldObserver {
     const used = sources.slice(0, Math.max(1, Math.min(syncLimit, sources.length)));
     r.mode = 'WO';
     v.headBytes = 0;
-    const rebuild = {
+    const rebuild: RunningRebuild = {
       replica: r,
       plan,
       startedAtSeconds: this.sim.now,
@@ -822,7 +815,7 @@ export class LonghornModel implements WorldObserver {
       volume: v.key,
       replica: r.name,
       kind: plan.kind,
-      sources: rebuild.sources,
+      sources: [...rebuild.sources],
       destination: r.node,
       disk: r.disk,
       bytesToSend: plan.bytesToSend,
@@ -831,7 +824,18 @@ export class LonghornModel implements WorldObserver {
       rateCapBytesPerSecond: streamCap,
     });
     this.refresh(v);
-    this.sim.process(this.runRebuild(v, rebuild, used, streamCap), `longhorn-rebuild ${v.key}`);
+    const timing = {
+      setupSeconds: this.options.rebuildSetupSeconds ?? this.parameters.rebuildSetupSeconds,
+      hashBytesPerSecond: this.options.deltaHashBytesPerSecond ?? this.parameters.deltaHashBytesPerSecond,
+      wallClockLimitSeconds: this.settings.rebuildWallClockLimitSeconds,
+      rateCapBytesPerSecond: streamCap,
+    };
+    this.sim.process(
+      rebuildTransfer(this.sim, this.fabric, v.key, rebuild, timing, (outcome, sent) =>
+        this.finishRebuild(v, rebuild, outcome, sent),
+      ),
+      `longhorn-rebuild ${v.key}`,
+    );
   }
 
   private rebuildRateCap(): number {
@@ -844,49 +848,10 @@ export class LonghornModel implements WorldObserver {
     return limit > 0 ? Math.min(stream, limit) : stream;
   }
 
-  private *runRebuild(
-    v: Volume,
-    rebuild: NonNullable<Volume['rebuild']>,
-    sources: readonly Replica[],
-    rateCap: number,
-  ): ProcessGenerator<void> {
-    const sim = this.sim;
-    const r = rebuild.replica;
-    const destination = rebuild.destination;
-    const deadline = rebuild.startedAtSeconds + this.settings.rebuildWallClockLimitSeconds;
-    const setup =
-      (this.options.rebuildSetupSeconds ?? this.parameters.rebuildSetupSeconds) +
-      rebuild.plan.hashBytes /
-        (this.options.deltaHashBytesPerSecond ?? this.parameters.deltaHashBytesPerSecond);
-    const limit = sim.timeout(Math.max(0, deadline - sim.now), 'timeout' as const);
-    let outcome: RebuildFailureReason | 'completed';
-    const first = yield sim.anyOf([sim.timeout(Math.min(setup, deadline - sim.now)), rebuild.abort, limit]);
-    if (first.index === 1) outcome = rebuild.abort.value;
-    else if (first.index === 2 || sim.now >= deadline) outcome = 'timeout';
-    else {
-      const share = rebuild.plan.bytesToSend / sources.length;
-      const diskLink = this.fabric.disk(destination, r.disk as string);
-      rebuild.flows = sources.map((s) =>
-        this.fabric.net.startFlow({
-          path: [...this.fabric.path(s.node as string, destination, 'storage'), diskLink],
-          sizeBytes: share,
-          rateCapBytesPerSecond: rateCap,
-          name: `rebuild ${v.key} ${s.node}->${destination}`,
-        }),
-      );
-      const transferred = sim.allOf(rebuild.flows.map((f) => f.done));
-      const end = yield sim.anyOf([transferred, rebuild.abort, limit]);
-      outcome = end.index === 0 ? 'completed' : end.index === 1 ? rebuild.abort.value : 'timeout';
-    }
-    const sent = rebuild.flows.reduce((sum, f) => sum + f.sentBytes, 0);
-    for (const f of rebuild.flows) f.cancel();
-    this.finishRebuild(v, rebuild, outcome, sent);
-  }
-
   private finishRebuild(
     v: Volume,
-    rebuild: NonNullable<Volume['rebuild']>,
-    outcome: RebuildFailureReason | 'completed',
+    rebuild: RunningRebuild,
+    outcome: TransferOutcome,
     bytesSent: number,
   ): void {
     this.accrue();
@@ -932,22 +897,12 @@ export class LonghornModel implements WorldObserver {
 
   // ---- writes, robustness, data at risk -------------------------------------------------------
 
-  /** Integrates writes since the last event: grows each failed replica's delta and the head. */
+  /** Integrates writes since the last event (volume-health.ts). */
   private accrue(): void {
     if (!this.stateRecorded && this.sim.trace.enabled) this.recordState();
     const now = this.sim.now;
-    const dt = now - this.lastAccrualSeconds;
+    accrueWrites(this.volumes.values(), now - this.lastAccrualSeconds);
     this.lastAccrualSeconds = now;
-    if (dt <= 0) return;
-    for (const v of this.volumes.values()) {
-      if (v.writeBytesPerSecond === 0 || v.state !== 'attached' || !v.longhorn) continue;
-      const written = v.writeBytesPerSecond * dt;
-      v.headBytes = Math.min(v.spec.sizeBytes, v.headBytes + written);
-      for (const r of v.replicas) {
-        if (isFailed(r)) r.missedBytes = Math.min(v.spec.sizeBytes, r.missedBytes + written);
-      }
-      if (v.atRiskSinceSeconds !== null) v.atRiskBytes += written;
-    }
   }
 
   private writeShare(vm: string, v: Volume): number {
@@ -967,119 +922,11 @@ export class LonghornModel implements WorldObserver {
   }
 
   private refresh(v: Volume): void {
-    let robustness: Robustness;
-    if (!v.longhorn) {
-      const driver = v.spec.provisioner.kind === 'external' ? v.spec.provisioner.driver : '';
-      robustness = this.unreachableDrivers.has(driver)
-        ? 'faulted'
-        : v.state === 'attached'
-          ? 'healthy'
-          : 'unknown';
-      v.robustness = robustness;
-      return;
-    }
-    const healthy = healthyCount(v.replicas);
-    if (v.state === 'attached' && !v.engineLost && healthy === 0 && v.replicas.length > 0) v.faulted = true;
-    robustness = deriveRobustness({
-      state: v.state,
-      engineLost: v.engineLost,
-      faulted: v.faulted,
-      wantedReplicas: v.wantedReplicas,
-      replicas: v.replicas,
-    });
-    const atRisk = v.state === 'attached' && !v.engineLost && healthy === 1 && v.wantedReplicas > 1;
-    if (atRisk && v.atRiskSinceSeconds === null) {
-      v.atRiskSinceSeconds = this.sim.now;
-      v.atRiskBytes = 0;
-    } else if (!atRisk) this.closeAtRisk(v);
-    if (robustness === v.robustness && healthy === v.reportedHealthyReplicas) return;
-    const previous = v.robustness;
-    v.robustness = robustness;
-    v.reportedHealthyReplicas = healthy;
-    if (robustness === 'degraded' && previous !== 'degraded') v.lastDegradedAtSeconds = this.sim.now;
-    this.emit('volume.robustness', {
-      volume: v.key,
-      robustness,
-      previous,
-      healthyReplicas: healthy,
-      wantedReplicas: v.wantedReplicas,
-    });
+    const driver = v.spec.provisioner.kind === 'external' ? v.spec.provisioner.driver : '';
+    refreshHealth(v, this.sim.now, !this.unreachableDrivers.has(driver), this.emit);
   }
 
-  private closeAtRisk(v: Volume): void {
-    if (v.atRiskSinceSeconds === null) return;
-    if (v.atRiskSinceSeconds < this.sim.now)
-      this.emit('volume.data-at-risk', {
-        volume: v.key,
-        bytes: v.atRiskBytes,
-        fromSeconds: v.atRiskSinceSeconds,
-        toSeconds: this.sim.now,
-      });
-    v.atRiskSinceSeconds = null;
-    v.atRiskBytes = 0;
-  }
-
-  // ---- disks and accounting ------------------------------------------------------------------
-
-  private longhornDisks(node: ScenarioNode) {
-    return node.disks.filter((d) => d.longhorn);
-  }
-
-  private reservedBytes(node: ScenarioNode, disk: string, sizeBytes: number): number {
-    const defaultDisk = this.options.defaultDisk?.[node.name] ?? this.longhornDisks(node)[0]?.name;
-    return disk === defaultDisk
-      ? Math.floor((sizeBytes * this.settings.storageReservedPercentageForDefaultDisk) / 100)
-      : 0;
-  }
-
-  private diskUsages() {
-    const usages = [];
-    for (const status of this.nodes.values()) {
-      for (const d of this.longhornDisks(status.spec)) {
-        let actual = 0;
-        let scheduled = 0;
-        for (const v of this.volumes.values()) {
-          for (const r of v.replicas) {
-            if (r.node !== status.spec.name || r.disk !== d.name) continue;
-            scheduled += v.spec.sizeBytes;
-            actual += v.spec.usedBytes;
-          }
-        }
-        usages.push({
-          node: status.spec.name,
-          disk: d.name,
-          maximumBytes: d.sizeBytes,
-          otherUsedBytes: this.options.diskOtherUsedBytes?.[`${status.spec.name}/${d.name}`] ?? 0,
-          replicaActualBytes: actual,
-          scheduledBytes: scheduled,
-          reservedBytes: this.reservedBytes(status.spec, d.name, d.sizeBytes),
-        });
-      }
-    }
-    return usages;
-  }
-
-  private schedulingDisks(): SchedulingDisk[] {
-    const rounding = this.parameters.storageAvailableRoundingBytes;
-    const op = this.settings.storageOverProvisioningPercentage;
-    return this.diskUsages().map((u) => {
-      const status = this.node(u.node);
-      const computed = diskStatus(u, rounding, op);
-      return {
-        node: u.node,
-        disk: u.disk,
-        zone: status.spec.zone,
-        nodeReady: status.ready,
-        nodeSchedulable: !(status.cordoned && this.settings.disableSchedulingOnCordonedNode),
-        nodeTags: this.options.nodeTags?.[u.node] ?? [],
-        diskTags: this.options.diskTags?.[`${u.node}/${u.disk}`] ?? [],
-        maximumBytes: computed.storageMaximum,
-        availableBytes: computed.storageAvailable,
-        reservedBytes: computed.storageReserved,
-        scheduledBytes: computed.storageScheduled,
-      };
-    });
-  }
+  // ---- accounting and lookups --------------------------------------------------------------
 
   private emitAccounting(): void {
     this.accountingDirty = false;
@@ -1091,10 +938,6 @@ export class LonghornModel implements WorldObserver {
       reservedBytes: view.reservedBytes,
       disks: view.disks.map((d) => ({ ...d })),
     });
-  }
-
-  private diskKind(node: string, disk: string | null) {
-    return this.node(node).spec.disks.find((d) => d.name === disk)?.kind ?? 'ssd';
   }
 
   private node(name: string): NodeStatus {

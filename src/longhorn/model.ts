@@ -7,6 +7,7 @@
 import { type Flow, type ProcessGenerator, type Simulation, URGENT } from '../../sim/index.ts';
 import type { ShutdownMode } from '../plan/format/types.ts';
 import type { LonghornSettings } from '../profiles/types.ts';
+import { isAtLeast } from '../profiles/version.ts';
 import type { Scenario, VmRef } from '../scenario/types.ts';
 import type {
   RebuildFailureReason,
@@ -497,6 +498,7 @@ export class LonghornModel implements WorldObserver {
   private failReplica(v: Volume, r: Replica, reason: ReplicaFailureReason): void {
     if (isFailed(r)) return;
     r.mode = 'ERR';
+    r.awaitingRebuild = false;
     r.failedAtSeconds = this.sim.now;
     r.missedBytes = 0;
     r.headBytesAtFailure = Math.min(v.spec.usedBytes, v.headBytes);
@@ -564,7 +566,9 @@ export class LonghornModel implements WorldObserver {
       failedReplicaMaxRetryCount: p.failedReplicaMaxRetryCount,
       reuseFailedReplicas: p.reuseFailedReplicas,
       replenishmentWaitApplies: p.replenishmentWaitApplies,
-      offlineRebuilding: this.options.offlineRebuilding ?? p.offlineRebuilding,
+      offlineRebuilding:
+        (this.options.offlineRebuilding ?? p.offlineRebuilding) &&
+        isAtLeast(this.scenario.profile.components.longhorn, '1.9.0'),
       deleteFailedReplicasAtOnce: p.deleteFailedReplicasAtOnce,
     };
   }
@@ -602,7 +606,7 @@ export class LonghornModel implements WorldObserver {
 
     // Replicas created or reused but not running yet: schedule, then pass the per-node gate.
     for (const r of v.replicas) {
-      if (isFailed(r) || r.mode !== null || v.state !== 'attached') continue;
+      if (isFailed(r) || !r.awaitingRebuild || !this.mayRebuild(v)) continue;
       if (r.node === null && !this.placePending(v, r)) return;
       this.tryStartRebuild(v, r);
       return;
@@ -618,6 +622,7 @@ export class LonghornModel implements WorldObserver {
         const failedFor = now - (r.failedAtSeconds as number);
         r.failedAtSeconds = null;
         r.mode = null;
+        r.awaitingRebuild = true;
         r.rebuildRetryCount++;
         this.emit('replica.reused', {
           volume: v.key,
@@ -703,6 +708,7 @@ export class LonghornModel implements WorldObserver {
       rebuildRetryCount: reason === 'initial' ? 0 : this.parameters.failedReplicaMaxRetryCount,
       missedBytes: 0,
       headBytesAtFailure: 0,
+      awaitingRebuild: reason !== 'initial',
     };
     v.replicas.push(r);
     this.accountingDirty = true;
@@ -765,6 +771,11 @@ export class LonghornModel implements WorldObserver {
 
   // ---- rebuilds ------------------------------------------------------------------------------
 
+  /** Attached volumes rebuild; detached ones only with offline-replica-rebuilding (LH 1.9+, off by default). */
+  private mayRebuild(v: Volume): boolean {
+    return v.state === 'attached' || (v.state === 'detached' && this.rules().offlineRebuilding);
+  }
+
   private runningRebuildsTo(node: string): number {
     let count = 0;
     for (const v of this.volumes.values()) if (v.rebuild !== null && v.rebuild.destination === node) count++;
@@ -772,7 +783,7 @@ export class LonghornModel implements WorldObserver {
   }
 
   private tryStartRebuild(v: Volume, r: Replica): void {
-    if (r.node === null || r.disk === null || v.state !== 'attached' || v.rebuild !== null) return;
+    if (r.node === null || r.disk === null || !this.mayRebuild(v) || v.rebuild !== null) return;
     const limit = this.settings.concurrentReplicaRebuildPerNodeLimit;
     const running = this.runningRebuildsTo(r.node);
     if (running >= limit) {
@@ -783,8 +794,11 @@ export class LonghornModel implements WorldObserver {
       return;
     }
     this.queuedReplicas.delete(r);
+    // Attached: RW replicas. Offline (detached): replicas that hold the data, stopped.
+    const holdsData = (x: Replica) =>
+      v.state === 'attached' ? isHealthy(x) : !isFailed(x) && x.mode === null && x.healthyAtSeconds !== null;
     const sources = v.replicas
-      .filter((x) => x !== r && isHealthy(x) && x.node !== null && this.node(x.node).ready)
+      .filter((x) => x !== r && holdsData(x) && x.node !== null && this.node(x.node).ready)
       .sort((a, b) => a.name.localeCompare(b.name));
     if (sources.length === 0) return;
     const reused = r.healthyAtSeconds !== null;
@@ -799,6 +813,7 @@ export class LonghornModel implements WorldObserver {
     const syncLimit = this.options.rebuildConcurrentSyncLimit ?? this.parameters.rebuildConcurrentSyncLimit;
     const used = sources.slice(0, Math.max(1, Math.min(syncLimit, sources.length)));
     r.mode = 'WO';
+    r.awaitingRebuild = false;
     v.headBytes = 0;
     const rebuild: RunningRebuild = {
       replica: r,
@@ -865,7 +880,7 @@ export class LonghornModel implements WorldObserver {
       destination: rebuild.destination,
     };
     if (outcome === 'completed') {
-      r.mode = 'RW';
+      r.mode = v.state === 'attached' ? 'RW' : null;
       r.healthyAtSeconds ??= this.sim.now;
       r.missedBytes = 0;
       this.emit('rebuild.completed', { ...base, bytesSent, seconds });

@@ -97,7 +97,7 @@ export function decideReplenishment(
   if (volume.robustness === 'faulted') return { kind: 'none', reason: 'faulted' };
   if (volume.migrating) return { kind: 'none', reason: 'migrating' };
   // At most one rebuild per volume: skip while a replica is WO or not yet in the mode map.
-  if (volume.replicas.some((r) => !isFailed(r) && r.mode !== 'RW'))
+  if (volume.replicas.some((r) => !isFailed(r) && (r.mode === 'WO' || r.awaitingRebuild)))
     return { kind: 'none', reason: 'rebuilding' };
   const active = volume.replicas.filter((r) => !isFailed(r)).length;
   if (volume.wantedReplicas - active <= 0) return { kind: 'none', reason: 'enough-replicas' };

@@ -24,6 +24,8 @@ export interface Replica {
   missedBytes: number;
   /** Volume head at failure: written since the last snapshot, sent in full on reuse. */
   headBytesAtFailure: number;
+  /** Created or reused and waiting to start its rebuild (scheduling, per-node limit). */
+  awaitingRebuild: boolean;
 }
 
 export function isFailed(replica: Replica): boolean {

@@ -57,7 +57,7 @@ describe('Longhorn invariants under random faults', () => {
             else if (fault.kind === 'cordon') m.nodeCordoned(fault.node, true);
             else if (fault.kind === 'uncordon') m.nodeCordoned(fault.node, false);
             else {
-              const vm = { namespace: 'default', name: `vm-${fault.vm}` };
+              const vm = { namespace: 'default', name: `vm-${'vm' in fault ? fault.vm : 0}` };
               const key = `${vm.namespace}/${vm.name}`;
               if (fault.kind === 'stop-vm' && running.has(key)) {
                 running.delete(key);

@@ -324,3 +324,27 @@ describe('longhorn-manager needs the Kubernetes API (controllers reconcile throu
     expect(f.records('rebuild.started')[0].timeSeconds).toBeLessThan(1005);
   });
 });
+
+describe('offline-replica-rebuilding (LM types/setting.go: general from LH 1.9.0, default false)', () => {
+  function stoppedDegraded(harvesterVersion: string, offlineRebuilding: boolean) {
+    const f = fixture({ nodes: 4, harvesterVersion, options: { offlineRebuilding } });
+    f.at(100, () => f.model.nodePoweredOff('n2', 'power-loss'));
+    f.at(200, () => f.model.vmStopped(vm1, 'n1', 'stopped'));
+    f.sim.run({ until: 5000 });
+    return f;
+  }
+
+  it('off (the default): the detached, once-degraded volume does not rebuild', () => {
+    expect(stoppedDegraded('1.6.0', false).records('rebuild.started')).toHaveLength(0);
+  });
+
+  it('on with LH 1.9 (Harvester 1.6.0): it rebuilds while detached; ignored before 1.9', () => {
+    const on = stoppedDegraded('1.6.0', true);
+    expect(on.records('rebuild.started')[0]).toMatchObject({
+      timeSeconds: 200,
+      data: { destination: 'n4', kind: 'full' },
+    });
+    expect(on.model.volumeState('default/vol-1')).toBe('detached');
+    expect(stoppedDegraded('1.5.0', true).records('rebuild.started')).toHaveLength(0);
+  });
+});

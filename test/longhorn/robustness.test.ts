@@ -18,6 +18,7 @@ function replica(mode: Replica['mode'], failed = false): Replica {
     rebuildRetryCount: 0,
     missedBytes: 0,
     headBytesAtFailure: 0,
+    awaitingRebuild: false,
   };
 }
 

@@ -52,6 +52,8 @@ export class World {
   private readonly nodes: Map<string, ScenarioNode>;
   private readonly runningSince = new Map<string, number>();
   private readonly blockedMembers = new Set<string>();
+  /** Nodes powered on whose readiness the observers have not heard of yet. */
+  private readonly awaitingReady = new Set<string>();
   private readonly nodeRecord: Recorder<NodeRecordData>;
   private readonly kubeRecord: Recorder<KubeRecordData>;
   private readonly stoppedSince = new Map<string, { seconds: number; whileConnected: boolean }>();
@@ -234,6 +236,7 @@ export class World {
       if (now >= nextLifecycle) {
         nextLifecycle = now + this.kube.nodeMonitorPeriodSeconds;
         this.lifecycle.tick(now, this.apiUp, (node) => this.isRunning(node) && this.apiUp);
+        this.announceReadyAfterPowerOn();
         if (this.apiUp) {
           this.workloads.reconcile(
             now,
@@ -351,6 +354,7 @@ export class World {
 
   private onPoweringOn(node: string): void {
     this.powerOnOrder.push(node);
+    this.awaitingReady.add(node);
     if (this.allOffSinceSeconds !== null) {
       for (const expired of expiredAtRestart(this.scenario, this.sim.now - this.allOffSinceSeconds)) {
         this.kubeRecord.emit('certificate.expired', expired);
@@ -391,7 +395,21 @@ export class World {
     );
   }
 
+  /**
+   * After a whole-cluster restart the API was down while the node was off, so its Ready condition
+   * never turned Unknown and never turns True again: the kubelet's first post is what tells.
+   */
+  private announceReadyAfterPowerOn(): void {
+    if (!this.apiUp) return;
+    for (const node of [...this.awaitingReady]) {
+      if (!this.isRunning(node) || !this.lifecycle.isReady(node)) continue;
+      this.nodeRecord.emit('node.ready', { node, status: 'True' });
+      this.onReady(node);
+    }
+  }
+
   private onReady(node: string): void {
+    this.awaitingReady.delete(node);
     for (const o of this.observers) o.nodeReady?.(node);
   }
 

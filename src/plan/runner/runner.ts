@@ -19,6 +19,10 @@ import { StepFailure } from './step-failure.ts';
 export interface WorldExtension {
   readonly observer: WorldObserver;
   readonly storage?: StorageView;
+  /** Called when tracing starts (after the cluster settled): write the starting state. */
+  readonly start?: () => void;
+  /** Called when the plan ends, before its last record: close what is still open. */
+  readonly finish?: () => void;
 }
 
 export interface PlanRunOptions {
@@ -65,6 +69,7 @@ export function runPlan(scenario: Scenario, plan: Plan, options: PlanRunOptions 
     throw new Error(`the cluster did not serve the API within ${WARM_UP_LIMIT_SECONDS} s of start`);
   const memory = sim.trace.addSink(new MemorySink());
   for (const sink of options.sinks ?? []) sim.trace.addSink(sink);
+  for (const extension of extensions) extension.start?.();
   const record = new Recorder<PlanRecordData>(sim, 'plan');
   const startSeconds = sim.now;
   const outcome = { ok: true, failedStep: null as number | null, reason: 'completed' };
@@ -81,6 +86,7 @@ export function runPlan(scenario: Scenario, plan: Plan, options: PlanRunOptions 
         break;
       }
     }
+    for (const extension of extensions) extension.finish?.();
     record.emit('plan.end', {
       plan: plan.name,
       ok: outcome.ok,

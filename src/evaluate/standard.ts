@@ -1,6 +1,8 @@
 import { GuestModel } from '../guest/model.ts';
+import type { GuestModelOptions, GuestTrimOptions } from '../guest/trim-options.ts';
 import { LonghornModel } from '../longhorn/model.ts';
 import type { WorldExtension } from '../plan/runner/runner.ts';
+import type { Scenario } from '../scenario/types.ts';
 import type { World } from '../world/world.ts';
 import type { SubsystemEvaluator } from './evaluate.ts';
 import { storageFindings, storageMetrics } from './storage.ts';
@@ -16,7 +18,12 @@ export function standardExtensions(world: World): WorldExtension[] {
       controlPlaneAvailable: () => world.apiAvailable(),
     },
   });
-  const guests = new GuestModel({ sim: world.sim, scenario: world.scenario, storage: longhorn });
+  const guests = new GuestModel({
+    sim: world.sim,
+    scenario: world.scenario,
+    storage: longhorn,
+    options: guestOptions(world.scenario),
+  });
   return [
     {
       observer: longhorn,
@@ -26,6 +33,35 @@ export function standardExtensions(world: World): WorldExtension[] {
     },
     { observer: guests },
   ];
+}
+
+/** The scenario's guest trim settings as the guest model takes them. */
+function guestOptions(scenario: Scenario): GuestModelOptions {
+  const perVm: Record<string, Partial<GuestTrimOptions>> = {};
+  for (const vm of scenario.vms) {
+    const trim = vm.guest.trim;
+    const timer = trim.fstrimTimer;
+    perVm[`${vm.namespace}/${vm.name}`] = {
+      os: trim.os,
+      discardMountOption: trim.discardMount,
+      windowsDisableDeleteNotify: trim.disableDeleteNotify,
+      ...(timer === null
+        ? {}
+        : {
+            fstrimTimer: {
+              enabled: timer.enabled,
+              ...(timer.accuracySeconds === null ? {} : { accuracySeconds: timer.accuracySeconds }),
+              ...(timer.randomizedDelaySeconds === null
+                ? {}
+                : { randomizedDelaySeconds: timer.randomizedDelaySeconds }),
+              ...(timer.persistent === null ? {} : { persistent: timer.persistent }),
+            },
+          }),
+    };
+  }
+  return scenario.startEpochSeconds === null
+    ? { perVm }
+    : { perVm, startEpochSeconds: scenario.startEpochSeconds };
 }
 
 /** The evaluators every evaluation runs besides the control plane's. */

@@ -93,6 +93,20 @@ export function normalizeScenario(
                 periodSeconds: vm.guest.fstrim.every,
                 firstRunSeconds: vm.guest.fstrim.first ?? vm.guest.fstrim.every,
               },
+      trim: {
+        os: vm.guest.os ?? 'linux',
+        fstrimTimer:
+          vm.guest.fstrimTimer === undefined
+            ? null
+            : {
+                enabled: vm.guest.fstrimTimer.enabled,
+                accuracySeconds: vm.guest.fstrimTimer.accuracy ?? null,
+                randomizedDelaySeconds: vm.guest.fstrimTimer.randomizedDelay ?? null,
+                persistent: vm.guest.fstrimTimer.persistent ?? null,
+              },
+        discardMount: vm.guest.discardMount ?? false,
+        disableDeleteNotify: vm.guest.disableDeleteNotify ?? false,
+      },
       shutdown: toDistribution(vm.guest.shutdown, d.guestShutdown.value),
       boot: toDistribution(vm.guest.boot, d.guestBoot.value),
     };
@@ -134,6 +148,7 @@ export function normalizeScenario(
     name: document.name,
     description: document.description,
     harvesterVersion: profile.harvesterVersion,
+    startEpochSeconds: document.startTime === undefined ? null : Date.parse(document.startTime) / 1000,
     profile,
     nodes,
     vip: { address: document.vip.address, mode: document.vip.mode },

@@ -95,6 +95,20 @@ const guestSchema = z.strictObject({
   workingSet: bytesField().optional(),
   writeRate: bandwidthField().optional(),
   fstrim: fstrimSchema.optional(),
+  os: z.enum(['linux', 'windows']).optional(),
+  /** systemd fstrim.timer (weekly, Monday 00:00); its fields override the util-linux unit's. */
+  fstrimTimer: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      accuracy: secondsField().optional(),
+      randomizedDelay: secondsField().optional(),
+      persistent: z.boolean().optional(),
+    })
+    .optional(),
+  /** Filesystems mounted with `discard` (trim on every delete). */
+  discardMount: z.boolean().optional(),
+  /** Windows `fsutil behavior set DisableDeleteNotify 1`. */
+  disableDeleteNotify: z.boolean().optional(),
   shutdown: distributionSchema.optional(),
   boot: distributionSchema.optional(),
 });
@@ -265,6 +279,10 @@ export const scenarioDocumentSchema = z.strictObject({
     .union([z.string(), z.number()], { error: 'a Harvester version such as "1.3.0"' })
     .transform(String)
     .meta({ description: `Harvester release: ${knownHarvesterVersions().join(', ')}` }),
+  /** Wall-clock time of simulated second 0 (calendar timers such as fstrim.timer need it). */
+  startTime: z.iso
+    .datetime({ offset: true, error: 'an ISO 8601 date and time such as "2024-07-21T23:00:00Z"' })
+    .optional(),
   vip: z.strictObject({ address: ipv4, mode: z.enum(['static', 'dhcp']).default('static') }),
   networks: networksSchema.default({ management: {} }),
   nodes: z.array(nodeSchema).min(1),

@@ -96,10 +96,25 @@ export interface GuestProfile {
     /** Offset of the first run from simulation start. */
     readonly firstRunSeconds: number;
   } | null;
+  /** How the guest trims its filesystems (KB: the potential risk with filesystem trim). */
+  readonly trim: GuestTrim;
   /** `shutdown` in the guest until the VMI is gone. */
   readonly shutdown: DurationDistribution;
   /** VMI Running until the guest's services are up. */
   readonly boot: DurationDistribution;
+}
+
+export interface GuestTrim {
+  readonly os: 'linux' | 'windows';
+  /** systemd fstrim.timer; null leaves the `fstrim` schedule (or none) in charge. */
+  readonly fstrimTimer: {
+    readonly enabled: boolean;
+    readonly accuracySeconds: number | null;
+    readonly randomizedDelaySeconds: number | null;
+    readonly persistent: boolean | null;
+  } | null;
+  readonly discardMount: boolean;
+  readonly disableDeleteNotify: boolean;
 }
 
 export interface VmRef {
@@ -177,6 +192,8 @@ export interface Scenario {
   readonly name: string;
   readonly description: string;
   readonly harvesterVersion: string;
+  /** Unix time of simulated second 0, or null to use the models' default. */
+  readonly startEpochSeconds: number | null;
   readonly profile: VersionProfile;
   readonly nodes: readonly ScenarioNode[];
   readonly vip: { readonly address: string; readonly mode: 'static' | 'dhcp' };

@@ -36,6 +36,8 @@ export interface StorageMetrics {
   readonly trimPausesByVm: Readonly<Record<string, VmTrimImpact>>;
   readonly volumesDegradedAtEnd: readonly string[];
   readonly unschedulableVolumes: readonly string[];
+  /** Harvester's storage sums at the end: Total = Σ storageMaximum, Used = Total − Σ storageAvailable, Reserved = Σ storageReserved. */
+  readonly accountingAtEnd: { readonly totalBytes: number; readonly usedBytes: number; readonly reservedBytes: number } | null;
 }
 
 type Longhorn<K extends keyof LonghornRecordData> = TraceRecord<K, LonghornRecordData[K]>;
@@ -150,7 +152,20 @@ export function storageMetrics(records: readonly TraceRecord<string, any>[]): St
     trimPausesByVm: pauses,
     volumesDegradedAtEnd: volumes.degradedAtEnd,
     unschedulableVolumes: [...new Set(of(records, 'replica.unschedulable').map((r) => r.data.volume))].sort(),
+    accountingAtEnd: accountingAtEnd(records, end),
   };
+}
+
+/** Harvester's Hosts-screen sums (Total, Used, Reserved) as last written before the end. */
+function accountingAtEnd(
+  records: readonly TraceRecord<string, any>[],
+  end: number,
+): StorageMetrics['accountingAtEnd'] {
+  const last = of(records, 'storage.accounting')
+    .filter((r) => r.timeSeconds <= end)
+    .at(-1);
+  if (last === undefined) return null;
+  return { totalBytes: last.data.totalBytes, usedBytes: last.data.usedBytes, reservedBytes: last.data.reservedBytes };
 }
 
 const KB_SHUTDOWN =

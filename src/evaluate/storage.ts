@@ -37,7 +37,11 @@ export interface StorageMetrics {
   readonly volumesDegradedAtEnd: readonly string[];
   readonly unschedulableVolumes: readonly string[];
   /** Harvester's storage sums at the end: Total = Σ storageMaximum, Used = Total − Σ storageAvailable, Reserved = Σ storageReserved. */
-  readonly accountingAtEnd: { readonly totalBytes: number; readonly usedBytes: number; readonly reservedBytes: number } | null;
+  readonly accountingAtEnd: {
+    readonly totalBytes: number;
+    readonly usedBytes: number;
+    readonly reservedBytes: number;
+  } | null;
 }
 
 type Longhorn<K extends keyof LonghornRecordData> = TraceRecord<K, LonghornRecordData[K]>;
@@ -165,7 +169,11 @@ function accountingAtEnd(
     .filter((r) => r.timeSeconds <= end)
     .at(-1);
   if (last === undefined) return null;
-  return { totalBytes: last.data.totalBytes, usedBytes: last.data.usedBytes, reservedBytes: last.data.reservedBytes };
+  return {
+    totalBytes: last.data.totalBytes,
+    usedBytes: last.data.usedBytes,
+    reservedBytes: last.data.reservedBytes,
+  };
 }
 
 const KB_SHUTDOWN =

@@ -42,6 +42,20 @@ export function observe(
   storage: StorageView | null,
   condition: Condition,
 ): { holds: boolean; seen: string } {
+  try {
+    return observeNow(world, storage, condition);
+  } catch (error) {
+    // A reference that names no node now (no leader, no follower up) means the condition is false.
+    if (error instanceof ResolveError) return { holds: false, seen: error.message };
+    throw error;
+  }
+}
+
+function observeNow(
+  world: World,
+  storage: StorageView | null,
+  condition: Condition,
+): { holds: boolean; seen: string } {
   switch (condition.kind) {
     case 'no-vmis': {
       const count = world.fleet.vmiCount();

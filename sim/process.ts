@@ -2,8 +2,12 @@ import { describe, Interrupt } from './errors.ts';
 import { DEFUSED, Event, FAILED, NORMAL, PROCESSED, URGENT } from './event.ts';
 import type { Simulation } from './simulation.ts';
 
-/** What a process body is: a generator that yields events and receives their values. */
-export type ProcessGenerator<R = unknown> = Generator<Event<any>, R, any>;
+/**
+ * What a process body is: a generator that yields events and receives their values. Yielding a
+ * number `d` sleeps `d` seconds, like `yield sim.timeout(d)` but with no event for anyone else to
+ * hold, so the kernel reuses one per process (the hot path of periodic processes).
+ */
+export type ProcessGenerator<R = unknown> = Generator<Event<any> | number, R, any>;
 
 /**
  * A process runs a generator: each yielded event suspends it until the event is processed, then the
@@ -14,6 +18,8 @@ export class Process<R = unknown> extends Event<R> {
   /** The event this process waits for, or null while running or once finished. */
   private target: Event<any> | null = null;
   private readonly resumeCallback: (event: Event<any>) => void;
+  /** The event behind `yield seconds`, reused while nothing else can see it. */
+  private sleep: Event<undefined> | null = null;
 
   constructor(
     sim: Simulation,
@@ -46,10 +52,20 @@ export class Process<R = unknown> extends Event<R> {
       if (target !== null) {
         if (target._proc === this) target._proc = null;
         else target.removeCallback(this.resumeCallback);
+        // An interrupted sleep stays in the heap: the next sleep needs an event of its own.
+        if (target === this.sleep) this.sleep = null;
       }
       this.resume(event);
     };
     this.sim._schedule(interruption, 0, URGENT);
+  }
+
+  /** A failed event to throw into the generator. */
+  private failure(error: Error): Event<never> {
+    const bad = new Event<never>(this.sim);
+    bad._flags = FAILED;
+    bad._value = error;
+    return bad;
   }
 
   /** @internal Called by the kernel when the awaited event is processed. */
@@ -58,7 +74,7 @@ export class Process<R = unknown> extends Event<R> {
     sim.activeProcess = this;
     let current = event;
     for (;;) {
-      let step: IteratorResult<Event<any>, R>;
+      let step: IteratorResult<Event<any> | number, R>;
       try {
         if ((current._flags & FAILED) === 0) {
           step = this.generator.next(current._value);
@@ -80,11 +96,30 @@ export class Process<R = unknown> extends Event<R> {
         break;
       }
       const next = step.value;
+      if (typeof next === 'number') {
+        if (!(next >= 0)) {
+          current = this.failure(
+            new RangeError(`process '${this.name}' slept a negative or invalid time: ${next}`),
+          );
+          continue;
+        }
+        let sleep = this.sleep;
+        if (sleep === null) {
+          sleep = new Event<undefined>(sim);
+          sleep._value = undefined;
+          this.sleep = sleep;
+        } else {
+          sleep._flags = 0;
+        }
+        sim._schedule(sleep, next, NORMAL);
+        sleep._proc = this;
+        this.target = sleep;
+        break;
+      }
       if (!(next instanceof Event) || next.sim !== sim) {
-        const bad = new Event<never>(sim);
-        bad._flags = FAILED;
-        bad._value = new TypeError(`process '${this.name}' yielded ${describe(next)}, not an event`);
-        current = bad;
+        current = this.failure(
+          new TypeError(`process '${this.name}' yielded ${describe(next)}, not an event`),
+        );
         continue;
       }
       if ((next._flags & PROCESSED) !== 0) {

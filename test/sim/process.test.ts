@@ -96,10 +96,77 @@ describe('processes', () => {
     const sim = new Simulation();
     sim.process(
       (function* (): Generator<any, void, any> {
-        yield 5;
+        yield 'five';
       })(),
       'bad',
     );
-    expect(() => sim.run()).toThrow(/process 'bad' failed at t=0s: process 'bad' yielded 5, not an event/);
+    expect(() => sim.run()).toThrow(/process 'bad' failed at t=0s: process 'bad' yielded five, not an event/);
+  });
+});
+
+describe('yield seconds (sleep)', () => {
+  it('sleeps like a timeout and receives undefined', () => {
+    const sim = new Simulation();
+    const log: string[] = [];
+    sim.process(
+      (function* () {
+        const v = yield 2.5;
+        log.push(`woke at ${sim.now} with ${String(v)}`);
+        yield 0;
+        yield 1;
+        log.push(`again at ${sim.now}`);
+      })(),
+    );
+    sim.run();
+    expect(log).toEqual(['woke at 2.5 with undefined', 'again at 3.5']);
+  });
+
+  it('keeps FIFO order with timeouts due at the same time', () => {
+    const sim = new Simulation();
+    const order: string[] = [];
+    sim.process(
+      (function* () {
+        yield sim.timeout(1);
+        order.push('timeout');
+      })(),
+    );
+    sim.process(
+      (function* () {
+        yield 1;
+        order.push('sleep');
+      })(),
+    );
+    sim.run();
+    expect(order).toEqual(['timeout', 'sleep']);
+  });
+
+  it('an interrupted sleep does not wake the process early later', () => {
+    const sim = new Simulation();
+    const wakes: number[] = [];
+    const sleeper = sim.process(
+      (function* () {
+        try {
+          yield 10;
+        } catch (error) {
+          if (!(error instanceof Interrupt)) throw error;
+        }
+        yield 20; // from t=1: due at 21, although the abandoned sleep is still due at 10
+        wakes.push(sim.now);
+      })(),
+    );
+    sim.timeout(1).addCallback(() => sleeper.interrupt());
+    sim.run();
+    expect(wakes).toEqual([21]);
+  });
+
+  it('fails the process on a negative sleep', () => {
+    const sim = new Simulation();
+    sim.process(
+      (function* () {
+        yield -1;
+      })(),
+      'bad-sleep',
+    );
+    expect(() => sim.run()).toThrow(/slept a negative or invalid time: -1/);
   });
 });

@@ -237,6 +237,8 @@ export interface MigrationModelParameters {
    * then unsent pages are one run the writer extends without overlap.
    */
   readonly resweepFraction: Sourced<number>;
+  /** Consecutive dirty-bitmap syncs are at least this far apart (bitmap sync and loop cost). */
+  readonly minSyncIntervalMs: Sourced<number>;
   /** Device state sent after the last RAM pages in the stop-and-copy. */
   readonly deviceStateBytes: Sourced<number>;
   /** Device state plus discard bitmap sent while stopped at the post-copy switch. */
@@ -304,6 +306,10 @@ export const MIGRATION_MODEL_PARAMETERS: MigrationModelParameters = {
   resweepFraction: {
     value: 0.75,
     source: `scan of {0, 0.25, 0.5, 0.75, 1} across all runs of ${CALIBRATION}: most verdict and iteration matches (0.5 and 0.75 tie on verdicts; 0.75 has one more iteration match)`,
+  },
+  minSyncIntervalMs: {
+    value: 1,
+    source: `${CALIBRATION.replace('results.csv', 'traces')}/m256-bw32-r4000-w32-dt30-nopti-pad8-verify.jsonl: last MIGRATION_PASS events 6.3 ms and 1.6 ms apart (order of magnitude only)`,
   },
   deviceStateBytes: {
     value: 64 * 1024,

@@ -65,6 +65,8 @@ export interface MigrationProfile {
   readonly throttleEvaluationPeriodMs: number;
   readonly throttleHighDirtyCountPerStep: number;
   readonly cpuThrottleTimesliceMs: number;
+  /** Consecutive dirty-bitmap syncs are at least this far apart (a sync costs time). */
+  readonly minSyncIntervalMs: number;
   /** Share of the working set the sender sweeps before marks form one run again (guest-dirtying.ts). */
   readonly resweepFraction: number;
 }
@@ -139,6 +141,7 @@ export function defaultMigrationProfile(): MigrationProfile {
     throttleHighDirtyCountPerStep: q.throttleHighDirtyCountPerStep.value,
     cpuThrottleTimesliceMs: q.cpuThrottleTimesliceMs.value,
     resweepFraction: m.resweepFraction.value,
+    minSyncIntervalMs: m.minSyncIntervalMs.value,
   };
 }
 

@@ -234,26 +234,40 @@ export class FlowNetwork {
     const mark = ++this.visitMark;
     const links: Link[] = [];
     const flows: Flow[] = [];
-    const visitLink = (link: Link) => {
-      if (link.visit === mark) return;
-      link.visit = mark;
-      links.push(link);
-    };
-    const visitFlow = (flow: Flow) => {
-      if (flow.visit === mark || !flow.active) return;
+    for (const flow of this.dirtyFlows) {
+      if (flow.visit === mark || !flow.active) continue;
       flow.visit = mark;
       flows.push(flow);
-    };
-    for (const flow of this.dirtyFlows) visitFlow(flow);
-    for (const link of this.dirtyLinks) visitLink(link);
+    }
+    for (const link of this.dirtyLinks) {
+      if (link.visit === mark) continue;
+      link.visit = mark;
+      links.push(link);
+    }
     this.dirtyFlows.length = 0;
     this.dirtyLinks.length = 0;
     // Breadth-first over flows and links: the component whose rates may change.
     let fi = 0;
     let li = 0;
     while (fi < flows.length || li < links.length) {
-      while (fi < flows.length) for (const link of flows[fi++].path) visitLink(link);
-      while (li < links.length) for (const flow of links[li++].flows) visitFlow(flow);
+      while (fi < flows.length) {
+        const path = flows[fi++].path;
+        for (let i = 0; i < path.length; i++) {
+          const link = path[i];
+          if (link.visit === mark) continue;
+          link.visit = mark;
+          links.push(link);
+        }
+      }
+      while (li < links.length) {
+        const crossing = links[li++].flows;
+        for (let i = 0; i < crossing.length; i++) {
+          const flow = crossing[i];
+          if (flow.visit === mark) continue;
+          flow.visit = mark;
+          flows.push(flow);
+        }
+      }
     }
     for (const flow of flows) flow.settle(now);
     const capped: Flow[] = [];

@@ -1,0 +1,113 @@
+/**
+ * docs/validation.md, generated: the model against every run of the QEMU calibration campaign.
+ * `npx tsx src/kubevirt/migration/validation-table.ts > docs/validation.md` (from the repository root).
+ */
+import { fileURLToPath } from 'node:url';
+import { MIGRATION_MODEL_PARAMETERS, QEMU_CALIBRATION_CAMPAIGN } from '../defaults.ts';
+import { compareRun, type RunComparison, summarize } from './calibration-comparison.ts';
+import { CALIBRATION_DIRECTORY, readCalibrationRuns } from './calibration-runs.ts';
+import { fitCampaign } from './parameter-fit.ts';
+
+function percent(value: number): string {
+  return `${(100 * value).toFixed(1)} %`;
+}
+
+function row(c: RunComparison): string {
+  const r = c.run;
+  const p = c.predicted;
+  const downtime = r.outcome === 'cancelled' ? '–' : `${r.downtimeMs ?? '–'} / ${p.downtimeMs.toFixed(0)}`;
+  const cells = [
+    r.runId,
+    `${r.outcome} / ${c.predictedVerdict}${c.verdictMatches ? '' : ' **✗**'}`,
+    `${(r.totalMs / 1000).toFixed(2)} / ${p.migrationSeconds.toFixed(2)}`,
+    percent(c.totalTimeError),
+    `${r.iterations} / ${p.iterations}`,
+    downtime,
+    `${(r.transferredBytes / 1e6).toFixed(1)} / ${(p.transferredBytes / 1e6).toFixed(1)}`,
+    percent(c.transferredError),
+    `${r.maxThrottlePct} / ${p.maxThrottlePercent}`,
+  ];
+  return `| ${cells.join(' | ')} |`;
+}
+
+export function validationMarkdown(repositoryRoot: string): string {
+  const runs = readCalibrationRuns(repositoryRoot);
+  const rows = runs.map((run) => compareRun(run));
+  const s = summarize(rows);
+  const fit = fitCampaign(runs);
+  const m = MIGRATION_MODEL_PARAMETERS;
+  const c = QEMU_CALIBRATION_CAMPAIGN;
+  const misses = rows.filter((r) => !r.verdictMatches).map((r) => `\`${r.run.runId}\``);
+  const lines = [
+    '# Validation',
+    '',
+    '## Live migration against real QEMU',
+    '',
+    `Every run of \`${CALIBRATION_DIRECTORY}/results.csv\` (QEMU 7.2, TCG, loopback; README there) predicted`,
+    'from its inputs by the migration model (`src/kubevirt/migration/`): guest memory, touched memory, working',
+    'set, `achieved_rate_pps` as the dirty rate, `max-bandwidth`, `downtime-limit`, auto-converge, post-copy',
+    'started after the first pass, and `cap_s` as an operator cancel. Bare QEMU: no KubeVirt monitor.',
+    'Regenerate with `npx tsx src/kubevirt/migration/validation-table.ts > docs/validation.md`;',
+    '`test/kubevirt/migration/calibration.test.ts` checks the same numbers.',
+    '',
+    '### Summary',
+    '',
+    '| measure | value | target |',
+    '|---|---|---|',
+    `| verdict (converged / converged-postcopy / cancelled) matches | ${s.verdictMatches} of ${s.runs} | all |`,
+    `| median absolute error of total time | ${percent(s.medianAbsTotalTimeError)} | ≤ 5 % |`,
+    `| largest absolute error of total time | ${percent(s.maxAbsTotalTimeError)} | – |`,
+    `| iterations (dirty-sync-count) within ±1, completed runs | ${s.iterationsWithinOne} of ${s.completedRuns} (${percent(s.iterationsWithinOne / s.completedRuns)}) | ≥ 90 % |`,
+    `| median absolute downtime error, completed runs | ${s.medianAbsDowntimeErrorMs.toFixed(1)} ms | reported |`,
+    `| median absolute transferred-bytes error | ${percent(s.medianAbsTransferredError)} | reported |`,
+    '',
+    misses.length === 0
+      ? 'All verdicts match.'
+      : `Verdict misses: ${misses.join(', ')}. See "Known misses" below.`,
+    '',
+    '### Fitted parameters (least squares across all runs, never per run)',
+    '',
+    '`src/kubevirt/migration/parameter-fit.ts` (mathjs, normal equations); values recorded in',
+    '`src/kubevirt/defaults.ts` with this provenance.',
+    '',
+    '| parameter | fit | recorded | runs | rms residual |',
+    '|---|---|---|---|---|',
+    `| resident non-zero pages, base | ${fit.resident.coefficients[0].toFixed(0)} | ${c.residentBasePages.value} | ${fit.resident.runs} idle | ${fit.resident.rmsResidual.toFixed(1)} pages |`,
+    `| resident pages per guest page | ${fit.resident.coefficients[1].toFixed(4)} | ${c.residentPagesPerMemoryPage.value} | same | same |`,
+    `| page header bytes (QEMU: 8) | ${fit.wire.coefficients[0].toFixed(2)} | ${c.fittedPageHeaderBytes.value} | ${fit.wire.runs} pre-copy | ${(fit.wire.rmsResidual / 1000).toFixed(1)} kB |`,
+    `| zero page bytes (QEMU: 9) | ${fit.wire.coefficients[1].toFixed(2)} | ${c.fittedZeroPageBytes.value} | same | same |`,
+    `| QEMU set-up time | ${(1000 * fit.setup.coefficients[0]).toFixed(1)} ms | ${(1000 * m.qemuSetupSeconds.value).toFixed(1)} ms | ${fit.setup.runs} | ${(1000 * fit.setup.rmsResidual).toFixed(1)} ms |`,
+    `| switch-over fixed time | ${(1000 * fit.downtime.coefficients[0]).toFixed(2)} ms | ${(1000 * m.switchoverFixedSeconds.value).toFixed(2)} ms | ${fit.downtime.runs} converged | ${(1000 * fit.downtime.rmsResidual).toFixed(1)} ms |`,
+    `| switch-over link speed | ${(1 / fit.downtime.coefficients[1] / 1e9).toFixed(3)} GB/s | ${(m.switchoverBytesPerSecond.value / 1e9).toFixed(3)} GB/s | same | same |`,
+    '',
+    `Not least squares: \`resweepFraction\` = ${m.resweepFraction.value} (a scan of five values across all runs) and`,
+    `\`minSyncIntervalMs\` = ${m.minSyncIntervalMs.value} (order of magnitude from one trace); the guest's throttle`,
+    `catch-up (${c.throttleCatchUpMs.value} ms) is read from the traces, not fitted.`,
+    '',
+    '### Every run (observed / predicted)',
+    '',
+    '| run | verdict | total s | time error | iterations | downtime ms | MB sent | bytes error | max throttle % |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(row),
+    '',
+    '### Known misses and why',
+    '',
+    '- Dirty rate within about 3 % of the bandwidth (λ ≈ 0.97) is a knife edge, as the campaign README warns:',
+    '  `m256-bw32-r8000-w32-dt30` (λ = 0.967, 30 ms limit) stayed at 0.5–0.9 s passes for 60 s in QEMU; the',
+    "  model shortens its passes one window every few syncs and converges at about 35 s. QEMU's own dirty-rate",
+    "  measurement for that run peaks at 8,198 pages/s, above the guest's 7,904: the guest dirties a little",
+    '  more than the dirtier reports, and 2 % more in the model flips this run while flipping',
+    '  `m256-bw64-r16000-w128-dt300` the other way. No single global correction fits both.',
+    '- Iteration counts are exact on most runs; where the rate is near the bandwidth with a working set',
+    '  near the threshold (`m256-bw64-r16000-w32*`), the real run converges after a few lucky overlaps of',
+    '  unsent and rewritten pages; the model uses the expected overlap.',
+    "- Downtime is modelled as fixed time plus bytes at link speed; QEMU's measured downtime scatters",
+    '  (2–33 ms for similar byte counts), hence the median error of a few ms.',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.stdout.write(validationMarkdown(process.cwd()));
+}

@@ -6,7 +6,6 @@
 import type { KubevirtMigrationSettings, Sourced } from '../profiles/types.ts';
 
 const VIRT_CONFIG = 'kubevirt/kubevirt:pkg/virt-config/virt-config.go';
-const CONFIGURATION = 'kubevirt/kubevirt:pkg/virt-config/configuration.go (defaultClusterConfig)';
 const MONITOR = 'kubevirt/kubevirt:pkg/virt-launcher/virtwrap/live-migration-source.go';
 const MIGRATION_CTRL = 'kubevirt/kubevirt:pkg/virt-controller/watch/migration/migration.go';
 const QEMU_OPTIONS = 'qemu/qemu:migration/options.c';

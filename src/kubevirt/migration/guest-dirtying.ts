@@ -64,12 +64,3 @@ export function unitedWorkingSetPages(
   if (contiguous) return Math.max(p, Math.min(p + d, w));
   return w - ((w - p) * (w - d)) / w;
 }
-
-/** Whether the union leaves one run the writer extends (false once it wraps over the whole set). */
-export function staysContiguous(
-  pendingInsidePages: number,
-  newDistinctPages: number,
-  workingSetPages: number,
-): boolean {
-  return pendingInsidePages + newDistinctPages < workingSetPages;
-}

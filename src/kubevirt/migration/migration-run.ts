@@ -265,6 +265,7 @@ export class MigrationRun {
     const recorded =
       [...this.passes, ...(this.state?.passes ?? [])].reduce((sum, pass) => sum + pass.bytes, 0) +
       this.downtimeBytes;
+    let open: PassRecord[] = [];
     if (this.retiredBytes > recorded) {
       // The pass under way when the migration ended.
       const kind =
@@ -273,12 +274,7 @@ export class MigrationRun {
         this.phase === 'pre-copy' && this.state !== null
           ? this.state.pass.startSeconds
           : this.phaseStartSeconds;
-      this.passes.push({
-        kind,
-        bytes: this.retiredBytes - recorded,
-        seconds: this.sim.now - since,
-        dirtyBytes: 0,
-      });
+      open = [{ kind, bytes: this.retiredBytes - recorded, seconds: this.sim.now - since, dirtyBytes: 0 }];
     }
     this.phase = 'finished';
     this.throttle = 0;
@@ -299,7 +295,7 @@ export class MigrationRun {
       transferredBytes: this.retiredBytes,
       maxThrottlePercent: this.state?.maxThrottlePercent ?? 0,
       postCopyStartSeconds: this.postCopyStartSeconds,
-      passes: [...this.passes, ...(this.state?.passes ?? [])].sort(passOrder),
+      passes: [...this.passes, ...(this.state?.passes ?? []), ...open].sort(passOrder),
     };
     this.emit('result', { outcome, reason, vmRunsOn, totalSeconds: result.totalSeconds });
     return result;
@@ -333,12 +329,8 @@ export class MigrationRun {
     const sim = this.sim;
     // Target virt-launcher pod: Pending → Scheduling → Scheduled → PreparingTarget → TargetReady.
     const podReady = sim.timeout(profile.targetPodStartSeconds);
-    for (;;) {
-      const c = yield* this.waitOr(podReady);
-      if (c === null) break;
-      const done = this.beforeSwitch(c);
-      if (done !== null) return done;
-    }
+    const podReadyEnded = yield* this.waitHandling(podReady);
+    if (podReadyEnded !== null) return podReadyEnded;
     this.migrationStartSeconds = sim.now;
     this.emit('start', {
       acceptableCompletionSeconds: this.monitorConfig?.acceptableCompletionSeconds ?? null,
@@ -356,12 +348,8 @@ export class MigrationRun {
 
     this.phase = 'setup';
     const setupEnd = sim.timeout(profile.qemuSetupSeconds);
-    for (;;) {
-      const c = yield* this.waitOr(setupEnd);
-      if (c === null) break;
-      const done = this.beforeSwitch(c);
-      if (done !== null) return done;
-    }
+    const setupEndEnded = yield* this.waitHandling(setupEnd);
+    if (setupEndEnded !== null) return setupEndEnded;
 
     if (guest.blockMigrationDiskBytes > 0) {
       // NBD drive-mirror of the local disks until ready, before RAM (qemuMigrationSrcNBDStorageCopy).
@@ -369,12 +357,8 @@ export class MigrationRun {
       const started = sim.now;
       this.phaseStartSeconds = started;
       const flow = this.startFlow(guest.blockMigrationDiskBytes, limit, 'disk');
-      for (;;) {
-        const c = yield* this.waitOr(flow.done);
-        if (c === null) break;
-        const done = this.beforeSwitch(c);
-        if (done !== null) return done;
-      }
+      const copyEnded = yield* this.waitHandling(flow.done);
+      if (copyEnded !== null) return copyEnded;
       const bytes = this.retireFlow();
       this.passes.push({ kind: 'disk-copy', bytes, seconds: sim.now - started, dirtyBytes: 0 });
     }

@@ -11,7 +11,7 @@ import {
   autoConvergeOnSync,
   initialAutoConverge,
 } from './auto-converge.ts';
-import { distinctDirtyPages, staysContiguous, unitedWorkingSetPages } from './guest-dirtying.ts';
+import { distinctDirtyPages, unitedWorkingSetPages } from './guest-dirtying.ts';
 
 export interface PrecopyConfig {
   readonly pageSizeBytes: number;

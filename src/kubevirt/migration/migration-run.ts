@@ -13,9 +13,8 @@ import type {
   ProcessGenerator,
   Simulation,
 } from '../../../sim/index.ts';
-import type { AutoConvergeParameters } from './auto-converge.ts';
-import { acceptableCompletionSeconds, migrationDataBytes } from './completion-timeout.ts';
 import { throttledDirtyPagesPerSecond } from './guest-dirtying.ts';
+import { monitorConfigFor, precopyConfigFor } from './machine-configs.ts';
 import type { MigrationOutcome, MigrationRequest, MigrationResult } from './migration-request.ts';
 import { initialMonitor, type MonitorConfig, pollMonitor } from './monitor.ts';
 import {
@@ -50,53 +49,6 @@ export type MigrationPhase =
 const SUBSYSTEM = 'kubevirt.migration';
 
 type SwitchAction = Extract<PrecopyAction, { kind: 'stop-and-copy' | 'post-copy' }>;
-
-/** The QEMU loop's configuration for a request. */
-export function precopyConfigFor(request: MigrationRequest): PrecopyConfig {
-  const { guest, settings, profile } = request;
-  const page = profile.pageSizeBytes;
-  const memoryPages = Math.ceil(guest.memoryBytes / page);
-  const usedPages = Math.min(memoryPages, Math.ceil(guest.usedMemoryBytes / page));
-  const autoConverge: AutoConvergeParameters = {
-    enabled: settings.allowAutoConverge,
-    triggerThresholdPercent: profile.throttleTriggerThresholdPercent,
-    initialPercent: profile.cpuThrottleInitialPercent,
-    incrementPercent: profile.cpuThrottleIncrementPercent,
-    maxPercent: profile.cpuThrottleMaxPercent,
-    evaluationPeriodSeconds: profile.throttleEvaluationPeriodMs / 1000,
-    highDirtyCountPerStep: profile.throttleHighDirtyCountPerStep,
-  };
-  return {
-    pageSizeBytes: page,
-    pageHeaderBytes: profile.pageHeaderBytes,
-    zeroPageBytes: profile.zeroPageBytes,
-    usedPages,
-    zeroPages: memoryPages - usedPages,
-    workingSetPages: Math.min(usedPages, Math.ceil(guest.workingSetBytes / page)),
-    resweepFraction: profile.resweepFraction,
-    downtimeLimitSeconds: settings.downtimeLimitMs / 1000,
-    deviceStateBytes: profile.deviceStateBytes,
-    postCopySwitchBytes: profile.postCopySwitchBytes,
-    autoConverge,
-    postCopyAfterPass: settings.allowPostCopy ? request.postCopyAfterPass : null,
-  };
-}
-
-/** The monitor's configuration, or null when the request runs bare QEMU. */
-export function monitorConfigFor(request: MigrationRequest): MonitorConfig | null {
-  const { settings, guest } = request;
-  if (!settings.kubevirtMonitor) return null;
-  return {
-    decisionTable: settings.decisionTable,
-    acceptableCompletionSeconds: acceptableCompletionSeconds(
-      settings.completionTimeoutPerGiBSeconds,
-      migrationDataBytes(guest.memoryBytes, guest.blockMigrationDiskBytes),
-    ),
-    progressTimeoutSeconds: settings.progressTimeoutSeconds,
-    allowPostCopy: settings.allowPostCopy,
-    allowWorkloadDisruption: settings.allowWorkloadDisruption,
-  };
-}
 
 function positiveOrUndefined(...rates: number[]): number | undefined {
   const finite = rates.filter((r) => r > 0 && Number.isFinite(r));

@@ -1,0 +1,56 @@
+/**
+ * The pure machines' configurations for a migration request: QEMU's loop (precopy-machine.ts) and
+ * KubeVirt's monitor (monitor.ts).
+ */
+import type { AutoConvergeParameters } from './auto-converge.ts';
+import { acceptableCompletionSeconds, migrationDataBytes } from './completion-timeout.ts';
+import type { MigrationRequest } from './migration-request.ts';
+import type { MonitorConfig } from './monitor.ts';
+import type { PrecopyConfig } from './precopy-machine.ts';
+
+/** The QEMU loop's configuration for a request. */
+export function precopyConfigFor(request: MigrationRequest): PrecopyConfig {
+  const { guest, settings, profile } = request;
+  const page = profile.pageSizeBytes;
+  const memoryPages = Math.ceil(guest.memoryBytes / page);
+  const usedPages = Math.min(memoryPages, Math.ceil(guest.usedMemoryBytes / page));
+  const autoConverge: AutoConvergeParameters = {
+    enabled: settings.allowAutoConverge,
+    triggerThresholdPercent: profile.throttleTriggerThresholdPercent,
+    initialPercent: profile.cpuThrottleInitialPercent,
+    incrementPercent: profile.cpuThrottleIncrementPercent,
+    maxPercent: profile.cpuThrottleMaxPercent,
+    evaluationPeriodSeconds: profile.throttleEvaluationPeriodMs / 1000,
+    highDirtyCountPerStep: profile.throttleHighDirtyCountPerStep,
+  };
+  return {
+    pageSizeBytes: page,
+    pageHeaderBytes: profile.pageHeaderBytes,
+    zeroPageBytes: profile.zeroPageBytes,
+    usedPages,
+    zeroPages: memoryPages - usedPages,
+    workingSetPages: Math.min(usedPages, Math.ceil(guest.workingSetBytes / page)),
+    resweepFraction: profile.resweepFraction,
+    downtimeLimitSeconds: settings.downtimeLimitMs / 1000,
+    deviceStateBytes: profile.deviceStateBytes,
+    postCopySwitchBytes: profile.postCopySwitchBytes,
+    autoConverge,
+    postCopyAfterPass: settings.allowPostCopy ? request.postCopyAfterPass : null,
+  };
+}
+
+/** The monitor's configuration, or null when the request runs bare QEMU. */
+export function monitorConfigFor(request: MigrationRequest): MonitorConfig | null {
+  const { settings, guest } = request;
+  if (!settings.kubevirtMonitor) return null;
+  return {
+    decisionTable: settings.decisionTable,
+    acceptableCompletionSeconds: acceptableCompletionSeconds(
+      settings.completionTimeoutPerGiBSeconds,
+      migrationDataBytes(guest.memoryBytes, guest.blockMigrationDiskBytes),
+    ),
+    progressTimeoutSeconds: settings.progressTimeoutSeconds,
+    allowPostCopy: settings.allowPostCopy,
+    allowWorkloadDisruption: settings.allowWorkloadDisruption,
+  };
+}

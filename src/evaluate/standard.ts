@@ -5,6 +5,7 @@ import type { WorldExtension } from '../plan/runner/runner.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { World } from '../world/world.ts';
 import type { SubsystemEvaluator } from './evaluate.ts';
+import { migrationFindings, migrationMetrics } from './migration.ts';
 import { storageFindings, storageMetrics } from './storage.ts';
 
 /** The models every evaluation adds to the world: Longhorn first, then the guests that use it. */
@@ -66,6 +67,11 @@ function guestOptions(scenario: Scenario): GuestModelOptions {
 
 /** The evaluators every evaluation runs besides the control plane's. */
 export const standardEvaluators: readonly SubsystemEvaluator[] = [
+  {
+    key: 'migration',
+    metrics: (run) => migrationMetrics(run.records, run.startSeconds),
+    findings: (run) => migrationFindings(run.records, run.startSeconds),
+  },
   {
     key: 'storage',
     metrics: (run) => storageMetrics(run.records),

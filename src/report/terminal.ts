@@ -28,6 +28,10 @@ function summaryLine(entry: TimelineEntry): string | null {
       return `  VM ${d.vm} force-restarted ${d.from} → ${d.to ?? 'not placed'}`;
     case 'rancher/rancher.replicas':
       return `  ${d.deployment} replicas ${d.replicas} (${d.by})`;
+    case 'kubevirt/migration.finished':
+      return `  VM ${d.vm} migration ${d.source} → ${d.target}: ${d.outcome} in ${d.seconds.toFixed(1)} s`;
+    case 'kubevirt/maintenance.result':
+      return `  maintenance of ${d.node}: ${d.outcome}${d.outcome === 'completed' ? '' : ` (${d.message})`}`;
     case 'rancher/rancher.machine-replaced':
       return `  Rancher replaced ${d.vm}`;
     default:

@@ -6,7 +6,9 @@ import { type KubeDefaults, kubeDefaults } from '../kube/defaults.ts';
 import { NodeLifecycle } from '../kube/node-lifecycle.ts';
 import { type NodeCapacity, type Placement, type PodRequest, place } from '../kube/scheduler.ts';
 import { SystemWorkloads } from '../kube/workloads.ts';
+import { ClusterMigrations } from '../kubevirt/cluster-migrations.ts';
 import { VmFleet } from '../kubevirt/vm-lifecycle/fleet.ts';
+import { vmPodRequest } from '../kubevirt/vm-lifecycle/requests.ts';
 import { allocatableCpuMillicores } from '../nodes/allocatable.ts';
 import { type NodeDefaults, nodeDefaults } from '../nodes/defaults.ts';
 import { drawSeconds } from '../nodes/duration-draw.ts';
@@ -48,10 +50,12 @@ export class World {
   readonly addons: Addons;
   readonly workloads: SystemWorkloads;
   readonly observers: WorldObserver[];
+  readonly migrations: ClusterMigrations;
   readonly kube: KubeDefaults;
   private readonly nodes: Map<string, ScenarioNode>;
   private readonly runningSince = new Map<string, number>();
   private readonly blockedMembers = new Set<string>();
+  private readonly cordoned = new Set<string>();
   /** Nodes powered on whose readiness the observers have not heard of yet. */
   private readonly awaitingReady = new Set<string>();
   private readonly nodeRecord: Recorder<NodeRecordData>;
@@ -145,6 +149,32 @@ export class World {
       () => this.sim.now,
     );
     this.addons = new Addons(this.sim, scenario, this.kube.addonTransitionSeconds, () => this.apiAvailable());
+    this.migrations = new ClusterMigrations({
+      sim: this.sim,
+      scenario,
+      fabric: this.fabric,
+      runningOn: (node) =>
+        this.fleet
+          .all()
+          .filter((vm) => vm.node === node && vm.phase === 'Running' && !vm.lost)
+          .map((vm) => vm.spec),
+      nodeOf: (vm) => {
+        const runtime = this.fleet.get(vm);
+        return runtime.phase === 'Running' && !runtime.lost ? runtime.node : null;
+      },
+      placeTarget: (vm, exclude) => {
+        const spec = this.fleet.get(vm).spec;
+        const capacities = this.capacities().filter((c) => c.name !== exclude);
+        return place(vmPodRequest(spec, scenario.settings.harvester), capacities).node;
+      },
+      stop: (vm) => this.fleet.stop(vm, 'virtctl'),
+      start: (vm) => {
+        this.fleet.start(vm);
+      },
+      cordon: (node, cordoned) => this.cordon(node, cordoned),
+      migrated: (vm, to) => this.fleet.migrated(vm, to),
+    });
+    this.observers.push(this.migrations);
     this.vipNode = this.firstApiNode();
   }
 
@@ -200,6 +230,7 @@ export class World {
         reason = 'node(s) had untolerated taint {node-role.kubernetes.io/etcd: true}';
       else if (!this.isRunning(node.name) || !this.lifecycle.isReady(node.name))
         reason = 'node(s) were not ready';
+      else if (this.cordoned.has(node.name)) reason = 'node(s) were unschedulable';
       else if (taints.size > 0) reason = `node(s) had untolerated taint {${[...taints.keys()].join(', ')}}`;
       const maxPods = this.scenario.settings.kubernetes.maxPodsPerNode;
       return {
@@ -214,6 +245,14 @@ export class World {
         pods: system.pods + vms.pods,
       };
     });
+  }
+
+  /** Cordon (maintenance, drain) or uncordon a node. */
+  cordon(node: string, cordoned: boolean): void {
+    if (cordoned === this.cordoned.has(node)) return;
+    if (cordoned) this.cordoned.add(node);
+    else this.cordoned.delete(node);
+    for (const o of this.observers) o.nodeCordoned?.(node, cordoned);
   }
 
   place(request: PodRequest): Placement {

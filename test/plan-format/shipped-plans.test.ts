@@ -9,7 +9,10 @@ const dir = 'scenarios/plans';
 const files = readdirSync(dir).filter((name) => name.endsWith('.yaml'));
 const seed = loadScenario('scenarios/seed-witness.yaml');
 /** Plans written for another shipped scenario than seed-witness. */
-const writtenFor: Record<string, string> = { 'node-outage.yaml': 'scenarios/trim-during-rebuild.yaml' };
+const writtenFor: Record<string, string> = {
+  'node-outage.yaml': 'scenarios/trim-during-rebuild.yaml',
+  'maintenance-drain.yaml': 'scenarios/production-12node.yaml',
+};
 const contrastPlans = files.filter(
   (file) => file !== 'kb-shutdown-restart.yaml' && writtenFor[file] === undefined,
 );
@@ -21,6 +24,7 @@ describe('shipped plans', () => {
         'forget-scale-available.yaml',
         'kb-shutdown-restart.yaml',
         'leader-on-witness.yaml',
+        'maintenance-drain.yaml',
         'node-outage.yaml',
         'nodes-only.yaml',
         'power-off-all.yaml',

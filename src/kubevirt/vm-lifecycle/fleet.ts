@@ -182,6 +182,15 @@ export class VmFleet {
     for (const vm of this.vms.values()) if (vm.node === node && vm.lost) this.deleteLost(vm, 'node-back');
   }
 
+  /** A live migration moved the running VMI to `to`. */
+  migrated(ref: VmRef, to: string): void {
+    const vm = this.get(ref);
+    const from = vm.node;
+    if (from === null || vm.lost) return;
+    this.setPhase(vm, vm.phase, to, `migrated from ${from}`);
+    for (const o of this.observers) o.vmMigrated?.(vm.spec, from, to);
+  }
+
   /** Retries Pending VMs; called periodically while the API serves. */
   retryPending(): void {
     for (const vm of this.vms.values()) {

@@ -122,11 +122,28 @@ export function* perform(ctx: ActionContext, action: StepAction): ProcessGenerat
     case 'sleep':
       yield sim.timeout(action.durationSeconds);
       return;
-    case 'vm.migrate':
-    case 'node.maintenance':
-      throw new StepFailure(
-        `step '${action.type}' is not wired into the plan runner yet (KubeVirt migration issue)`,
-      );
+    case 'vm.migrate': {
+      requireApi(ctx, 'virtctl migrate');
+      const target = action.target === null ? null : resolve(ctx, action.target);
+      if (target !== null) ctx.nodes.push(target);
+      const done = world.migrations.migrate(selectVms(world, action.vms), target);
+      yield sim.allOf(done);
+      return;
+    }
+    case 'node.maintenance': {
+      requireApi(ctx, 'maintenance mode');
+      const node = resolve(ctx, action.node);
+      ctx.nodes.push(node);
+      if (!action.enable) {
+        world.migrations.disableMaintenance(node);
+        return;
+      }
+      const result = yield world.migrations.enableMaintenance(node);
+      if (result.outcome === 'blocked')
+        throw new StepFailure(`maintenance of ${node} refused: ${result.message}`);
+      if (result.outcome === 'gave-up') throw new StepFailure(`maintenance of ${node} did not complete`);
+      return;
+    }
   }
 }
 

@@ -1,0 +1,142 @@
+/**
+ * Migration metrics and findings, from trace records only: the world's `migration.finished` and
+ * `maintenance.result` records and the migration controller's phase records (subsystem 'kubevirt').
+ */
+import type { VmRecordData } from '../trace/kubevirt.ts';
+import type { TraceRecord } from '../trace/record.ts';
+import type { Finding } from './finding.ts';
+
+type Finished = VmRecordData['migration.finished'];
+
+export interface MigrationMetrics {
+  readonly migrations: readonly (Finished & { readonly endSeconds: number })[];
+  readonly completed: number;
+  readonly aborted: number;
+  readonly postCopy: number;
+  readonly failed: number;
+  /** Largest number of migrations running at once (target pod created to final), cluster-wide. */
+  readonly peakConcurrent: number;
+  /** Largest number of outbound migrations at once from one node. */
+  readonly peakOutboundPerNode: number;
+  /** First migration created to last one finished, per maintenance; the longest. */
+  readonly evacuationMakespanSeconds: number;
+  readonly maintenance: readonly VmRecordData['maintenance.result'][];
+}
+
+const HOLDS_SLOT = new Set(['Scheduling', 'Scheduled', 'PreparingTarget', 'TargetReady', 'Running']);
+
+export function migrationMetrics(
+  records: readonly TraceRecord<string, any>[],
+  startSeconds: number,
+): MigrationMetrics {
+  const finished = records
+    .filter((r) => r.subsystem === 'kubevirt' && r.kind === 'migration.finished')
+    .map((r) => ({ ...(r.data as Finished), endSeconds: r.timeSeconds - startSeconds }));
+  // Concurrency from the controller's phase records: a slot is held from target-pod creation.
+  const holding = new Map<string, string>();
+  let peak = 0;
+  let peakPerNode = 0;
+  let firstCreated = Number.POSITIVE_INFINITY;
+  let lastFinal = Number.NEGATIVE_INFINITY;
+  for (const r of records) {
+    if (r.subsystem !== 'kubevirt') continue;
+    if (r.kind === 'migration.created') firstCreated = Math.min(firstCreated, r.timeSeconds);
+    if (r.kind !== 'migration.phase') continue;
+    const { migration, phase, sourceNode } = r.data as {
+      migration: string;
+      phase: string;
+      sourceNode?: string;
+    };
+    if (HOLDS_SLOT.has(phase)) holding.set(migration, sourceNode ?? '');
+    else holding.delete(migration);
+    if (phase === 'Succeeded' || phase === 'Failed') lastFinal = Math.max(lastFinal, r.timeSeconds);
+    peak = Math.max(peak, holding.size);
+    const perNode = new Map<string, number>();
+    for (const node of holding.values()) perNode.set(node, (perNode.get(node) ?? 0) + 1);
+    peakPerNode = Math.max(peakPerNode, ...perNode.values(), 0);
+  }
+  return {
+    migrations: finished,
+    completed: finished.filter((m) => m.outcome === 'completed').length,
+    aborted: finished.filter((m) => m.outcome === 'aborted').length,
+    postCopy: finished.filter((m) => m.outcome === 'post-copy').length,
+    failed: finished.filter(
+      (m) => m.outcome === 'failed' || m.outcome === 'vm-lost' || m.outcome === 'cancelled',
+    ).length,
+    peakConcurrent: peak,
+    peakOutboundPerNode: peakPerNode,
+    evacuationMakespanSeconds:
+      Number.isFinite(firstCreated) && Number.isFinite(lastFinal) ? lastFinal - firstCreated : 0,
+    maintenance: records
+      .filter((r) => r.subsystem === 'kubevirt' && r.kind === 'maintenance.result')
+      .map((r) => r.data as VmRecordData['maintenance.result']),
+  };
+}
+
+const KB_MIGRATION =
+  'research/migration.md §3: KubeVirt aborts a migration past completionTimeoutPerGiB × GiB or after progressTimeout without progress, unless allowWorkloadDisruption (post-copy or pause) applies (kubevirt/kubevirt:pkg/virt-launcher/virtwrap/live-migration-source.go)';
+
+export function migrationFindings(
+  records: readonly TraceRecord<string, any>[],
+  startSeconds: number,
+): Finding[] {
+  const findings: Finding[] = [];
+  const at = (r: TraceRecord<string, any>) => r.timeSeconds - startSeconds;
+  for (const r of records) {
+    if (r.subsystem !== 'kubevirt') continue;
+    if (r.kind === 'migration.finished') {
+      const m = r.data as Finished;
+      if (m.outcome === 'aborted') {
+        findings.push({
+          rule: 'migration.not-converging',
+          severity: 'warning',
+          timeSeconds: at(r),
+          title: `VM ${m.vm} did not converge and was aborted after ${m.seconds.toFixed(0)} s`,
+          detail: `${m.reason}; ${m.passes} passes, ${(m.transferredBytes / 2 ** 30).toFixed(2)} GiB sent, throttle up to ${m.maxThrottlePercent} %`,
+          objects: [`vm/${m.vm}`, `node/${m.source}`, `node/${m.target}`],
+          source: KB_MIGRATION,
+        });
+      }
+      if (m.outcome === 'vm-lost') {
+        findings.push({
+          rule: 'migration.post-copy-vm-lost',
+          severity: 'critical',
+          timeSeconds: at(r),
+          title: `VM ${m.vm} was lost: a node failed during post-copy`,
+          detail: `${m.source} → ${m.target}: ${m.reason}`,
+          objects: [`vm/${m.vm}`, `node/${m.source}`, `node/${m.target}`],
+          source:
+            'research/migration.md: in post-copy the guest state is split between source and target; losing either node loses the VM',
+        });
+      } else if (m.postCopySeconds > 0) {
+        findings.push({
+          rule: 'migration.post-copy-exposure',
+          severity: 'info',
+          timeSeconds: at(r),
+          title: `VM ${m.vm} ran ${m.postCopySeconds.toFixed(1)} s in post-copy`,
+          detail: `during that time a failure of ${m.source} or ${m.target} would have lost the VM`,
+          objects: [`vm/${m.vm}`],
+          source: 'research/migration.md: post-copy trades convergence for exposure to either node failing',
+        });
+      }
+    }
+    if (r.kind === 'maintenance.result') {
+      const m = r.data as VmRecordData['maintenance.result'];
+      if (m.outcome === 'completed') continue;
+      findings.push({
+        rule: m.outcome === 'blocked' ? 'maintenance.blocked' : 'maintenance.incomplete',
+        severity: 'critical',
+        timeSeconds: at(r),
+        title:
+          m.outcome === 'blocked'
+            ? `maintenance of ${m.node} refused: ${m.vmis.length} VM(s) cannot be live-migrated`
+            : `maintenance of ${m.node} did not complete`,
+        detail: m.vmis.length > 0 ? m.vmis.map((v) => `${v.vmi}: ${v.reason}`).join('; ') : m.message,
+        objects: [`node/${m.node}`, ...m.vmis.map((v) => `vm/${v.vmi}`)],
+        source:
+          'harvester/docs:docs/host/host.md (maintenance mode; non-migratable VMs need Force); kubevirt evictionStrategy (research/migration.md)',
+      });
+    }
+  }
+  return findings;
+}

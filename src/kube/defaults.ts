@@ -2,7 +2,7 @@
  * Control-plane timing the profile does not carry (the profile has node-monitor-grace-period,
  * tolerations, max-pods and KubeVirt's heartbeat; see src/profiles/kubernetes-timing-defaults.ts).
  */
-import type { Sourced } from '../profiles/types.ts';
+import { type SourcedFields, valuesOf } from '../profiles/sourced.ts';
 
 export interface KubeDefaults {
   /** kube-controller-manager `--node-monitor-period`. */
@@ -21,7 +21,7 @@ export interface KubeDefaults {
   readonly addonTransitionSeconds: number;
 }
 
-export const kubeDefaultsTable: { readonly [K in keyof KubeDefaults]: Sourced<KubeDefaults[K]> } = {
+export const kubeDefaultsTable: SourcedFields<KubeDefaults> = {
   nodeMonitorPeriodSeconds: {
     value: 5,
     source: 'kubernetes/kubernetes:cmd/kube-controller-manager/app/options (node-monitor-period 5s)',
@@ -56,7 +56,5 @@ export const kubeDefaultsTable: { readonly [K in keyof KubeDefaults]: Sourced<Ku
 };
 
 export function kubeDefaults(): KubeDefaults {
-  const values: Record<string, unknown> = {};
-  for (const [key, entry] of Object.entries(kubeDefaultsTable)) values[key] = entry.value;
-  return values as unknown as KubeDefaults;
+  return valuesOf(kubeDefaultsTable);
 }

@@ -2,7 +2,7 @@
  * Node-level defaults the scenario does not carry. Each entry names its source; "unverified" marks
  * a value chosen for the model where no source gives one (override it in the scenario's code path).
  */
-import type { Sourced } from '../profiles/types.ts';
+import { type SourcedFields, valuesOf } from '../profiles/sourced.ts';
 import type { DurationDistribution } from '../scenario/types.ts';
 
 export interface NodeDefaults {
@@ -14,7 +14,7 @@ export interface NodeDefaults {
   readonly apiserverStartSeconds: number;
 }
 
-export const nodeDefaultsTable: { readonly [K in keyof NodeDefaults]: Sourced<NodeDefaults[K]> } = {
+export const nodeDefaultsTable: SourcedFields<NodeDefaults> = {
   gracefulShutdown: {
     value: { distribution: 'uniform', minSeconds: 20, maxSeconds: 90 },
     source:
@@ -32,9 +32,5 @@ export const nodeDefaultsTable: { readonly [K in keyof NodeDefaults]: Sourced<No
 };
 
 export function nodeDefaults(): NodeDefaults {
-  return {
-    gracefulShutdown: nodeDefaultsTable.gracefulShutdown.value,
-    etcdStopAfterShutdownSeconds: nodeDefaultsTable.etcdStopAfterShutdownSeconds.value,
-    apiserverStartSeconds: nodeDefaultsTable.apiserverStartSeconds.value,
-  };
+  return valuesOf(nodeDefaultsTable);
 }

@@ -56,6 +56,7 @@ export class World {
   private readonly runningSince = new Map<string, number>();
   private readonly blockedMembers = new Set<string>();
   private readonly cordoned = new Set<string>();
+  private readonly apiserverStartSeconds: number;
   /** Nodes powered on whose readiness the observers have not heard of yet. */
   private readonly awaitingReady = new Set<string>();
   private readonly nodeRecord: Recorder<NodeRecordData>;
@@ -97,6 +98,7 @@ export class World {
     this.powerSignal = this.sim.event<void>();
     this.fabric = new Fabric(this.sim, scenario);
     const defaults = options.nodeDefaults ?? nodeDefaults();
+    this.apiserverStartSeconds = defaults.apiserverStartSeconds;
     for (const node of scenario.nodes) this.runningSince.set(node.name, -defaults.apiserverStartSeconds);
     this.power = new NodePower(this.sim, scenario, defaults, {
       shuttingDown: (node) => this.onShuttingDown(node),
@@ -330,7 +332,7 @@ export class World {
 
   /** A management node whose apiserver has had time to start. */
   private firstApiNode(): string | null {
-    const readyBefore = this.sim.now - nodeDefaults().apiserverStartSeconds;
+    const readyBefore = this.sim.now - this.apiserverStartSeconds;
     for (const node of this.scenario.nodes) {
       if (node.role !== 'management' || !this.isRunning(node.name)) continue;
       if ((this.runningSince.get(node.name) ?? Number.POSITIVE_INFINITY) <= readyBefore) return node.name;

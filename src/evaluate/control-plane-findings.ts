@@ -296,6 +296,7 @@ function rancherFindings(records: Records, at: (r: TraceRecord<string, any>) => 
 }
 
 function certificateSource(certificate: string): string {
+  if (certificate === 'kubevirt-server-certs') return KB.kubevirtServerCertificates;
   if (certificate.startsWith('kubevirt')) return KB.kubevirtCertificates;
   if (certificate.startsWith('rancher')) return KB.rancherTokens;
   return KB.rke2Certificates;

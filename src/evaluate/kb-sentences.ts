@@ -32,6 +32,8 @@ export const KB = {
     'The volumes should be in state detached, check the related workload if some volumes are still in state attached.',
   kubevirtCertificates:
     '.ca.duration: Validity period of the CA certificate. The default value is "168h". .ca.renewBefore: ... The default value is "33.6h".',
+  kubevirtServerCertificates:
+    '.server.duration: Validity period of server component certificates (for example, virt-api, virt-handler, and virt-operator). The default value is "24h". .server.renewBefore: ... The default value is "4.8h".',
   rancherTokens:
     'A side effect of using this default value is the expiration of authentication tokens embedded in kubeconfigs that Rancher uses to provision guest Kubernetes clusters on Harvester.',
   rke2Certificates:

@@ -33,7 +33,7 @@ function summaryLine(entry: TimelineEntry): string | null {
     case 'kubevirt/maintenance.result':
       return `  maintenance of ${d.node}: ${d.outcome}${d.outcome === 'completed' ? '' : ` (${d.message})`}`;
     case 'rancher/rancher.machine-replaced':
-      return `  Rancher replaced ${d.vm}`;
+      return `  Rancher ${d.stoppedWhileConnected ? 'replaced' : 'restarts'} downstream machine ${d.vm}`;
     default:
       return null;
   }

@@ -257,6 +257,14 @@ export interface CalibrationCampaignParameters {
   /** Wire bytes per normal page beyond 4096 and per zero page, fitted (QEMU's 8 and 9 confirmed). */
   readonly fittedPageHeaderBytes: Sourced<number>;
   readonly fittedZeroPageBytes: Sourced<number>;
+  /** Pages outside the working set dirtied again in every sync interval: base + perPage × WSS pages. */
+  readonly hotSetBasePages: Sourced<number>;
+  readonly hotSetPagesPerWorkingSetPage: Sourced<number>;
+  /**
+   * While the marks form one run behind the writer, this share of the independent-subsets overlap
+   * of unsent and newly written pages remains (the working set is not one physical run).
+   */
+  readonly workingSetOverlapFraction: Sourced<number>;
 }
 
 export const QEMU_CALIBRATION_CAMPAIGN: CalibrationCampaignParameters = {
@@ -277,6 +285,18 @@ export const QEMU_CALIBRATION_CAMPAIGN: CalibrationCampaignParameters = {
     source: `${FIT}: transferred − 4096 × normal = h × normal + z × zero over 38 pre-copy runs (rms 1.4 kB)`,
   },
   fittedZeroPageBytes: { value: 9.05, source: `${FIT}: same fit` },
+  hotSetBasePages: {
+    value: 104.6,
+    source: `${FIT.replace('results.csv', 'traces')} (fitGeometry): marked − WSS pages = base + perPage × WSS over the 149 syncs whose interval covered the whole working set (rms 46 pages)`,
+  },
+  hotSetPagesPerWorkingSetPage: {
+    value: 0.002626,
+    source: `${FIT.replace('results.csv', 'traces')}: same fit (about the working set's page tables, 1/512)`,
+  },
+  workingSetOverlapFraction: {
+    value: 0.1848,
+    source: `${FIT.replace('results.csv', 'traces')} (fitGeometry): unsent + written + new hot − marked = m × unsent × written / WSS over the 398 syncs from the fourth on that did not cover the working set (rms 307 pages)`,
+  },
 };
 
 /** Values for the QEMU 7.2 loopback calibration campaign and, by default, for Harvester. */

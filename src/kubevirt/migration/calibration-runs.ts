@@ -114,6 +114,11 @@ export interface CampaignParameters {
   readonly throttleCatchUpMs: number;
   /** Loopback speed of the stop-and-copy. */
   readonly linkBytesPerSecond: number;
+  /** The guest's hot set: base + perWorkingSetPage × working-set pages (guest-dirtying.ts). */
+  readonly hotSetBasePages: number;
+  readonly hotSetPagesPerWorkingSetPage: number;
+  /** Overlap left while the marks form one run (guest-dirtying.ts). */
+  readonly workingSetOverlapFraction: number;
 }
 
 /** The campaign parameters as recorded in the defaults table. */
@@ -124,6 +129,9 @@ export function recordedCampaign(): CampaignParameters {
     residentPagesPerMemoryPage: c.residentPagesPerMemoryPage.value,
     throttleCatchUpMs: c.throttleCatchUpMs.value,
     linkBytesPerSecond: MIGRATION_MODEL_PARAMETERS.switchoverBytesPerSecond.value,
+    hotSetBasePages: c.hotSetBasePages.value,
+    hotSetPagesPerWorkingSetPage: c.hotSetPagesPerWorkingSetPage.value,
+    workingSetOverlapFraction: c.workingSetOverlapFraction.value,
   };
 }
 
@@ -149,6 +157,9 @@ export function calibrationRequest(
       dirtyPagesPerSecond: run.achievedRatePps,
       throttleCatchUpMs: campaign.throttleCatchUpMs,
       blockMigrationDiskBytes: 0,
+      hotSetPages:
+        campaign.hotSetBasePages + (campaign.hotSetPagesPerWorkingSetPage * run.wssMib * MiB) / page,
+      workingSetOverlapFraction: campaign.workingSetOverlapFraction,
     },
     settings: {
       ...defaultMigrationSettings(),

@@ -44,9 +44,12 @@ export function distinctDirtyPages(writtenPages: number, workingSetPages: number
 /**
  * Pages marked in the bitmap after a sync, inside the working set: the unsent pages united with the
  * newly dirtied ones. The writer walks the set in order and QEMU sends in address order, so after a
- * sync that did not cover the whole set the unsent pages are the tail of one run that the new writes
- * extend without overlap (`contiguous`): U = min(P + L, W). The calibration traces show it:
- * m256-bw16-r4000-w32 keeps U ≈ P + L over 45 syncs (P ≈ 1,000, L ≈ 2,400–5,300 of 8,192 pages).
+ * sync that did not cover the whole set the unsent pages are mostly the tail of one run that the new
+ * writes extend (`contiguous`): U = P + L − m·P·L/W, at most W, where m (`overlapFraction`) is the
+ * share of the independent-subsets overlap that remains because the set is not one physical run.
+ * The calibration traces show both: m256-bw16-r4000-w32 keeps U ≈ P + L over 45 syncs (P ≈ 1,000,
+ * L ≈ 2,400–5,300 of 8,192 pages), while m256-bw64-r16000-w128 loses 0.8–2.7 thousand pages to
+ * overlap at a few syncs; least squares over every sync of every run gives m (parameter-fit.ts).
  * After the first pass or a sync that covered the whole set, the sender's position relative to the
  * writer is arbitrary, and the expected union of independent subsets applies:
  * U = W − (W − P)(W − L)/W (same trace, sync 4: P 1,146, L 6,871 → 7,056; observed 6,952).
@@ -56,11 +59,23 @@ export function unitedWorkingSetPages(
   newDistinctPages: number,
   workingSetPages: number,
   contiguous: boolean,
+  overlapFraction = 0,
 ): number {
   const w = workingSetPages;
   if (w <= 0) return pendingInsidePages;
   const p = Math.min(pendingInsidePages, w);
   const d = Math.min(newDistinctPages, w);
-  if (contiguous) return Math.max(p, Math.min(p + d, w));
+  if (contiguous) return Math.min(w, Math.max(p, d, p + d - (overlapFraction * p * d) / w));
   return w - ((w - p) * (w - d)) / w;
+}
+
+/**
+ * Pages of the hot set marked after a sync: the guest's kernel (timers, stacks, per-CPU data, the
+ * page tables of the working set) writes the same few pages again in every sync interval, so the
+ * whole set is dirty again at each sync in which the guest ran; those still unsent were already
+ * marked. The calibration traces show it where the interval covered the whole working set: the sync
+ * finds W + 120 to 190 pages, not W, whatever the interval (0.8–8 s; parameter-fit.ts).
+ */
+export function markedHotSetPages(unsentHotPages: number, hotSetPages: number, guestRan: boolean): number {
+  return guestRan ? Math.max(unsentHotPages, hotSetPages) : unsentHotPages;
 }

@@ -31,6 +31,11 @@ export function precopyConfigFor(request: MigrationRequest): PrecopyConfig {
     zeroPages: memoryPages - usedPages,
     workingSetPages: Math.min(usedPages, Math.ceil(guest.workingSetBytes / page)),
     resweepFraction: profile.resweepFraction,
+    contiguousOverlapFraction: guest.workingSetOverlapFraction ?? 0,
+    hotSetPages: Math.max(
+      0,
+      Math.min(guest.hotSetPages ?? 0, usedPages - Math.ceil(guest.workingSetBytes / page)),
+    ),
     downtimeLimitSeconds: settings.downtimeLimitMs / 1000,
     deviceStateBytes: profile.deviceStateBytes,
     postCopySwitchBytes: profile.postCopySwitchBytes,

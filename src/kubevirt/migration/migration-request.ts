@@ -23,6 +23,16 @@ export interface GuestWorkload {
   readonly throttleCatchUpMs: number;
   /** Local disk bytes copied first by BlockMigration (0 = LiveMigration, memory only). */
   readonly blockMigrationDiskBytes: number;
+  /**
+   * Pages outside the working set that the guest's kernel writes again in every sync interval
+   * (guest-dirtying.ts, markedHotSetPages); unset = 0 (unmeasured for a Harvester guest).
+   */
+  readonly hotSetPages?: number;
+  /**
+   * Share of the independent-subsets overlap of unsent and new pages left while the marks form one
+   * run (guest-dirtying.ts); unset = 0 (the working set as one physical run).
+   */
+  readonly workingSetOverlapFraction?: number;
 }
 
 /** The effective migration configuration (cluster config merged with a MigrationPolicy). */

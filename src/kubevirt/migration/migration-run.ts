@@ -75,6 +75,8 @@ export class MigrationRun {
   private passes: PassRecord[] = [];
   // The guest.
   private writtenPages = 0;
+  /** The guest ran at some time since the last sync (the hot set is dirty again). */
+  private guestRanSinceSync = false;
   private guestUpdatedSeconds: number;
   private guestPausedAtSeconds: number | null = null;
   private guestStopped = false;
@@ -170,6 +172,7 @@ export class MigrationRun {
         this.request.profile.cpuThrottleTimesliceMs,
       );
       this.writtenPages += rate * (now - this.guestUpdatedSeconds);
+      if (now > this.guestUpdatedSeconds) this.guestRanSinceSync = true;
     }
     this.guestUpdatedSeconds = now;
   }
@@ -318,6 +321,7 @@ export class MigrationRun {
     this.phase = 'pre-copy';
     this.advanceGuest();
     this.writtenPages = 0;
+    this.guestRanSinceSync = false;
     this.ramStartBytes = this.retiredBytes;
     this.state = startPrecopy(this.config, sim.now, 0);
     this.queuedBytes = firstPassWireBytes(this.config);
@@ -380,10 +384,12 @@ export class MigrationRun {
       remainingWireBytes: this.passRemainingBytes,
       transferredBytes: this.transferredBytes - this.ramStartBytes,
       writtenPagesSinceSync: this.writtenPages,
+      guestRanSinceSync: this.guestRanSinceSync,
     });
     this.state = step.state;
     if (step.state.syncCount !== state.syncCount) {
       this.writtenPages = 0;
+      this.guestRanSinceSync = false;
       this.lastSyncSeconds = this.sim.now;
       const throttle = step.state.autoConverge.throttlePercent;
       if (throttle !== this.throttle) {

@@ -4,6 +4,7 @@
  */
 import { lusolve, multiply, transpose } from 'mathjs';
 import type { CalibrationRun } from './calibration-runs.ts';
+import type { SyncObservation } from './sync-observations.ts';
 
 export interface LinearFit {
   readonly coefficients: readonly number[];
@@ -67,4 +68,39 @@ export function fitCampaign(runs: readonly CalibrationRun[]): CampaignFit {
       converged.map((r) => (r.downtimeMs as number) / 1000),
     ),
   };
+}
+
+/** The dirty-page geometry fits, from what each sync of each trace found (sync-observations.ts). */
+export interface GeometryFit {
+  /**
+   * Syncs whose interval covered the whole working set (written ≥ 1.2 W, from the third on):
+   * marked − W = base + perWorkingSetPage × W. What lies beyond W is dirtied again every interval.
+   */
+  readonly hotSet: LinearFit;
+  /**
+   * Syncs that did not cover it (written < 0.9 W, from the fourth on): the pages lost to overlap,
+   * unsent + written + new hot pages − marked = m × unsent × written / W (through the origin).
+   */
+  readonly contiguousOverlap: LinearFit;
+}
+
+export function fitGeometry(observations: readonly SyncObservation[]): GeometryFit {
+  const saturated = observations.filter((o) => o.syncCount >= 3 && o.writtenPages >= 1.2 * o.workingSetPages);
+  const hotSet = leastSquares(
+    saturated.map((o) => [1, o.workingSetPages]),
+    saturated.map((o) => o.markedPages - o.workingSetPages),
+  );
+  const [base, perPage] = hotSet.coefficients;
+  const partial = observations.filter(
+    (o) => o.syncCount >= 4 && o.writtenPages < 0.9 * o.workingSetPages && o.passPages !== null,
+  );
+  const contiguousOverlap = leastSquares(
+    partial.map((o) => [(o.unsentPages * o.writtenPages) / o.workingSetPages]),
+    partial.map((o) => {
+      const hot = base + perPage * o.workingSetPages;
+      const newHot = hot * (1 - Math.min(1, o.unsentPages / (o.passPages as number)));
+      return o.unsentPages + o.writtenPages + newHot - o.markedPages;
+    }),
+  );
+  return { hotSet, contiguousOverlap };
 }

@@ -11,7 +11,7 @@ import {
   autoConvergeOnSync,
   initialAutoConverge,
 } from './auto-converge.ts';
-import { distinctDirtyPages, unitedWorkingSetPages } from './guest-dirtying.ts';
+import { distinctDirtyPages, markedHotSetPages, unitedWorkingSetPages } from './guest-dirtying.ts';
 
 export interface PrecopyConfig {
   readonly pageSizeBytes: number;
@@ -28,6 +28,10 @@ export interface PrecopyConfig {
    * once the sender has swept this share of the set (guest-dirtying.ts).
    */
   readonly resweepFraction: number;
+  /** Share of the independent-subsets overlap left while the marks form one run (guest-dirtying.ts). */
+  readonly contiguousOverlapFraction: number;
+  /** Pages outside the working set that the guest dirties again in every sync interval. */
+  readonly hotSetPages: number;
   readonly downtimeLimitSeconds: number;
   /** Device state sent after the last RAM pages while the VM is stopped. */
   readonly deviceStateBytes: number;
@@ -64,6 +68,10 @@ interface OpenPass {
   readonly insidePagesAtStart: number;
   /** Working-set pages sent since the bitmap last covered the whole set, before this pass. */
   readonly sweptInsidePages: number;
+  /** Pages of the pass when it began. */
+  readonly startPages: number;
+  /** Hot-set pages marked when the pass began; the sender sends them spread over the pass. */
+  readonly hotPagesAtStart: number;
 }
 
 export interface PrecopyState {
@@ -97,6 +105,8 @@ export interface CheckInput {
   readonly transferredBytes: number;
   /** Pages the guest wrote since the last sync (not distinct). */
   readonly writtenPagesSinceSync: number;
+  /** The guest ran (not stopped or paused) at some time since the last sync. */
+  readonly guestRanSinceSync: boolean;
 }
 
 export function wireBytesPerPage(config: PrecopyConfig): number {
@@ -130,6 +140,8 @@ export function startPrecopy(
       contiguous: false,
       insidePagesAtStart: Math.min(config.workingSetPages, allPages),
       sweptInsidePages: 0,
+      startPages: allPages,
+      hotPagesAtStart: config.hotSetPages,
     },
     autoConverge: { ...initialAutoConverge(nowSeconds), periodStartTransferredBytes: transferredBytes },
     maxThrottlePercent: 0,
@@ -165,15 +177,27 @@ interface SyncResult {
   readonly newDirtyPages: number;
   readonly contiguous: boolean;
   readonly insidePages: number;
+  readonly hotPages: number;
   readonly sweptInsidePages: number;
 }
 
 function sync(state: PrecopyState, config: PrecopyConfig, input: CheckInput): SyncResult {
   const remainingPages = input.remainingWireBytes * state.pass.pagesPerWireByte;
-  const outsidePages = remainingPages * state.pass.outsideWorkingSetFraction;
-  const insidePages = remainingPages - outsidePages;
+  const outsideUnsent = remainingPages * state.pass.outsideWorkingSetFraction;
+  const insidePages = remainingPages - outsideUnsent;
+  // The hot set's unsent share is the pass's unsent share (the sender meets it spread over the pass).
+  const passShare = state.pass.startPages > 0 ? Math.min(1, remainingPages / state.pass.startPages) : 0;
+  const hotUnsent = Math.min(outsideUnsent, state.pass.hotPagesAtStart * passShare);
+  const hotPages = markedHotSetPages(hotUnsent, config.hotSetPages, input.guestRanSinceSync);
+  const outsidePages = outsideUnsent - hotUnsent + hotPages;
   const fresh = distinctDirtyPages(input.writtenPagesSinceSync, config.workingSetPages);
-  const united = unitedWorkingSetPages(insidePages, fresh, config.workingSetPages, state.pass.contiguous);
+  const united = unitedWorkingSetPages(
+    insidePages,
+    fresh,
+    config.workingSetPages,
+    state.pass.contiguous,
+    config.contiguousOverlapFraction,
+  );
   // Once the bitmap covers the whole set the sender's position relative to the writer is arbitrary;
   // the marks form one run behind the writer again after the sender has swept the set once.
   const saturated = insidePages + fresh >= config.workingSetPages;
@@ -183,7 +207,7 @@ function sync(state: PrecopyState, config: PrecopyConfig, input: CheckInput): Sy
   const contiguous =
     !saturated &&
     (state.pass.contiguous || sweptInsidePages >= config.resweepFraction * config.workingSetPages);
-  const newDirtyPages = Math.max(0, united - insidePages);
+  const newDirtyPages = Math.max(0, united - insidePages) + (hotPages - hotUnsent);
   const syncCount = state.syncCount + 1;
   const autoConverge = autoConvergeOnSync(
     state.autoConverge,
@@ -207,6 +231,7 @@ function sync(state: PrecopyState, config: PrecopyConfig, input: CheckInput): Sy
     pendingPages: outsidePages + united,
     outsidePages,
     insidePages: united,
+    hotPages,
     newDirtyPages,
     contiguous,
     sweptInsidePages,
@@ -269,6 +294,8 @@ export function onCheck(
     contiguous: s.contiguous,
     insidePagesAtStart: s.insidePages,
     sweptInsidePages: s.sweptInsidePages,
+    startPages: s.pendingPages,
+    hotPagesAtStart: s.hotPages,
   };
   return {
     state: { ...s.state, pass, passes },

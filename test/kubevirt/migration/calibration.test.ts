@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { MIGRATION_MODEL_PARAMETERS, QEMU_CALIBRATION_CAMPAIGN } from '../../../src/kubevirt/defaults.ts';
 import { compareRun, summarize } from '../../../src/kubevirt/migration/calibration-comparison.ts';
 import { readCalibrationRuns } from '../../../src/kubevirt/migration/calibration-runs.ts';
-import { fitCampaign } from '../../../src/kubevirt/migration/parameter-fit.ts';
+import { fitCampaign, fitGeometry } from '../../../src/kubevirt/migration/parameter-fit.ts';
+import { readSyncObservations } from '../../../src/kubevirt/migration/sync-observations.ts';
 
 // ../shared/calibration/qemu (README there): real QEMU 7.2 pre-copy and post-copy migrations.
 // The repository root is the working directory of vitest.
@@ -11,7 +12,7 @@ const rows = runs.map((run) => compareRun(run));
 const summary = summarize(rows);
 
 /** Runs where the model's verdict is known to differ (docs/validation.md, "Known misses"). */
-const KNOWN_VERDICT_MISSES = ['m256-bw32-r8000-w32-dt30'];
+const KNOWN_VERDICT_MISSES: string[] = [];
 
 describe('migration model against the QEMU calibration campaign', () => {
   it('reads every run', () => {
@@ -28,6 +29,24 @@ describe('migration model against the QEMU calibration campaign', () => {
     close(fit.resident.coefficients[1], QEMU_CALIBRATION_CAMPAIGN.residentPagesPerMemoryPage.value);
     close(fit.wire.coefficients[0], QEMU_CALIBRATION_CAMPAIGN.fittedPageHeaderBytes.value);
     close(fit.wire.coefficients[1], QEMU_CALIBRATION_CAMPAIGN.fittedZeroPageBytes.value);
+  });
+
+  it('the recorded hot set and contiguous overlap are the least-squares fits over every sync of every trace', () => {
+    const fit = fitGeometry(readSyncObservations(process.cwd(), runs));
+    const close = (a: number, b: number) => expect(Math.abs(a - b) / Math.abs(b)).toBeLessThan(0.01);
+    close(fit.hotSet.coefficients[0], QEMU_CALIBRATION_CAMPAIGN.hotSetBasePages.value);
+    close(fit.hotSet.coefficients[1], QEMU_CALIBRATION_CAMPAIGN.hotSetPagesPerWorkingSetPage.value);
+    close(fit.contiguousOverlap.coefficients[0], QEMU_CALIBRATION_CAMPAIGN.workingSetOverlapFraction.value);
+  });
+
+  it('a sync whose interval covered the whole working set finds more than it: the hot set (about 100 pages + page tables)', () => {
+    const fit = fitGeometry(readSyncObservations(process.cwd(), runs));
+    // Hand reading of the traces: W + 125–130 pages with a 32 MiB set, W + 175–188 with 128 MiB.
+    const hot = (wssPages: number) => fit.hotSet.coefficients[0] + fit.hotSet.coefficients[1] * wssPages;
+    expect(hot(8192)).toBeGreaterThan(110);
+    expect(hot(8192)).toBeLessThan(140);
+    expect(hot(32768)).toBeGreaterThan(170);
+    expect(hot(32768)).toBeLessThan(200);
   });
 
   it('"Zero pages cost a header, not a page": the fit finds QEMU\'s 8-byte header and 9-byte zero page', () => {

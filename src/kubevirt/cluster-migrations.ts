@@ -13,6 +13,7 @@ import {
 } from './controller/maintenance-mode.ts';
 import { MigrationController, type MigrationOutcome } from './controller/migration-controller.ts';
 import { liveMigrationCondition } from './eviction/live-migratable.ts';
+import { measuredGuestGeometry } from './migration/guest-geometry.ts';
 import {
   defaultMigrationProfile,
   defaultMigrationSettings,
@@ -192,6 +193,7 @@ export class ClusterMigrations implements WorldObserver {
       dirtyPagesPerSecond: spec.guest.dirtyRateBytesPerSecond / PAGE_BYTES,
       throttleCatchUpMs: 0,
       blockMigrationDiskBytes: 0,
+      ...measuredGuestGeometry(Math.min(spec.guest.workingSetBytes, spec.memoryBytes)),
     };
     const defaults = defaultMigrationSettings(this.world.scenario.profile.components.kubevirt);
     return {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { LATEST_KUBEVIRT_VERSION, MIGRATION_MODEL_PARAMETERS } from '../../kubevirt/defaults.ts';
+import { measuredGuestGeometry } from '../../kubevirt/migration/guest-geometry.ts';
 import {
   defaultMigrationProfile,
   defaultMigrationSettings,
@@ -21,6 +22,8 @@ interface MigrateOptions {
   usedMemory?: string;
   dirtyRate: string;
   workingSet?: string;
+  hotSet?: string;
+  workingSetOverlap?: string;
   bandwidth: string;
   link: string;
   downtimeLimit: string;
@@ -51,6 +54,13 @@ function read<T>(option: string, text: string, parse: (text: string) => T): T {
 
 function check(condition: boolean, message: string): void {
   if (!condition) throw new Error(message);
+}
+
+/** A number from 0 to 1. */
+function parseFraction(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new Error('a number from 0 to 1');
+  return value;
 }
 
 /** The request the options describe, on KubeVirt's defaults of `--kubevirt-version`. */
@@ -89,6 +99,19 @@ export function migrateRequest(options: MigrateOptions): {
         (t) => 1000 * parseDurationSeconds(t, 'ms'),
       ),
       blockMigrationDiskBytes: read('--disk', options.disk, parseSizeBytes),
+      ...measuredGuestGeometry(workingSet),
+      ...(options.hotSet === undefined
+        ? {}
+        : { hotSetPages: read('--hot-set', options.hotSet, parseSizeBytes) / 4096 }),
+      ...(options.workingSetOverlap === undefined
+        ? {}
+        : {
+            workingSetOverlapFraction: read(
+              '--working-set-overlap',
+              options.workingSetOverlap,
+              parseFraction,
+            ),
+          }),
     },
     settings: {
       ...settings,
@@ -196,6 +219,14 @@ export function registerMigrate(program: Command): void {
     )
     .option('--dirty-rate <rate>', 'guest dirty rate: 4 KiB pages/s, or a byte rate such as 20MiB/s', '0')
     .option('--working-set <size>', 'memory the guest keeps rewriting; default the used memory')
+    .option(
+      '--hot-set <size>',
+      'kernel pages rewritten every sync interval besides the working set; default as measured (docs/model/migration.md)',
+    )
+    .option(
+      '--working-set-overlap <fraction>',
+      'share of unsent/new page overlap left (0-1); default as measured',
+    )
     .option(
       '--bandwidth <rate>',
       'bandwidthPerMigration (QEMU max-bandwidth), e.g. 16MiB/s; 0 = unlimited',

@@ -25,12 +25,12 @@ export interface GuestWorkload {
   readonly blockMigrationDiskBytes: number;
   /**
    * Pages outside the working set that the guest's kernel writes again in every sync interval
-   * (guest-dirtying.ts, markedHotSetPages); unset = 0 (unmeasured for a Harvester guest).
+   * (guest-dirtying.ts, markedHotSetPages); unset = 0; `measuredGuestGeometry` gives the measured default.
    */
   readonly hotSetPages?: number;
   /**
    * Share of the independent-subsets overlap of unsent and new pages left while the marks form one
-   * run (guest-dirtying.ts); unset = 0 (the working set as one physical run).
+   * run (guest-dirtying.ts); unset = 0 (the working set as one physical run); `measuredGuestGeometry` gives the measured default.
    */
   readonly workingSetOverlapFraction?: number;
 }

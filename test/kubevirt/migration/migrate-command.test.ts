@@ -1,6 +1,12 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { migrateJson, migrateRequest, registerMigrate } from '../../../src/cli/commands/migrate.ts';
+import { verdictOf } from '../../../src/kubevirt/migration/calibration-comparison.ts';
+import {
+  calibrationRequest,
+  readCalibrationRuns,
+  recordedCampaign,
+} from '../../../src/kubevirt/migration/calibration-runs.ts';
 import {
   parseBandwidthBytesPerSecond,
   parseDirtyPagesPerSecond,
@@ -131,5 +137,41 @@ describe('harvester-sim migrate', () => {
     ]) {
       expect(flags).toContain(flag);
     }
+  });
+});
+
+describe('harvester-sim migrate on the calibration inputs', () => {
+  it("gives QEMU's verdict for every run of ../shared/calibration/qemu with the run's own inputs", () => {
+    // The command a user would type for each run: the inputs README.md lists, the operator's cap
+    // as --cancel-after, post-copy started after the first pass, bare QEMU (no KubeVirt monitor).
+    const campaign = recordedCampaign();
+    const runs = readCalibrationRuns(process.cwd());
+    expect(runs.length).toBeGreaterThanOrEqual(39);
+    const mismatches: string[] = [];
+    for (const run of runs) {
+      const used = calibrationRequest(run, campaign).guest.usedMemoryBytes;
+      const { request, linkBytesPerSecond } = migrateRequest(
+        options({
+          memory: `${run.memMib}Mi`,
+          usedMemory: String(Math.round(used)),
+          dirtyRate: String(run.achievedRatePps),
+          workingSet: `${run.wssMib}Mi`,
+          bandwidth: `${run.bandwidthMibps}MiB/s`,
+          link: `${campaign.linkBytesPerSecond / 1e6}MB/s`,
+          downtimeLimit: `${run.downtimeLimitMs}ms`,
+          throttleCatchUp: `${campaign.throttleCatchUpMs}ms`,
+          targetPodStart: '0s',
+          cancelAfter: `${run.capSeconds}s`,
+          noMonitor: true,
+          ...(run.autoConverge ? { autoConverge: true } : {}),
+          ...(run.postcopy ? { postCopyAfterPass: '1' } : {}),
+        }),
+      );
+      const verdict = verdictOf(
+        simulateMigration(request, { linkBytesPerSecond, untilSeconds: run.capSeconds + 60 }),
+      );
+      if (verdict !== run.outcome) mismatches.push(`${run.runId}: ${verdict} vs ${run.outcome}`);
+    }
+    expect(mismatches).toEqual([]);
   });
 });

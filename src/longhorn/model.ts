@@ -237,18 +237,8 @@ export class LonghornModel implements WorldObserver {
   // ---- WorldObserver -------------------------------------------------------------------------
 
   nodeShuttingDown(node: string): void {
-    this.accrue();
-    const status = this.node(node);
-    status.ready = false;
-    for (const v of this.volumes.values()) {
-      if (!v.longhorn) continue;
-      this.abortRebuildsTouching(v, node, false);
-      if (v.state !== 'attached' || v.engineNode === node) continue;
-      for (const r of v.replicas)
-        if (r.node === node && !isFailed(r)) this.failReplica(v, r, 'node-shutdown');
-      this.refresh(v);
-    }
-    this.scheduleReconcile();
+    this.node(node).ready = false;
+    this.failReplicasAtOnce(node);
   }
 
   /**
@@ -257,6 +247,11 @@ export class LonghornModel implements WorldObserver {
    * reused only after uncordon.
    */
   nodeDrained(node: string): void {
+    this.failReplicasAtOnce(node);
+  }
+
+  /** Shutdown or drain: the node's replicas of attached volumes fail at once (no engine timeout). */
+  private failReplicasAtOnce(node: string): void {
     this.accrue();
     for (const v of this.volumes.values()) {
       if (!v.longhorn) continue;

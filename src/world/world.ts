@@ -344,8 +344,7 @@ export class World {
     if (!this.sim.trace.enabled) return;
     const failing = this.fleet
       .all()
-      .filter((vm) => vm.lost || vm.phase === 'Pending')
-      .map(() => Math.max(0, now - this.kube.loadSampleSeconds));
+      .flatMap((vm) => (vm.failingSinceSeconds === null ? [] : [vm.failingSinceSeconds]));
     const perMinute = this.apiUp
       ? this.workloads.reconcileAttemptsPerMinute(now, this.kube.loadSampleSeconds, failing)
       : 0;

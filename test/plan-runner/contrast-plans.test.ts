@@ -68,6 +68,9 @@ describe('the knowledge-base plan and its contrasts on seed-witness', () => {
     const { evaluation } = evaluatePlan('nodes-only');
     expect(evaluation.metrics.vmsLostWithNode).toBe(scenario.vms.length);
     expect(evaluation.metrics.vmsForceRestarted).toBeGreaterThanOrEqual(1);
+    // Controllers retry the lost VMIs with client-go's backoff, within its 10 qps bucket (600/min).
+    expect(evaluation.metrics.peakReconcileAttemptsPerMinute).toBeGreaterThan(0);
+    expect(evaluation.metrics.peakReconcileAttemptsPerMinute).toBeLessThanOrEqual(600);
   });
 
   it('the KB plan loses etcd quorum once, while the cluster is off, and gets it back at restart', () => {

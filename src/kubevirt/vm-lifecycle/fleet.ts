@@ -31,6 +31,8 @@ export interface VmRuntime {
   node: string | null;
   /** The VMI still exists in the API but its node lost power: the guest is gone. */
   lost: boolean;
+  /** When the VMI started failing (lost with its node, or Pending), for controller retries; else null. */
+  failingSinceSeconds: number | null;
   /** runStrategy intent: true while the VM should run (Always, RerunOnFailure after a start). */
   wanted: boolean;
   transition: Process<void> | null;
@@ -67,6 +69,7 @@ export class VmFleet {
         phase: 'Stopped',
         node: null,
         lost: false,
+        failingSinceSeconds: null,
         wanted: false,
         transition: null,
       });
@@ -164,6 +167,7 @@ export class VmFleet {
       vm.transition?.interrupt('node lost');
       vm.transition = null;
       vm.lost = true;
+      vm.failingSinceSeconds = this.sim.now;
       this.record.emit('vm.lost-with-node', { vm: vm.key, node, mode });
       for (const o of this.observers) o.vmStopped?.(vm.spec, node, 'node-lost');
     }
@@ -270,6 +274,9 @@ export class VmFleet {
   }
 
   private setPhase(vm: VmRuntime, phase: VmPhase, node: string | null, reason: string): void {
+    const failing = vm.lost || phase === 'Pending';
+    if (!failing) vm.failingSinceSeconds = null;
+    else if (vm.failingSinceSeconds === null) vm.failingSinceSeconds = this.sim.now;
     vm.phase = phase;
     vm.node = node;
     this.record.emit('vm.phase', { vm: vm.key, phase, node, reason });

@@ -82,6 +82,21 @@ export class Event<T = unknown> {
     return this;
   }
 
+  /**
+   * Takes the outcome of `source`, an event already triggered: its value, or its failure, and is
+   * scheduled now at NORMAL priority (SimPy's `Event.trigger`, `simpy/events.py`). Chains events:
+   * `source.addCallback((e) => target.trigger(e))`. A failure is passed on, not defused: `source`
+   * still stops the run unless something else handles it.
+   */
+  trigger(source: Event<T>): this {
+    if (this._value !== PENDING) throw new Error('event already triggered');
+    if (source._value === PENDING) throw new Error('trigger from a pending event');
+    this._flags |= source._flags & FAILED;
+    this._value = source._value;
+    this.sim._schedule(this, 0, NORMAL);
+    return this;
+  }
+
   /** Marks a failure as handled so it does not stop the run. */
   defuse(): void {
     this._flags |= DEFUSED;

@@ -1,4 +1,4 @@
-export { Condition, type FirstOf } from './condition.ts';
+export { Condition, ConditionValue } from './condition.ts';
 export { EmptySchedule, Interrupt, LimitExceeded, SimulationError } from './errors.ts';
 export { type Callback, Event, NORMAL, URGENT } from './event.ts';
 export { solveMaxMin } from './flow/maxmin.ts';
@@ -7,6 +7,7 @@ export { EventHeap } from './heap.ts';
 export { Process, type ProcessGenerator } from './process.ts';
 export { DEFAULT_SEED, RandomStream, RandomStreams } from './random.ts';
 export { Container } from './resources/container.ts';
+export { Preempted, PreemptiveResource } from './resources/preemptive.ts';
 export { Request, Resource } from './resources/resource.ts';
 export { Store } from './resources/store.ts';
 export {

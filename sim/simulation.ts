@@ -1,4 +1,4 @@
-import { Condition, type FirstOf } from './condition.ts';
+import { Condition, type ConditionValue } from './condition.ts';
 import { describe, EmptySchedule, LimitExceeded, SimulationError } from './errors.ts';
 import { DEFUSED, Event, FAILED, NORMAL, PROCESSED } from './event.ts';
 import { EventHeap } from './heap.ts';
@@ -14,12 +14,23 @@ export interface SimulationOptions {
 }
 
 export interface RunOptions {
-  /** Stop before any NORMAL event at this simulated time (seconds); the clock ends there. */
+  /**
+   * Simulated time (seconds) to run to: no event due at or after it is processed, whatever its
+   * priority, and the clock ends there. A number only: not an event, unlike SimPy's run(until).
+   */
   until?: number;
-  /** Fail with LimitExceeded after this many events (default 100,000,000). */
+  /**
+   * Most events this call may process (default 100,000,000): it throws LimitExceeded when one more
+   * is due before `until`.
+   */
   maxEvents?: number;
 }
 
+/**
+ * Why run() returned: `until` (a finite `until` was given and the clock is now there, whether events
+ * remain after it or none were left), `empty` (no `until` and no event left), `stopped` (sim.stop()
+ * was called; the clock is at the event that called it and the rest stay scheduled).
+ */
 export type RunOutcome = 'until' | 'empty' | 'stopped';
 
 export interface RunResult {
@@ -79,14 +90,14 @@ export class Simulation {
     return new Process<R>(this, generator, name);
   }
 
-  /** Succeeds with the values of all events, in order, once all have succeeded. */
-  allOf(events: readonly Event<any>[]): Event<unknown[]> {
-    return new Condition<unknown[]>(this, events, 'all');
+  /** Succeeds once every event has succeeded; fails with the first failure. */
+  allOf(events: readonly Event<any>[]): Event<ConditionValue> {
+    return new Condition(this, events, 'all');
   }
 
-  /** Succeeds with the first of the events to be processed. */
-  anyOf(events: readonly Event<any>[]): Event<FirstOf> {
-    return new Condition<FirstOf>(this, events, 'any');
+  /** Succeeds once one event has succeeded; fails with the first failure. */
+  anyOf(events: readonly Event<any>[]): Event<ConditionValue> {
+    return new Condition(this, events, 'any');
   }
 
   /** Asks run() to return after the event being processed. */
@@ -108,6 +119,11 @@ export class Simulation {
 
   run(options: RunOptions = {}): RunResult {
     const until = options.until ?? Number.POSITIVE_INFINITY;
+    if (typeof until !== 'number' || Number.isNaN(until)) {
+      const given: unknown = options.until;
+      const what = given instanceof Event ? 'an event' : describe(given);
+      throw new TypeError(`until must be a number of seconds, got ${what}`);
+    }
     if (until < this.nowSeconds) throw new RangeError(`until ${until} is before now ${this.nowSeconds}`);
     const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
     const heap = this.heap;
@@ -120,6 +136,7 @@ export class Simulation {
         break;
       }
       if (events >= maxEvents) {
+        this.eventCount += events;
         throw new LimitExceeded(`more than ${maxEvents} events by t=${this.nowSeconds}s`);
       }
       const event = heap.pop();
@@ -142,7 +159,10 @@ export class Simulation {
           for (let i = 0; i < rest.length; i++) rest[i](event);
         } else first(event);
       }
-      if ((event._flags & (FAILED | DEFUSED)) === FAILED) this.failRun(event);
+      if ((event._flags & (FAILED | DEFUSED)) === FAILED) {
+        this.eventCount += events;
+        this.failRun(event);
+      }
       if (this.stopRequested) {
         outcome = 'stopped';
         break;

@@ -7,13 +7,19 @@ interface Pending {
 }
 
 /**
- * A continuous level between 0 and capacity (SimPy's Container): put(amount) waits for room,
- * get(amount) waits for the level; each queue is served in arrival order.
+ * A continuous level between 0 and capacity (SimPy's Container, `simpy/resources/container.py`):
+ * put(amount) waits for room, get(amount) waits for the level; each queue is served in arrival
+ * order, and a waiter at the head that does not fit holds up the ones behind it. A put or get is
+ * served at once when it fits; the waiters of the other queue are tried when that event is
+ * processed (one event later at the same time), as SimPy's Put/Get events call `_trigger_get` /
+ * `_trigger_put` from their callbacks (`simpy/resources/base.py`).
  */
 export class Container {
   private currentLevel: number;
   private readonly putters: Pending[] = [];
   private readonly getters: Pending[] = [];
+  private readonly servePuttersCallback = () => this.servePutters();
+  private readonly serveGettersCallback = () => this.serveGetters();
 
   constructor(
     readonly sim: Simulation,
@@ -31,42 +37,50 @@ export class Container {
     return this.currentLevel;
   }
 
+  /** Succeeds with `amount` once it is in. */
   put(amount: number): Event<number> {
-    return this.enqueue(this.putters, amount);
+    const event = this.pending(amount, this.serveGettersCallback);
+    this.putters.push({ event, amount });
+    this.servePutters();
+    return event;
   }
 
+  /** Succeeds with `amount` once it is taken out. */
   get(amount: number): Event<number> {
-    return this.enqueue(this.getters, amount);
+    const event = this.pending(amount, this.servePuttersCallback);
+    this.getters.push({ event, amount });
+    this.serveGetters();
+    return event;
   }
 
-  private enqueue(queue: Pending[], amount: number): Event<number> {
+  private pending(amount: number, onProcessed: () => void): Event<number> {
     if (!(amount > 0 && amount <= this.capacity)) {
       throw new RangeError(`amount ${amount} outside (0, ${this.capacity}]`);
     }
     const event = new Event<number>(this.sim);
-    queue.push({ event, amount });
-    this.settle();
+    event._cb = onProcessed;
     return event;
   }
 
-  private settle(): void {
-    let changed = true;
-    while (changed) {
-      changed = false;
+  /** SimPy's `_trigger_put` with Container's `_do_put`: serve putters from the head while they fit. */
+  private servePutters(): void {
+    while (this.putters.length > 0) {
       const put = this.putters[0];
-      if (put !== undefined && this.currentLevel + put.amount <= this.capacity) {
-        this.putters.shift();
-        this.currentLevel += put.amount;
-        put.event.succeed(put.amount);
-        changed = true;
-      }
+      if (this.capacity - this.currentLevel < put.amount) return;
+      this.putters.shift();
+      this.currentLevel += put.amount;
+      put.event.succeed(put.amount);
+    }
+  }
+
+  /** SimPy's `_trigger_get` with Container's `_do_get`: serve getters from the head while they fit. */
+  private serveGetters(): void {
+    while (this.getters.length > 0) {
       const get = this.getters[0];
-      if (get !== undefined && this.currentLevel >= get.amount) {
-        this.getters.shift();
-        this.currentLevel -= get.amount;
-        get.event.succeed(get.amount);
-        changed = true;
-      }
+      if (this.currentLevel < get.amount) return;
+      this.getters.shift();
+      this.currentLevel -= get.amount;
+      get.event.succeed(get.amount);
     }
   }
 }

@@ -32,41 +32,6 @@ describe('scheduling', () => {
     expect(order).toEqual(['urgent', 'normal']);
   });
 
-  it('stops before events at `until` and leaves the clock there', () => {
-    const sim = new Simulation();
-    let fired = false;
-    sim.timeout(10).addCallback(() => {
-      fired = true;
-    });
-    const result = sim.run({ until: 10 });
-    expect(fired).toBe(false);
-    expect(result.outcome).toBe('until');
-    expect(sim.now).toBe(10);
-    sim.run({ until: 10.5 });
-    expect(fired).toBe(true);
-  });
-
-  it('fails a run that exceeds maxEvents', () => {
-    const sim = new Simulation();
-    sim.process(
-      (function* () {
-        for (;;) yield sim.timeout(0);
-      })(),
-      'spinner',
-    );
-    expect(() => sim.run({ maxEvents: 1000 })).toThrow(/more than 1000 events/);
-  });
-
-  it('stop() ends run() after the current event', () => {
-    const sim = new Simulation();
-    sim.timeout(1).addCallback(() => sim.stop());
-    sim.timeout(2);
-    const result = sim.run();
-    expect(result.outcome).toBe('stopped');
-    expect(sim.now).toBe(1);
-    expect(sim.pending).toBe(1);
-  });
-
   it('rejects negative delays', () => {
     expect(() => new Simulation().timeout(-1)).toThrow(RangeError);
   });

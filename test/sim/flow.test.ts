@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Flow, FlowNetwork, type FlowOutcome, Simulation } from '../../sim/index.ts';
+import { assertProperty } from '../fast-check-seed.ts';
 
 function finishTimes(sim: Simulation, flows: Flow[]): Map<Flow, number> {
   const times = new Map<Flow, number>();
@@ -145,7 +146,7 @@ describe('FlowNetwork: properties', () => {
   });
 
   it('no link over capacity; every flow at its cap or bottlenecked on a saturated link; bytes conserved', () => {
-    fc.assert(
+    assertProperty(
       fc.property(scenario, ({ capacities, flows }) => {
         const sim = new Simulation();
         const net = new FlowNetwork(sim);

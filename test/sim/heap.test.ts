@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventHeap, NORMAL, URGENT } from '../../sim/index.ts';
+import { assertProperty } from '../fast-check-seed.ts';
 
 describe('EventHeap', () => {
   it('pops by time, then priority, then insertion order', () => {
@@ -16,7 +17,7 @@ describe('EventHeap', () => {
   });
 
   it('keeps the order of any sequence of pushes and pops (property)', () => {
-    fc.assert(
+    assertProperty(
       fc.property(
         fc.array(
           fc.oneof(

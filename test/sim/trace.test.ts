@@ -9,6 +9,7 @@ import {
   Simulation,
   traceHash,
 } from '../../sim/index.ts';
+import { assertProperty } from '../fast-check-seed.ts';
 
 /** A small world: workers draw delays, share a link and trace what they do. */
 function run(seed: number): { hash: string; records: number } {
@@ -77,7 +78,7 @@ describe('tracing and determinism', () => {
   });
 
   it('canonical JSON does not depend on key order', () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (object) => {
         const reversed = Object.fromEntries(Object.entries(object).reverse());
         expect(canonicalJson(reversed)).toBe(canonicalJson(object));
@@ -86,7 +87,7 @@ describe('tracing and determinism', () => {
   });
 
   it('time never decreases across random processes (property)', () => {
-    fc.assert(
+    assertProperty(
       fc.property(
         fc.array(fc.array(fc.float({ min: 0, max: 100, noNaN: true }), { maxLength: 20 }), { maxLength: 20 }),
         (plans) => {

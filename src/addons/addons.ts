@@ -1,6 +1,11 @@
 import type { Event, Simulation } from '../../sim/index.ts';
-import type { AddonSelector } from '../plan/format/types.ts';
 import type { Scenario, ScenarioAddon } from '../scenario/types.ts';
+
+/** Addons by name (`namespace/name` or name), or every addon that holds PVCs, or all enabled ones. */
+export type AddonSelector =
+  | { readonly kind: 'names'; readonly names: readonly string[] }
+  | { readonly kind: 'with-pvcs' }
+  | { readonly kind: 'all' };
 
 export type AddonStatus = 'AddonDeploySuccessful' | 'AddonDisabled' | 'AddonEnabling' | 'AddonDisabling';
 

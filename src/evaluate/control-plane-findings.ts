@@ -1,21 +1,18 @@
-import type { Scenario } from '../scenario/types.ts';
-import type { TraceRecord } from '../trace/record.ts';
+import { type RecordOf, select, type Trace } from '../trace/record.ts';
 import type { Finding } from './finding.ts';
 import { KB, RESEARCH } from './kb-sentences.ts';
+import type { RunSummary } from './run-summary.ts';
 
-type Records = readonly TraceRecord<string, any>[];
-
-const of = (records: Records, subsystem: string, kind: string) =>
-  records.filter((r) => r.subsystem === subsystem && r.kind === kind);
+const of = select;
+const at = (r: { readonly timeSeconds: number }) => r.timeSeconds;
 
 /**
  * Findings about the control plane, VMs and Rancher, read from the trace alone. Each rule cites the
  * knowledge-base sentence (or research note) it enforces. Times are seconds from the plan's start.
  */
-export function controlPlaneFindings(records: Records, scenario: Scenario, startSeconds: number): Finding[] {
-  const at = (r: TraceRecord<string, any>) => r.timeSeconds - startSeconds;
+export function controlPlaneFindings(records: Trace, run: RunSummary): Finding[] {
   const findings: Finding[] = [];
-  const roles = new Map(scenario.nodes.map((n) => [n.name, n.role]));
+  const roles = new Map(run.nodes.map((n) => [n.name, n.role]));
 
   for (const end of of(records, 'plan', 'plan.end')) {
     if (end.data.ok) continue;
@@ -30,7 +27,7 @@ export function controlPlaneFindings(records: Records, scenario: Scenario, start
     });
   }
 
-  const lostByNode = new Map<string, TraceRecord<string, any>[]>();
+  const lostByNode = new Map<string, RecordOf<'kubevirt', 'vm.lost-with-node'>[]>();
   for (const r of of(records, 'kubevirt', 'vm.lost-with-node')) {
     lostByNode.set(r.data.node, [...(lostByNode.get(r.data.node) ?? []), r]);
   }
@@ -75,7 +72,7 @@ export function controlPlaneFindings(records: Records, scenario: Scenario, start
 
   const failed = of(records, 'kube', 'schedule.failed');
   if (failed.length > 0) {
-    const objects = [...new Set(failed.map((r) => r.data.object as string))];
+    const objects = [...new Set(failed.map((r) => r.data.object))];
     findings.push({
       rule: 'scheduling.failed',
       severity: 'warning',
@@ -102,8 +99,8 @@ export function controlPlaneFindings(records: Records, scenario: Scenario, start
     });
   }
 
-  findings.push(...etcdOrderFindings(records, roles, at));
-  findings.push(...rancherFindings(records, at));
+  findings.push(...etcdOrderFindings(records, roles));
+  findings.push(...rancherFindings(records));
 
   for (const r of of(records, 'nodes', 'node.address')) {
     if (!r.data.changed) continue;
@@ -131,10 +128,9 @@ export function controlPlaneFindings(records: Records, scenario: Scenario, start
     });
   }
 
-  const apiRecords = records.filter(
-    (r) => r.subsystem === 'kube' && (r.kind === 'api.available' || r.kind === 'api.unavailable'),
-  );
-  const lastApi = apiRecords.at(-1);
+  const lastApi = records
+    .filter((r) => r.subsystem === 'kube' && (r.kind === 'api.available' || r.kind === 'api.unavailable'))
+    .at(-1);
   const planEnd = of(records, 'plan', 'plan.end').at(-1);
   // A plan that ends with the control plane powered off (a shutdown-only plan) expects no API.
   const finalPower = new Map<string, string>();
@@ -142,7 +138,12 @@ export function controlPlaneFindings(records: Records, scenario: Scenario, start
   const managementUp = [...roles].some(
     ([node, role]) => role === 'management' && (finalPower.get(node) ?? 'running') !== 'off',
   );
-  if (lastApi?.kind === 'api.unavailable' && planEnd !== undefined && managementUp) {
+  if (
+    lastApi?.subsystem === 'kube' &&
+    lastApi.kind === 'api.unavailable' &&
+    planEnd !== undefined &&
+    managementUp
+  ) {
     findings.push({
       rule: 'api.unavailable-at-end',
       severity: 'critical',
@@ -156,11 +157,7 @@ export function controlPlaneFindings(records: Records, scenario: Scenario, start
   return findings;
 }
 
-function etcdOrderFindings(
-  records: Records,
-  roles: Map<string, string>,
-  at: (r: TraceRecord<string, any>) => number,
-): Finding[] {
+function etcdOrderFindings(records: Trace, roles: Map<string, string>): Finding[] {
   const findings: Finding[] = [];
   const isMember = (node: string) => roles.get(node) !== 'worker';
   const state = new Map<string, string>();
@@ -169,7 +166,7 @@ function etcdOrderFindings(
   let lastMembersOff: { nodes: string[]; timeSeconds: number } | null = null;
   let awaitingFirstBoot = false;
   for (const r of of(records, 'nodes', 'node.power')) {
-    const node: string = r.data.node;
+    const node = r.data.node;
     state.set(node, r.data.to);
     if (r.data.to === 'off' && isMember(node)) {
       if (lastMembersOff !== null && lastMembersOff.timeSeconds === r.timeSeconds)
@@ -183,7 +180,7 @@ function etcdOrderFindings(
         findings.push({
           rule: 'etcd.last-member-is-witness',
           severity: 'warning',
-          timeSeconds: last.timeSeconds - (r.timeSeconds - at(r)),
+          timeSeconds: last.timeSeconds,
           title: `the witness ${last.nodes[0]} was the last etcd member shut down`,
           detail: 'it is powered on first, but a witness runs no apiserver, kube-vip or storage',
           objects: [`node/${last.nodes[0]}`],
@@ -222,11 +219,11 @@ function etcdOrderFindings(
   return findings;
 }
 
-function rancherFindings(records: Records, at: (r: TraceRecord<string, any>) => number): Finding[] {
+function rancherFindings(records: Trace): Finding[] {
   const findings: Finding[] = [];
   // Between the plan's rancher.disconnect and rancher.reconnect steps Rancher should stay at 0.
   let disconnected = false;
-  const scaledBack: TraceRecord<string, any>[] = [];
+  const scaledBack: RecordOf<'rancher', 'rancher.replicas'>[] = [];
   for (const r of records) {
     if (r.subsystem === 'plan' && r.kind === 'step.start' && r.data.type === 'rancher.disconnect')
       disconnected = true;
@@ -275,7 +272,7 @@ function rancherFindings(records: Records, at: (r: TraceRecord<string, any>) => 
         r.data.orphanedClusters.length > 0
           ? `a new import gets a new driver id; downstream clusters left on the old one: ${r.data.orphanedClusters.join(', ')}`
           : 'a new import gets a new driver id',
-      objects: r.data.orphanedClusters.map((c: string) => `cluster/${c}`),
+      objects: r.data.orphanedClusters.map((c) => `cluster/${c}`),
       source: KB.removeImport,
     });
   }

@@ -1,4 +1,5 @@
-import type { TraceRecord } from '../trace/record.ts';
+import type { Subsystem, Trace } from '../trace/record.ts';
+import type { RunSummary } from './run-summary.ts';
 
 export interface Interval {
   readonly startSeconds: number;
@@ -21,16 +22,11 @@ export interface ControlPlaneMetrics {
 }
 
 /**
- * Control-plane metrics of one run, read from its trace alone. Times are seconds from the plan's
- * start; intervals still open at the end are closed there.
+ * Control-plane metrics of one run, read from its trace alone (in plan time); intervals still open at the end are closed there.
  */
-export function controlPlaneMetrics(
-  records: readonly TraceRecord<string, any>[],
-  startSeconds: number,
-  endSeconds: number,
-): ControlPlaneMetrics {
-  const api = intervals(records, startSeconds, endSeconds, 'kube', 'api.unavailable', 'api.available');
-  const quorum = intervals(records, startSeconds, endSeconds, 'etcd', 'quorum-lost', 'quorum-regained');
+export function controlPlaneMetrics(records: Trace, run: RunSummary): ControlPlaneMetrics {
+  const api = intervals(records, run.endSeconds, 'kube', 'api.unavailable', 'api.available');
+  const quorum = intervals(records, run.endSeconds, 'etcd', 'quorum-lost', 'quorum-regained');
   const unschedulable = new Set<string>();
   let forceRestarted = 0;
   let lost = 0;
@@ -50,7 +46,7 @@ export function controlPlaneMetrics(
     }
   }
   return {
-    durationSeconds: endSeconds - startSeconds,
+    durationSeconds: run.endSeconds,
     apiUnavailableSeconds: api.reduce((sum, i) => sum + i.endSeconds - i.startSeconds, 0),
     apiUnavailableIntervals: api,
     quorumLostIntervals: quorum,
@@ -65,10 +61,9 @@ export function controlPlaneMetrics(
 }
 
 function intervals(
-  records: readonly TraceRecord<string, any>[],
-  startSeconds: number,
+  records: Trace,
   endSeconds: number,
-  subsystem: string,
+  subsystem: Subsystem,
   open: string,
   close: string,
 ): Interval[] {
@@ -78,11 +73,10 @@ function intervals(
     if (r.subsystem !== subsystem) continue;
     if (r.kind === open && openedAt === null) openedAt = r.timeSeconds;
     else if (r.kind === close && openedAt !== null) {
-      out.push({ startSeconds: openedAt - startSeconds, endSeconds: r.timeSeconds - startSeconds });
+      out.push({ startSeconds: openedAt, endSeconds: r.timeSeconds });
       openedAt = null;
     }
   }
-  if (openedAt !== null)
-    out.push({ startSeconds: openedAt - startSeconds, endSeconds: endSeconds - startSeconds });
+  if (openedAt !== null) out.push({ startSeconds: openedAt, endSeconds });
   return out;
 }

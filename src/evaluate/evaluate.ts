@@ -1,20 +1,22 @@
-import type { Plan } from '../plan/format/types.ts';
-import type { PlanRun } from '../plan/runner/runner.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Trace } from '../trace/record.ts';
 import { controlPlaneFindings } from './control-plane-findings.ts';
 import { type ControlPlaneMetrics, controlPlaneMetrics } from './control-plane-metrics.ts';
 import { bySeverityThenTime, type Finding } from './finding.ts';
+import { type MigrationMetrics, migrationFindings, migrationMetrics } from './migration.ts';
+import { inPlanTime, type RunSummary, runSummary } from './run-summary.ts';
+import { type StorageMetrics, storageFindings, storageMetrics } from './storage.ts';
 import { type TimelineEntry, timeline } from './timeline.ts';
 
-/** Metrics of other subsystems, added by their evaluators under their own key. */
 export interface Metrics extends ControlPlaneMetrics {
-  readonly [subsystem: string]: unknown;
+  readonly migration: MigrationMetrics;
+  readonly storage: StorageMetrics;
 }
 
 export interface Evaluation {
   readonly scenario: string;
   readonly plan: string;
-  readonly seed: number | string;
+  /** The root seed of a simulated run; null for an observed one. */
+  readonly seed: number | string | null;
   readonly harvesterVersion: string;
   readonly ok: boolean;
   readonly metrics: Metrics;
@@ -22,36 +24,43 @@ export interface Evaluation {
   readonly timeline: readonly TimelineEntry[];
 }
 
-/** An evaluator of one subsystem: metrics under `key` and findings, from the trace only. */
+/** An evaluator of one more subsystem: metrics under `key` and findings, from the trace only. */
 export interface SubsystemEvaluator {
   readonly key: string;
-  metrics(run: PlanRun, scenario: Scenario): unknown;
-  findings(run: PlanRun, scenario: Scenario): Finding[];
+  /** `records` are in plan time (seconds from `run.start`). */
+  metrics(records: Trace, run: RunSummary): unknown;
+  findings(records: Trace, run: RunSummary): Finding[];
 }
 
-export function evaluate(
-  run: PlanRun,
-  scenario: Scenario,
-  plan: Plan,
-  seed: number | string,
-  evaluators: readonly SubsystemEvaluator[] = [],
-): Evaluation {
+/**
+ * Evaluates one run from its trace alone (simulated, or observed on a real cluster): metrics,
+ * findings and the timeline, all in plan time. The trace must hold a `run.start` record.
+ */
+export function evaluate(trace: Trace, extra: readonly SubsystemEvaluator[] = []): Evaluation {
+  const run = runSummary(trace);
+  const records = inPlanTime(trace, run.traceStartSeconds);
   const metrics: Record<string, unknown> = {
-    ...controlPlaneMetrics(run.records, run.startSeconds, run.endSeconds),
+    ...controlPlaneMetrics(records, run),
+    migration: migrationMetrics(records),
+    storage: storageMetrics(records, run),
   };
-  const findings = controlPlaneFindings(run.records, scenario, run.startSeconds);
-  for (const evaluator of evaluators) {
-    metrics[evaluator.key] = evaluator.metrics(run, scenario);
-    findings.push(...evaluator.findings(run, scenario));
+  const findings = [
+    ...controlPlaneFindings(records, run),
+    ...migrationFindings(records),
+    ...storageFindings(records, run),
+  ];
+  for (const evaluator of extra) {
+    metrics[evaluator.key] = evaluator.metrics(records, run);
+    findings.push(...evaluator.findings(records, run));
   }
   return {
-    scenario: scenario.name,
-    plan: plan.name,
-    seed,
-    harvesterVersion: scenario.harvesterVersion,
+    scenario: run.scenario,
+    plan: run.plan,
+    seed: run.seed,
+    harvesterVersion: run.harvesterVersion,
     ok: run.ok,
-    metrics: metrics as Metrics,
+    metrics: metrics as unknown as Metrics,
     findings: findings.sort(bySeverityThenTime),
-    timeline: timeline(run.records, run.startSeconds),
+    timeline: timeline(records),
   };
 }

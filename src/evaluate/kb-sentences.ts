@@ -1,6 +1,7 @@
 /**
- * Sentences of the knowledge base (../shared/seed/, Harvester's "shutdown and restart a Harvester
- * cluster" article and its neighbours) that findings cite, verbatim.
+ * Sentences of the knowledge base (Harvester's "shutdown and restart a Harvester cluster" article,
+ * harvester/harvesterhci.io:kb/2024-07-22/harvester_cluster_shutdown_and_restart.md, and its
+ * neighbours) that findings cite, verbatim.
  */
 export const KB = {
   stopWorkloads:

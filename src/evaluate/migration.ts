@@ -3,7 +3,7 @@
  * `maintenance.result` records and the migration controller's phase records (subsystem 'kubevirt').
  */
 import type { VmRecordData } from '../trace/kubevirt.ts';
-import type { TraceRecord } from '../trace/record.ts';
+import { select, type Trace } from '../trace/record.ts';
 import type { Finding } from './finding.ts';
 
 type Finished = VmRecordData['migration.finished'];
@@ -23,15 +23,13 @@ export interface MigrationMetrics {
   readonly maintenance: readonly VmRecordData['maintenance.result'][];
 }
 
-const HOLDS_SLOT = new Set(['Scheduling', 'Scheduled', 'PreparingTarget', 'TargetReady', 'Running']);
+const HOLDS_SLOT = new Set<string>(['Scheduling', 'Scheduled', 'PreparingTarget', 'TargetReady', 'Running']);
 
-export function migrationMetrics(
-  records: readonly TraceRecord<string, any>[],
-  startSeconds: number,
-): MigrationMetrics {
-  const finished = records
-    .filter((r) => r.subsystem === 'kubevirt' && r.kind === 'migration.finished')
-    .map((r) => ({ ...(r.data as Finished), endSeconds: r.timeSeconds - startSeconds }));
+export function migrationMetrics(records: Trace): MigrationMetrics {
+  const finished = select(records, 'kubevirt', 'migration.finished').map((r) => ({
+    ...r.data,
+    endSeconds: r.timeSeconds,
+  }));
   // Concurrency from the controller's phase records: a slot is held from target-pod creation.
   const holding = new Map<string, string>();
   let peak = 0;
@@ -42,12 +40,8 @@ export function migrationMetrics(
     if (r.subsystem !== 'kubevirt') continue;
     if (r.kind === 'migration.created') firstCreated = Math.min(firstCreated, r.timeSeconds);
     if (r.kind !== 'migration.phase') continue;
-    const { migration, phase, sourceNode } = r.data as {
-      migration: string;
-      phase: string;
-      sourceNode?: string;
-    };
-    if (HOLDS_SLOT.has(phase)) holding.set(migration, sourceNode ?? '');
+    const { migration, phase, sourceNode } = r.data;
+    if (HOLDS_SLOT.has(phase)) holding.set(migration, sourceNode);
     else holding.delete(migration);
     if (phase === 'Succeeded' || phase === 'Failed') lastFinal = Math.max(lastFinal, r.timeSeconds);
     peak = Math.max(peak, holding.size);
@@ -67,25 +61,20 @@ export function migrationMetrics(
     peakOutboundPerNode: peakPerNode,
     evacuationMakespanSeconds:
       Number.isFinite(firstCreated) && Number.isFinite(lastFinal) ? lastFinal - firstCreated : 0,
-    maintenance: records
-      .filter((r) => r.subsystem === 'kubevirt' && r.kind === 'maintenance.result')
-      .map((r) => r.data as VmRecordData['maintenance.result']),
+    maintenance: select(records, 'kubevirt', 'maintenance.result').map((r) => r.data),
   };
 }
 
 const KB_MIGRATION =
   'research/migration.md §3: KubeVirt aborts a migration past completionTimeoutPerGiB × GiB or after progressTimeout without progress, unless allowWorkloadDisruption (post-copy or pause) applies (kubevirt/kubevirt:pkg/virt-launcher/virtwrap/live-migration-source.go)';
 
-export function migrationFindings(
-  records: readonly TraceRecord<string, any>[],
-  startSeconds: number,
-): Finding[] {
+export function migrationFindings(records: Trace): Finding[] {
   const findings: Finding[] = [];
-  const at = (r: TraceRecord<string, any>) => r.timeSeconds - startSeconds;
+  const at = (r: { readonly timeSeconds: number }) => r.timeSeconds;
   for (const r of records) {
     if (r.subsystem !== 'kubevirt') continue;
     if (r.kind === 'migration.finished') {
-      const m = r.data as Finished;
+      const m = r.data;
       if (m.outcome === 'aborted') {
         findings.push({
           rule: 'migration.not-converging',
@@ -121,7 +110,7 @@ export function migrationFindings(
       }
     }
     if (r.kind === 'maintenance.result') {
-      const m = r.data as VmRecordData['maintenance.result'];
+      const m = r.data;
       if (m.outcome === 'completed') continue;
       findings.push({
         rule: m.outcome === 'blocked' ? 'maintenance.blocked' : 'maintenance.incomplete',

@@ -1,12 +1,10 @@
 /**
  * Storage metrics and findings, from trace records only (subsystems 'longhorn' and 'guest',
- * src/trace/longhorn.ts). The end of the run is the `plan.end` record if there is one, else the last
- * record's time.
+ * src/trace/longhorn.ts), in plan time up to the run's end.
  */
-import type { Scenario } from '../scenario/types.ts';
-import type { GuestRecordData, LonghornRecordData } from '../trace/longhorn.ts';
-import type { TraceRecord } from '../trace/record.ts';
+import { type KindOf, type RecordOf, select, type Trace } from '../trace/record.ts';
 import type { Finding } from './finding.ts';
+import type { RunSummary } from './run-summary.ts';
 
 export interface VmTrimImpact {
   readonly pausedSeconds: number;
@@ -44,19 +42,10 @@ export interface StorageMetrics {
   } | null;
 }
 
-type Longhorn<K extends keyof LonghornRecordData> = TraceRecord<K, LonghornRecordData[K]>;
+type Longhorn<K extends KindOf<'longhorn'>> = RecordOf<'longhorn', K>;
 
-function of<K extends keyof LonghornRecordData>(records: readonly TraceRecord<string, any>[], kind: K) {
-  return records.filter((r) => r.subsystem === 'longhorn' && r.kind === kind) as Longhorn<K>[];
-}
-
-export function endOfRun(records: readonly TraceRecord<string, any>[]): number {
-  const planEnd = records.find((r) => r.subsystem === 'plan' && r.kind === 'plan.end');
-  if (planEnd !== undefined) return planEnd.timeSeconds;
-  let end = 0;
-  for (const r of records) if (r.timeSeconds > end) end = r.timeSeconds;
-  return end;
-}
+const of = <K extends KindOf<'longhorn'>>(records: Trace, kind: K): Longhorn<K>[] =>
+  select(records, 'longhorn', kind);
 
 interface VolumeTimeline {
   robustness: string;
@@ -67,7 +56,7 @@ interface VolumeTimeline {
 }
 
 /** Integrates degraded time and at-risk writes per volume over the records, in time order. */
-function integrateVolumes(records: readonly TraceRecord<string, any>[], end: number) {
+function integrateVolumes(records: Trace, end: number) {
   const volumes = new Map<string, VolumeTimeline>();
   let degradedSeconds = 0;
   let atRiskBytes = 0;
@@ -91,13 +80,13 @@ function integrateVolumes(records: readonly TraceRecord<string, any>[], end: num
   for (const r of records) {
     if (r.subsystem !== 'longhorn' || r.timeSeconds > end) continue;
     if (r.kind === 'volume.robustness') {
-      const data = r.data as LonghornRecordData['volume.robustness'];
+      const data = r.data;
       const v = timeline(data.volume, r.timeSeconds);
       v.robustness = data.robustness;
       v.healthy = data.healthyReplicas;
       v.wanted = data.wantedReplicas;
     } else if (r.kind === 'volume.writes') {
-      const data = r.data as LonghornRecordData['volume.writes'];
+      const data = r.data;
       timeline(data.volume, r.timeSeconds).rate = data.bytesPerSecond;
     }
   }
@@ -109,18 +98,18 @@ function integrateVolumes(records: readonly TraceRecord<string, any>[], end: num
   return { degradedSeconds, atRiskBytes, degradedAtEnd, volumes };
 }
 
-function trimPauses(records: readonly TraceRecord<string, any>[], end: number): Record<string, VmTrimImpact> {
+function trimPauses(records: Trace, end: number): Record<string, VmTrimImpact> {
   const impact: Record<string, { pausedSeconds: number; flaps: number }> = {};
   const open = new Map<string, number>();
   for (const r of records) {
     if (r.subsystem !== 'guest' || r.timeSeconds > end) continue;
     if (r.kind === 'vm.paused') {
-      const data = r.data as GuestRecordData['vm.paused'];
+      const data = r.data;
       const entry = (impact[data.vm] ??= { pausedSeconds: 0, flaps: 0 });
       entry.flaps++;
       open.set(data.vm, r.timeSeconds);
     } else if (r.kind === 'vm.unpaused') {
-      const data = r.data as GuestRecordData['vm.unpaused'];
+      const data = r.data;
       const since = open.get(data.vm);
       if (since === undefined) continue;
       open.delete(data.vm);
@@ -131,8 +120,8 @@ function trimPauses(records: readonly TraceRecord<string, any>[], end: number): 
   return impact;
 }
 
-export function storageMetrics(records: readonly TraceRecord<string, any>[]): StorageMetrics {
-  const end = endOfRun(records);
+export function storageMetrics(records: Trace, run: RunSummary): StorageMetrics {
+  const end = run.endSeconds;
   const completed = of(records, 'rebuild.completed');
   const failed = of(records, 'rebuild.failed');
   const volumes = integrateVolumes(records, end);
@@ -161,10 +150,7 @@ export function storageMetrics(records: readonly TraceRecord<string, any>[]): St
 }
 
 /** Harvester's Hosts-screen sums (Total, Used, Reserved) as last written before the end. */
-function accountingAtEnd(
-  records: readonly TraceRecord<string, any>[],
-  end: number,
-): StorageMetrics['accountingAtEnd'] {
+function accountingAtEnd(records: Trace, end: number): StorageMetrics['accountingAtEnd'] {
   const last = of(records, 'storage.accounting')
     .filter((r) => r.timeSeconds <= end)
     .at(-1);
@@ -181,9 +167,9 @@ const KB_SHUTDOWN =
 const KB_TRIM =
   'KB the_potential_risk_with_filesystem_trim: "The IO errors will cause VMs to flap between running and paused states until volume rebuilding is completed."';
 
-export function storageFindings(records: readonly TraceRecord<string, any>[], scenario: Scenario): Finding[] {
+export function storageFindings(records: Trace, run: RunSummary): Finding[] {
   const findings: Finding[] = [];
-  const end = endOfRun(records);
+  const end = run.endSeconds;
   const completed = of(records, 'rebuild.completed');
 
   for (const r of of(records, 'volume.attached-at-power-off')) {
@@ -224,7 +210,7 @@ export function storageFindings(records: readonly TraceRecord<string, any>[], sc
     if (r.data.outcome === 'zero-bytes-while-rebuilding' && !zeroByteVms.has(r.data.vm))
       zeroByteVms.set(r.data.vm, r);
   }
-  const versions = `Harvester ${scenario.harvesterVersion} (Longhorn ${scenario.profile.components.longhorn})`;
+  const versions = `Harvester ${run.harvesterVersion} (Longhorn ${run.components.longhorn})`;
   for (const [vm, r] of erroredVms) {
     const impact = pauses[vm] ?? { pausedSeconds: 0, flaps: 0 };
     findings.push({

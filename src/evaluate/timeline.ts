@@ -1,4 +1,4 @@
-import type { TraceRecord } from '../trace/record.ts';
+import type { Trace } from '../trace/record.ts';
 
 /** Record kinds too fine-grained for a timeline (they stay in the full trace). */
 const DETAIL = new Set([
@@ -25,15 +25,12 @@ export interface TimelineEntry {
   readonly data: unknown;
 }
 
-/** The records a reader follows, times rebased to the plan's start. */
-export function timeline(
-  records: readonly TraceRecord<string, any>[],
-  startSeconds: number,
-): TimelineEntry[] {
+/** The records a reader follows (records in plan time). */
+export function timeline(records: Trace): TimelineEntry[] {
   return records
     .filter((r) => !DETAIL.has(`${r.subsystem}/${r.kind}`))
     .map((r) => ({
-      timeSeconds: r.timeSeconds - startSeconds,
+      timeSeconds: r.timeSeconds,
       subsystem: r.subsystem,
       kind: r.kind,
       data: r.data,

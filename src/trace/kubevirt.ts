@@ -1,4 +1,10 @@
-/** Records of subsystem 'kubevirt' written by the VM lifecycle (migrations write their own). */
+/**
+ * Records of subsystem 'kubevirt': the VM lifecycle, live migrations as the cluster sees them, the
+ * migration and evacuation controllers, and Harvester's maintenance mode. One migration's QEMU-level
+ * records are subsystem 'kubevirt.migration' (migration.ts).
+ */
+import type { LiveMigrationOutcome } from './migration.ts';
+
 export type VmPhase = 'Stopped' | 'Pending' | 'Starting' | 'Running' | 'Stopping';
 
 export interface VmRecordData {
@@ -10,7 +16,7 @@ export interface VmRecordData {
     vm: string;
     source: string;
     target: string;
-    outcome: 'completed' | 'post-copy' | 'aborted' | 'cancelled' | 'failed' | 'vm-lost';
+    outcome: LiveMigrationOutcome;
     reason: string;
     seconds: number;
     downtimeMs: number;
@@ -32,4 +38,96 @@ export interface VmRecordData {
   };
   /** A VMI was still running when its node lost power. */
   'vm.lost-with-node': { vm: string; node: string; mode: 'graceful' | 'power-loss' };
+}
+
+/**
+ * Phases of a VirtualMachineInstanceMigration on the default (non-decentralized) path
+ * (`kubevirt/kubevirt:staging/src/kubevirt.io/api/core/v1/types.go`,
+ * `VirtualMachineInstanceMigrationPhase`; transitions in
+ * `pkg/virt-controller/watch/migration/migration.go`, `processMigrationPhase`).
+ */
+export type VmimPhase =
+  | 'Pending'
+  | 'Scheduling'
+  | 'Scheduled'
+  | 'PreparingTarget'
+  | 'TargetReady'
+  | 'Running'
+  | 'Succeeded'
+  | 'Failed';
+
+/** Who created a VMIM. */
+export type MigrationOrigin = 'evacuation' | 'workload-update' | 'user';
+
+/**
+ * What a node drain does to a VMI (KubeVirt's pod-eviction webhook):
+ * - migrate: the eviction is denied (HTTP 429), the VMI is marked (`status.evacuationNodeName`) and
+ *   the evacuation controller migrates it; the drain waits for the source pod to go.
+ * - block: the eviction is denied and nothing moves the VMI; the drain retries until its timeout.
+ * - shutdown: the eviction is allowed; the launcher pod is deleted and the VM shuts down.
+ * - external: the eviction is denied and the VMI marked; an external controller must act.
+ */
+export type DrainAction = 'migrate' | 'block' | 'shutdown' | 'external';
+
+/**
+ * Records the KubeVirt migration, evacuation and Harvester maintenance controllers write (subsystem
+ * 'kubevirt'). Evaluation reads these, never controller internals.
+ */
+export interface KubevirtControllerRecordData {
+  'migration.created': {
+    migration: string;
+    vmi: string;
+    origin: MigrationOrigin;
+    priority: number;
+    sourceNode: string;
+  };
+  'migration.phase': {
+    migration: string;
+    vmi: string;
+    phase: VmimPhase;
+    sourceNode: string;
+    targetNode?: string;
+    reason?: string;
+    policy?: string;
+  };
+  'migration.queued': {
+    migration: string;
+    vmi: string;
+    reason: 'cluster-limit' | 'node-limit';
+    delaySeconds: number;
+    running: number;
+    outboundFromSource: number;
+  };
+  'migration.unschedulable': { migration: string; vmi: string; pendingSeconds: number };
+  'evacuation.retry': {
+    migration: string;
+    vmi: string;
+    consecutiveFailures: number;
+    backoffSeconds: number;
+    waitSeconds: number;
+  };
+  'evacuation.started': { vmi: string; node: string; descheduler: boolean };
+  'evacuation.skipped': { vmi: string; node: string; reason: string };
+  'evacuation.done': { vmi: string; fromNode: string; toNode: string; attempts: number };
+  'evacuation.gave-up': { vmi: string; node: string; attempts: number };
+  'maintenance.requested': { node: string; forced: boolean; attempt: number };
+  'maintenance.blocked': { node: string; message: string; vmis: { vmi: string; reason: string }[] };
+  'maintenance.shutdown': { node: string; vmi: string; cause: string };
+  'maintenance.drain-started': { node: string; pods: number; timeoutSeconds: number };
+  'maintenance.eviction': {
+    node: string;
+    vmi: string;
+    action: DrainAction;
+    allowed: boolean;
+    message?: string;
+  };
+  'maintenance.drain-timeout': {
+    node: string;
+    remaining: { vmi: string; action: DrainAction; message?: string }[];
+    retryInSeconds: number;
+  };
+  'maintenance.drained': { node: string; attempt: number };
+  'maintenance.check': { node: string; remainingVmis: number };
+  'maintenance.completed': { node: string; restarted: string[] };
+  'maintenance.gave-up': { node: string; attempts: number };
 }

@@ -1,9 +1,12 @@
 /** Records of subsystem 'nodes': power and readiness of each node. */
 export type NodePowerState = 'off' | 'booting' | 'running' | 'shutting-down';
 
+/** How a node loses power: a graceful shutdown (services stop first) or at once. */
+export type ShutdownMode = 'graceful' | 'power-loss';
+
 export interface NodeRecordData {
   /** Power state changed. `running` = OS and rke2 up (etcd member and kubelet start). */
-  'node.power': { node: string; from: NodePowerState; to: NodePowerState; mode?: 'graceful' | 'power-loss' };
+  'node.power': { node: string; from: NodePowerState; to: NodePowerState; mode?: ShutdownMode };
   /** Kubernetes `Ready` condition as the API shows it. */
   'node.ready': { node: string; status: 'True' | 'Unknown' };
   /** Every deployment pod on the node is Ready (the KB allows up to ~15 min). */

@@ -1,6 +1,9 @@
 import { type Event, type ProcessGenerator, Simulation } from '../../sim/index.ts';
 import { Addons } from '../addons/addons.ts';
+import { Fabric } from '../cluster/fabric.ts';
+import type { ShutdownMode, WorldObserver } from '../cluster/observer.ts';
 import { EtcdCluster, etcdDefaults } from '../etcd/index.ts';
+import { GuestModel } from '../guest/model.ts';
 import { expiredAtRestart } from '../kube/certificates.ts';
 import { type KubeDefaults, kubeDefaults } from '../kube/defaults.ts';
 import { NodeLifecycle } from '../kube/node-lifecycle.ts';
@@ -9,24 +12,21 @@ import { SystemWorkloads } from '../kube/workloads.ts';
 import { ClusterMigrations } from '../kubevirt/cluster-migrations.ts';
 import { VmFleet } from '../kubevirt/vm-lifecycle/fleet.ts';
 import { vmPodRequest } from '../kubevirt/vm-lifecycle/requests.ts';
-import { allocatableCpuMillicores } from '../nodes/allocatable.ts';
+import { LonghornModel } from '../longhorn/model.ts';
 import { type NodeDefaults, nodeDefaults } from '../nodes/defaults.ts';
 import { drawSeconds } from '../nodes/duration-draw.ts';
 import { NodePower } from '../nodes/power.ts';
-import type { ShutdownMode } from '../plan/format/types.ts';
 import { RancherModel } from '../rancher/rancher.ts';
 import type { Scenario, ScenarioNode } from '../scenario/types.ts';
-import type { KubeRecordData } from '../trace/kube.ts';
-import type { NodeRecordData } from '../trace/nodes.ts';
-import type { RancherRecordData } from '../trace/rancher.ts';
 import { Recorder } from '../trace/recorder.ts';
-import { Fabric } from './fabric.ts';
-import type { WorldObserver } from './observer.ts';
+import { ApiEndpoint } from './api-endpoint.ts';
+import { sampleControllerLoad } from './controller-load.ts';
+import { guestOptions } from './guest-options.ts';
+import { nodeCapacities } from './node-capacity.ts';
+import { StoppedVms } from './stopped-vms.ts';
 
 export interface WorldOptions {
   seed?: number | string;
-  /** Models that react to the world (Longhorn, migrations); more can be added before the run. */
-  observers?: WorldObserver[];
   nodeDefaults?: NodeDefaults;
   kubeDefaults?: KubeDefaults;
   /** Round trip between nodes for etcd peer traffic (a LAN; loopback delivery is added). */
@@ -34,10 +34,11 @@ export interface WorldOptions {
 }
 
 /**
- * The cluster on the kernel: nodes and power, etcd, the Kubernetes API and node lifecycle,
- * Harvester's force reset, VMs, Rancher and addons, wired together. A control loop evaluates the
- * API every `apiProbeSeconds` while any node has power, and the controllers every
- * node-monitor-period while the API serves.
+ * The whole cluster on the kernel: nodes and power, etcd, the Kubernetes API and node lifecycle,
+ * Harvester's force reset, VMs and their live migrations, Longhorn, the guests' filesystems, Rancher
+ * and addons, wired together. Build it with `buildWorld`. A control loop evaluates the API every
+ * `apiProbeSeconds` while any node has power, and the controllers every node-monitor-period while
+ * the API serves.
  */
 export class World {
   readonly sim: Simulation;
@@ -49,23 +50,24 @@ export class World {
   readonly rancher: RancherModel;
   readonly addons: Addons;
   readonly workloads: SystemWorkloads;
-  readonly observers: WorldObserver[];
   readonly migrations: ClusterMigrations;
+  readonly longhorn: LonghornModel;
+  readonly guests: GuestModel;
   readonly kube: KubeDefaults;
+  /** Models told of every change, in this order: the world's own first, then migrations, Longhorn, guests, extensions. */
+  readonly observers: WorldObserver[];
+  private readonly api: ApiEndpoint;
+  private readonly stoppedVms: StoppedVms;
   private readonly nodes: Map<string, ScenarioNode>;
   private readonly runningSince = new Map<string, number>();
   private readonly blockedMembers = new Set<string>();
   private readonly cordoned = new Set<string>();
-  private readonly apiserverStartSeconds: number;
   /** Nodes powered on whose readiness the observers have not heard of yet. */
   private readonly awaitingReady = new Set<string>();
-  private readonly nodeRecord: Recorder<NodeRecordData>;
-  private readonly kubeRecord: Recorder<KubeRecordData>;
-  private readonly stoppedSince = new Map<string, { seconds: number; whileConnected: boolean }>();
+  private readonly nodeRecord: Recorder<'nodes'>;
+  private readonly kubeRecord: Recorder<'kube'>;
   private readonly deploymentsReady: Set<string>;
-  private apiUp = false;
   private lastLeader: string | null = null;
-  private vipNode: string | null;
   private allOffSinceSeconds: number | null = null;
   private powerSignal: Event<void>;
   /** Node names in the order they lost power in this run. */
@@ -78,27 +80,20 @@ export class World {
     options: WorldOptions = {},
   ) {
     this.sim = new Simulation({ seed: options.seed });
-    this.observers = options.observers ?? [];
     this.kube = options.kubeDefaults ?? kubeDefaults();
     this.nodes = new Map(scenario.nodes.map((n) => [n.name, n]));
     this.deploymentsReady = new Set(scenario.nodes.map((n) => n.name));
     // The world's own observer comes first: when a VM stopped, for Rancher's auto-replace.
-    this.observers.unshift({
-      vmStopped: (vm, _node, reason) => {
-        if (reason !== 'stopped') return;
-        const whileConnected = this.rancher.connection === 'Active';
-        this.stoppedSince.set(`${vm.namespace}/${vm.name}`, { seconds: this.sim.now, whileConnected });
-      },
-      vmStarted: (vm) => {
-        this.stoppedSince.delete(`${vm.namespace}/${vm.name}`);
-      },
-    });
+    this.stoppedVms = new StoppedVms(
+      () => this.sim.now,
+      () => this.rancher.connection === 'Active',
+    );
+    this.observers = [this.stoppedVms];
     this.nodeRecord = new Recorder(this.sim, 'nodes');
     this.kubeRecord = new Recorder(this.sim, 'kube');
     this.powerSignal = this.sim.event<void>();
     this.fabric = new Fabric(this.sim, scenario);
     const defaults = options.nodeDefaults ?? nodeDefaults();
-    this.apiserverStartSeconds = defaults.apiserverStartSeconds;
     for (const node of scenario.nodes) this.runningSince.set(node.name, -defaults.apiserverStartSeconds);
     this.power = new NodePower(this.sim, scenario, defaults, {
       shuttingDown: (node) => this.onShuttingDown(node),
@@ -114,6 +109,17 @@ export class World {
       defaults: etcdDefaults(scenario.profile.components.etcd, 'rke2', { timing: scenario.settings.etcd }),
       networkRoundTripMs: options.etcdNetworkRoundTripMs ?? 0.2,
     });
+    this.api = new ApiEndpoint(
+      scenario,
+      defaults.apiserverStartSeconds,
+      {
+        isRunning: (node) => this.isRunning(node),
+        runningSinceSeconds: (node) => this.runningSince.get(node) ?? Number.POSITIVE_INFINITY,
+        etcdCanWrite: () => this.etcd.canWrite(),
+        now: () => this.sim.now,
+      },
+      this.kubeRecord,
+    );
     this.lifecycle = new NodeLifecycle(
       scenario.nodes.map((n) => n.name),
       scenario.settings.kubernetes,
@@ -141,13 +147,13 @@ export class World {
         matchingNodes: () => scenario.nodes.filter((n) => n.role === 'management').length,
         anyManagementNodeRunning: () =>
           scenario.nodes.some((n) => n.role === 'management' && this.isRunning(n.name)),
-        stopped: (vm) => this.vmStopped(vm),
+        stopped: (vm) => this.stoppedVms.stopped(vm),
         replaceMachine: (vm) => {
           const [namespace, name] = vm.split('/');
           this.fleet.start({ namespace, name });
         },
       },
-      new Recorder<RancherRecordData>(this.sim, 'rancher'),
+      new Recorder(this.sim, 'rancher'),
       () => this.sim.now,
     );
     this.addons = new Addons(this.sim, scenario, this.kube.addonTransitionSeconds, () => this.apiAvailable());
@@ -174,16 +180,44 @@ export class World {
         this.fleet.start(vm);
       },
       cordon: (node, cordoned) => this.cordon(node, cordoned),
+      drained: (node) => {
+        for (const o of this.observers) o.nodeDrained?.(node);
+      },
       migrated: (vm, to) => this.fleet.migrated(vm, to),
     });
     this.observers.push(this.migrations);
-    this.vipNode = this.firstApiNode();
+    this.longhorn = new LonghornModel({
+      sim: this.sim,
+      fabric: this.fabric,
+      scenario,
+      options: {
+        nodeIsRunning: (node) => this.isRunning(node),
+        controlPlaneAvailable: () => this.apiAvailable(),
+      },
+    });
+    this.guests = new GuestModel({
+      sim: this.sim,
+      scenario,
+      storage: this.longhorn,
+      options: guestOptions(scenario),
+    });
+    this.observers.push(this.longhorn, this.guests);
   }
 
-  /** Places the initial VMs and starts the control loop; call once, after observers are added. */
+  /** Places the initial VMs and starts the control loop; call once, after extensions are added. */
   start(): void {
     this.fleet.placeInitial();
     this.sim.process(this.controlLoop(), 'control-loop');
+  }
+
+  /** Tracing started (the cluster settled): models write their starting state. */
+  traceStarted(): void {
+    this.longhorn.recordState();
+  }
+
+  /** The plan ended: models close what is still open (at-risk periods, running rebuilds). */
+  finish(): void {
+    this.longhorn.finish();
   }
 
   node(name: string): ScenarioNode {
@@ -198,12 +232,12 @@ export class World {
 
   /** The API serves iff etcd has quorum and an apiserver runs on a running management node. */
   apiAvailable(): boolean {
-    return this.apiUp;
+    return this.api.available;
   }
 
   /** The node holding the VIP, or null. */
   vipHolder(): string | null {
-    return this.vipNode;
+    return this.api.vipHolder;
   }
 
   shutdown(node: string, mode: ShutdownMode): Event<void> {
@@ -217,35 +251,19 @@ export class World {
   /** Every deployment on running nodes is ready and the API serves (KB restart step 5). */
   systemPodsHealthy(): boolean {
     return (
-      this.apiUp &&
+      this.api.available &&
       this.scenario.nodes.every((n) => !this.isRunning(n.name) || this.deploymentsReady.has(n.name))
     );
   }
 
   capacities(): NodeCapacity[] {
-    return this.scenario.nodes.map((node) => {
-      const system = this.workloads.requestedOn(node.name);
-      const vms = this.fleet.requestedOn(node.name);
-      const taints = this.lifecycle.taints(node.name);
-      let reason = '';
-      if (node.role === 'witness')
-        reason = 'node(s) had untolerated taint {node-role.kubernetes.io/etcd: true}';
-      else if (!this.isRunning(node.name) || !this.lifecycle.isReady(node.name))
-        reason = 'node(s) were not ready';
-      else if (this.cordoned.has(node.name)) reason = 'node(s) were unschedulable';
-      else if (taints.size > 0) reason = `node(s) had untolerated taint {${[...taints.keys()].join(', ')}}`;
-      const maxPods = this.scenario.settings.kubernetes.maxPodsPerNode;
-      return {
-        name: node.name,
-        schedulable: reason === '',
-        unschedulableReason: reason,
-        cpuAllocatableMillicores: allocatableCpuMillicores(node.cpuCores, maxPods),
-        memoryAllocatableBytes: node.memoryBytes,
-        podsAllocatable: maxPods,
-        cpuRequestedMillicores: system.cpuMillicores + vms.cpuMillicores,
-        memoryRequestedBytes: system.memoryBytes + vms.memoryBytes,
-        pods: system.pods + vms.pods,
-      };
+    return nodeCapacities({
+      scenario: this.scenario,
+      workloads: this.workloads,
+      fleet: this.fleet,
+      lifecycle: this.lifecycle,
+      cordoned: this.cordoned,
+      isRunning: (node) => this.isRunning(node),
     });
   }
 
@@ -274,11 +292,12 @@ export class World {
       yield this.sim.timeout(this.kube.apiProbeSeconds);
       const now = this.sim.now;
       this.updateApi();
+      const apiUp = this.api.available;
       if (now >= nextLifecycle) {
         nextLifecycle = now + this.kube.nodeMonitorPeriodSeconds;
-        this.lifecycle.tick(now, this.apiUp, (node) => this.isRunning(node) && this.apiUp);
+        this.lifecycle.tick(now, apiUp, (node) => this.isRunning(node) && apiUp);
         this.announceReadyAfterPowerOn();
-        if (this.apiUp) {
+        if (apiUp) {
           this.workloads.reconcile(
             now,
             (node) => this.lifecycle.unknownForSeconds(node, now),
@@ -287,13 +306,13 @@ export class World {
         }
         this.rancher.reconcile();
       }
-      if (this.apiUp && now >= nextRetry) {
+      if (apiUp && now >= nextRetry) {
         nextRetry = now + this.kube.schedulerRetrySeconds;
         this.fleet.retryPending();
       }
       if (now >= nextSample) {
         nextSample = now + this.kube.loadSampleSeconds;
-        this.sampleLoad(now);
+        if (this.kubeRecord.enabled) this.sampleLoad(now);
       }
     }
   }
@@ -307,68 +326,22 @@ export class World {
 
   private updateApi(): void {
     this.lastKnownLeader();
-    const apiserver = this.firstApiNode();
-    const up = apiserver !== null && this.etcd.canWrite();
-    if (up !== this.apiUp) {
-      this.apiUp = up;
-      if (up) this.kubeRecord.emit('api.available', { via: apiserver as string });
-      else
-        this.kubeRecord.emit('api.unavailable', {
-          reason: apiserver === null ? 'no-apiserver' : 'no-etcd-quorum',
-        });
-    }
-    const vip = up
-      ? this.vipNode !== null && this.isRunning(this.vipNode)
-        ? this.vipNode
-        : apiserver
-      : null;
-    if (vip !== this.vipNode) {
-      if (vip === null)
-        this.kubeRecord.emit('vip.unbound', { reason: 'no apiserver to hold the kube-vip lease' });
-      else this.kubeRecord.emit('vip.bound', { node: vip, address: this.scenario.vip.address });
-      this.vipNode = vip;
-    }
-  }
-
-  /** A management node whose apiserver has had time to start. */
-  private firstApiNode(): string | null {
-    const readyBefore = this.sim.now - this.apiserverStartSeconds;
-    for (const node of this.scenario.nodes) {
-      if (node.role !== 'management' || !this.isRunning(node.name)) continue;
-      if ((this.runningSince.get(node.name) ?? Number.POSITIVE_INFINITY) <= readyBefore) return node.name;
-    }
-    return null;
+    this.api.update();
   }
 
   private sampleLoad(now: number): void {
-    if (!this.sim.trace.enabled) return;
-    const failing = this.fleet
-      .all()
-      .flatMap((vm) => (vm.failingSinceSeconds === null ? [] : [vm.failingSinceSeconds]));
-    const perMinute = this.apiUp
-      ? this.workloads.reconcileAttemptsPerMinute(now, this.kube.loadSampleSeconds, failing)
-      : 0;
-    const managers = this.scenario.nodes.filter(
-      (n) => n.role === 'management' && this.isRunning(n.name),
-    ).length;
-    for (const capacity of this.capacities()) {
-      if (!this.isRunning(capacity.name)) continue;
-      const isManager = this.node(capacity.name).role === 'management';
-      this.kubeRecord.emit('controllers.load', {
-        node: capacity.name,
-        pods: capacity.pods,
-        cpuRequestedMillicores: capacity.cpuRequestedMillicores,
-        cpuAllocatableMillicores: capacity.cpuAllocatableMillicores,
-        reconcileAttemptsPerMinute: isManager && managers > 0 ? perMinute / managers : 0,
-      });
-    }
-  }
-
-  private vmStopped(vm: string): { forSeconds: number; whileConnected: boolean } | null {
-    const since = this.stoppedSince.get(vm);
-    return since === undefined
-      ? null
-      : { forSeconds: this.sim.now - since.seconds, whileConnected: since.whileConnected };
+    sampleControllerLoad(this.kubeRecord, {
+      scenario: this.scenario,
+      workloads: this.workloads,
+      nowSeconds: now,
+      sampleSeconds: this.kube.loadSampleSeconds,
+      apiUp: this.api.available,
+      failingSinceSeconds: this.fleet
+        .all()
+        .flatMap((vm) => (vm.failingSinceSeconds === null ? [] : [vm.failingSinceSeconds])),
+      capacities: this.capacities(),
+      isRunning: (node) => this.isRunning(node),
+    });
   }
 
   private onShuttingDown(node: string): void {
@@ -440,7 +413,7 @@ export class World {
    * never turned Unknown and never turns True again: the kubelet's first post is what tells.
    */
   private announceReadyAfterPowerOn(): void {
-    if (!this.apiUp) return;
+    if (!this.api.available) return;
     for (const node of [...this.awaitingReady]) {
       if (!this.isRunning(node) || !this.lifecycle.isReady(node)) continue;
       this.nodeRecord.emit('node.ready', { node, status: 'True' });

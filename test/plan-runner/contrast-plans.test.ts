@@ -11,7 +11,7 @@ const scenario = loadScenario(file('seed-witness.yaml'));
 function evaluatePlan(name: string, seed = 1234567) {
   const plan = loadPlan(file(`plans/${name}.yaml`));
   const run = runPlan(scenario, plan, { seed });
-  return { run, evaluation: evaluate(run, scenario, plan, seed) };
+  return { run, evaluation: evaluate(run.records) };
 }
 
 const rules = (name: string, seed?: number) =>
@@ -106,7 +106,7 @@ describe('one plan for every cluster shape', () => {
       const plan = loadPlan(file('plans/kb-shutdown-restart.yaml'));
       const run = runPlan(other, plan);
       expect(run.ok, `${name}: ${run.reason}`).toBe(true);
-      const evaluation = evaluate(run, other, plan, 1234567);
+      const evaluation = evaluate(run.records);
       expect(evaluation.findings.filter((f) => f.severity !== 'info')).toEqual([]);
     }
   });
@@ -114,7 +114,7 @@ describe('one plan for every cluster shape', () => {
   it("nodes-only on 3 management + 9 workers pushes the workers' VMs onto the last nodes", () => {
     const production = loadScenario(file('production-12node.yaml'));
     const plan = loadPlan(file('plans/nodes-only.yaml'));
-    const evaluation = evaluate(runPlan(production, plan), production, plan, 1234567);
+    const evaluation = evaluate(runPlan(production, plan).records);
     expect(evaluation.metrics.vmsLostWithNode).toBeGreaterThanOrEqual(
       production.vms.filter((v) => v.runStrategy !== 'Halted').length,
     );

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
 import type { MigrationMetrics } from '../../src/evaluate/migration.ts';
-import { standardEvaluators, standardExtensions } from '../../src/evaluate/standard.ts';
 import { loadPlan, planFromData } from '../../src/plan/format/load.ts';
 import type { Plan } from '../../src/plan/format/types.ts';
 import { runPlan } from '../../src/plan/runner/runner.ts';
@@ -11,8 +10,8 @@ import type { Scenario } from '../../src/scenario/types.ts';
 const file = (path: string) => new URL(`../../scenarios/${path}`, import.meta.url).pathname;
 
 function evaluatePlan(scenario: Scenario, plan: Plan) {
-  const run = runPlan(scenario, plan, { extensions: standardExtensions });
-  const evaluation = evaluate(run, scenario, plan, 1234567, standardEvaluators);
+  const run = runPlan(scenario, plan);
+  const evaluation = evaluate(run.records);
   return { run, evaluation, migration: evaluation.metrics.migration as MigrationMetrics };
 }
 
@@ -28,6 +27,20 @@ describe('migrations in plans (issue 5)', () => {
     // KubeVirt's default of 2 outbound per node is reached and never exceeded: the rest queue.
     expect(migration.peakOutboundPerNode).toBe(2);
     expect(migration.maintenance).toMatchObject([{ node: 'worker-01', outcome: 'completed' }]);
+  });
+
+  it('the maintenance drain fails the drained node\'s replicas at once ("marked as failed immediately", LW 1.10 rebuilding)', () => {
+    const { run } = evaluatePlan(production, loadPlan(file('plans/maintenance-drain.yaml')));
+    const drained = run.records.find((r) => r.subsystem === 'kubevirt' && r.kind === 'maintenance.drained');
+    expect(drained).toBeDefined();
+    const onNode = run.records.filter(
+      (r) => r.subsystem === 'longhorn' && r.kind === 'replica.failed' && r.data.node === 'worker-01',
+    );
+    expect(onNode.length).toBeGreaterThan(0);
+    for (const r of onNode) {
+      expect(r.timeSeconds).toBe(drained?.timeSeconds);
+      expect(r).toMatchObject({ data: { reason: 'node-shutdown' } });
+    }
   });
 
   it('migrating VMs of several nodes at once never runs more than 5 in the cluster (parallelMigrationsPerCluster)', () => {

@@ -17,7 +17,7 @@ function kbPlanRun(offline: string, change: (scenario: any) => void = () => {}) 
   const planData = yaml('plans/kb-shutdown-restart.yaml');
   for (const step of planData.steps) if (step.step === 'offline') step.duration = offline;
   const plan = planFromData(planData, 'kb-shutdown-restart.yaml');
-  return evaluate(runPlan(scenario, plan), scenario, plan, 1234567);
+  return evaluate(runPlan(scenario, plan).records);
 }
 
 describe('risks at restart after a long power-off', () => {

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
-import { standardEvaluators, standardExtensions } from '../../src/evaluate/standard.ts';
 import type { StorageMetrics } from '../../src/evaluate/storage.ts';
 import { loadPlan } from '../../src/plan/format/load.ts';
 import { runPlan } from '../../src/plan/runner/runner.ts';
@@ -13,8 +12,8 @@ const file = (path: string) => new URL(`../../scenarios/${path}`, import.meta.ur
 
 function evaluatePlan(scenario: Scenario, planName: string) {
   const plan = loadPlan(file(`plans/${planName}.yaml`));
-  const run = runPlan(scenario, plan, { extensions: standardExtensions });
-  const evaluation = evaluate(run, scenario, plan, 1234567, standardEvaluators);
+  const run = runPlan(scenario, plan);
+  const evaluation = evaluate(run.records);
   return { run, evaluation, storage: evaluation.metrics.storage as StorageMetrics };
 }
 

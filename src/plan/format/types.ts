@@ -3,7 +3,10 @@
  * Durations are plain seconds; node choices that depend on the cluster's state at run time
  * stay symbolic (`NodeRef`) and are resolved by the runner.
  */
+
+import type { AddonSelector } from '../../addons/addons.ts';
 import type { NodeRole, VmRef } from '../../scenario/types.ts';
+import type { ShutdownMode } from '../../trace/nodes.ts';
 
 /**
  * A node named in the scenario, or one chosen by the cluster's state when the step starts.
@@ -45,11 +48,7 @@ export type VmSelector =
       readonly downstreamMachines: boolean | null;
     };
 
-/** Addons by name (`namespace/name` or name), or every addon that holds PVCs, or all enabled ones. */
-export type AddonSelector =
-  | { readonly kind: 'names'; readonly names: readonly string[] }
-  | { readonly kind: 'with-pvcs' }
-  | { readonly kind: 'all' };
+export type { AddonSelector };
 
 /** Something the runner can observe in the world; used by `wait-for`, waits and preconditions. */
 export type Condition =
@@ -81,7 +80,7 @@ export interface Wait {
   readonly pollSeconds: number;
 }
 
-export type ShutdownMode = 'graceful' | 'power-loss';
+export type { ShutdownMode };
 export type NodeOrder = 'sequential' | 'parallel';
 
 export type StepAction =

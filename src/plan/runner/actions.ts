@@ -1,5 +1,4 @@
 import type { Event, ProcessGenerator } from '../../../sim/index.ts';
-import type { PlanRecordData } from '../../trace/plan.ts';
 import type { Recorder } from '../../trace/recorder.ts';
 import type { World } from '../../world/world.ts';
 import type { NodeRef, NodeTarget, StepAction } from '../format/types.ts';
@@ -17,7 +16,7 @@ export const actionDefaults = {
 
 export interface ActionContext {
   readonly world: World;
-  readonly record: Recorder<PlanRecordData>;
+  readonly record: Recorder<'plan'>;
   readonly stepIndex: number;
   /** Nodes the step acted on, for its records. */
   readonly nodes: string[];

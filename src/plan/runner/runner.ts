@@ -1,36 +1,20 @@
-import {
-  LimitExceeded,
-  MemorySink,
-  type ProcessGenerator,
-  type TraceRecord,
-  type TraceSink,
-} from '../../../sim/index.ts';
+import { DEFAULT_SEED, LimitExceeded, type ProcessGenerator, type TraceSink } from '../../../sim/index.ts';
 import type { Scenario } from '../../scenario/types.ts';
-import type { PlanRecordData } from '../../trace/plan.ts';
-import { Recorder } from '../../trace/recorder.ts';
-import type { WorldObserver } from '../../world/observer.ts';
-import { World } from '../../world/world.ts';
+import type { Trace } from '../../trace/record.ts';
+import { Recorder, RecordSink } from '../../trace/recorder.ts';
+import { buildWorld, type WorldExtension } from '../../world/build-world.ts';
+import type { World } from '../../world/world.ts';
 import type { Plan, PlanStep, Wait } from '../format/types.ts';
 import { perform } from './actions.ts';
 import { observe, type StorageView } from './conditions.ts';
 import { StepFailure } from './step-failure.ts';
 
-/** A model that joins the world for a run (Longhorn, migrations): it observes it and may offer storage queries. */
-export interface WorldExtension {
-  readonly observer: WorldObserver;
-  readonly storage?: StorageView;
-  /** Called when tracing starts (after the cluster settled): write the starting state. */
-  readonly start?: () => void;
-  /** Called when the plan ends, before its last record: close what is still open. */
-  readonly finish?: () => void;
-}
-
 export interface PlanRunOptions {
   seed?: number | string;
   /** Extra sinks for the trace (a JSON-lines file, a hash). */
   sinks?: TraceSink[];
-  /** Models added to the world before it starts. */
-  extensions?: (world: World) => WorldExtension[];
+  /** Optional models added to the world before it starts (the standard ones are always there). */
+  extensions?: (world: World) => readonly WorldExtension[];
   /** Hard limits of the run. */
   maxSimulatedSeconds?: number;
   maxEvents?: number;
@@ -40,7 +24,7 @@ export interface PlanRunOptions {
 
 export interface PlanRun {
   readonly world: World;
-  readonly records: readonly TraceRecord<string, any>[];
+  readonly records: Trace;
   readonly ok: boolean;
   readonly failedStep: number | null;
   readonly reason: string;
@@ -58,19 +42,28 @@ const WARM_UP_LIMIT_SECONDS = 300;
  * the plan; the trace says which and why.
  */
 export function runPlan(scenario: Scenario, plan: Plan, options: PlanRunOptions = {}): PlanRun {
-  const world = new World(scenario, { seed: options.seed });
-  const extensions = options.extensions?.(world) ?? [];
-  for (const extension of extensions) world.observers.push(extension.observer);
-  const storage = extensions.find((e) => e.storage !== undefined)?.storage ?? null;
+  const { world, extensions } = buildWorld(scenario, { seed: options.seed, extensions: options.extensions });
+  const storage: StorageView = world.longhorn;
   world.start();
   const sim = world.sim;
   while (!world.apiAvailable() && sim.now < WARM_UP_LIMIT_SECONDS) sim.run({ until: sim.now + 0.5 });
   if (!world.apiAvailable())
     throw new Error(`the cluster did not serve the API within ${WARM_UP_LIMIT_SECONDS} s of start`);
-  const memory = sim.trace.addSink(new MemorySink());
+  const memory = sim.trace.addSink(new RecordSink());
   for (const sink of options.sinks ?? []) sim.trace.addSink(sink);
+  const runRecord = new Recorder(sim, 'run');
+  runRecord.emit('run.start', {
+    scenario: scenario.name,
+    plan: plan.name,
+    seed: options.seed ?? DEFAULT_SEED,
+    harvesterVersion: scenario.harvesterVersion,
+    components: { ...scenario.profile.components },
+    nodes: scenario.nodes.map((n) => ({ name: n.name, role: n.role })),
+    vip: scenario.vip.address,
+  });
+  world.traceStarted();
   for (const extension of extensions) extension.start?.();
-  const record = new Recorder<PlanRecordData>(sim, 'plan');
+  const record = new Recorder(sim, 'plan');
   const startSeconds = sim.now;
   const outcome = { ok: true, failedStep: null as number | null, reason: 'completed' };
 
@@ -86,6 +79,7 @@ export function runPlan(scenario: Scenario, plan: Plan, options: PlanRunOptions 
         break;
       }
     }
+    world.finish();
     for (const extension of extensions) extension.finish?.();
     record.emit('plan.end', {
       plan: plan.name,
@@ -93,6 +87,7 @@ export function runPlan(scenario: Scenario, plan: Plan, options: PlanRunOptions 
       failedStep: outcome.failedStep,
       reason: outcome.reason,
     });
+    runRecord.emit('run.end', { endSeconds: sim.now });
     sim.stop();
   };
   sim.process(body(), `plan ${plan.name}`);
@@ -109,8 +104,8 @@ export function runPlan(scenario: Scenario, plan: Plan, options: PlanRunOptions 
 /** Runs one step; returns null on success or why it failed. */
 function* runStep(
   world: World,
-  storage: StorageView | null,
-  record: Recorder<PlanRecordData>,
+  storage: StorageView,
+  record: Recorder<'plan'>,
   step: PlanStep,
 ): ProcessGenerator<string | null> {
   for (const condition of step.preconditions) {
@@ -145,8 +140,8 @@ function* runStep(
 
 function* waitFor(
   world: World,
-  storage: StorageView | null,
-  record: Recorder<PlanRecordData>,
+  storage: StorageView,
+  record: Recorder<'plan'>,
   index: number,
   wait: Wait,
 ): ProcessGenerator<string | null> {

@@ -1,5 +1,7 @@
-import type { ShutdownMode } from '../plan/format/types.ts';
 import type { VmRef } from '../scenario/types.ts';
+import type { ShutdownMode } from '../trace/nodes.ts';
+
+export type { ShutdownMode };
 
 /**
  * What the world tells the models that react to it (Longhorn, KubeVirt migrations, guests). The
@@ -14,6 +16,11 @@ export interface WorldObserver {
   nodePoweringOn?(node: string): void;
   /** The node is Ready again (kubelet up and its deployments ready). */
   nodeReady?(node: string): void;
+  /**
+   * A drain evicted the node's pods (`kubectl drain --ignore-daemonsets`, as Harvester's maintenance
+   * mode runs it): Longhorn's instance manager goes with them, so its replicas fail at once.
+   */
+  nodeDrained?(node: string): void;
   /** The node became unschedulable (maintenance, cordon) or schedulable again. */
   nodeCordoned?(node: string, cordoned: boolean): void;
   /** A VMI runs on `node`; its volumes are attached there. */

@@ -4,7 +4,7 @@
  * "Sum of the storageMaximum values of all disks: Total storage capacity; Total storage capacity -
  * Sum of the storageAvailable values of all disks: … Used …; Sum of the storageReserved values of all
  * disks: … Reserved"). Longhorn UI Allocated = scheduled / ((max − reserved) × over-provisioning %)
- * (LW …/nodes/node-space-usage.md). Research: research/longhorn.md §3. Pure.
+ * (LW …/nodes/node-space-usage.md). Pure.
  */
 
 export interface DiskUsage {

@@ -1,10 +1,11 @@
 /**
- * Longhorn behaviour the version profile does not carry (the profile holds the settings; this table
- * holds rebuild speed, version gates and bug ranges). One typed table, each entry with its source;
- * `longhornModelDefaults(longhornVersion, dataEngine)` selects the values of one release.
- * Research: /work/shared/research/longhorn.md (§ numbers below refer to it).
+ * Longhorn behaviour the version profile does not carry: rebuild speed, version gates, bug ranges and
+ * the model's own bounds (the settings a scenario may override are src/profiles/longhorn-defaults.ts).
+ * One typed table, each entry with its upstream source; `longhornModelDefaults(longhornVersion,
+ * dataEngine)` gives one release's table, `longhornModelParameters` its plain values. Plain numbers
+ * in the unit named last in the field name.
  */
-import type { Sourced } from '../profiles/types.ts';
+import { type SourcedFields, valuesOf } from '../profiles/sourced.ts';
 import { compareVersions, isAtLeast } from '../profiles/version.ts';
 
 export type DataEngine = 'v1' | 'v2';
@@ -18,52 +19,64 @@ export type UnmapWhileRebuilding =
   /** LH 1.5.4, 1.6.1, 1.7.0+: success with 0 bytes and a warning (LE PR #1008). */
   | 'zero-bytes-warning';
 
-export interface LonghornModelDefaults {
-  readonly longhornVersion: Sourced<string>;
-  readonly dataEngine: Sourced<DataEngine>;
+export interface LonghornModelParameters {
+  readonly longhornVersion: string;
+  readonly dataEngine: DataEngine;
   /** Throughput of one rebuild stream; a single file stream does not fill a 10 GbE link. */
-  readonly rebuildStreamBytesPerSecond: Sourced<number>;
+  readonly rebuildStreamBytesPerSecond: number;
   /** Fixed cost before data moves: system snapshot, adding the WO replica, PrepareRebuildReplica. */
-  readonly rebuildSetupSeconds: Sourced<number>;
+  readonly rebuildSetupSeconds: number;
   /** Read + SHA-512 of 2 MiB batches on both nodes during a delta sync (per rebuild). */
-  readonly deltaHashBytesPerSecond: Sourced<number>;
+  readonly deltaHashBytesPerSecond: number;
   /** Whether a failed replica may be reused (delta rebuild) at all. */
-  readonly reuseFailedReplicas: Sourced<boolean>;
+  readonly reuseFailedReplicas: boolean;
   /** Whether an unchanged, checksummed snapshot is skipped (fast rebuild). */
-  readonly fastRebuild: Sourced<boolean>;
+  readonly fastRebuild: boolean;
   /** Whether the replenishment wait interval applies (v2 with fast rebuild off skips it). */
-  readonly replenishmentWaitApplies: Sourced<boolean>;
+  readonly replenishmentWaitApplies: boolean;
   /** LH >= 1.7: a new replica CR is created only if a disk candidate exists (precheckCreateReplica). */
-  readonly precheckCreateReplica: Sourced<boolean>;
+  readonly precheckCreateReplica: boolean;
   /** Sources a rebuild may read from at once (replica-rebuild-concurrent-sync-limit, LH 1.11+). */
-  readonly rebuildConcurrentSyncLimit: Sourced<number>;
+  readonly rebuildConcurrentSyncLimit: number;
   /** v2 `replica-rebuilding-bandwidth-limit` in bytes/s; 0 = unlimited or not available. */
-  readonly rebuildBandwidthLimitBytesPerSecond: Sourced<number>;
-  /** Offline (detached) rebuilding: exists from LH 1.9 (general setting), off by default. */
-  readonly offlineRebuilding: Sourced<boolean>;
+  readonly rebuildBandwidthLimitBytesPerSecond: number;
+  /** `offline-replica-rebuilding` (rebuilding detached volumes): off by default. */
+  readonly offlineRebuilding: boolean;
+  /** Whether the release has offline rebuilding for v1 volumes at all (a general setting from LH 1.9). */
+  readonly offlineRebuildingAvailable: boolean;
   /** LH >= 1.10: the last healthy replica is failed only after 2 x engine-replica-timeout. */
-  readonly lastReplicaTimeoutFactor: Sourced<number>;
+  readonly lastReplicaTimeoutFactor: number;
   /** A replica with this many rebuild retries is never reused. */
-  readonly failedReplicaMaxRetryCount: Sourced<number>;
+  readonly failedReplicaMaxRetryCount: number;
   /** v2 on LH <= 1.6: failed replicas are deleted at once if a safe replica exists. */
-  readonly deleteFailedReplicasAtOnce: Sourced<boolean>;
-  readonly unmapWhileRebuilding: Sourced<UnmapWhileRebuilding>;
+  readonly deleteFailedReplicasAtOnce: boolean;
+  readonly unmapWhileRebuilding: UnmapWhileRebuilding;
   /** v2 (SPDK AIO bdev) rejects UNMAP on non-NVMe disks: trims always return IO errors. */
-  readonly unmapFailsOnNonNvmeDisk: Sourced<boolean>;
+  readonly unmapFailsOnNonNvmeDisk: boolean;
   /** `storageAvailable` is rounded down to this (go-common-libs io/file.go). */
-  readonly storageAvailableRoundingBytes: Sourced<number>;
+  readonly storageAvailableRoundingBytes: number;
+  /** replica-replenishment-wait-interval while a Harvester upgrade runs (restored afterwards). */
+  readonly upgradeReplenishmentWaitSeconds: number;
   /** How often the model polls the world's node probe after a power-on. */
-  readonly nodeProbeSeconds: Sourced<number>;
+  readonly nodeProbeSeconds: number;
+  /** Bound on those polls after one power-on (every wait has a limit). */
+  readonly maxNodeProbes: number;
 }
+
+/** The table: every parameter with its source. */
+export type LonghornModelDefaults = SourcedFields<LonghornModelParameters>;
 
 const MiB = 1024 * 1024;
 const LM = 'longhorn/longhorn-manager';
 const LE = 'longhorn/longhorn-engine';
-const RESEARCH = 'research/longhorn.md';
+const LM_SETTINGS = `${LM}:types/setting.go`;
+const REPLICA_SCHEDULER = `${LM}:scheduler/replica_scheduler.go`;
+const MODEL_DOC = 'docs/model/longhorn.md';
 
 /**
- * Longhorn 1.4.0..1.6.0 lack the LE "Don't return an error on unmap while rebuilding" fix;
- * 1.4.5 was never released (research §4, `git tag --contains` on LE).
+ * Longhorn 1.4.0..1.6.0 lack the LE "Don't return an error on unmap while rebuilding" fix
+ * (longhorn/longhorn#7103, backported to 1.5.4 and 1.6.1); 1.4.5, which would have carried it, was
+ * never released (`git tag --contains` on longhorn/longhorn-engine).
  */
 export const TRIM_BUG_AFFECTED_RANGES: readonly (readonly [string, string])[] = [
   ['1.4.0', '1.4.4'],
@@ -93,66 +106,72 @@ export function longhornModelDefaults(
     longhornVersion: { value: longhornVersion, source: 'profile.components.longhorn' },
     dataEngine: {
       value: dataEngine,
-      source: 'StorageClass dataEngine; v1 is the Harvester default (research §6)',
+      source:
+        'harvester/harvester:deploy/charts/harvester/templates/harvester-storageclass.yaml (no dataEngine parameter: Longhorn takes v1)',
     },
     rebuildStreamBytesPerSecond: {
       value: 61.3e6,
       source:
-        'longhorn/longhorn#1948 (38.8 GiB in 648 s = 61.3 MB/s on 10 GbE); range 37-100 MB/s in #6728, #2053, #1795 (research §2.3)',
+        'longhorn/longhorn#1948 (38.8 GiB in 648 s = 61.3 MB/s on 10 GbE); range 37-100 MB/s in longhorn/longhorn#6728, #2053, #1795',
     },
     rebuildSetupSeconds: {
       value: 5,
-      source: `unverified: ${RESEARCH} §2.2 names a setup term (snapshot, add WO replica, PrepareRebuildReplica) without a number`,
+      source: `unverified: ${LE}:pkg/sync/sync.go (AddReplica: system snapshot, WO replica, PrepareRebuildReplica) has no published duration`,
     },
     deltaHashBytesPerSecond: {
       value: 500e6,
-      source: `unverified: ${RESEARCH} §2.1 (SHA-512 of 2 MiB batches, 4 workers, both ends); order of one core's SHA-512 rate`,
+      source:
+        "unverified: longhorn/sparse-tools:sparse/client.go (SHA-512 of 2 MiB batches, 4 workers, on both ends); order of one core's SHA-512 rate",
     },
     reuseFailedReplicas: {
       value: reuse,
       source: v2
-        ? `${LM}@v1.7.2:scheduler/replica_scheduler.go (CheckAndReuseFailedReplica returns nil for v2); 1.8-1.9 only with v2 fast rebuild (default false), 1.10 default true (research §6)`
-        : `${LM}:scheduler/replica_scheduler.go (CheckAndReuseFailedReplica)`,
+        ? `${LM}@v1.7.2:scheduler/replica_scheduler.go (CheckAndReuseFailedReplica returns nil for v2); 1.8-1.9 only with v2-data-engine-fast-replica-rebuilding (default false), 1.10 default true (${LM_SETTINGS})`
+        : `${REPLICA_SCHEDULER} (CheckAndReuseFailedReplica)`,
     },
     fastRebuild: {
       value: fast,
       source: v2
-        ? `${LM}:types/setting.go (v2-data-engine-fast-replica-rebuilding false in 1.8-1.9, true from 1.10)`
+        ? `${LM_SETTINGS} (v2-data-engine-fast-replica-rebuilding false in 1.8-1.9, true from 1.10)`
         : `${LM} commit dd9ec643e (fast-replica-rebuild-enabled true since LH 1.4.0)`,
     },
     replenishmentWaitApplies: {
       value: !v2 || v2FastRebuild,
-      source: `${LM}:scheduler/replica_scheduler.go (RequireNewReplica: v2 without fast rebuilding returns 0)`,
+      source: `${REPLICA_SCHEDULER} (RequireNewReplica: v2 without fast rebuilding returns 0)`,
     },
     precheckCreateReplica: {
       value: isAtLeast(longhornVersion, '1.7.0'),
-      source: `${LM} commit 71c3d11d2 (precheckCreateReplica, LH 1.7.0; research §1.4)`,
+      source: `${LM} commit 71c3d11d2 (precheckCreateReplica, LH 1.7.0; ${LM}:controller/volume_controller.go)`,
     },
     rebuildConcurrentSyncLimit: {
       value: 1,
       source: isAtLeast(longhornVersion, '1.11.0')
-        ? 'longhorn/website:content/docs/1.11.0/…/scale-replica-rebuilding.md (replica-rebuild-concurrent-sync-limit default 1, range 1-5); LL#11331'
+        ? 'longhorn/website:content/docs/1.11.0/…/scale-replica-rebuilding.md (replica-rebuild-concurrent-sync-limit default 1, range 1-5); longhorn/longhorn#11331'
         : `${LE}@v1.9.0:pkg/sync (getFromReplicaClientForTransfer: a single source)`,
     },
     rebuildBandwidthLimitBytesPerSecond: {
       value: 0,
-      source: `${LM}:types/setting.go (replica-rebuilding-bandwidth-limit 0 = unlimited, LH 1.10+, v2 only; v1 has no throttle, LL#2053 wontfix)`,
+      source: `${LM_SETTINGS} (replica-rebuilding-bandwidth-limit 0 = unlimited, LH 1.10+, v2 only; v1 has no throttle, longhorn/longhorn#2053 wontfix)`,
     },
     offlineRebuilding: {
       value: false,
-      source: `${LM}:types/setting.go (offline-replica-rebuilding false; general from 1.9.0, v2-only in 1.5-1.8)`,
+      source: `${LM_SETTINGS} (offline-replica-rebuilding false)`,
+    },
+    offlineRebuildingAvailable: {
+      value: isAtLeast(longhornVersion, '1.9.0'),
+      source: `${LM_SETTINGS} (offline-replica-rebuilding: a general setting from LH 1.9.0, v2-only in 1.5-1.8)`,
     },
     lastReplicaTimeoutFactor: {
       value: isAtLeast(longhornVersion, '1.10.0') ? 2 : 1,
-      source: `${LM}:types/setting.go (engine-replica-timeout: from LH 1.10 the last replica is failed only after 2x; research §1.1)`,
+      source: `${LM_SETTINGS} (engine-replica-timeout: from LH 1.10 the last replica is failed only after 2x)`,
     },
     failedReplicaMaxRetryCount: {
       value: 5,
-      source: `${LM}:scheduler/replica_scheduler.go (FailedReplicaMaxRetryCount = 5)`,
+      source: `${REPLICA_SCHEDULER} (FailedReplicaMaxRetryCount = 5)`,
     },
     deleteFailedReplicasAtOnce: {
       value: v2 && !isAtLeast(longhornVersion, '1.7.0'),
-      source: `${LM}:controller/volume_controller.go (shouldCleanUpFailedReplica: v2 on LH <= 1.6; research §1.4)`,
+      source: `${LM}:controller/volume_controller.go (shouldCleanUpFailedReplica: v2 on LH <= 1.6)`,
     },
     unmapWhileRebuilding: {
       value: unmapWhileRebuilding(longhornVersion),
@@ -165,27 +184,28 @@ export function longhornModelDefaults(
     },
     storageAvailableRoundingBytes: {
       value: 100 * MiB,
-      source: 'longhorn/go-common-libs:io/file.go (available rounded down to 100 MiB; research §3)',
+      source: 'longhorn/go-common-libs:io/file.go (available rounded down to 100 MiB)',
+    },
+    upgradeReplenishmentWaitSeconds: {
+      value: 1800,
+      source:
+        'harvester/harvester:pkg/controller/master/upgrade/upgrade_controller.go (extendedReplicaReplenishmentWaitInterval = 1800, restored by cleanup)',
     },
     nodeProbeSeconds: {
       value: 5,
-      source:
-        'model mechanic, unverified: of the order of the longhorn-manager node controller resync; used only when the world gives a probe',
+      source: `model mechanic, unverified: of the order of the longhorn-manager node controller resync; used only when the world gives a probe (${MODEL_DOC})`,
+    },
+    maxNodeProbes: {
+      value: 86_400,
+      source: `model bound, not upstream: 86,400 probes (5 days at 5 s) after one power-on (${MODEL_DOC})`,
     },
   };
 }
 
 /** The values alone, for the model. */
-export type LonghornModelParameters = {
-  readonly [K in keyof LonghornModelDefaults]: LonghornModelDefaults[K]['value'];
-};
-
 export function longhornModelParameters(
   longhornVersion: string,
   dataEngine: DataEngine = 'v1',
 ): LonghornModelParameters {
-  const table = longhornModelDefaults(longhornVersion, dataEngine);
-  const values: Record<string, unknown> = {};
-  for (const [key, entry] of Object.entries(table)) values[key] = entry.value;
-  return values as LonghornModelParameters;
+  return valuesOf(longhornModelDefaults(longhornVersion, dataEngine));
 }

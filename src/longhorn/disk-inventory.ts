@@ -1,13 +1,15 @@
 /**
  * The Longhorn disks of the cluster as the scheduler and the Hosts screen see them: per disk its
  * maximum, available (rounded), scheduled and reserved bytes, computed from the replicas on it
- * (research/longhorn.md §3). Reads the model's node and volume tables; changes nothing.
+ * (longhorn/longhorn-manager:controller/node_controller.go; docs/model/longhorn.md, "Accounting"). Reads
+ * the model's node and volume tables; changes nothing.
  */
 import type { LonghornSettings } from '../profiles/types.ts';
 import type { DiskKind, ScenarioNode } from '../scenario/types.ts';
 import { type DiskUsage, diskStatus, type HarvesterStorageView, harvesterStorageView } from './accounting.ts';
 import type { LonghornModelParameters } from './defaults.ts';
 import type { LonghornModelOptions } from './options.ts';
+import type { Replica } from './replica.ts';
 import type { SchedulingDisk } from './scheduling.ts';
 import type { Volume } from './volume.ts';
 
@@ -27,7 +29,8 @@ export class DiskInventory {
     private readonly options: LonghornModelOptions,
   ) {}
 
-  usages(): DiskUsage[] {
+  /** Every Longhorn disk's usage from the replicas on it, leaving out the replicas given. */
+  usages(without?: ReadonlySet<Replica>): DiskUsage[] {
     const usages: DiskUsage[] = [];
     for (const status of this.nodes.values()) {
       const node = status.spec;
@@ -36,7 +39,7 @@ export class DiskInventory {
         let scheduled = 0;
         for (const v of this.volumes.values()) {
           for (const r of v.replicas) {
-            if (r.node !== node.name || r.disk !== d.name) continue;
+            if (r.node !== node.name || r.disk !== d.name || without?.has(r)) continue;
             scheduled += v.spec.sizeBytes;
             actual += v.spec.usedBytes;
           }
@@ -62,11 +65,11 @@ export class DiskInventory {
     return harvesterStorageView(this.usages().map((u) => diskStatus(u, rounding, op)));
   }
 
-  /** What the replica scheduler sees of every disk. */
-  schedulingDisks(): SchedulingDisk[] {
+  /** What the replica scheduler sees of every disk (leaving out the replicas given). */
+  schedulingDisks(without?: ReadonlySet<Replica>): SchedulingDisk[] {
     const rounding = this.parameters.storageAvailableRoundingBytes;
     const op = this.settings.storageOverProvisioningPercentage;
-    return this.usages().map((u) => {
+    return this.usages(without).map((u) => {
       const status = this.nodes.get(u.node) as NodeStatus;
       const computed = diskStatus(u, rounding, op);
       return {

@@ -1,5 +1,5 @@
 /**
- * How much a rebuild sends and reads (research/longhorn.md §2.1-2.2, LW 1.10 rebuilding doc
+ * How much a rebuild sends and reads (LW 1.10 rebuilding doc
  * "Factors That Affect Rebuilding Performance"; longhorn-engine pkg/sync/sync.go, sparse-tools
  * sparse/client.go). Pure.
  *

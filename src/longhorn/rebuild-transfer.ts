@@ -1,12 +1,12 @@
 /**
- * One rebuild's life on the kernel (research/longhorn.md §2.1): setup (snapshot, WO replica,
+ * One rebuild's life on the kernel (longhorn/longhorn-engine:pkg/sync/sync.go `AddReplica`): setup (snapshot, WO replica,
  * PrepareRebuildReplica) plus the read-and-hash time of a delta, then one flow per source over the
  * storage (or management) path and the destination disk, capped per stream; it ends completed, at
  * the wall-clock limit (24 h, LE GRPCServiceLongTimeout, LL#6034), or when aborted.
  */
 import type { ProcessGenerator, Simulation } from '../../sim/index.ts';
+import type { Fabric } from '../cluster/fabric.ts';
 import type { RebuildFailureReason } from '../trace/longhorn.ts';
-import type { Fabric } from '../world/fabric.ts';
 import type { RunningRebuild } from './volume.ts';
 
 export interface TransferTiming {

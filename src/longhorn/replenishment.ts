@@ -3,8 +3,9 @@
  * replica, wait, or ask for a new one. longhorn/longhorn-manager controller/volume_controller.go
  * (`replenishReplicas`, `getReplenishReplicasCount`, `shouldCleanUpFailedReplica`) and
  * scheduler/replica_scheduler.go (`CheckAndReuseFailedReplica`, `RequireNewReplica`,
- * `timeToReplacementReplica`); research/longhorn.md §1.4. Pure: the host supplies time and node state.
+ * `timeToReplacementReplica`). Pure: the host supplies time and node state.
  */
+import type { ReplicaDeletionReason } from '../trace/longhorn.ts';
 import { isFailed, isPotentiallyReusable, type Replica } from './replica.ts';
 import type { Robustness, VolumeState } from './robustness.ts';
 
@@ -63,6 +64,12 @@ export function replicasToCleanUp(
     if (r.rebuildRetryCount >= rules.failedReplicaMaxRetryCount) return true;
     return nowSeconds - r.failedAtSeconds >= rules.staleReplicaTimeoutSeconds;
   });
+}
+
+/** Why `replicasToCleanUp` deletes the replica (the `replica.deleted` record's reason). */
+export function cleanUpReason(r: Replica, rules: ReplenishmentRules): ReplicaDeletionReason {
+  if (rules.deleteFailedReplicasAtOnce) return 'v2-failed-replica';
+  return r.rebuildRetryCount >= rules.failedReplicaMaxRetryCount ? 'retry-limit' : 'stale';
 }
 
 /** When the next failed replica turns stale after now, or null. */

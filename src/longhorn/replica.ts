@@ -1,7 +1,7 @@
 /**
  * A replica as the model keeps it: the Replica CR fields that drive Longhorn's decisions
  * (longhorn/longhorn-manager:k8s/pkg/apis/longhorn/v1beta2/replica.go) and its mode in the engine's
- * `status.replicaModeMap` (research/longhorn.md §1.2).
+ * `status.replicaModeMap` (longhorn/longhorn-manager:k8s/pkg/apis/longhorn/v1beta2/engine.go).
  */
 
 /** RW = healthy, WO = rebuilding (gets writes, serves no reads), ERR = failed. */

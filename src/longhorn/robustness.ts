@@ -1,6 +1,6 @@
 /**
  * Volume state and robustness as longhorn-manager derives them (controller/volume_controller.go
- * `ReconcileEngineReplicaState`, `ReconcileVolumeState`; research/longhorn.md §1.2). Pure.
+ * `ReconcileEngineReplicaState`, `ReconcileVolumeState`). Pure.
  */
 import { isHealthy, type Replica } from './replica.ts';
 

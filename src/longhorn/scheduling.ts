@@ -1,7 +1,7 @@
 /**
  * Replica disk scheduling (longhorn/longhorn-manager:scheduler/replica_scheduler.go
  * `FindDiskCandidates`, `getDiskCandidates`, `filterDisksWithMatchingReplicas`, `IsSchedulableToDisk`;
- * LW `…/nodes/scheduling.md`; research/longhorn.md §3). Pure: the caller passes every disk's status.
+ * LW `…/nodes/scheduling.md`). Pure: the caller passes every disk's status.
  */
 
 export interface SchedulingDisk {

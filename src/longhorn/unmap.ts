@@ -1,5 +1,5 @@
 /**
- * What an UNMAP (guest trim or discard) returns (research/longhorn.md §4; KB "the potential risk with
+ * What an UNMAP (guest trim or discard) returns (KB "the potential risk with
  * filesystem trim"; longhorn/longhorn#7103; longhorn-engine pkg/controller/control.go `UnmapAt`). Pure.
  */
 import type { UnmapOutcome } from '../trace/longhorn.ts';

@@ -1,28 +1,11 @@
 /**
- * Per-volume bookkeeping between events: writes integrated since the last event (each failed
- * replica's delta, the head, data at risk), and robustness refreshed after every change with its
- * records (research/longhorn.md §1.2; LM controller/volume_controller.go).
+ * A volume's health after every change: robustness with its records, and the data-at-risk periods
+ * (exactly one healthy replica of a volume that wants more) they open and close
+ * (longhorn/longhorn-manager:controller/volume_controller.go `ReconcileVolumeState`; robustness.ts).
  */
-import type { LonghornRecordData } from '../trace/longhorn.ts';
-import { isFailed } from './replica.ts';
+import type { Recorder } from '../trace/recorder.ts';
 import { deriveRobustness, healthyCount, type Robustness } from './robustness.ts';
 import type { Volume } from './volume.ts';
-
-export type LonghornEmit = <K extends keyof LonghornRecordData>(kind: K, data: LonghornRecordData[K]) => void;
-
-/** Writes over `seconds` grow the head, every failed replica's delta (both capped at the size) and the at-risk count. */
-export function accrueWrites(volumes: Iterable<Volume>, seconds: number): void {
-  if (seconds <= 0) return;
-  for (const v of volumes) {
-    if (v.writeBytesPerSecond === 0 || v.state !== 'attached' || !v.longhorn) continue;
-    const written = v.writeBytesPerSecond * seconds;
-    v.headBytes = Math.min(v.spec.sizeBytes, v.headBytes + written);
-    for (const r of v.replicas) {
-      if (isFailed(r)) r.missedBytes = Math.min(v.spec.sizeBytes, r.missedBytes + written);
-    }
-    if (v.atRiskSinceSeconds !== null) v.atRiskBytes += written;
-  }
-}
 
 /**
  * Robustness after a change; `volume.robustness` when it or the healthy count changed, with
@@ -33,7 +16,7 @@ export function refreshHealth(
   v: Volume,
   nowSeconds: number,
   externalReachable: boolean,
-  emit: LonghornEmit,
+  record: Recorder<'longhorn'>,
 ): void {
   if (!v.longhorn) {
     v.robustness = !externalReachable ? 'faulted' : v.state === 'attached' ? 'healthy' : 'unknown';
@@ -52,13 +35,13 @@ export function refreshHealth(
   if (atRisk && v.atRiskSinceSeconds === null) {
     v.atRiskSinceSeconds = nowSeconds;
     v.atRiskBytes = 0;
-  } else if (!atRisk) closeAtRisk(v, nowSeconds, emit);
+  } else if (!atRisk) closeAtRisk(v, nowSeconds, record);
   if (robustness === v.robustness && healthy === v.reportedHealthyReplicas) return;
   const previous = v.robustness;
   v.robustness = robustness;
   v.reportedHealthyReplicas = healthy;
   if (robustness === 'degraded' && previous !== 'degraded') v.lastDegradedAtSeconds = nowSeconds;
-  emit('volume.robustness', {
+  record.emit('volume.robustness', {
     volume: v.key,
     robustness,
     previous,
@@ -68,10 +51,10 @@ export function refreshHealth(
 }
 
 /** Ends an at-risk period: one `volume.data-at-risk` record unless it lasted no time. */
-export function closeAtRisk(v: Volume, nowSeconds: number, emit: LonghornEmit): void {
+export function closeAtRisk(v: Volume, nowSeconds: number, record: Recorder<'longhorn'>): void {
   if (v.atRiskSinceSeconds === null) return;
   if (v.atRiskSinceSeconds < nowSeconds) {
-    emit('volume.data-at-risk', {
+    record.emit('volume.data-at-risk', {
       volume: v.key,
       bytes: v.atRiskBytes,
       fromSeconds: v.atRiskSinceSeconds,

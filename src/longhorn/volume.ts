@@ -1,7 +1,12 @@
-/** A volume as the Longhorn model keeps it: spec, engine, replicas, and the bookkeeping of writes. */
+/**
+ * A volume as the Longhorn model keeps it: spec, engine, replicas, the running rebuild and the
+ * bookkeeping of writes. Plain state; the transitions are engine.ts, actions.ts, rebuilds.ts,
+ * writes.ts and volume-health.ts.
+ */
 import type { Event, Flow } from '../../sim/index.ts';
 import type { ScenarioVolume } from '../scenario/types.ts';
 import type { RebuildFailureReason } from '../trace/longhorn.ts';
+import type { VolumeSelectors } from './options.ts';
 import type { RebuildPlan } from './rebuild-plan.ts';
 import type { Replica } from './replica.ts';
 import type { Robustness, VolumeState } from './robustness.ts';
@@ -57,4 +62,42 @@ export interface Volume {
 
 export function volumeKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
+}
+
+/** A volume as the scenario creates it: no engine, no replicas yet (state `creating`). */
+export function newVolume(
+  spec: ScenarioVolume,
+  selectors: VolumeSelectors,
+  initialHeadBytes: number,
+): Volume {
+  const longhorn = spec.provisioner.kind === 'longhorn';
+  return {
+    key: volumeKey(spec.namespace, spec.name),
+    spec,
+    longhorn,
+    wantedReplicas: spec.provisioner.kind === 'longhorn' ? spec.provisioner.replicas : 0,
+    bestEffortLocality:
+      spec.provisioner.kind === 'longhorn' && spec.provisioner.dataLocality === 'best-effort',
+    nodeSelector: selectors.nodeSelector ?? [],
+    diskSelector: selectors.diskSelector ?? [],
+    state: 'creating',
+    engineNode: null,
+    engineLost: false,
+    faulted: false,
+    migrating: false,
+    robustness: 'unknown',
+    reportedHealthyReplicas: -1,
+    lastDegradedAtSeconds: null,
+    replicas: [],
+    replicaSequence: 0,
+    writers: new Map(),
+    suspended: new Set(),
+    writeBytesPerSecond: 0,
+    headBytes: initialHeadBytes,
+    atRiskSinceSeconds: null,
+    atRiskBytes: 0,
+    rebuild: null,
+    lastUnschedulableMessage: null,
+    lastWaitUntilSeconds: null,
+  };
 }

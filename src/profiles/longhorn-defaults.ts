@@ -1,9 +1,12 @@
 /**
- * Longhorn settings as Harvester runs them: Longhorn's defaults (longhorn/longhorn-manager:types/setting.go)
- * with Harvester's overrides. Research: longhorn.md §0, §1.1, §3, §7.
+ * Longhorn settings as Harvester runs them, the ones a scenario may override (`settings.longhorn`):
+ * Longhorn's defaults (longhorn/longhorn-manager:types/setting.go) with Harvester's overrides (its
+ * StorageClass and overcommit-config). The Longhorn model's other constants are in
+ * src/longhorn/defaults.ts (docs/model/longhorn.md).
  */
 import type { SourcedFields } from './sourced.ts';
 import type { LonghornSettings } from './types.ts';
+import { isAtLeast } from './version.ts';
 
 const lmSettings = 'longhorn/longhorn-manager:types/setting.go';
 const harvesterStorageClass =
@@ -27,12 +30,11 @@ export function longhornDefaults(longhornVersion: string): SourcedFields<Longhor
     },
     storageMinimalAvailablePercentage: {
       value: 25,
-      source:
-        'longhorn/longhorn-manager:scheduler/replica_scheduler.go (IsSchedulableToDisk; longhorn.md §3)',
+      source: `${lmSettings} (storage-minimal-available-percentage); longhorn/longhorn-manager:scheduler/replica_scheduler.go (IsSchedulableToDisk)`,
     },
     storageReservedPercentageForDefaultDisk: {
       value: 30,
-      source: 'longhorn/longhorn-manager:types/types.go',
+      source: 'longhorn/longhorn-manager:types/types.go (storage-reserved-percentage-for-default-disk)',
     },
     staleReplicaTimeoutSeconds: {
       value: 30 * 60,
@@ -53,7 +55,7 @@ export function longhornDefaults(longhornVersion: string): SourcedFields<Longhor
     defaultDataLocality: { value: 'disabled', source: lmSettings },
     rebuildWallClockLimitSeconds: {
       value: 24 * 3600,
-      source: longhornVersion.startsWith('1.11')
+      source: isAtLeast(longhornVersion, '1.11.0')
         ? 'longhorn/longhorn-manager:types/setting.go (long-grpc-timeout=86400, LH 1.11)'
         : 'longhorn/longhorn-engine:pkg/replica/client/client.go (GRPCServiceLongTimeout)',
     },

@@ -7,7 +7,7 @@ import { fixture, GiB } from './cluster-fixture.ts';
 // source for the Used field"; "Sum of the storageReserved values of all disks: … the Reserved field".
 // KB: "Longhorn allows you to specify the percentage of disk space that is not allocated to the default
 // disk on each new Longhorn node. The default value is "30"." LW …/nodes/node-space-usage.md
-// (Allocated); go-common-libs io/file.go (available rounded down to 100 MiB); research/longhorn.md §3.
+// (Allocated); longhorn/go-common-libs:io/file.go (available rounded down to 100 MiB).
 
 const MiB = 1024 ** 2;
 
@@ -81,7 +81,7 @@ describe('storage accounting rules', () => {
     expect(view).toMatchObject({ totalBytes: 20, usedBytes: 6, reservedBytes: 3 });
   });
 
-  it('a failed replica keeps counting toward storageScheduled (research §8)', () => {
+  it('a failed replica keeps counting toward storageScheduled (every replica CR on the disk, node_controller.go)', () => {
     const f = fixture({ diskSize: '1000Gi' });
     f.at(100, () => f.model.nodePoweredOff('n2', 'power-loss'));
     f.sim.run({ until: 200 });

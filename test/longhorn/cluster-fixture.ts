@@ -3,12 +3,12 @@
  * model on it, driven by calling the WorldObserver methods the way the world will.
  */
 import { type Event, MemorySink, Simulation, type TraceRecord } from '../../sim/index.ts';
+import { Fabric } from '../../src/cluster/fabric.ts';
 import { LonghornModel } from '../../src/longhorn/model.ts';
 import type { LonghornModelOptions } from '../../src/longhorn/options.ts';
 import type { LonghornSettings } from '../../src/profiles/types.ts';
 import { scenarioFromData } from '../../src/scenario/load.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
-import { Fabric } from '../../src/world/fabric.ts';
 
 export interface FixtureVolume {
   name: string;

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { longhornModelDefaults, unmapWhileRebuilding } from '../../src/longhorn/defaults.ts';
 import { profileFor } from '../../src/profiles/profile.ts';
 
-// research/longhorn.md §4 "Versions": fixed in LH 1.5.4, 1.6.1, 1.7.0 and later; affected LH
-// 1.4.0-1.4.4, 1.5.0-1.5.3, 1.6.0; LH < 1.4 has no trim support. KB: affected Harvester v1.2.0, v1.2.1
+// longhorn/longhorn#7103 (`git tag --contains` of the longhorn/longhorn-engine fix, PR #1008): fixed in
+// LH 1.5.4, 1.6.1, 1.7.0 and later; affected LH 1.4.0-1.4.4, 1.5.0-1.5.3, 1.6.0; LH < 1.4 has no trim
+// support (longhorn/longhorn#836). KB: affected Harvester v1.2.0, v1.2.1
 // (LH 1.4.3) and v1.3.0 (LH 1.6.0); fixed v1.2.2 (LH 1.5.5) and v1.3.1 (LH 1.6.2).
 
 describe('trim-while-rebuilding behaviour by Longhorn version', () => {
@@ -33,7 +34,7 @@ describe('trim-while-rebuilding behaviour by Longhorn version', () => {
   });
 });
 
-describe('version gates (research §1.4, §6)', () => {
+describe('version gates (longhorn/longhorn-manager:scheduler/replica_scheduler.go, types/setting.go)', () => {
   it('reuse: v1 always; v2 never up to 1.7, only with v2 fast rebuilding (default true from 1.10)', () => {
     expect(longhornModelDefaults('1.7.2', 'v1').reuseFailedReplicas.value).toBe(true);
     expect(longhornModelDefaults('1.7.2', 'v2').reuseFailedReplicas.value).toBe(false);
@@ -58,5 +59,24 @@ describe('version gates (research §1.4, §6)', () => {
     expect(table.rebuildStreamBytesPerSecond.value).toBeGreaterThanOrEqual(37e6);
     expect(table.rebuildStreamBytesPerSecond.value).toBeLessThanOrEqual(100e6);
     for (const entry of Object.values(table)) expect(entry.source.length).toBeGreaterThan(10);
+  });
+
+  it('offline-replica-rebuilding is off by default and exists for v1 volumes from 1.9.0', () => {
+    expect(longhornModelDefaults('1.9.1').offlineRebuilding.value).toBe(false);
+    expect(longhornModelDefaults('1.8.2').offlineRebuildingAvailable.value).toBe(false);
+    expect(longhornModelDefaults('1.9.1').offlineRebuildingAvailable.value).toBe(true);
+  });
+
+  it('Harvester upgrades set replica-replenishment-wait-interval to 1800 s (upgrade_controller.go)', () => {
+    const entry = longhornModelDefaults('1.7.2').upgradeReplenishmentWaitSeconds;
+    expect(entry.value).toBe(1800);
+    expect(entry.source).toContain('harvester/harvester:pkg/controller/master/upgrade/upgrade_controller.go');
+  });
+
+  it('every source is an upstream path, an issue or a document in this repository', () => {
+    for (const engine of ['v1', 'v2'] as const) {
+      for (const entry of Object.values(longhornModelDefaults('1.10.1', engine)))
+        expect(entry.source).not.toMatch(/research|\/work\/|\.\.\/shared/);
+    }
   });
 });

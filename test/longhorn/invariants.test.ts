@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { assertProperty } from '../fast-check-seed.ts';
 import { fixture } from './cluster-fixture.ts';
 
-// Invariants over random node fault schedules (research §1.4): hard node anti-affinity (never two
+// Invariants over random node fault schedules (docs/model/longhorn.md, "Replenishment"): hard node anti-affinity (never two
 // replicas of a volume on one node), at most one rebuild per volume, at most
 // concurrent-replica-rebuild-per-node-limit rebuilds per destination node, and no rebuild of a
 // detached volume.
@@ -28,7 +29,7 @@ const faultArb = fc.oneof(
 
 describe('Longhorn invariants under random faults', () => {
   it('anti-affinity, one rebuild per volume, per-node limit, detached volumes never rebuild', () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.array(faultArb, { maxLength: 25 }), fc.integer({ min: 1, max: 3 }), (faults, limit) => {
         const volumes = Array.from({ length: 4 }, (_, i) => ({
           name: `vol-${i}`,

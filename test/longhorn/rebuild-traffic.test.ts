@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fixture, GiB, vm1 } from './cluster-fixture.ts';
 
-// research/longhorn.md §2 (rebuild data flow: full = all snapshot files, delta = SHA-512 of every
+// LW 1.10 rebuilding doc, longhorn/longhorn-engine:pkg/sync/sync.go, longhorn/sparse-tools:sparse/client.go
+// (rebuild data flow: full = all snapshot files, delta = SHA-512 of every
 // batch on both ends, fast = checksummed snapshots skipped, the head always copied; one source before
-// LH 1.11; ≈ 40-100 MB/s per rebuild even on 10 GbE: LL#1948 61.3 MB/s) and §6 (v2 differences).
+// LH 1.11; ≈ 40-100 MB/s per rebuild even on 10 GbE: LL#1948 61.3 MB/s); v2 differences from
+// longhorn/longhorn-manager:scheduler/replica_scheduler.go and types/setting.go.
 // Traffic is a flow over fabric.path(source, destination, 'storage') + the destination disk.
 
 const STREAM = 61.3e6;
@@ -97,7 +99,7 @@ describe('how much a rebuild sends', () => {
   });
 });
 
-describe('v2 data engine (research §6)', () => {
+describe('v2 data engine (longhorn/longhorn-manager@v1.7.2:scheduler/replica_scheduler.go CheckAndReuseFailedReplica)', () => {
   it('LH <= 1.7 never reuses a failed replica: a new one is created at once, full', () => {
     const f = fixture({ nodes: 4, options: { dataEngine: 'v2' } }); // Harvester 1.4.2 = LH 1.7.2
     lose(f, 'n2', 100, 400);

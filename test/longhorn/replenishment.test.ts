@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fixture, GiB, vm1 } from './cluster-fixture.ts';
 
-// research/longhorn.md §1.3-1.4 (longhorn-manager controller/volume_controller.go replenishReplicas,
-// scheduler/replica_scheduler.go CheckAndReuseFailedReplica, RequireNewReplica; replica_controller.go
-// CanStartRebuildingReplica). Harvester StorageClass staleReplicaTimeout "30" (minutes);
+// longhorn/longhorn-manager: controller/volume_controller.go replenishReplicas;
+// scheduler/replica_scheduler.go CheckAndReuseFailedReplica, RequireNewReplica;
+// controller/replica_controller.go CanStartRebuildingReplica. Harvester StorageClass staleReplicaTimeout "30" (minutes);
 // replica-replenishment-wait-interval 600 s; engine-replica-timeout 8 s; rebuild stream ≈ 61.3 MB/s
 // (LL#1948). Volume vol-1: 100 GiB nominal, 40 GiB written; vm-1 on n1 writes 1 MB/s.
 
@@ -22,7 +22,7 @@ function outage(downSeconds: number, nodes = 3, harvesterVersion?: string) {
   return f;
 }
 
-describe('three outage regimes on a 3-node cluster (research §1.4, "3 nodes, 3 replicas, node down for time t")', () => {
+describe('three outage regimes on a 3-node cluster (docs/model/longhorn.md, "Replenishment")', () => {
   it('back within 600 s: the failed replica is reused; only the head and the outage writes move', () => {
     // Power loss at 100 s, replica failed at 108 s (engine-replica-timeout 8 s), node Ready at 400 s.
     const f = outage(300);
@@ -96,7 +96,7 @@ describe('three outage regimes on a 3-node cluster (research §1.4, "3 nodes, 3 
   });
 });
 
-describe('new replica elsewhere (research §1.4: "With ≥4 nodes, full rebuilds onto other nodes start at lastDegradedAt + 600 s")', () => {
+describe('new replica elsewhere: with ≥ 4 nodes a full rebuild starts at lastDegradedAt + 600 s (replica_scheduler.go timeToReplacementReplica)', () => {
   it('4 nodes: a full rebuild onto n4 starts at 108 + 600 s', () => {
     const f = outage(5000, 4);
     f.sim.run({ until: 3000 });
@@ -108,7 +108,7 @@ describe('new replica elsewhere (research §1.4: "With ≥4 nodes, full rebuilds
     });
   });
 
-  it('Harvester upgrades raise the wait to 1800 s (research §0)', () => {
+  it('Harvester upgrades raise the wait to 1800 s (harvester/harvester:pkg/controller/master/upgrade/upgrade_controller.go)', () => {
     const f = outage(5000, 4);
     f.at(0, () => f.model.setUpgradeInProgress(true));
     f.sim.run({ until: 3000 });
@@ -116,7 +116,7 @@ describe('new replica elsewhere (research §1.4: "With ≥4 nodes, full rebuilds
   });
 });
 
-describe('failure detection (research §1.3)', () => {
+describe('failure detection (LW 1.10 rebuilding doc; engine-replica-timeout, types/setting.go)', () => {
   it('a graceful shutdown fails replicas at once; power loss after engine-replica-timeout (8 s)', () => {
     const f = fixture();
     f.at(50, () => f.model.nodeShuttingDown('n2'));
@@ -155,7 +155,7 @@ describe('failure detection (research §1.3)', () => {
   });
 });
 
-describe('detached volumes never rebuild (research §1.4; offline rebuilding is off by default)', () => {
+describe('detached volumes never rebuild (replenishReplicas skips them; offline-replica-rebuilding is off by default)', () => {
   it('a stopped VM: the volume is detached/unknown and nothing rebuilds across a 2-hour outage', () => {
     const f = fixture({ nodes: 4 });
     f.at(10, () => f.model.vmStopped(vm1, 'n1', 'stopped'));
@@ -226,7 +226,7 @@ describe('rebuild concurrency', () => {
   });
 });
 
-describe('cordon and drain (research §1.1 disable-scheduling-on-cordoned-node; §7 node maintenance)', () => {
+describe('cordon and drain (disable-scheduling-on-cordoned-node; LW archives/1.9.0/maintenance/maintenance.md)', () => {
   it('drained replicas fail at once and are reused only after uncordon', () => {
     const f = fixture();
     f.at(50, () => f.model.nodeCordoned('n2', true));
@@ -251,7 +251,7 @@ describe('cordon and drain (research §1.1 disable-scheduling-on-cordoned-node; 
   });
 });
 
-describe('faulted volumes and auto-salvage (research §1.2; auto-salvage true)', () => {
+describe('faulted volumes and auto-salvage (volume_controller.go; auto-salvage true)', () => {
   it('every replica failed → faulted; the first node back is salvaged without a rebuild', () => {
     // 4 nodes, the VM (engine) on n4, replicas on n1-n3; all three lose power at 100 s.
     const f = fixture({

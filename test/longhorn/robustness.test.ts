@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Replica } from '../../src/longhorn/replica.ts';
 import { deriveRobustness } from '../../src/longhorn/robustness.ts';
 
-// longhorn/longhorn-manager:controller/volume_controller.go (ReconcileVolumeState); research/longhorn.md
-// §1.2: engine unknown → unknown; detached → unknown unless faulted; H ≥ N healthy; 0 < H < N degraded;
+// longhorn/longhorn-manager:controller/volume_controller.go (ReconcileVolumeState):
+// engine unknown → unknown; detached → unknown unless faulted; H ≥ N healthy; 0 < H < N degraded;
 // no healthy replica → faulted. KB: `kubectl get volume` shows "detached unknown" for stopped VMs.
 
 function replica(mode: Replica['mode'], failed = false): Replica {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isSchedulableToDisk, type SchedulingDisk, scheduleReplica } from '../../src/longhorn/scheduling.ts';
 
 // longhorn/longhorn-manager:scheduler/replica_scheduler.go (IsSchedulableToDisk, getDiskCandidates,
-// filterDisksWithMatchingReplicas); LW …/nodes/scheduling.md; research/longhorn.md §3.
+// filterDisksWithMatchingReplicas); LW …/nodes/scheduling.md.
 
 const GiB = 1024 ** 3;
 const harvesterPolicy = {
@@ -39,7 +39,7 @@ const request = {
   replenishing: false,
 };
 
-describe('IsSchedulableToDisk (research §3: minimal available 25 %, over-provisioning 200 % on Harvester)', () => {
+describe('IsSchedulableToDisk (minimal available 25 %, over-provisioning 200 % on Harvester: overcommit_config.go)', () => {
   it('refuses when available − actual size would be at or below 25 % of the maximum', () => {
     // 1000 GiB disk: 25 % = 250 GiB. 290 GiB free − 40 GiB = 250 GiB → not strictly above → refused.
     const capacity = {

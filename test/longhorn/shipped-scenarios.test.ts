@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MemorySink, Simulation } from '../../sim/index.ts';
-import { storageMetrics } from '../../src/evaluate/storage.ts';
+import { Fabric } from '../../src/cluster/fabric.ts';
 import { GuestModel } from '../../src/guest/model.ts';
 import { LonghornModel } from '../../src/longhorn/model.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
-import { Fabric } from '../../src/world/fabric.ts';
+import { storageOf } from '../evaluate/trace-fixture.ts';
 
 // The shipped scenarios through both models: a 50-minute power loss of the second node, then a week
 // of guest trims. A guard against loops and unbounded records, not a calibration.
@@ -48,7 +48,7 @@ describe('shipped scenarios', () => {
         'outage',
       );
       sim.run({ until: 8 * 86_400, maxEvents: 1_000_000 });
-      const m = storageMetrics(sink.records);
+      const m = storageOf(sink.records, scenario).metrics;
       expect(m.bytesRebuilt).toBeGreaterThan(0);
       expect(m.rebuilds.delta + m.rebuilds.fast).toBe(0);
       expect(sink.records.length).toBeLessThan(20 * scenario.volumes.length + 1000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { storageFindings, storageMetrics } from '../../src/evaluate/storage.ts';
 import { GuestModel } from '../../src/guest/model.ts';
+import { storageOf } from '../evaluate/trace-fixture.ts';
 import { fixture, GiB, vm1 } from './cluster-fixture.ts';
 
 // Evaluation reads only trace records (STYLE.md "The shape of the whole"). Numbers by hand from the
@@ -22,14 +22,14 @@ describe('metrics.storage', () => {
     f.at(400, () => f.model.nodeReady('n2'));
     endPlan(f, 2000);
     f.sim.run({ until: 2001 });
-    const m = storageMetrics(f.sink.records);
+    const m = storageOf(f.sink.records, f.scenario).metrics;
     expect(m.bytesRebuilt).toBe(400e6);
     expect(m.rebuildSeconds).toBeCloseTo(5 + 400e6 / 61.3e6, 6);
     expect(m.rebuilds).toEqual({ full: 0, delta: 0, fast: 1, failed: 0 });
     expect(m.degradedVolumeSeconds).toBeCloseTo(REUSE_DONE - 108, 6);
     expect(m.dataAtRiskBytes).toBe(0);
     expect(m.volumesDegradedAtEnd).toEqual([]);
-    expect(storageFindings(f.sink.records, f.scenario)).toEqual([]);
+    expect(storageOf(f.sink.records, f.scenario).findings).toEqual([]);
   });
 
   it('two nodes lost: data at risk while one replica is healthy, degraded at the end, unschedulable', () => {
@@ -39,13 +39,13 @@ describe('metrics.storage', () => {
     f.at(400, () => f.model.nodeReady('n2'));
     endPlan(f, 2000);
     f.sim.run({ until: 2001 });
-    const m = storageMetrics(f.sink.records);
+    const m = storageOf(f.sink.records, f.scenario).metrics;
     expect(m.dataAtRiskBytes).toBeCloseTo((REUSE_DONE - 108) * 1e6, 0);
     const modelRisk = f.records('volume.data-at-risk').reduce((sum, r) => sum + r.data.bytes, 0);
     expect(m.dataAtRiskBytes).toBeCloseTo(modelRisk, 0);
     expect(m.degradedVolumeSeconds).toBeCloseTo(2000 - 108, 6);
     expect(m.volumesDegradedAtEnd).toEqual(['default/vol-1']);
-    const rules = storageFindings(f.sink.records, f.scenario).map((x) => [x.rule, x.severity]);
+    const rules = storageOf(f.sink.records, f.scenario).findings.map((x) => [x.rule, x.severity]);
     expect(rules).toEqual([
       ['longhorn.volume-degraded-at-end', 'warning'],
       ['longhorn.replica-unschedulable', 'warning'],
@@ -61,7 +61,7 @@ describe('findings', () => {
     f.at(410, () => f.model.vmStarted(vm1, 'n2'));
     endPlan(f, 3000);
     f.sim.run({ until: 3001 });
-    const finding = storageFindings(f.sink.records, f.scenario).find(
+    const finding = storageOf(f.sink.records, f.scenario).findings.find(
       (x) => x.rule === 'longhorn.volume-attached-at-power-off',
     );
     expect(finding).toMatchObject({
@@ -96,11 +96,11 @@ describe('findings', () => {
       f.at(2500, () => f.model.nodeReady('n2'));
       endPlan(f, 5000);
       f.sim.run({ until: 5001 });
-      const m = storageMetrics(f.sink.records);
+      const m = storageOf(f.sink.records, f.scenario).metrics;
       expect(m.vmsPausedByTrim).toBe(flaps > 0 ? 1 : 0);
       expect(m.trimPausedSeconds).toBe(paused);
       expect(m.trimFlaps).toBe(flaps);
-      const found = storageFindings(f.sink.records, f.scenario).filter((x) => x.rule.includes('trim'));
+      const found = storageOf(f.sink.records, f.scenario).findings.filter((x) => x.rule.includes('trim'));
       expect(found.map((x) => x.rule)).toEqual([rule]);
       expect(found[0].severity).toBe(version === '1.3.0' ? 'critical' : 'info');
     }
@@ -111,7 +111,7 @@ describe('tracing enabled after the model starts (the plan runner adds its sinks
   it('the starting state is recorded at the first event, so metrics see the write rate', async () => {
     const { MemorySink, Simulation } = await import('../../sim/index.ts');
     const { LonghornModel } = await import('../../src/longhorn/model.ts');
-    const { Fabric } = await import('../../src/world/fabric.ts');
+    const { Fabric } = await import('../../src/cluster/fabric.ts');
     const scenario = fixture().scenario;
     const sim = new Simulation({ seed: 1 });
     const model = new LonghornModel({ sim, fabric: new Fabric(sim, scenario), scenario });
@@ -130,6 +130,6 @@ describe('tracing enabled after the model starts (the plan runner adds its sinks
     sim.run({ until: 2000 });
     expect(sink.records[0]).toMatchObject({ timeSeconds: 100, kind: 'volume.state' });
     // One healthy replica from 108 s to 1100 s at 1 MB/s.
-    expect(storageMetrics(sink.records).dataAtRiskBytes).toBeCloseTo((1100 - 108) * 1e6, 0);
+    expect(storageOf(sink.records, scenario).metrics.dataAtRiskBytes).toBeCloseTo((1100 - 108) * 1e6, 0);
   });
 });

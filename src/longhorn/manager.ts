@@ -1,0 +1,287 @@
+/**
+ * longhorn-manager's volume controller as a pure function: `reconcileVolume(volume, view, now)` reads
+ * the volume, the nodes and the disks and returns the actions to apply, in order, and the times to
+ * reconcile again (longhorn/longhorn-manager:controller/volume_controller.go `syncVolume`,
+ * `replenishReplicas`, `cleanupFailedToScheduleReplicas`; scheduler/replica_scheduler.go). It writes
+ * nothing: the host (model.ts) applies the actions (actions.ts) and keeps the clock.
+ *
+ * One reconcile: delete stale failed replicas; then start the replica that waits for its rebuild
+ * (placing it first if it has no disk); else reuse, wait or create per replenishment.ts, or, with
+ * enough replicas, keep best-effort data locality.
+ */
+import type { LonghornSettings } from '../profiles/types.ts';
+import type { ManagerAction, ReplicaCreationReason } from './actions.ts';
+import type { LonghornModelParameters } from './defaults.ts';
+import type { NodeStatus } from './disk-inventory.ts';
+import { mayRebuild } from './rebuilds.ts';
+import {
+  cleanUpReason,
+  decideReplenishment,
+  nextStaleSeconds,
+  type ReplenishmentRules,
+  replicasToCleanUp,
+} from './replenishment.ts';
+import { isFailed, isPotentiallyReusable, type Replica } from './replica.ts';
+import {
+  type ScheduleResult,
+  type SchedulingDisk,
+  type SchedulingPolicy,
+  scheduleReplica,
+} from './scheduling.ts';
+import type { Volume } from './volume.ts';
+
+/** What the manager reads besides the volume. */
+export interface ManagerView {
+  readonly settings: LonghornSettings;
+  readonly parameters: LonghornModelParameters;
+  readonly rules: ReplenishmentRules;
+  readonly nodes: ReadonlyMap<string, NodeStatus>;
+  /** Longhorn disk tags, by `node/disk`. */
+  readonly diskTags: Readonly<Record<string, readonly string[]>>;
+  /** Every Longhorn disk as the replica scheduler sees it, leaving out the replicas given. */
+  schedulingDisks(without?: ReadonlySet<Replica>): SchedulingDisk[];
+}
+
+export interface Reconcile {
+  readonly actions: readonly ManagerAction[];
+  /** Reconcile again at these times: the next failed replica turning stale, the end of a wait. */
+  readonly requeueAtSeconds: readonly number[];
+}
+
+/** The replenishment rules in force: settings, the release's gates, the upgrade's longer wait. */
+export function replenishmentRules(
+  settings: LonghornSettings,
+  parameters: LonghornModelParameters,
+  offlineRebuildingOption: boolean | undefined,
+  upgradeInProgress: boolean,
+): ReplenishmentRules {
+  const p = parameters;
+  return {
+    replenishmentWaitSeconds: upgradeInProgress
+      ? p.upgradeReplenishmentWaitSeconds
+      : settings.replicaReplenishmentWaitIntervalSeconds,
+    staleReplicaTimeoutSeconds: settings.staleReplicaTimeoutSeconds,
+    concurrentRebuildPerNodeLimit: settings.concurrentReplicaRebuildPerNodeLimit,
+    failedReplicaMaxRetryCount: p.failedReplicaMaxRetryCount,
+    reuseFailedReplicas: p.reuseFailedReplicas,
+    replenishmentWaitApplies: p.replenishmentWaitApplies,
+    offlineRebuilding: (offlineRebuildingOption ?? p.offlineRebuilding) && p.offlineRebuildingAvailable,
+    deleteFailedReplicasAtOnce: p.deleteFailedReplicasAtOnce,
+  };
+}
+
+/**
+ * A new replica CR of the volume, named with its next sequence number. A replacement starts at the
+ * retry limit so it is never reused (longhorn/longhorn-manager:controller/volume_controller.go
+ * `createReplica`); an initial replica placed at creation holds the (empty) data from now.
+ */
+export function newReplica(
+  v: Volume,
+  node: string | null,
+  disk: string | null,
+  reason: ReplicaCreationReason,
+  maxRetryCount: number,
+  nowSeconds: number,
+): Replica {
+  return {
+    name: `${v.spec.name}-r-${v.replicaSequence}`,
+    volume: v.key,
+    node,
+    disk,
+    mode: null,
+    failedAtSeconds: null,
+    healthyAtSeconds: reason === 'initial' && node !== null ? nowSeconds : null,
+    rebuildRetryCount: reason === 'initial' ? 0 : maxRetryCount,
+    missedBytes: 0,
+    headBytesAtFailure: 0,
+    awaitingRebuild: reason !== 'initial',
+  };
+}
+
+/**
+ * One replica of a volume being created, on the engine's node when `preferNode` is given (data
+ * locality). When no disk fits: Scheduled=False, and LH <= 1.6 creates the CR anyway, unplaced
+ * (`placed` false: stop creating replicas).
+ */
+export function initialReplica(
+  v: Volume,
+  view: ManagerView,
+  preferNode: string | null,
+  nowSeconds: number,
+): { readonly actions: ManagerAction[]; readonly placed: boolean } {
+  const maxRetry = view.parameters.failedReplicaMaxRetryCount;
+  const result = schedule(v, view, v.replicas, undefined, false, preferNode);
+  if (!result.ok) {
+    const createAnyway = !view.parameters.precheckCreateReplica;
+    const actions: ManagerAction[] = [unschedulable(result, createAnyway)];
+    if (createAnyway)
+      actions.push(create(newReplica(v, null, null, 'initial', maxRetry, nowSeconds), 'initial'));
+    return { actions, placed: false };
+  }
+  const r = newReplica(v, result.node, result.disk, 'initial', maxRetry, nowSeconds);
+  return { actions: [create(r, 'initial')], placed: true };
+}
+
+export function reconcileVolume(v: Volume, view: ManagerView, nowSeconds: number): Reconcile {
+  const rules = view.rules;
+  const maxRetry = rules.failedReplicaMaxRetryCount;
+  const actions: ManagerAction[] = [];
+  const requeueAtSeconds: number[] = [];
+  const done = (): Reconcile => ({ actions, requeueAtSeconds });
+
+  const deleted = replicasToCleanUp(v, rules, nowSeconds);
+  for (const r of deleted)
+    actions.push({ kind: 'delete-replica', replica: r, reason: cleanUpReason(r, rules) });
+  // Everything below sees the volume and the disks as they are once those replicas are gone.
+  const without = new Set(deleted);
+  const replicas = v.replicas.filter((r) => !without.has(r));
+  const current = { ...v, replicas };
+  const stale = nextStaleSeconds(current, rules, nowSeconds);
+  if (stale !== null) requeueAtSeconds.push(stale);
+
+  // A replica created or reused but not running yet: place it, then start (or queue) its rebuild.
+  if (mayRebuild(v, rules.offlineRebuilding)) {
+    const waiting = replicas.find((r) => !isFailed(r) && r.awaitingRebuild);
+    if (waiting !== undefined) {
+      if (waiting.node === null) {
+        const result = schedule(v, view, replicas, without, true, null, waiting);
+        if (!result.ok) {
+          actions.push(unschedulable(result, true));
+          return done();
+        }
+        actions.push({ kind: 'place-replica', replica: waiting, node: result.node, disk: result.disk });
+      }
+      actions.push({ kind: 'start-rebuild', replica: waiting });
+      return done();
+    }
+  }
+
+  const decision = decideReplenishment(current, rules, nowSeconds, (r) => reusableNow(v, r, view));
+  switch (decision.kind) {
+    case 'none':
+      if (decision.reason === 'enough-replicas')
+        actions.push(...keepLocality(v, view, replicas, without, nowSeconds));
+      return done();
+    case 'reuse':
+      actions.push({ kind: 'reuse-replica', replica: decision.replica });
+      actions.push({ kind: 'start-rebuild', replica: decision.replica });
+      return done();
+    case 'wait':
+      actions.push({ kind: 'wait', untilSeconds: decision.untilSeconds });
+      requeueAtSeconds.push(decision.untilSeconds);
+      return done();
+    case 'create': {
+      const result = schedule(v, view, replicas, without, true, null);
+      if (!result.ok) {
+        const createAnyway = !view.parameters.precheckCreateReplica;
+        actions.push(unschedulable(result, createAnyway));
+        if (createAnyway)
+          actions.push(create(newReplica(v, null, null, 'replenish', maxRetry, nowSeconds), 'replenish'));
+        return done();
+      }
+      const r = newReplica(v, result.node, result.disk, 'replenish', maxRetry, nowSeconds);
+      actions.push(create(r, 'replenish'), { kind: 'start-rebuild', replica: r });
+      return done();
+    }
+  }
+}
+
+/**
+ * After a data-locality rebuild: the replica to drop, one not on the engine's node (the last by
+ * name), or null while the volume has no more than it wants.
+ */
+export function surplusReplica(v: Volume): Replica | null {
+  const active = v.replicas.filter((r) => !isFailed(r));
+  if (active.length <= v.wantedReplicas) return null;
+  const remote = active.filter((r) => r.node !== v.engineNode).sort((a, b) => b.name.localeCompare(a.name));
+  return remote[0] ?? null;
+}
+
+/** Best-effort data locality: once healthy with no replica on the engine's node, build one there. */
+function keepLocality(
+  v: Volume,
+  view: ManagerView,
+  replicas: readonly Replica[],
+  without: ReadonlySet<Replica>,
+  nowSeconds: number,
+): ManagerAction[] {
+  if (!v.bestEffortLocality || v.robustness !== 'healthy' || v.engineNode === null) return [];
+  const local = v.engineNode;
+  if (replicas.some((r) => r.node === local && !isFailed(r))) return [];
+  const result = schedule(v, view, replicas, without, true, local);
+  if (!result.ok || result.node !== local) return [];
+  const maxRetry = view.parameters.failedReplicaMaxRetryCount;
+  const r = newReplica(v, result.node, result.disk, 'data-locality', maxRetry, nowSeconds);
+  return [create(r, 'data-locality'), { kind: 'start-rebuild', replica: r }];
+}
+
+/**
+ * `isFailedReplicaReusable`: the replica's node is Ready and schedulable and its disk carries the
+ * volume's disk selector.
+ */
+function reusableNow(v: Volume, r: Replica, view: ManagerView): boolean {
+  if (r.node === null || r.disk === null) return false;
+  const node = nodeStatus(view, r.node);
+  if (!node.ready) return false;
+  if (node.cordoned && view.settings.disableSchedulingOnCordonedNode) return false;
+  const tags = view.diskTags[`${r.node}/${r.disk}`] ?? [];
+  return v.diskSelector.every((t) => tags.includes(t));
+}
+
+function schedule(
+  v: Volume,
+  view: ManagerView,
+  replicas: readonly Replica[],
+  without: ReadonlySet<Replica> | undefined,
+  replenishing: boolean,
+  preferNode: string | null,
+  self?: Replica,
+): ScheduleResult {
+  const s = view.settings;
+  const policy: SchedulingPolicy = {
+    nodeSoftAntiAffinity: s.replicaSoftAntiAffinity,
+    zoneSoftAntiAffinity: s.replicaZoneSoftAntiAffinity,
+    diskSoftAntiAffinity: s.replicaDiskSoftAntiAffinity,
+    overProvisioningPercentage: s.storageOverProvisioningPercentage,
+    minimalAvailablePercentage: s.storageMinimalAvailablePercentage,
+  };
+  const maxRetry = view.parameters.failedReplicaMaxRetryCount;
+  const existing = replicas
+    .filter((r) => r !== self && r.node !== null && r.disk !== null)
+    .map((r) => ({
+      node: r.node as string,
+      disk: r.disk as string,
+      failed: isFailed(r),
+      potentiallyReusable: isPotentiallyReusable(r, maxRetry),
+    }));
+  return scheduleReplica(
+    view.schedulingDisks(without),
+    {
+      sizeBytes: v.spec.sizeBytes,
+      actualBytes: v.spec.usedBytes,
+      nodeSelector: v.nodeSelector,
+      diskSelector: v.diskSelector,
+      existing,
+      replenishing,
+      preferNode,
+    },
+    policy,
+  );
+}
+
+function unschedulable(
+  result: Extract<ScheduleResult, { ok: false }>,
+  replicaCreated: boolean,
+): ManagerAction {
+  return { kind: 'report-unschedulable', cause: result.reason, message: result.message, replicaCreated };
+}
+
+function create(replica: Replica, reason: ReplicaCreationReason): ManagerAction {
+  return { kind: 'create-replica', replica, reason };
+}
+
+function nodeStatus(view: ManagerView, name: string): NodeStatus {
+  const status = view.nodes.get(name);
+  if (status === undefined) throw new Error(`longhorn: unknown node ${name}`);
+  return status;
+}

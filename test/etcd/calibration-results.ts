@@ -1,5 +1,5 @@
 /**
- * Reads ../shared/calibration/etcd/results.csv (long format: scenario, variant, trial, metric, value,
+ * Reads test/calibration/etcd/results.csv (long format: scenario, variant, trial, metric, value,
  * unit, note), resolved from this file's location so the tests run from any working directory.
  */
 import { readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 export const RESULTS_PATH = resolve(
   dirname(fileURLToPath(import.meta.url)),
-  '../../../shared/calibration/etcd/results.csv',
+  '../calibration/etcd/results.csv',
 );
 
 export interface ResultRow {

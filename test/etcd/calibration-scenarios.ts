@@ -1,5 +1,5 @@
 /**
- * The calibration campaign's scenarios (../shared/calibration/etcd/README.md) replayed on the model:
+ * The calibration campaign's scenarios (test/calibration/etcd/README.md) replayed on the model:
  * three members m1..m3 on loopback, upstream timing (100/1000 ms), etcd 3.4 (pre-vote off), and an
  * HTTP-like writer putting every 20 ms through the members still serving. Each function returns the
  * scenario's metrics under the names results.csv uses.

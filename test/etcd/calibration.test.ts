@@ -1,5 +1,5 @@
 /**
- * Fidelity against a real etcd 3.4.23 cluster (../shared/calibration/etcd): upstream timing
+ * Fidelity against a real etcd 3.4.23 cluster (test/calibration/etcd): upstream timing
  * (100/1000 ms), pre-vote off, loopback. The model runs each scenario over many seeds and its
  * distribution is compared with the measured trials. Tolerances are stated per check; none is fitted
  * per case. What the model does not explain is listed in docs/model/etcd.md.

@@ -3,12 +3,12 @@
  * members on RKE2 timing, as the trace shows it. Changed only on purpose:
  * `REWRITE=1 npx vitest run test/etcd/transcript.test.ts` regenerates the file; review the diff.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { canonicalJson, MemorySink, Simulation, type TraceRecord } from '../../sim/index.ts';
 import { EtcdCluster, etcdDefaults } from '../../src/etcd/index.ts';
+import { expectGolden } from '../golden/golden-file.ts';
 
 const GOLDEN = resolve(dirname(fileURLToPath(import.meta.url)), 'testdata/kb-shutdown-restart.txt');
 
@@ -49,10 +49,6 @@ function transcript(): string {
 describe('golden transcript', () => {
   it('KB shutdown and restart on RKE2 timing (etcd 3.5.9, pre-vote on)', () => {
     const text = transcript();
-    if (process.env.REWRITE === '1' || !existsSync(GOLDEN)) {
-      mkdirSync(dirname(GOLDEN), { recursive: true });
-      writeFileSync(GOLDEN, text);
-    }
-    expect(text).toBe(readFileSync(GOLDEN, 'utf8'));
+    expectGolden(GOLDEN, text);
   });
 });

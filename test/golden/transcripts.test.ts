@@ -1,12 +1,12 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { describe, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
-import { standardEvaluators, standardExtensions } from '../../src/evaluate/standard.ts';
 import { planScenarioIssues } from '../../src/plan/format/check-against-scenario.ts';
 import { loadPlan } from '../../src/plan/format/load.ts';
 import { runPlan } from '../../src/plan/runner/runner.ts';
 import { terminalReport } from '../../src/report/terminal.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
+import { expectGolden } from './golden-file.ts';
 
 /**
  * Golden transcripts (etcd raft's testdata/*.txt): the report of each shipped plan on seed-witness
@@ -28,11 +28,10 @@ describe('golden transcripts', () => {
     const plan = loadPlan(`${scenarios}plans/${name}.yaml`);
     const scenario = candidates.find((s) => planScenarioIssues(plan, s).length === 0) ?? candidates[0];
     it(`${scenario.name} / ${name}`, () => {
-      const run = runPlan(scenario, plan, { seed: 1234567, extensions: standardExtensions });
-      const text = terminalReport(evaluate(run, scenario, plan, 1234567, standardEvaluators));
+      const run = runPlan(scenario, plan, { seed: 1234567 });
+      const text = terminalReport(evaluate(run.records));
       const golden = new URL(`./${scenario.name}--${name}.txt`, import.meta.url).pathname;
-      if (process.env.REWRITE === '1' || !existsSync(golden)) writeFileSync(golden, text);
-      expect(text).toBe(readFileSync(golden, 'utf8'));
+      expectGolden(golden, text);
     });
   }
 });

@@ -3,12 +3,12 @@
  * Harvester 1.3.0, then a weekly trim during the full rebuild, as the trace shows it. Changed only on
  * purpose: `REWRITE=1 npx vitest run test/guest/transcript.test.ts` regenerates it; review the diff.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { canonicalJson, type TraceRecord } from '../../sim/index.ts';
 import { GuestModel } from '../../src/guest/model.ts';
+import { expectGolden } from '../golden/golden-file.ts';
 import { fixture, vm1 } from '../longhorn/cluster-fixture.ts';
 
 const GOLDEN = resolve(dirname(fileURLToPath(import.meta.url)), 'testdata/trim-during-rebuild-1.3.0.txt');
@@ -42,10 +42,6 @@ function transcript(): string {
 describe('golden transcript', () => {
   it('Harvester 1.3.0: stale replica, full rebuild, trim, VM flapping until the rebuild ends', () => {
     const text = transcript();
-    if (process.env.REWRITE === '1' || !existsSync(GOLDEN)) {
-      mkdirSync(dirname(GOLDEN), { recursive: true });
-      writeFileSync(GOLDEN, text);
-    }
-    expect(text).toBe(readFileSync(GOLDEN, 'utf8'));
+    expectGolden(GOLDEN, text);
   });
 });

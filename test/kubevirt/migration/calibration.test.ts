@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { MIGRATION_MODEL_PARAMETERS, QEMU_CALIBRATION_CAMPAIGN } from '../../../src/kubevirt/defaults.ts';
-import { compareRun, summarize } from '../../../src/kubevirt/migration/calibration-comparison.ts';
-import { readCalibrationRuns } from '../../../src/kubevirt/migration/calibration-runs.ts';
-import { fitCampaign, fitGeometry } from '../../../src/kubevirt/migration/parameter-fit.ts';
-import { readSyncObservations } from '../../../src/kubevirt/migration/sync-observations.ts';
+import { fitCampaign, fitGeometry } from '../../calibration/fit-parameters.ts';
+import { compareRun, summarize } from '../../calibration/qemu-comparison.ts';
+import { readCalibrationRuns } from '../../calibration/qemu-runs.ts';
+import { readSyncObservations } from '../../calibration/sync-observations.ts';
 
-// ../shared/calibration/qemu (README there): real QEMU 7.2 pre-copy and post-copy migrations.
-// The repository root is the working directory of vitest.
-const runs = readCalibrationRuns(process.cwd());
+// test/calibration/qemu (README there): real QEMU 7.2 pre-copy and post-copy migrations.
+const runs = readCalibrationRuns();
 const rows = runs.map((run) => compareRun(run));
 const summary = summarize(rows);
 
@@ -32,7 +31,7 @@ describe('migration model against the QEMU calibration campaign', () => {
   });
 
   it('the recorded hot set and contiguous overlap are the least-squares fits over every sync of every trace', () => {
-    const fit = fitGeometry(readSyncObservations(process.cwd(), runs));
+    const fit = fitGeometry(readSyncObservations(runs));
     const close = (a: number, b: number) => expect(Math.abs(a - b) / Math.abs(b)).toBeLessThan(0.01);
     close(fit.hotSet.coefficients[0], QEMU_CALIBRATION_CAMPAIGN.hotSetBasePages.value);
     close(fit.hotSet.coefficients[1], QEMU_CALIBRATION_CAMPAIGN.hotSetPagesPerWorkingSetPage.value);
@@ -40,7 +39,7 @@ describe('migration model against the QEMU calibration campaign', () => {
   });
 
   it('a sync whose interval covered the whole working set finds more than it: the hot set (about 100 pages + page tables)', () => {
-    const fit = fitGeometry(readSyncObservations(process.cwd(), runs));
+    const fit = fitGeometry(readSyncObservations(runs));
     // Hand reading of the traces: W + 125–130 pages with a 32 MiB set, W + 175–188 with 128 MiB.
     const hot = (wssPages: number) => fit.hotSet.coefficients[0] + fit.hotSet.coefficients[1] * wssPages;
     expect(hot(8192)).toBeGreaterThan(110);

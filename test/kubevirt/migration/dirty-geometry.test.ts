@@ -8,7 +8,7 @@ import {
 } from '../../../src/kubevirt/migration/precopy-machine.ts';
 
 // docs/model/migration.md "Guest dirtying"; the numbers come from the calibration traces
-// (../shared/calibration/qemu/traces) as read by src/kubevirt/migration/sync-observations.ts.
+// (test/calibration/qemu/traces) as read by test/calibration/sync-observations.ts.
 
 const config: PrecopyConfig = {
   pageSizeBytes: 4096,

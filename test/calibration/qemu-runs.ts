@@ -1,23 +1,26 @@
 /**
- * The QEMU calibration campaign (`../shared/calibration/qemu/results.csv`, README there): its rows
- * as typed runs, and each run as a MigrationRequest for the model (same inputs, bare QEMU, no
- * KubeVirt monitor, one loopback link).
+ * The QEMU calibration campaign (`test/calibration/qemu/results.csv`, README there): its rows as
+ * typed runs, and each run as a LiveMigrationRequest for the model (same inputs, bare QEMU, no KubeVirt
+ * monitor, one loopback link).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   MIGRATION_MODEL_PARAMETERS,
   type MigrationModelParameters,
   QEMU_CALIBRATION_CAMPAIGN,
-} from '../defaults.ts';
+} from '../../src/kubevirt/defaults.ts';
 import {
   defaultMigrationProfile,
   defaultMigrationSettings,
-  type MigrationRequest,
-} from './migration-request.ts';
+  type LiveMigrationRequest,
+} from '../../src/kubevirt/migration/migration-request.ts';
 
-/** The campaign directory, relative to the repository root. */
-export const CALIBRATION_DIRECTORY = '../shared/calibration/qemu';
+/** The campaign directory (results.csv, README.md, traces/), found from this file, not the working directory. */
+export const QEMU_CALIBRATION_DIRECTORY = fileURLToPath(new URL('./qemu/', import.meta.url));
+/** The same directory as the repository cites it. */
+export const QEMU_CALIBRATION_CITATION = 'test/calibration/qemu';
 
 export type CalibrationOutcome = 'converged' | 'converged-postcopy' | 'cancelled';
 
@@ -97,10 +100,8 @@ export function parseCalibrationCsv(text: string): CalibrationRun[] {
   });
 }
 
-export function readCalibrationRuns(repositoryRoot: string): CalibrationRun[] {
-  return parseCalibrationCsv(
-    readFileSync(join(repositoryRoot, CALIBRATION_DIRECTORY, 'results.csv'), 'utf8'),
-  );
+export function readCalibrationRuns(directory: string = QEMU_CALIBRATION_DIRECTORY): CalibrationRun[] {
+  return parseCalibrationCsv(readFileSync(join(directory, 'results.csv'), 'utf8'));
 }
 
 const MiB = 2 ** 20;
@@ -140,7 +141,7 @@ export function calibrationRequest(
   run: CalibrationRun,
   campaign: CampaignParameters = recordedCampaign(),
   model: MigrationModelParameters = MIGRATION_MODEL_PARAMETERS,
-): MigrationRequest {
+): LiveMigrationRequest {
   const page = 4096;
   const memoryPages = (run.memMib * MiB) / page;
   const usedPages =

@@ -1,12 +1,12 @@
 /**
  * docs/validation.md, generated: the model against every run of the QEMU calibration campaign.
- * `npx tsx src/kubevirt/migration/validation-table.ts > docs/validation.md` (from the repository root).
+ * `npx tsx test/calibration/validation-table.ts > docs/validation.md` (from the repository root).
  */
 import { fileURLToPath } from 'node:url';
-import { MIGRATION_MODEL_PARAMETERS, QEMU_CALIBRATION_CAMPAIGN } from '../defaults.ts';
-import { compareRun, type RunComparison, summarize } from './calibration-comparison.ts';
-import { CALIBRATION_DIRECTORY, readCalibrationRuns } from './calibration-runs.ts';
-import { fitCampaign, fitGeometry } from './parameter-fit.ts';
+import { MIGRATION_MODEL_PARAMETERS, QEMU_CALIBRATION_CAMPAIGN } from '../../src/kubevirt/defaults.ts';
+import { fitCampaign, fitGeometry } from './fit-parameters.ts';
+import { compareRun, type RunComparison, summarize } from './qemu-comparison.ts';
+import { QEMU_CALIBRATION_CITATION, readCalibrationRuns } from './qemu-runs.ts';
 import { readSyncObservations } from './sync-observations.ts';
 
 function percent(value: number): string {
@@ -31,12 +31,12 @@ function row(c: RunComparison): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-export function validationMarkdown(repositoryRoot: string): string {
-  const runs = readCalibrationRuns(repositoryRoot);
+export function validationMarkdown(): string {
+  const runs = readCalibrationRuns();
   const rows = runs.map((run) => compareRun(run));
   const s = summarize(rows);
   const fit = fitCampaign(runs);
-  const geometry = fitGeometry(readSyncObservations(repositoryRoot, runs));
+  const geometry = fitGeometry(readSyncObservations(runs));
   const m = MIGRATION_MODEL_PARAMETERS;
   const c = QEMU_CALIBRATION_CAMPAIGN;
   const misses = rows.filter((r) => !r.verdictMatches).map((r) => `\`${r.run.runId}\``);
@@ -45,11 +45,11 @@ export function validationMarkdown(repositoryRoot: string): string {
     '',
     '## Live migration against real QEMU',
     '',
-    `Every run of \`${CALIBRATION_DIRECTORY}/results.csv\` (QEMU 7.2, TCG, loopback; README there) predicted`,
+    `Every run of \`${QEMU_CALIBRATION_CITATION}/results.csv\` (QEMU 7.2, TCG, loopback; README there) predicted`,
     'from its inputs by the migration model (`src/kubevirt/migration/`): guest memory, touched memory, working',
     'set, `achieved_rate_pps` as the dirty rate, `max-bandwidth`, `downtime-limit`, auto-converge, post-copy',
     'started after the first pass, and `cap_s` as an operator cancel. Bare QEMU: no KubeVirt monitor.',
-    'Regenerate with `npx tsx src/kubevirt/migration/validation-table.ts > docs/validation.md`;',
+    'Regenerate with `npx tsx test/calibration/validation-table.ts > docs/validation.md`;',
     '`test/kubevirt/migration/calibration.test.ts` checks the same numbers.',
     '',
     '### Summary',
@@ -69,7 +69,7 @@ export function validationMarkdown(repositoryRoot: string): string {
     '',
     '### Fitted parameters (least squares across all runs, never per run)',
     '',
-    '`src/kubevirt/migration/parameter-fit.ts` (mathjs, normal equations); values recorded in',
+    '`test/calibration/fit-parameters.ts` (mathjs, normal equations); values recorded in',
     '`src/kubevirt/defaults.ts` with this provenance.',
     '',
     '| parameter | fit | recorded | runs | rms residual |',
@@ -127,10 +127,18 @@ export function validationMarkdown(repositoryRoot: string): string {
     "- Downtime is modelled as fixed time plus bytes at link speed; QEMU's measured downtime scatters",
     '  (2–33 ms for similar byte counts), hence the median error of a few ms.',
     '',
+    '## The `migrate` command on the same inputs',
+    '`test/kubevirt/migration/migrate-command.test.ts` types, for every run, the command a user would:',
+    '`harvester-sim migrate --memory <mem> --used-memory <non-zero memory> --dirty-rate <achieved pps>',
+    '--working-set <wss> --bandwidth <bw>MiB/s --downtime-limit <dt>ms --cancel-after <cap>s --no-monitor',
+    '[--auto-converge] [--post-copy-after-pass 1]` (link speed and catch-up as fitted). Its verdict',
+    "(completed, post-copy or cancelled) is QEMU's in all 39 runs; the command takes the campaign's measured",
+    'hot set and working-set overlap by default (`measuredGuestGeometry`).',
+    '',
   ];
   return lines.join('\n');
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  process.stdout.write(validationMarkdown(process.cwd()));
+  process.stdout.write(validationMarkdown());
 }

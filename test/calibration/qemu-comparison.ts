@@ -2,19 +2,20 @@
  * Model against the QEMU calibration campaign: every run predicted from its inputs, compared on
  * verdict, total time, iterations, downtime and bytes (docs/validation.md).
  */
+
+import type { LiveMigrationResult } from '../../src/kubevirt/migration/migration-request.ts';
+import { simulateMigration } from '../../src/kubevirt/migration/single-migration-world.ts';
 import {
   type CalibrationOutcome,
   type CalibrationRun,
   type CampaignParameters,
   calibrationRequest,
   recordedCampaign,
-} from './calibration-runs.ts';
-import type { MigrationResult } from './migration-request.ts';
-import { simulateMigration } from './single-migration-world.ts';
+} from './qemu-runs.ts';
 
 export interface RunComparison {
   readonly run: CalibrationRun;
-  readonly predicted: MigrationResult;
+  readonly predicted: LiveMigrationResult;
   readonly predictedVerdict: CalibrationOutcome;
   readonly verdictMatches: boolean;
   /** (predicted − observed) / observed total time. */
@@ -35,7 +36,7 @@ export interface ComparisonSummary {
   readonly medianAbsTransferredError: number;
 }
 
-export function verdictOf(result: MigrationResult): CalibrationOutcome {
+export function verdictOf(result: LiveMigrationResult): CalibrationOutcome {
   if (result.outcome === 'completed') return 'converged';
   if (result.outcome === 'post-copy') return 'converged-postcopy';
   return 'cancelled';

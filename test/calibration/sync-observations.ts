@@ -1,12 +1,12 @@
 /**
  * What each dirty-bitmap sync of a calibration run found, read from its trace
- * (`../shared/calibration/qemu/traces/<run_id>.jsonl`, README there): the pages still unsent just
+ * (`test/calibration/qemu/traces/<run_id>.jsonl`, README there): the pages still unsent just
  * before the sync, the pages marked just after it, the interval since the previous sync and the pages
- * the guest wrote in it. The dirty-page geometry fits (parameter-fit.ts) read these.
+ * the guest wrote in it. The dirty-page geometry fits (fit-parameters.ts) read these.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CALIBRATION_DIRECTORY, type CalibrationRun } from './calibration-runs.ts';
+import { type CalibrationRun, QEMU_CALIBRATION_DIRECTORY } from './qemu-runs.ts';
 
 /** QEMU counts `remaining` in 4 KiB pages and sends each normal page with an 8-byte header (ram.c). */
 const PAGE_BYTES = 4096;
@@ -97,15 +97,18 @@ export function parseSyncObservations(run: CalibrationRun, jsonl: string): SyncO
   return observations;
 }
 
-/** Every pre-copy run with a dirtying guest whose trace is present. */
+/** Every pre-copy run with a dirtying guest; each must have its trace. */
 export function readSyncObservations(
-  repositoryRoot: string,
   runs: readonly CalibrationRun[],
+  directory: string = QEMU_CALIBRATION_DIRECTORY,
 ): SyncObservation[] {
   return runs
     .filter((run) => !run.postcopy && run.achievedRatePps > 0)
     .flatMap((run) => {
-      const path = join(repositoryRoot, CALIBRATION_DIRECTORY, 'traces', `${run.runId}.jsonl`);
-      return existsSync(path) ? parseSyncObservations(run, readFileSync(path, 'utf8')) : [];
+      const path = join(directory, 'traces', `${run.runId}.jsonl`);
+      if (!existsSync(path)) {
+        throw new Error(`${path}: missing: results.csv lists run ${run.runId}, whose trace the fits read`);
+      }
+      return parseSyncObservations(run, readFileSync(path, 'utf8'));
     });
 }

@@ -3,7 +3,7 @@
  * once (never per run): ordinary least squares by the normal equations, solved with mathjs.
  */
 import { lusolve, multiply, transpose } from 'mathjs';
-import type { CalibrationRun } from './calibration-runs.ts';
+import type { CalibrationRun } from './qemu-runs.ts';
 import type { SyncObservation } from './sync-observations.ts';
 
 export interface LinearFit {

@@ -2,11 +2,12 @@
  * etcd model defaults as data. The user-facing timing (heartbeat, election, pre-vote, check-quorum)
  * comes from the version profiles (`src/profiles/etcd-timing-defaults.ts`); this file adds the server
  * internals the model needs, each with its upstream source, and the environment timings measured in
- * the calibration campaign (`../shared/calibration/etcd`), which are not upstream defaults.
+ * the calibration campaign (`test/calibration/etcd`), which are not upstream defaults.
  */
 import { rke2EtcdTiming, upstreamEtcdTiming } from '../profiles/etcd-timing-defaults.ts';
 import { type SourcedFields, valuesOf } from '../profiles/sourced.ts';
 import type { EtcdTiming } from '../profiles/types.ts';
+import { isAtLeast } from '../profiles/version.ts';
 
 /** A range drawn uniformly per use; both ends in the unit the field name ends with. */
 export interface RangeMs {
@@ -34,6 +35,8 @@ export interface EtcdServerInternals {
   readonly proberErrorIntervalMs: number;
   /** ... and checks a healthy peer this often. */
   readonly proberMonitoringIntervalMs: number;
+  /** The peer port, as etcd's dial errors print it. */
+  readonly peerPort: number;
 }
 
 /** Where the model runs: the measured cost of a message and a WAL sync, and process start. */
@@ -56,7 +59,8 @@ export interface EtcdDefaults {
 const SERVER = 'etcd-io/etcd:server/etcdserver/server.go';
 
 export function etcdServerInternals(etcdVersion: string): SourcedFields<EtcdServerInternals> {
-  const v34 = etcdVersion.replace(/^v/, '').startsWith('3.4');
+  // etcd 3.5 moved the server packages under server/.
+  const v34 = !isAtLeast(etcdVersion, '3.5.0');
   const rafthttp = v34
     ? 'etcd-io/etcd:etcdserver/api/rafthttp'
     : 'etcd-io/etcd:server/etcdserver/api/rafthttp';
@@ -85,11 +89,15 @@ export function etcdServerInternals(etcdVersion: string): SourcedFields<EtcdServ
       value: 30000,
       source: `${rafthttp}/probing_status.go (statusMonitoringInterval)`,
     },
+    peerPort: {
+      value: 2380,
+      source: `etcd-io/etcd:${v34 ? '' : 'server/'}embed/config.go (DefaultListenPeerURLs http://localhost:2380); k3s-io/k3s:pkg/etcd/etcd.go (peer URL https://<node-ip>:2380)`,
+    },
   };
 }
 
 /** Measured by the calibration campaign: etcd 3.4.23, 3 members on 127.0.0.1, 2 cores. */
-const CALIBRATION = 'shared/calibration/etcd:results.csv';
+const CALIBRATION = 'harvester-sim:test/calibration/etcd/results.csv';
 
 /**
  * Measured, not upstream. Vote round trips on loopback are 3-6 ms (S1 election_start_ms to
@@ -149,4 +157,9 @@ export function etcdDefaults(
 /** Raft `ElectionTick` = election timeout / heartbeat interval (etcd-io/etcd:server/etcdserver/raft.go). */
 export function electionTicks(timing: EtcdTiming): number {
   return Math.round(timing.electionTimeoutMs / timing.heartbeatIntervalMs);
+}
+
+/** etcd `ReqTimeout`: the base plus two election timeouts (etcd-io/etcd:server/config/config.go). */
+export function requestTimeoutMs(defaults: EtcdDefaults): number {
+  return defaults.internals.requestTimeoutBaseMs + 2 * defaults.timing.electionTimeoutMs;
 }

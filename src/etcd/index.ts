@@ -1,12 +1,5 @@
-export {
-  EtcdCluster,
-  type EtcdClusterOptions,
-  type EtcdMemberSpec,
-  type MemberStatus,
-  type MemberView,
-  type PutResult,
-  type TransferResult,
-} from './cluster.ts';
+export type { EtcdRecordData, EtcdRecordKind, StopKind } from '../trace/etcd.ts';
+export { EtcdCluster, type EtcdClusterOptions } from './cluster.ts';
 export {
   type EtcdDefaults,
   type EtcdEnvironment,
@@ -18,7 +11,9 @@ export {
   etcdDefaultsTable,
   type RangeMs,
 } from './defaults.ts';
+export type { TransferResult } from './leadership-transfer.ts';
+export type { EtcdMemberSpec, MemberStatus, MemberView } from './member.ts';
+export type { PutResult } from './proposals.ts';
 export { type MemberId, NONE } from './raft/message.ts';
 export { type PersistentState, type RaftConfig, RaftNode, type Ready } from './raft/raft.ts';
 export type { Role } from './raft/role.ts';
-export { ETCD_SUBSYSTEM, type EtcdRecordData, type EtcdRecordKind, type StopKind } from './records.ts';

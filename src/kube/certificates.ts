@@ -1,11 +1,12 @@
+import { rancherTokenTtlApplies } from '../profiles/certificate-defaults.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { KubeRecordData } from '../trace/kube.ts';
 
 type Expired = KubeRecordData['certificate.expired'];
 
 /**
- * Certificates a cluster may find expired when it starts after `offlineSeconds` powered off
- * (controlplane.md §4, §8 S6). A certificate rotated on schedule has at least its renew-before
+ * Certificates a cluster may find expired when it starts after `offlineSeconds` powered off; the
+ * lifetimes are the profile's (src/profiles/certificate-defaults.ts). A certificate rotated on schedule has at least its renew-before
  * margin left when the cluster stops: it is possibly expired after that margin and certainly after
  * its whole lifetime.
  */
@@ -46,8 +47,8 @@ export function expiredAtRestart(scenario: Scenario, offlineSeconds: number): Ex
     'rke2 renews expired leaf certificates on start (docs.rke2.io/security/certificates)',
   );
   const manager = scenario.rancher.rancherManagerVersion;
-  if (scenario.rancher.importedIntoRancherManager && manager !== null && tokenTtlApplies(manager)) {
-    const ttl = 30 * 24 * 3600;
+  if (scenario.rancher.importedIntoRancherManager && manager !== null && rancherTokenTtlApplies(manager)) {
+    const ttl = c.rancherKubeconfigTokenTtlSeconds;
     // A token's age is unknown: only a power-off longer than its whole TTL is sure to expire it.
     check(
       'rancher-cloud-credential-token',
@@ -57,12 +58,4 @@ export function expiredAtRestart(scenario: Scenario, offlineSeconds: number): Ex
     );
   }
   return out;
-}
-
-/** The 30-day token TTL applies from Rancher 2.8 until 2.12 (rancher#49685). */
-function tokenTtlApplies(version: string): boolean {
-  const match = /^v?(\d+)\.(\d+)/.exec(version);
-  if (match === null) return false;
-  const minor = Number(match[1]) * 100 + Number(match[2]);
-  return minor >= 208 && minor < 212;
 }

@@ -1,6 +1,4 @@
 import type { HarvesterSettings, KubernetesTiming } from '../profiles/types.ts';
-import type { KubeRecordData } from '../trace/kube.ts';
-import type { NodeRecordData } from '../trace/nodes.ts';
 import type { Recorder } from '../trace/recorder.ts';
 
 export interface NodeCondition {
@@ -24,7 +22,7 @@ const OUT_OF_SERVICE = 'node.kubernetes.io/out-of-service';
 
 /**
  * The node lifecycle controller and Harvester's node-down controller, evaluated every
- * node-monitor-period while the API serves (controlplane.md §5):
+ * node-monitor-period while the API serves (kubernetes/kubernetes:pkg/controller/nodelifecycle):
  * - Ready turns Unknown when the kubelet has not posted for node-monitor-grace-period (40 s; 50 s
  *   from Kubernetes 1.32), and the unreachable NoExecute taint is added;
  * - vm-force-reset-policy: `kubevirt.io/drain:NoSchedule` `period` (15 s) after Unknown, then
@@ -43,8 +41,8 @@ export class NodeLifecycle {
     nodes: readonly string[],
     private readonly timing: KubernetesTiming,
     private readonly harvester: HarvesterSettings,
-    private readonly nodeRecord: Recorder<NodeRecordData>,
-    private readonly kubeRecord: Recorder<KubeRecordData>,
+    private readonly nodeRecord: Recorder<'nodes'>,
+    private readonly kubeRecord: Recorder<'kube'>,
     private readonly actions: LifecycleActions,
   ) {
     for (const node of nodes) {

@@ -1,9 +1,7 @@
 import type { Scenario } from '../scenario/types.ts';
-import type { KubeRecordData } from '../trace/kube.ts';
 import type { Recorder } from '../trace/recorder.ts';
-import type { KubeDefaults } from './defaults.ts';
+import { type KubeDefaults, type SystemPodCensus, systemPodsTable } from './defaults.ts';
 import type { Placement, PodRequest } from './scheduler.ts';
-import { type SystemPodCensus, systemPodsTable } from './system-pods.ts';
 import { attemptsWithin } from './workqueue-retries.ts';
 
 interface DeploymentPod {
@@ -27,7 +25,7 @@ export class SystemWorkloads {
   constructor(
     private readonly scenario: Scenario,
     private readonly defaults: KubeDefaults,
-    private readonly record: Recorder<KubeRecordData>,
+    private readonly record: Recorder<'kube'>,
   ) {
     for (const node of scenario.nodes) {
       const census = systemPodsTable[node.role].value;

@@ -5,9 +5,9 @@ import {
   type ProcessGenerator,
   type Simulation,
 } from '../../sim/index.ts';
-import type { ShutdownMode } from '../plan/format/types.ts';
+import type { ShutdownMode } from '../cluster/observer.ts';
 import type { Scenario, ScenarioNode } from '../scenario/types.ts';
-import type { NodePowerState, NodeRecordData } from '../trace/nodes.ts';
+import type { NodePowerState } from '../trace/nodes.ts';
 import { Recorder } from '../trace/recorder.ts';
 import type { NodeDefaults } from './defaults.ts';
 import { drawSeconds } from './duration-draw.ts';
@@ -42,7 +42,7 @@ interface NodeRuntime {
  */
 export class NodePower {
   private readonly nodes = new Map<string, NodeRuntime>();
-  private readonly record: Recorder<NodeRecordData>;
+  private readonly record: Recorder<'nodes'>;
   private readonly random;
   private addressSequence = 0;
 

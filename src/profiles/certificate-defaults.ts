@@ -1,7 +1,7 @@
-/** Certificate lifetimes that matter after a long power-off. Research: controlplane.md §4. */
+/** Certificate and token lifetimes that matter after a long power-off. */
 import type { SourcedFields } from './sourced.ts';
-import type { CertificateTiming } from './types.ts';
-import { isAtLeast, versionParts } from './version.ts';
+import type { CertificateTiming, Sourced } from './types.ts';
+import { isAtLeast, isInRange, leadingVersion, versionParts } from './version.ts';
 
 const kubevirtCertificates = 'kubevirt/kubevirt:pkg/virt-operator/resource/apply/certificates.go';
 const hour = 3600;
@@ -26,6 +26,24 @@ export function rke2RenewsAt120Days(rke2Version: string): boolean {
   return isAtLeast(rke2Version, '1.34.0');
 }
 
+/**
+ * Rancher Manager releases whose Harvester cloud-credential tokens expire: from 2.8, where
+ * `kubeconfig-default-token-ttl-minutes` became 43200 (it was 0), until 2.12, which issues ttl-0
+ * Harvester credential tokens.
+ */
+export const rancherTokenTtlReleases: Sourced<{ readonly since: string; readonly until: string }> = {
+  value: { since: '2.8.0', until: '2.12.0' },
+  source:
+    'https://ranchermanager.docs.rancher.com/v2.8/reference-guides/about-the-api/api-tokens (2.8: TTL 43200 min, before 0); rancher/rancher#49685, PR #50266 (fixed in 2.12)',
+};
+
+/** Whether a Rancher Manager version (as a scenario writes it) gives its tokens a TTL; false for a text that is no version. */
+export function rancherTokenTtlApplies(rancherManagerVersion: string): boolean {
+  const version = leadingVersion(rancherManagerVersion);
+  const { since, until } = rancherTokenTtlReleases.value;
+  return version !== null && isInRange(version, since, until);
+}
+
 export function certificateDefaults(rke2Version: string): SourcedFields<CertificateTiming> {
   const rke2RenewWindow120Days = rke2RenewsAt120Days(rke2Version);
   return {
@@ -40,5 +58,10 @@ export function certificateDefaults(rke2Version: string): SourcedFields<Certific
           source: 'k3s-io/k3s:pkg/daemons/config/types.go (CertificateRenewDays 120 since May 2025)',
         }
       : { value: 90 * day, source: 'k3s-io/k3s:pkg/daemons/config/types.go (CertificateRenewDays 90)' },
+    rancherKubeconfigTokenTtlSeconds: {
+      value: 30 * day,
+      source:
+        'rancher/rancher:pkg/settings/setting.go (kubeconfig-default-token-ttl-minutes 43200 since 2.8); rancher/rancher#44912, harvester/harvester#5827',
+    },
   };
 }

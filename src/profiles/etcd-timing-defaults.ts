@@ -1,6 +1,6 @@
 /**
  * etcd raft timing. Upstream etcd defaults to 100 ms / 1000 ms; the k3s library that RKE2 embeds
- * sets 500 ms / 5000 ms. Pre-vote defaults to true from etcd v3.5.0. Research: controlplane.md §1.
+ * sets 500 ms / 5000 ms. Pre-vote defaults to true from etcd v3.5.0.
  */
 import type { SourcedFields } from './sourced.ts';
 import type { EtcdTiming } from './types.ts';

@@ -1,9 +1,10 @@
 /**
- * Which components each Harvester release ships. One row per release the knowledge base and the
- * research docs distinguish. Every value carries its source; a value no research doc gives is
- * marked "unverified" and holds only the precision we are confident of (often the minor version).
+ * Which components each Harvester release ships. One row per release the knowledge base and
+ * Harvester's chart distinguish. Every value carries its source; a value no source gives is marked
+ * "unverified" and holds only the precision we are confident of (often the minor version).
  */
 import type { ComponentVersions, Sourced } from './types.ts';
+import { coreVersion } from './version.ts';
 
 export type SourcedComponents = { readonly [K in keyof ComponentVersions]: Sourced<ComponentVersions[K]> };
 
@@ -13,11 +14,10 @@ export interface HarvesterRelease {
 }
 
 const longhornChart = (harvester: string) =>
-  `harvester/harvester:deploy/charts/harvester/Chart.yaml@v${harvester} (research/longhorn.md §0)`;
+  `harvester/harvester:deploy/charts/harvester/Chart.yaml@v${harvester} (longhorn dependency)`;
 const kb =
   'harvester/harvesterhci.io:kb/2024-07-22/harvester_cluster_shutdown_and_restart.md (KB, written for v1.3)';
-const unverified =
-  'unverified: no research doc gives it; minor version from Harvester release notes as recalled';
+const unverified = 'unverified: no source checked; minor version from Harvester release notes as recalled';
 
 interface Row {
   readonly harvester: string;
@@ -38,7 +38,7 @@ function release(row: Row): HarvesterRelease {
     components: {
       rke2: { value: row.rke2, source: rke2Source },
       kubernetes: {
-        value: row.rke2.replace(/^v/, '').split('+')[0],
+        value: coreVersion(row.rke2),
         source: `${rke2Source} (from the rke2 version)`,
       },
       etcd: { value: row.etcd, source: rke2Source },

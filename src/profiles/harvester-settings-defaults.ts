@@ -1,4 +1,4 @@
-/** Harvester settings defaults (`settings.harvesterhci.io`). Research: controlplane.md §4, §5; longhorn.md §0. */
+/** Harvester settings defaults (`settings.harvesterhci.io`). */
 import type { SourcedFields } from './sourced.ts';
 import type { HarvesterSettings } from './types.ts';
 import { isAtLeast } from './version.ts';
@@ -18,12 +18,13 @@ export function harvesterSettingsDefaults(harvesterVersion: string): SourcedFiel
         }
       : {
           value: { enable: false, expiringInSeconds: 240 * 3600 },
-          source: 'KB: "Harvester v1.3.0 added the setting auto-rotate-rke2-certs" (absent before, so off)',
+          source:
+            'harvester/harvesterhci.io KB (RKE2 certificates): "Harvester v1.3.0 added the setting auto-rotate-rke2-certs" (absent before, so off)',
         },
     overcommitConfig: {
       value: { cpuPercent: 1600, memoryPercent: 150, storagePercent: 200 },
       source:
-        'harvester/harvester:pkg/settings/settings.go (longhorn.md §0; controlplane.md §5 says cpu 1000, storage 100: conflict, longhorn.md cites the code)',
+        'harvester/harvester:pkg/settings/settings.go (overcommit-config {"cpu":1600,"memory":150,"storage":200}; storage pushed into Longhorn by pkg/controller/master/setting/overcommit_config.go); older notes give cpu 1000, storage 100',
     },
     additionalGuestMemoryOverheadRatio: {
       value: 1.5,
@@ -33,7 +34,7 @@ export function harvesterSettingsDefaults(harvesterVersion: string): SourcedFiel
     supportBundleNamespaces: {
       value: [],
       source:
-        'harvester/harvester:pkg/settings/settings.go (support-bundle-namespaces empty; KB: add workload namespaces)',
+        'harvester/harvester:pkg/settings/settings.go (support-bundle-namespaces empty; harvester/harvesterhci.io:kb/2024-07-22/harvester_cluster_shutdown_and_restart.md: add workload namespaces)',
     },
   };
 }

@@ -1,4 +1,4 @@
-/** Kubernetes, kubelet and KubeVirt node timing. Research: controlplane.md §5. */
+/** Kubernetes, kubelet and KubeVirt node timing, and the pod termination grace period. */
 import type { SourcedFields } from './sourced.ts';
 import type { KubernetesTiming } from './types.ts';
 import { isAtLeast } from './version.ts';
@@ -22,6 +22,11 @@ export function kubernetesTimingDefaults(kubernetesVersion: string): SourcedFiel
     kubevirtHeartbeatStaleSeconds: {
       value: 300,
       source: 'kubevirt/kubevirt:pkg/virt-controller/watch/node/node.go (heartbeat older than 5 min)',
+    },
+    terminationGracePeriodSeconds: {
+      value: 30,
+      source:
+        'kubernetes/kubernetes:staging/src/k8s.io/api/core/v1/types.go (DefaultTerminationGracePeriodSeconds = 30)',
     },
   };
 }

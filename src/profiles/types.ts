@@ -111,6 +111,8 @@ export interface KubernetesTiming {
   readonly maxPodsPerNode: number;
   /** KubeVirt marks a node unschedulable when `kubevirt.io/heartbeat` is older than this. */
   readonly kubevirtHeartbeatStaleSeconds: number;
+  /** A pod scaled away or deleted keeps running this long unless its spec says otherwise. */
+  readonly terminationGracePeriodSeconds: number;
 }
 
 /** Certificate lifetimes relevant after a long power-off. */
@@ -121,6 +123,8 @@ export interface CertificateTiming {
   readonly kubevirtServerRenewBeforeSeconds: number;
   readonly rke2LeafValiditySeconds: number;
   readonly rke2RenewWindowSeconds: number;
+  /** Rancher Manager kubeconfig tokens (Harvester cloud credentials), where a TTL applies. */
+  readonly rancherKubeconfigTokenTtlSeconds: number;
 }
 
 /** All effective settings of a cluster: the profile's defaults, possibly overridden by a scenario. */
@@ -131,6 +135,54 @@ export interface ClusterSettings {
   readonly harvester: HarvesterSettings;
   readonly kubernetes: KubernetesTiming;
   readonly certificates: CertificateTiming;
+}
+
+/** A random duration. The world draws from it with its own named random stream. */
+export type DurationDistribution =
+  | { readonly distribution: 'fixed'; readonly valueSeconds: number }
+  | { readonly distribution: 'uniform'; readonly minSeconds: number; readonly maxSeconds: number }
+  | {
+      readonly distribution: 'lognormal';
+      /** exp(mu): half of the draws are shorter. */
+      readonly medianSeconds: number;
+      /** Standard deviation of ln(x). */
+      readonly sigma: number;
+      /** Draws are capped here. */
+      readonly maxSeconds: number;
+    };
+
+export type DiskKind = 'nvme' | 'ssd' | 'hdd';
+
+export type RunStrategy = 'Always' | 'RerunOnFailure' | 'Manual' | 'Halted' | 'Once';
+/** KubeVirt's `spec.evictionStrategy` (`kubevirt/kubevirt:staging/src/kubevirt.io/api/core/v1/types.go`). */
+export type EvictionStrategy = 'LiveMigrate' | 'LiveMigrateIfPossible' | 'External' | 'None';
+/** Harvester's label `harvesterhci.io/maintain-mode-strategy` (`harvester/harvester:pkg/util/constants.go`). */
+export type MaintainModeStrategy =
+  | 'Migrate'
+  | 'ShutdownAndRestartAfterEnable'
+  | 'ShutdownAndRestartAfterDisable'
+  | 'Shutdown';
+
+/** What a scenario gets for a field it leaves out: nodes, VMs, guests and volumes. */
+export interface ScenarioDefaults {
+  readonly nodeBoot: DurationDistribution;
+  readonly nodeDeploymentsReady: DurationDistribution;
+  readonly dhcpLeaseSeconds: number;
+  readonly nicBandwidthBytesPerSecond: number;
+  readonly diskWriteBytesPerSecond: Readonly<Record<DiskKind, number>>;
+  readonly vmRunStrategy: RunStrategy;
+  readonly vmEvictionStrategy: EvictionStrategy;
+  readonly vmMaintainModeStrategy: MaintainModeStrategy;
+  readonly guestDirtyRateBytesPerSecond: number;
+  readonly guestWorkingSetFraction: number;
+  readonly guestDiskWriteBytesPerSecond: number;
+  readonly guestFstrimPeriodSeconds: number;
+  readonly guestShutdown: DurationDistribution;
+  readonly guestBoot: DurationDistribution;
+  readonly volumeUsedFraction: number;
+  readonly volumeStorageClass: string;
+  /** `management.cattle.io/scale-available` on `deployment/rancher`. */
+  readonly scaleAvailable: { readonly withWitness: number; readonly withoutWitness: number };
 }
 
 /** One Harvester release: versions, defaults, and the source of every value. */

@@ -1,6 +1,6 @@
 import type { Scenario } from '../scenario/types.ts';
-import type { RancherRecordData } from '../trace/rancher.ts';
 import type { Recorder } from '../trace/recorder.ts';
+import { rancherDefaults } from './defaults.ts';
 
 export interface RancherView {
   apiAvailable(): boolean;
@@ -15,11 +15,12 @@ export interface RancherView {
 }
 
 /**
- * The embedded rancher on Harvester (controlplane.md §3, step 2):
+ * The embedded rancher on Harvester (KB shutdown step 2):
  * - its scale-available controller keeps `deployment/rancher` at
  *   max(1, min(annotation, matching nodes)) unless the annotation is "" — "3", or "2" with a witness
  *   (rancher/rancher:pkg/controllers/dashboard/scaleavailable/scale.go, OnChange);
- * - while it runs it scales `cattle-cluster-agent` back up (its template carries scale-available "2");
+ * - while it runs it scales `cattle-cluster-agent` back up (its template carries scale-available "2",
+ *   rancher/rancher:pkg/systemtemplate/template.go);
  * - Rancher Manager shows Harvester Unavailable while the agent is down;
  * - downstream-cluster machine VMs stopped from Harvester are replaced per auto-replace.
  */
@@ -37,13 +38,13 @@ export class RancherModel {
   constructor(
     private readonly scenario: Scenario,
     private readonly view: RancherView,
-    private readonly record: Recorder<RancherRecordData>,
+    private readonly record: Recorder<'rancher'>,
     private readonly clock: () => number,
-    /** Kubernetes' default terminationGracePeriodSeconds (k8s.io/api core/v1: 30). */
-    private readonly terminationGraceSeconds = 30,
+    /** How long rancher pods scaled away keep running (default: the pod default, from the profile). */
+    private readonly terminationGraceSeconds = scenario.settings.kubernetes.terminationGracePeriodSeconds,
   ) {
     this.annotation = String(scenario.rancher.scaleAvailable);
-    this.rancherReplicas = Math.max(1, Math.min(scenario.rancher.scaleAvailable, view.matchingNodes()));
+    this.rancherReplicas = scaleAvailableReplicas(scenario.rancher.scaleAvailable, view.matchingNodes());
     this.agentReplicas = scenario.rancher.importedIntoRancherManager ? this.agentTarget() : 0;
     this.connection = scenario.rancher.importedIntoRancherManager ? 'Active' : 'Unavailable';
   }
@@ -121,7 +122,7 @@ export class RancherModel {
       (this.rancherReplicas > 0 || this.clock() < this.podsAliveUntilSeconds) &&
       this.view.anyManagementNodeRunning();
     if (running && this.annotation !== '') {
-      const wanted = Math.max(1, Math.min(Number(this.annotation), this.view.matchingNodes()));
+      const wanted = scaleAvailableReplicas(Number(this.annotation), this.view.matchingNodes());
       if (wanted !== this.rancherReplicas) this.setReplicas('rancher', wanted, 'scale-available controller');
     }
     if (running && this.scenario.rancher.importedIntoRancherManager && this.agentReplicas === 0) {
@@ -175,10 +176,15 @@ export class RancherModel {
   }
 
   private defaultReplicas(): number {
-    return Math.max(1, Math.min(this.scenario.rancher.scaleAvailable, this.view.matchingNodes()));
+    return scaleAvailableReplicas(this.scenario.rancher.scaleAvailable, this.view.matchingNodes());
   }
 
   private agentTarget(): number {
-    return Math.max(1, Math.min(2, this.view.matchingNodes()));
+    return scaleAvailableReplicas(rancherDefaults.agentScaleAvailable, this.view.matchingNodes());
   }
+}
+
+/** The scale-available controller's replica count: max(1, min(annotation, matching nodes)). */
+function scaleAvailableReplicas(annotation: number, matchingNodes: number): number {
+  return Math.max(rancherDefaults.scaleAvailableMinReplicas, Math.min(annotation, matchingNodes));
 }

@@ -1,4 +1,5 @@
 /** Applies a scenario's `settings:` overrides to the profile's defaults. */
+import { effectiveAllowWorkloadDisruption } from '../profiles/kubevirt-migration-defaults.ts';
 import type { ClusterSettings } from '../profiles/types.ts';
 import type { ScenarioDocument } from './schema.ts';
 
@@ -54,11 +55,9 @@ export function applySettingOverrides(defaults: ClusterSettings, overrides: Over
       m.allowAutoConverge,
     ),
     allowPostCopy,
-    // Unset follows allowPostCopy (kubevirt/kubevirt:pkg/virt-config GetMigrationConfiguration).
-    allowWorkloadDisruption: pick(
-      'kubevirtMigrations.allowWorkloadDisruption',
+    allowWorkloadDisruption: effectiveAllowWorkloadDisruption(
+      pick('kubevirtMigrations.allowWorkloadDisruption', undefined, m.allowWorkloadDisruption),
       allowPostCopy,
-      m.allowWorkloadDisruption,
     ),
   };
 

@@ -2,25 +2,19 @@
  * The typed, normalized scenario: what `loadScenario` returns and what the world is built from.
  * Every quantity is a plain number in the unit its name ends with; defaults are already applied.
  */
-import type { ClusterSettings, DataLocality, VersionProfile } from '../profiles/types.ts';
+import type {
+  ClusterSettings,
+  DataLocality,
+  DiskKind,
+  DurationDistribution,
+  EvictionStrategy,
+  MaintainModeStrategy,
+  RunStrategy,
+  VersionProfile,
+} from '../profiles/types.ts';
+import type { NodeRole } from '../trace/run.ts';
 
-export type NodeRole = 'management' | 'worker' | 'witness';
-
-/** A random duration. The world draws from it with its own named random stream. */
-export type DurationDistribution =
-  | { readonly distribution: 'fixed'; readonly valueSeconds: number }
-  | { readonly distribution: 'uniform'; readonly minSeconds: number; readonly maxSeconds: number }
-  | {
-      readonly distribution: 'lognormal';
-      /** exp(mu): half of the draws are shorter. */
-      readonly medianSeconds: number;
-      /** Standard deviation of ln(x). */
-      readonly sigma: number;
-      /** Draws are capped here. */
-      readonly maxSeconds: number;
-    };
-
-export type DiskKind = 'nvme' | 'ssd' | 'hdd';
+export type { DiskKind, DurationDistribution, EvictionStrategy, MaintainModeStrategy, NodeRole, RunStrategy };
 
 export interface NodeDisk {
   readonly name: string;
@@ -73,14 +67,6 @@ export interface ClusterNetworks {
     readonly bandwidthBytesPerSecond: number;
   } | null;
 }
-
-export type RunStrategy = 'Always' | 'RerunOnFailure' | 'Manual' | 'Halted' | 'Once';
-export type EvictionStrategy = 'LiveMigrate' | 'LiveMigrateIfPossible' | 'External' | 'None';
-export type MaintainModeStrategy =
-  | 'Migrate'
-  | 'ShutdownAndRestartAfterEnable'
-  | 'ShutdownAndRestartAfterDisable'
-  | 'Shutdown';
 
 /** How the guest behaves; placeholders the guest model refines. */
 export interface GuestProfile {
@@ -138,7 +124,8 @@ export interface ScenarioVm {
   readonly guest: GuestProfile;
 }
 
-export type AccessMode = 'ReadWriteOnce' | 'ReadWriteMany' | 'ReadOnlyMany';
+/** A PVC access mode (`kubernetes/api:core/v1/types.go`, `PersistentVolumeAccessMode`). */
+export type AccessMode = 'ReadWriteOnce' | 'ReadWriteMany' | 'ReadOnlyMany' | 'ReadWriteOncePod';
 
 export type VolumeProvisioner =
   | { readonly kind: 'longhorn'; readonly replicas: number; readonly dataLocality: DataLocality }

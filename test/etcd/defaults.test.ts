@@ -1,5 +1,6 @@
 /** The etcd defaults table: values from the sources named beside each entry. */
 import { describe, expect, it } from 'vitest';
+import { requestTimeoutMs } from '../../src/etcd/defaults.ts';
 import { electionTicks, etcdDefaults, etcdDefaultsTable } from '../../src/etcd/index.ts';
 
 describe('etcd defaults', () => {
@@ -26,8 +27,8 @@ describe('etcd defaults', () => {
   });
 
   it('request timeout is 5 s plus two election timeouts: 15 s on RKE2 (server/config/config.go ReqTimeout)', () => {
-    const d = etcdDefaults('3.5.9', 'rke2');
-    expect(d.internals.requestTimeoutBaseMs + 2 * d.timing.electionTimeoutMs).toBe(15_000);
+    expect(requestTimeoutMs(etcdDefaults('3.5.9', 'rke2'))).toBe(15_000);
+    expect(requestTimeoutMs(etcdDefaults('3.4.23', 'upstream'))).toBe(7_000);
   });
 
   it('timing is overridable per scenario', () => {

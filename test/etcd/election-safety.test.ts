@@ -1,14 +1,15 @@
 /**
  * Raft §5.2 / Figure 3 "Election Safety: at most one leader can be elected in a given term", checked
- * over random fault schedules (as data, so fast-check shrinks them). A failure prints fast-check's
- * seed and path; rerun with `npx vitest run test/etcd/election-safety.test.ts` after putting them in
- * the `fc.assert` options.
+ * over random fault schedules (as data, so fast-check shrinks them). A failure prints the seed,
+ * fast-check's path and the command that replays it (`FC_SEED=<seed> npx vitest run …`,
+ * test/fast-check-seed.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemorySink, Simulation } from '../../sim/index.ts';
 import { EtcdCluster, etcdDefaults, type MemberId, RaftNode } from '../../src/etcd/index.ts';
 import type { Message } from '../../src/etcd/raft/message.ts';
+import { assertProperty } from '../fast-check-seed.ts';
 
 const IDS: MemberId[] = ['m1', 'm2', 'm3'];
 type Fault = 'power-loss' | 'stop-graceful' | 'start' | 'move-leader';
@@ -49,7 +50,7 @@ function run(
 
 describe('election safety over random fault schedules (Raft §5.2, Figure 3)', () => {
   it('at most one leader per term, and a leader again once every member is back', () => {
-    fc.assert(
+    assertProperty(
       fc.property(
         fc.integer({ min: 1, max: 1_000_000 }),
         fc.array(step, { maxLength: 12, size: 'max' }),
@@ -85,7 +86,7 @@ describe('safety of the pure state machine under any delivery order, loss and ti
   });
 
   it('Election Safety and State Machine Safety: one leader per term; committed entries agree', () => {
-    fc.assert(
+    assertProperty(
       fc.property(
         fc.array(action, { minLength: 200, maxLength: 600, size: 'max' }),
         fc.boolean(),

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { message, NONE } from '../../src/etcd/raft/message.ts';
 import { quorumSize } from '../../src/etcd/raft/quorum.ts';
 import { RaftNode } from '../../src/etcd/raft/raft.ts';
+import { assertProperty } from '../fast-check-seed.ts';
 import { config, RaftNetwork } from './raft-network.ts';
 
 const THREE = ['a', 'b', 'c'] as const;
@@ -112,7 +113,7 @@ describe('leader election (Raft §5.2)', () => {
   });
 
   it('"election timeouts are chosen randomly": uniform in [electionTick, 2*electionTick) ticks (§5.2; etcd raft resetRandomizedElectionTimeout)', () => {
-    fc.assert(
+    assertProperty(
       fc.property(
         fc.integer({ min: 2, max: 50 }),
         fc.double({ min: 0, max: 0.999999, noNaN: true }),

@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { MemorySink, Simulation } from '../../sim/index.ts';
 import { NodeLifecycle } from '../../src/kube/node-lifecycle.ts';
 import { profileFor } from '../../src/profiles/profile.ts';
-import type { KubeRecordData } from '../../src/trace/kube.ts';
-import type { NodeRecordData } from '../../src/trace/nodes.ts';
 import { Recorder } from '../../src/trace/recorder.ts';
 
 function setup(harvesterVersion: string) {
@@ -15,8 +13,8 @@ function setup(harvesterVersion: string) {
     ['n1', 'n2'],
     settings.kubernetes,
     settings.harvester,
-    new Recorder<NodeRecordData>(sim, 'nodes'),
-    new Recorder<KubeRecordData>(sim, 'kube'),
+    new Recorder(sim, 'nodes'),
+    new Recorder(sim, 'kube'),
     { outOfService: (node) => reset.push(node), ready: () => {} },
   );
   return { lifecycle, memory, reset, settings };

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { MemorySink, Simulation } from '../../sim/index.ts';
 import { RancherModel, type RancherView } from '../../src/rancher/rancher.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
-import type { RancherRecordData } from '../../src/trace/rancher.ts';
 import { Recorder } from '../../src/trace/recorder.ts';
 
 const scenario = loadScenario(new URL('../../scenarios/seed-witness.yaml', import.meta.url).pathname);
@@ -19,12 +18,7 @@ function setup(nodes = 2) {
     stopped: (vm) => stopped.get(vm) ?? null,
     replaceMachine: (vm) => replaced.push(vm),
   };
-  const rancher = new RancherModel(
-    scenario,
-    view,
-    new Recorder<RancherRecordData>(sim, 'rancher'),
-    () => sim.now,
-  );
+  const rancher = new RancherModel(scenario, view, new Recorder(sim, 'rancher'), () => sim.now);
   return { sim, rancher, memory, replaced, stopped };
 }
 

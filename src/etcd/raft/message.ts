@@ -3,7 +3,9 @@
  * model reads are kept: no snapshots, no learners, no configuration changes.
  */
 
-export type MemberId = string;
+import type { MemberId } from '../../trace/etcd.ts';
+
+export type { MemberId };
 
 /** No member: etcd raft's `None` (0). */
 export const NONE: MemberId = '';

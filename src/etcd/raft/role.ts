@@ -1,2 +1,1 @@
-/** etcd-io/raft `StateType`: StateFollower, StatePreCandidate, StateCandidate, StateLeader. */
-export type Role = 'follower' | 'pre-candidate' | 'candidate' | 'leader';
+export type { Role } from '../../trace/etcd.ts';

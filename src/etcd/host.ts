@@ -1,0 +1,144 @@
+/**
+ * The etcd members on the kernel, driven as etcd drives etcd-io/raft (`raftNode.start` in
+ * etcd-io/etcd:server/etcdserver/raft.go): each member's state machine, the handling of its `Ready`
+ * (trace the observations, sync the WAL if needed, send the messages) and the delivery of peer
+ * messages. Member lifecycle, client requests, quorum and leadership transfer build on it.
+ */
+import type { Event, RandomStream, Simulation } from '../../sim/index.ts';
+import type { EtcdRecordData, EtcdRecordKind } from '../trace/etcd.ts';
+import { Recorder } from '../trace/recorder.ts';
+import { type EtcdDefaults, electionTicks } from './defaults.ts';
+import type { EtcdMemberSpec, MemberState } from './member.ts';
+import type { MemberId, Message } from './raft/message.ts';
+import { RaftNode } from './raft/raft.ts';
+import { recordObservation } from './records.ts';
+import { Transport } from './transport.ts';
+
+export class EtcdHost {
+  readonly members = new Map<MemberId, MemberState>();
+  readonly voters: readonly MemberId[];
+  readonly rng: RandomStream;
+  readonly recorder: Recorder<'etcd'>;
+  private readonly transport: Transport;
+  /** What follows every handled Ready (settle puts, publish, quorum changes); set by the cluster. */
+  afterReady: (m: MemberState) => void = () => {};
+  private nextRefValue = 1;
+
+  constructor(
+    readonly sim: Simulation,
+    readonly defaults: EtcdDefaults,
+    specs: readonly EtcdMemberSpec[],
+    networkRoundTripMs: number,
+  ) {
+    this.voters = specs.map((m) => m.id);
+    if (new Set(this.voters).size !== this.voters.length) throw new Error('etcd member ids must be unique');
+    this.rng = sim.rng.stream('etcd');
+    this.recorder = new Recorder(sim, 'etcd');
+    this.transport = new Transport(
+      defaults.environment,
+      networkRoundTripMs,
+      sim.rng.stream('etcd.transport'),
+    );
+    for (const spec of specs) {
+      const rng = sim.rng.stream(`etcd.${spec.id}`);
+      this.members.set(spec.id, {
+        spec,
+        rng,
+        raft: this.newRaft(spec.id, rng),
+        status: 'down',
+        incarnation: 0,
+        activeSinceMs: 0,
+        hostReachable: true,
+        ready: false,
+        publish: null,
+        inbox: [],
+      });
+    }
+  }
+
+  /** A state machine for `id`, restarted from `disk` (the previous run's persistent state) if given. */
+  newRaft(id: MemberId, rng: RandomStream, disk?: RaftNode): RaftNode {
+    const { timing, internals } = this.defaults;
+    return new RaftNode(
+      {
+        id,
+        voters: this.voters,
+        electionTick: electionTicks(timing),
+        heartbeatTick: internals.heartbeatTicks,
+        preVote: timing.preVote,
+        checkQuorum: timing.checkQuorum,
+        randomBelow: (n) => rng.integer(0, n - 1),
+      },
+      disk?.persistentState(),
+    );
+  }
+
+  /** Handles a Ready: trace the observations, sync if needed, send the messages. */
+  flush(m: MemberState): void {
+    const ready = m.raft.ready();
+    if (this.sim.trace.enabled)
+      for (const o of ready.observations) recordObservation(this.recorder, m.spec.id, o);
+    if (ready.messages.length > 0) {
+      const sentMs = this.nowMs() + (ready.mustSync ? this.transport.syncDelayMs() : 0);
+      for (const msg of ready.messages) {
+        const arrivalMs = this.transport.arrivalMs(msg.from, msg.to, sentMs);
+        this.at(arrivalMs - this.nowMs(), () => this.deliver(msg));
+      }
+    }
+    this.afterReady(m);
+  }
+
+  deliver(msg: Message): void {
+    const target = this.members.get(msg.to);
+    if (target === undefined || target.status === 'down') return;
+    if (target.status === 'starting') {
+      // The peer listener is open from process start, so a connection waits in the accept backlog
+      // and its request is served once the server runs (etcd-io/etcd server/embed/etcd.go StartEtcd:
+      // peer listeners are opened before NewServer replays the WAL).
+      target.inbox.push(msg);
+      return;
+    }
+    target.raft.step(msg);
+    this.flush(target);
+  }
+
+  /** One-way delay of a client request forwarded between members (no WAL sync involved). */
+  forwardMs(): number {
+    return this.transport.oneWayMs();
+  }
+
+  member(id: MemberId): MemberState {
+    const m = this.members.get(id);
+    if (m === undefined)
+      throw new Error(`no etcd member ${JSON.stringify(id)}; members: ${this.voters.join(', ')}`);
+    return m;
+  }
+
+  /** A fresh proposal reference, shared by client puts and `publish` attempts. */
+  nextRef(): number {
+    return this.nextRefValue++;
+  }
+
+  /** The member answers clients: it runs and has published (or the version serves before that). */
+  canServe(m: MemberState): boolean {
+    return m.status === 'running' && (m.ready || this.defaults.internals.servesClientsBeforePublish);
+  }
+
+  emit<K extends EtcdRecordKind>(kind: K, data: EtcdRecordData[K]): void {
+    this.recorder.emit(kind, data);
+  }
+
+  nowMs(): number {
+    return this.sim.now * 1000;
+  }
+
+  at(delayMs: number, fn: () => void): void {
+    this.sim.timeout(Math.max(0, delayMs) / 1000).addCallback(fn);
+  }
+
+  settled<T>(value: T): Event<T> {
+    const e = this.sim.event<T>();
+    e.succeed(value);
+    return e;
+  }
+}

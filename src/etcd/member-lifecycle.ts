@@ -1,0 +1,176 @@
+/**
+ * An etcd member's process: start (Raft runs after a start delay), logical ticks every heartbeat
+ * interval, `adjustTicks` and the peer prober while it runs, graceful stop (a leader transfers
+ * first) and power loss.
+ */
+import type { Event } from '../../sim/index.ts';
+import type { StopKind } from '../trace/etcd.ts';
+import { electionTicks } from './defaults.ts';
+import type { EtcdHost } from './host.ts';
+import { longestConnectedPeer, transferLeadership } from './leadership-transfer.ts';
+import { type MemberState, roleAtStop } from './member.ts';
+import type { MemberId } from './raft/message.ts';
+import { dialErrorText } from './records.ts';
+
+export class MemberLifecycle {
+  constructor(
+    private readonly host: EtcdHost,
+    /** Told when a member exits: quorum may be lost. */
+    private readonly exited: () => void,
+  ) {}
+
+  /** Starts a stopped member's process; Raft runs after `startDelayMs` (default: environment range). */
+  start(id: MemberId, options: { startDelayMs?: number } = {}): void {
+    const host = this.host;
+    const m = host.member(id);
+    if (m.status !== 'down') throw new Error(`etcd member ${id} is ${m.status}, not down`);
+    const { min, max } = host.defaults.environment.processStartMs;
+    const delayMs = options.startDelayMs ?? host.rng.uniform(min, max);
+    m.status = 'starting';
+    m.hostReachable = true;
+    const incarnation = ++m.incarnation;
+    host.emit('member-start', { member: id, node: m.spec.node, startDelayMs: delayMs });
+    host.at(delayMs, () => {
+      if (m.incarnation === incarnation) this.run(m);
+    });
+  }
+
+  /**
+   * SIGTERM: a leader first hands leadership to the longest-connected voter and waits for it (polling
+   * every tick, etcd `MoveLeader`), then stops; others stop at once (etcd-io/etcd server.go `Stop`,
+   * `TransferLeadership`). The event succeeds when the member is gone.
+   */
+  stopGraceful(id: MemberId, options: { thenPowerOff?: boolean } = {}): Event<void> {
+    const host = this.host;
+    const m = host.member(id);
+    const done = host.sim.event<void>();
+    const finish = () => {
+      this.exit(m, 'graceful');
+      if (options.thenPowerOff) m.hostReachable = false;
+      done.succeed();
+    };
+    host.emit('member-stop', { member: id, how: 'graceful', role: roleAtStop(m) });
+    if (m.status !== 'running' || m.raft.role !== 'leader' || host.voters.length === 1) {
+      finish();
+      return done;
+    }
+    const to = longestConnectedPeer(host, m);
+    if (to === null) {
+      finish();
+      return done;
+    }
+    transferLeadership(host, m, to).addCallback(() => finish());
+    return done;
+  }
+
+  /** Power loss or SIGKILL: the member stops at once and its host no longer answers. */
+  powerLoss(id: MemberId): void {
+    const m = this.host.member(id);
+    this.host.emit('member-stop', { member: id, how: 'power-loss', role: roleAtStop(m) });
+    this.exit(m, 'power-loss');
+    m.hostReachable = false;
+  }
+
+  private run(m: MemberState): void {
+    const host = this.host;
+    m.raft = host.newRaft(m.spec.id, m.rng, m.raft);
+    m.status = 'running';
+    m.activeSinceMs = host.nowMs();
+    m.ready = false;
+    m.publish = null;
+    host.emit('member-running', { member: m.spec.id, term: m.raft.term, lastIndex: m.raft.log.lastIndex });
+    const incarnation = m.incarnation;
+    const alive = () => m.incarnation === incarnation && m.status === 'running';
+    const heartbeatS = host.defaults.timing.heartbeatIntervalMs / 1000;
+    const firstTickS = m.rng.uniform(0, heartbeatS);
+    host.sim.process(
+      (function* () {
+        yield host.sim.timeout(firstTickS);
+        while (alive()) {
+          m.raft.tick();
+          host.flush(m);
+          yield host.sim.timeout(heartbeatS);
+        }
+      })(),
+      `etcd/${m.spec.id}/ticks`,
+    );
+    this.adjustTicks(m, alive);
+    for (const peer of host.voters) if (peer !== m.spec.id) this.probe(m, peer, alive);
+    host.flush(m);
+    const queued = m.inbox;
+    m.inbox = [];
+    for (const msg of queued) host.deliver(msg);
+  }
+
+  private exit(m: MemberState, how: StopKind): void {
+    if (m.status === 'down') return;
+    const wasRunning = m.status === 'running';
+    m.status = 'down';
+    m.incarnation++;
+    m.ready = false;
+    m.publish = null;
+    m.inbox = [];
+    if (wasRunning) this.host.emit('member-exit', { member: m.spec.id, how });
+    this.exited();
+  }
+
+  /**
+   * etcd `adjustTicks` (initial-election-tick-advance): a single voter advances ElectionTicks-1 at
+   * once; otherwise poll for active peers and, once more than one is active, advance ElectionTicks-2.
+   * Nothing happens if that does not occur within rafthttp.ConnReadTimeout.
+   */
+  private adjustTicks(m: MemberState, alive: () => boolean): void {
+    const host = this.host;
+    const ticks = electionTicks(host.defaults.timing);
+    if (host.voters.length === 1) {
+      this.advanceTicks(m, ticks - 1, 0);
+      return;
+    }
+    if (!host.defaults.timing.initialElectionTickAdvance) return;
+    const { adjustTicksPollMs, adjustTicksWaitMs, adjustTicksAdvanceBelowElection } = host.defaults.internals;
+    const polls = Math.floor(adjustTicksWaitMs / adjustTicksPollMs);
+    let poll = 0;
+    const check = () => {
+      if (!alive()) return;
+      const active = host.voters.filter(
+        (id) => id !== m.spec.id && host.member(id).status === 'running',
+      ).length;
+      if (active > 1) {
+        this.advanceTicks(m, ticks - adjustTicksAdvanceBelowElection, active);
+        return;
+      }
+      if (++poll < polls) host.at(adjustTicksPollMs, check);
+    };
+    host.at(adjustTicksPollMs, check);
+  }
+
+  private advanceTicks(m: MemberState, ticks: number, activePeers: number): void {
+    this.host.emit('ticks-advanced', { member: m.spec.id, ticks, activePeers });
+    for (let i = 0; i < ticks; i++) m.raft.tick();
+    this.host.flush(m);
+  }
+
+  /** rafthttp `monitorProbingStatus`: an unreachable peer is logged every statusErrorInterval. */
+  private probe(m: MemberState, peer: MemberId, alive: () => boolean): void {
+    const host = this.host;
+    const { proberErrorIntervalMs, proberMonitoringIntervalMs, peerPort } = host.defaults.internals;
+    const check = () => {
+      if (!alive()) return;
+      const p = host.member(peer);
+      if (p.status === 'running') {
+        host.at(proberMonitoringIntervalMs, check);
+        return;
+      }
+      host.emit('prober-unhealthy', {
+        member: m.spec.id,
+        remotePeerId: peer,
+        roundTripperName: 'ROUND_TRIPPER_RAFT_MESSAGE',
+        rtt: '0s',
+        error: dialErrorText(p.spec.address ?? p.spec.node, peerPort, p.hostReachable),
+        message: 'prober detected unhealthy status',
+      });
+      host.at(proberErrorIntervalMs, check);
+    };
+    host.at(proberErrorIntervalMs, check);
+  }
+}

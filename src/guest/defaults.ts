@@ -1,8 +1,9 @@
 /**
  * Guest-side defaults for filesystem trim and for how KubeVirt resumes a VM paused on an IO error.
- * One typed table, each entry with its source; `guestDefaults(kubevirtVersion)` selects one release.
+ * Typed tables, each entry with its source: `guestDefaults(kubevirtVersion)` selects one release;
+ * `WEEKLY_CALENDAR` is systemd's `weekly`; `GUEST_SIMULATOR_LIMITS` bounds the model's loops.
  */
-import type { Sourced } from '../profiles/types.ts';
+import type { SourcedFields } from '../profiles/sourced.ts';
 import { isAtLeast } from '../profiles/version.ts';
 
 /** KubeVirt virt-handler's `FailRetryManager` for IO-error pauses. */
@@ -14,23 +15,26 @@ export interface IoErrorRetry {
   readonly maxFailResponseSeconds: number;
 }
 
-export interface GuestDefaults {
+export interface GuestDefaultValues {
   /** util-linux sys-utils/fstrim.timer: `OnCalendar=weekly` = Monday 00:00. */
-  readonly fstrimOnCalendar: Sourced<'weekly'>;
-  readonly fstrimAccuracySeconds: Sourced<number>;
-  readonly fstrimRandomizedDelaySeconds: Sourced<number>;
-  readonly fstrimPersistent: Sourced<boolean>;
+  readonly fstrimOnCalendar: 'weekly';
+  readonly fstrimAccuracySeconds: number;
+  readonly fstrimRandomizedDelaySeconds: number;
+  readonly fstrimPersistent: boolean;
   /** The KB's mitigation: `RandomizedDelaySec=6000`. */
-  readonly mitigationRandomizedDelaySeconds: Sourced<number>;
+  readonly mitigationRandomizedDelaySeconds: number;
   /** null: no backoff; virt-handler unpauses at once and the VM flips "multiple times per second". */
-  readonly ioErrorRetry: Sourced<IoErrorRetry | null>;
+  readonly ioErrorRetry: IoErrorRetry | null;
   /** From a pause to virt-handler acting on it. */
-  readonly unpauseReactionSeconds: Sourced<number>;
+  readonly unpauseReactionSeconds: number;
   /** With the `discard` mount option (or Windows delete notifications): one discard per this many seconds of deletes. */
-  readonly discardIntervalSeconds: Sourced<number>;
+  readonly discardIntervalSeconds: number;
   /** Unix time of simulated second 0 (the calendar timer needs a weekday). */
-  readonly startEpochSeconds: Sourced<number>;
+  readonly startEpochSeconds: number;
 }
+
+/** The table: every value with its source. */
+export type GuestDefaults = SourcedFields<GuestDefaultValues>;
 
 const FSTRIM_TIMER =
   'util-linux/util-linux:sys-utils/fstrim.timer (OnCalendar=weekly, AccuracySec=1h, Persistent=true)';
@@ -43,7 +47,7 @@ export function guestDefaults(kubevirtVersion: string): GuestDefaults {
     fstrimAccuracySeconds: { value: 3600, source: FSTRIM_TIMER },
     fstrimRandomizedDelaySeconds: {
       value: 0,
-      source: `${FSTRIM_TIMER}: no RandomizedDelaySec in the unit the KB shows; newer util-linux adds 100 min (research §4)`,
+      source: `${FSTRIM_TIMER}: no RandomizedDelaySec in the unit the KB shows; newer util-linux adds RandomizedDelaySec=100min`,
     },
     fstrimPersistent: { value: true, source: FSTRIM_TIMER },
     mitigationRandomizedDelaySeconds: {
@@ -78,3 +82,56 @@ export function guestDefaults(kubevirtVersion: string): GuestDefaults {
     },
   };
 }
+
+/** systemd's `OnCalendar=weekly` on the Unix time line (UTC). */
+export interface WeeklyCalendar {
+  /** From one elapse of `weekly` to the next. */
+  readonly weekSeconds: number;
+  /** The first `Mon 00:00:00` of Unix time. */
+  readonly firstMondayEpochSeconds: number;
+}
+
+const WEEKLY =
+  'systemd/systemd:src/shared/calendarspec.c (calendar_spec_from_string: "weekly" → weekdays_bits = 1 = Mon, 00:00:00; src/test/test-calendarspec.c test_one("weekly", "Mon *-*-* 00:00:00"))';
+
+export const WEEKLY_CALENDAR: SourcedFields<WeeklyCalendar> = {
+  weekSeconds: { value: 7 * 24 * 3600, source: `${WEEKLY}: one Monday 00:00 to the next` },
+  firstMondayEpochSeconds: {
+    value: 4 * 24 * 3600,
+    source: `${WEEKLY}; POSIX time (no leap seconds): second 0 is Thursday 1970-01-01 00:00 UTC, so Monday 1970-01-05 00:00 UTC is 4 days later`,
+  },
+};
+
+/** Bounds on the guest model's loops (STYLE.md, "put a limit on everything"); none is upstream. */
+export interface GuestSimulatorLimits {
+  /** fstrim.timer or scenario-schedule runs in one VM run (start to stop). */
+  readonly maxPeriodicTrimsPerVmRun: number;
+  /** Discards (`discard` mount option, Windows delete notifications) in one VM run. */
+  readonly maxDiscardsPerVmRun: number;
+  /** Pause → unpause → re-issued UNMAP cycles for one IO error. */
+  readonly maxFlapsPerIoError: number;
+  /** Waits on the IO-error backoff before one unpause. */
+  readonly maxRetryWaitsPerPause: number;
+}
+
+export const GUEST_SIMULATOR_LIMITS: SourcedFields<GuestSimulatorLimits> = {
+  maxPeriodicTrimsPerVmRun: {
+    value: 100_000,
+    source:
+      'simulator limit: weekly, 100,000 runs are ~1,900 years; it ends the loop should a schedule stop advancing time',
+  },
+  maxDiscardsPerVmRun: {
+    value: 10_000_000,
+    source: 'simulator limit: at the default discard interval (60 s), 10,000,000 discards are ~19 years',
+  },
+  maxFlapsPerIoError: {
+    value: 1_000_000,
+    source:
+      'simulator limit: without the backoff (before v0.59) a flap takes unpauseReactionSeconds (1 s), so 1,000,000 flaps are ~11.6 days of one IO error; with it, far longer',
+  },
+  maxRetryWaitsPerPause: {
+    value: 3,
+    source:
+      'simulator limit: kubevirt/kubevirt:pkg/virt-handler/retry_manager.go ShouldDelay answers one wait (nextRun − now), then no delay once nextRun has passed; 3 leaves room for a float remainder of that wait',
+  },
+};

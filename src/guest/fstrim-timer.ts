@@ -7,10 +7,11 @@
  *   position (`accuracyOffsetSeconds`, drawn once per VM).
  * - RandomizedDelaySec: a fresh uniform delay in [0, RandomizedDelaySec) each time.
  */
+import { WEEKLY_CALENDAR } from './defaults.ts';
 
-export const WEEK_SECONDS = 7 * 24 * 3600;
+export const WEEK_SECONDS = WEEKLY_CALENDAR.weekSeconds.value;
 /** 1970-01-05 00:00 UTC was a Monday. */
-const FIRST_MONDAY_EPOCH_SECONDS = 4 * 24 * 3600;
+const FIRST_MONDAY_EPOCH_SECONDS = WEEKLY_CALENDAR.firstMondayEpochSeconds.value;
 
 /** The first Monday 00:00 UTC strictly after `epochSeconds`. */
 export function nextWeeklyCalendarPoint(epochSeconds: number): number {

@@ -1,6 +1,6 @@
 /**
  * KubeVirt virt-handler's retry of a VM paused on an IO error (kubevirt/kubevirt
- * pkg/virt-handler/fail-retry-manager.go `ShouldDelay`): the first failure is retried at once; a
+ * pkg/virt-handler/retry_manager.go `ShouldDelay`): the first failure is retried at once; a
  * failure within maxFailResponse of the last retry waits until the next run, and each retry doubles
  * the wait up to maxWait. Pure: the host passes the time.
  */

@@ -6,18 +6,19 @@
  * versions, until the rebuild ends (KB the_potential_risk_with_filesystem_trim; research §4).
  */
 import { Interrupt, type Process, type ProcessGenerator, type Simulation } from '../../sim/index.ts';
+import type { WorldObserver } from '../cluster/observer.ts';
+import { valuesOf } from '../profiles/sourced.ts';
 import type { Scenario, ScenarioVm, VmRef } from '../scenario/types.ts';
-import type { GuestRecordData, TrimTrigger, UnmapOutcome } from '../trace/longhorn.ts';
-import type { WorldObserver } from '../world/observer.ts';
+import type { TrimTrigger, UnmapOutcome } from '../trace/longhorn.ts';
+import { Recorder } from '../trace/recorder.ts';
 import type { GuestBlockStorage } from './block-storage.ts';
-import { type GuestDefaults, guestDefaults } from './defaults.ts';
+import { GUEST_SIMULATOR_LIMITS, type GuestDefaults, guestDefaults } from './defaults.ts';
 import { previousWeeklyCalendarPoint, WEEK_SECONDS } from './fstrim-timer.ts';
 import { IoErrorRetryState } from './io-error-retry.ts';
 import { type GuestModelOptions, type GuestTrimOptions, LINUX_GUEST } from './trim-options.ts';
 
-/** Bounds on every loop: trims per VM run, flaps per IO error. */
-const MAX_TRIMS_PER_RUN = 100_000;
-const MAX_FLAPS_PER_ERROR = 1_000_000;
+/** Bounds on every loop: trims and discards per VM run, flaps per IO error, backoff waits per pause. */
+const LIMITS = valuesOf(GUEST_SIMULATOR_LIMITS);
 
 export interface GuestModelInit {
   readonly sim: Simulation;
@@ -48,8 +49,6 @@ interface GuestVm {
   retry: IoErrorRetryState | null;
 }
 
-type Emit = <K extends keyof GuestRecordData>(kind: K, data: GuestRecordData[K]) => void;
-
 export class GuestModel implements WorldObserver {
   readonly defaults: GuestDefaults;
   private readonly sim: Simulation;
@@ -57,7 +56,7 @@ export class GuestModel implements WorldObserver {
   private readonly vms = new Map<string, GuestVm>();
   private readonly startEpochSeconds: number;
   private readonly reactionSeconds: number;
-  private readonly emit: Emit;
+  private readonly record: Recorder<'guest'>;
 
   constructor(init: GuestModelInit) {
     const options = init.options ?? {};
@@ -66,10 +65,7 @@ export class GuestModel implements WorldObserver {
     this.defaults = guestDefaults(options.kubevirtVersion ?? init.scenario.profile.components.kubevirt);
     this.startEpochSeconds = options.startEpochSeconds ?? this.defaults.startEpochSeconds.value;
     this.reactionSeconds = options.unpauseReactionSeconds ?? this.defaults.unpauseReactionSeconds.value;
-    const trace = init.sim.trace;
-    this.emit = (kind, data) => {
-      if (trace.enabled) trace.emit('guest', kind, data);
-    };
+    this.record = new Recorder(init.sim, 'guest');
     for (const spec of init.scenario.vms) {
       const key = `${spec.namespace}/${spec.name}`;
       const trim: GuestTrimOptions = { ...LINUX_GUEST, ...options.defaults, ...options.perVm?.[key] };
@@ -193,7 +189,7 @@ export class GuestModel implements WorldObserver {
         g.lastTimerCalendarEpochSeconds = missed;
         yield* this.runTrim(g, 'fstrim.timer');
       }
-      for (let i = 0; i < MAX_TRIMS_PER_RUN; i++) {
+      for (let i = 0; i < LIMITS.maxPeriodicTrimsPerVmRun; i++) {
         const next = this.nextTrim(g, kind);
         yield this.sim.timeout(next.atSeconds - this.sim.now);
         if (kind === 'timer') g.lastTimerCalendarEpochSeconds = next.calendarEpochSeconds;
@@ -210,7 +206,7 @@ export class GuestModel implements WorldObserver {
     const interval = g.trim.discardIntervalSeconds ?? this.defaults.discardIntervalSeconds.value;
     const trigger: TrimTrigger = g.trim.os === 'linux' ? 'discard' : 'windows-retrim';
     try {
-      for (let i = 0; i < MAX_TRIMS_PER_RUN * 100; i++) {
+      for (let i = 0; i < LIMITS.maxDiscardsPerVmRun; i++) {
         yield this.sim.timeout(interval);
         if (g.paused) continue;
         yield* this.runTrim(g, trigger, false);
@@ -222,7 +218,7 @@ export class GuestModel implements WorldObserver {
 
   /** UNMAPs on each volume; an IO error pauses the VM until a retried UNMAP succeeds. */
   private *runTrim(g: GuestVm, trigger: TrimTrigger, record = true): ProcessGenerator<void> {
-    if (record) this.emit('trim.started', { vm: g.key, trigger, volumes: [...g.volumes] });
+    if (record) this.record.emit('trim.started', { vm: g.key, trigger, volumes: [...g.volumes] });
     let worst: UnmapOutcome = 'ok';
     for (let disk = 0; disk < g.volumes.length; disk++) {
       let outcome = this.storage.unmap(g.ref, g.volumes[disk]).outcome;
@@ -231,17 +227,17 @@ export class GuestModel implements WorldObserver {
         outcome = yield* this.flapUntilUnmapSucceeds(g, disk);
       } else if (outcome !== 'ok' && worst === 'ok') worst = outcome;
     }
-    if (record || worst !== 'ok') this.emit('trim.finished', { vm: g.key, trigger, outcome: worst });
+    if (record || worst !== 'ok') this.record.emit('trim.finished', { vm: g.key, trigger, outcome: worst });
   }
 
   private *flapUntilUnmapSucceeds(g: GuestVm, disk: number): ProcessGenerator<UnmapOutcome> {
     const config = this.defaults.ioErrorRetry.value;
     g.retry ??= config === null ? null : new IoErrorRetryState(config);
-    for (let flap = 0; flap < MAX_FLAPS_PER_ERROR; flap++) {
+    for (let flap = 0; flap < LIMITS.maxFlapsPerIoError; flap++) {
       this.pause(g, disk);
       if (g.retry !== null) {
         let wait = g.retry.delaySeconds(this.sim.now);
-        for (let i = 0; wait > 0 && i < 3; i++) {
+        for (let i = 0; wait > 0 && i < LIMITS.maxRetryWaitsPerPause; i++) {
           yield this.sim.timeout(wait);
           wait = g.retry.delaySeconds(this.sim.now);
         }
@@ -260,7 +256,7 @@ export class GuestModel implements WorldObserver {
     g.pausedSinceSeconds = this.sim.now;
     g.flaps++;
     this.storage.setWritesSuspended(g.ref, true);
-    this.emit('vm.paused', {
+    this.record.emit('vm.paused', {
       vm: g.key,
       reason: 'io-error',
       volume: g.volumes[disk],
@@ -277,7 +273,7 @@ export class GuestModel implements WorldObserver {
     g.pausedSinceSeconds = null;
     g.pausedSeconds += seconds;
     this.storage.setWritesSuspended(g.ref, false);
-    this.emit('vm.unpaused', { vm: g.key, pausedSeconds: seconds, flap: g.flaps });
+    this.record.emit('vm.unpaused', { vm: g.key, pausedSeconds: seconds, flap: g.flaps });
   }
 
   private vm(key: string): GuestVm {

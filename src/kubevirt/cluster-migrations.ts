@@ -1,30 +1,29 @@
 import type { Event, Simulation } from '../../sim/index.ts';
-import type { ShutdownMode } from '../plan/format/types.ts';
-import type { Scenario, ScenarioVm, VmRef } from '../scenario/types.ts';
-import type { VmRecordData } from '../trace/kubevirt.ts';
-import { Recorder } from '../trace/recorder.ts';
-import type { Fabric } from '../world/fabric.ts';
-import type { WorldObserver } from '../world/observer.ts';
-import { EvacuationController } from './controller/evacuation.ts';
+import type { Fabric } from '../cluster/fabric.ts';
+import type { ShutdownMode, WorldObserver } from '../cluster/observer.ts';
 import {
   MaintenanceController,
   type MaintenanceResult,
   type MaintenanceVmi,
-} from './controller/maintenance-mode.ts';
-import { MigrationController, type MigrationOutcome } from './controller/migration-controller.ts';
+} from '../harvester/maintenance-mode.ts';
+import type { Scenario, ScenarioVm, VmRef } from '../scenario/types.ts';
+import { Recorder } from '../trace/recorder.ts';
+import { EvacuationController } from './controller/evacuation.ts';
+import { MigrationController, type VmimOutcome } from './controller/migration-controller.ts';
+import { QEMU_MIGRATION_DEFAULTS } from './defaults.ts';
 import { liveMigrationCondition } from './eviction/live-migratable.ts';
 import { measuredGuestGeometry } from './migration/guest-geometry.ts';
 import {
   defaultMigrationProfile,
   defaultMigrationSettings,
   type GuestWorkload,
-  type MigrationRequest,
+  type LiveMigrationRequest,
 } from './migration/migration-request.ts';
 import { type MigrationRun, startMigration } from './migration/migration-run.ts';
 import type { ResolvedMigrationConfig } from './policy/types.ts';
 import { vmKey } from './vm-lifecycle/vm-key.ts';
 
-const PAGE_BYTES = 4096;
+const PAGE_BYTES = QEMU_MIGRATION_DEFAULTS.pageSizeBytes.value;
 
 /** A VMI as the migration and maintenance controllers see it, built fresh from the world. */
 export interface WorldVmi extends MaintenanceVmi {
@@ -44,6 +43,8 @@ export interface MigrationWorld {
   stop(vm: VmRef, graceSeconds: number | undefined): Event<unknown>;
   start(vm: VmRef): void;
   cordon(node: string, cordoned: boolean): void;
+  /** A maintenance drain finished evicting the node's pods. */
+  drained(node: string): void;
   migrated(vm: VmRef, to: string): void;
 }
 
@@ -60,7 +61,7 @@ export class ClusterMigrations implements WorldObserver {
   /** A target asked for by a `vm.migrate` step, by VM key. */
   private readonly requestedTargets = new Map<string, string>();
   private readonly running = new Map<string, { run: MigrationRun; source: string; target: string }>();
-  private readonly record: Recorder<VmRecordData>;
+  private readonly record: Recorder<'kubevirt'>;
   private readonly specs: Map<string, ScenarioVm>;
 
   constructor(private readonly world: MigrationWorld) {
@@ -87,6 +88,7 @@ export class ClusterMigrations implements WorldObserver {
         stopVm: (vmi, grace) => world.stop(vmi.ref, grace),
         startVm: (vmi) => world.start(vmi.ref),
         cordon: (node) => world.cordon(node, true),
+        drained: (node) => world.drained(node),
       },
       this.evacuation,
     );
@@ -145,13 +147,13 @@ export class ClusterMigrations implements WorldObserver {
     source: string,
     target: string,
     config: ResolvedMigrationConfig,
-  ): Event<MigrationOutcome> {
+  ): Event<VmimOutcome> {
     const { sim, fabric } = this.world;
     const request = this.request(vmi.ref, config);
     const run = startMigration(sim, fabric.net, request, fabric.path(source, target, 'management'));
     const key = vmKey(vmi.ref);
     this.running.set(key, { run, source, target });
-    const outcome = sim.event<MigrationOutcome>();
+    const outcome = sim.event<VmimOutcome>();
     run.process.addCallback(() => {
       this.running.delete(key);
       this.requestedTargets.delete(key);
@@ -184,7 +186,7 @@ export class ClusterMigrations implements WorldObserver {
   }
 
   /** The single-migration request for a scenario VM under the resolved migration config. */
-  private request(ref: VmRef, config: ResolvedMigrationConfig): MigrationRequest {
+  private request(ref: VmRef, config: ResolvedMigrationConfig): LiveMigrationRequest {
     const spec = this.specs.get(vmKey(ref)) as ScenarioVm;
     const guest: GuestWorkload = {
       memoryBytes: spec.memoryBytes,

@@ -1,50 +1,50 @@
 /**
- * KubeVirt live-migration defaults and the QEMU defaults KubeVirt leaves in place, as data.
- * Each entry carries its upstream source; `kubevirtMigrationDefaults(version)` selects the values
- * of one KubeVirt release. Plain numbers in the unit named last in the field name.
+ * Constants of a live migration that no user setting changes, as data: the KubeVirt monitor's per
+ * release, QEMU's, the migration model's measured or fitted parameters, and the simulator's own
+ * limits on a migration run. Each entry carries its upstream source. The settable migration
+ * configuration (`KubeVirt.spec.configuration.migrations`) is
+ * src/profiles/kubevirt-migration-defaults.ts; the controllers' constants are in
+ * controller/defaults.ts. Plain numbers in the unit named last in the field name.
  */
-import type { KubevirtMigrationSettings, Sourced } from '../profiles/types.ts';
+import type { SourcedFields } from '../profiles/sourced.ts';
+import type { Sourced } from '../profiles/types.ts';
+import { isAtLeast } from '../profiles/version.ts';
 
-const VIRT_CONFIG = 'kubevirt/kubevirt:pkg/virt-config/virt-config.go';
 const MONITOR = 'kubevirt/kubevirt:pkg/virt-launcher/virtwrap/live-migration-source.go';
-const MIGRATION_CTRL = 'kubevirt/kubevirt:pkg/virt-controller/watch/migration/migration.go';
 const QEMU_OPTIONS = 'qemu/qemu:migration/options.c';
 const QEMU_RAM = 'qemu/qemu:migration/ram.c';
 const QEMU_MIGRATION = 'qemu/qemu:migration/migration.c';
 
-/** Which row 2 of the monitor's decision table a release runs (research/migration.md §3). */
+/** Which row 2 of the monitor's decision table a release runs (docs/model/migration.md, "KubeVirt monitor"). */
 export type MonitorDecisionTable =
   /** v1.5+: `allowWorkloadDisruption` gates post-copy, else pause the guest and double the deadline. */
   | 'workload-disruption'
   /** before v1.5: `allowPostCopy` alone gates post-copy at the completion timeout; no pause path. */
   | 'legacy-post-copy';
 
-/** `KubeVirt.spec.configuration.migrations` plus the monitor's hidden constants, for one release. */
-export interface KubevirtMigrationDefaults {
-  readonly kubevirtVersion: Sourced<string>;
-  /** 0 = unlimited: libvirt `Bandwidth` is set only when > 0. */
-  readonly bandwidthPerMigrationBytesPerSecond: Sourced<number>;
-  readonly completionTimeoutPerGiBSeconds: Sourced<number>;
-  /** 0 disables the progress check. */
-  readonly progressTimeoutSeconds: Sourced<number>;
-  readonly parallelMigrationsPerCluster: Sourced<number>;
-  readonly parallelOutboundMigrationsPerNode: Sourced<number>;
-  readonly allowAutoConverge: Sourced<boolean>;
-  readonly allowPostCopy: Sourced<boolean>;
-  /** `undefined` upstream means "same as allowPostCopy" (v1.5+); always that before v1.5. */
-  readonly allowWorkloadDisruption: Sourced<boolean | 'same-as-allowPostCopy'>;
-  readonly monitorDecisionTable: Sourced<MonitorDecisionTable>;
+/** virt-launcher's migration monitor, for one release. */
+export interface KubevirtMonitorConstants {
+  readonly monitorDecisionTable: MonitorDecisionTable;
   /** The monitor calls `GetJobStats` this often. */
-  readonly monitorPollIntervalMs: Sourced<number>;
-  readonly monitorLogIntervalMs: Sourced<number>;
+  readonly monitorPollIntervalMs: number;
+  readonly monitorLogIntervalMs: number;
   /** Multifd connections when allowed; Harvester VMs carry a CPU limit, so they use one stream. */
-  readonly parallelMultifdMigrationThreads: Sourced<number>;
-  readonly unschedulablePendingTimeoutSeconds: Sourced<number>;
-  readonly catchAllPendingTimeoutSeconds: Sourced<number>;
-  /** Evacuation / workload-update VMIM retry: first backoff, doubled per consecutive failure. */
-  readonly failedMigrationBackoffSeconds: Sourced<number>;
-  /** Requeue of a Pending VMIM over the limits; v1.7+ by priority (1 / 3 / 5 s), else 5 s. */
-  readonly pendingRequeueSeconds: Sourced<{ systemCritical: number; userTriggered: number; other: number }>;
+  readonly parallelMultifdMigrationThreads: number;
+}
+
+/** The monitor constants of one KubeVirt release ("v1.3.1", "1.5", ...). */
+export function kubevirtMonitorDefaults(kubevirtVersion: string): SourcedFields<KubevirtMonitorConstants> {
+  return {
+    monitorDecisionTable: isAtLeast(kubevirtVersion, '1.5.0')
+      ? { value: 'workload-disruption', source: `${MONITOR} (handleLegacyConvergence, v1.5+)` }
+      : { value: 'legacy-post-copy', source: `${MONITOR} (startMonitor, before v1.5)` },
+    monitorPollIntervalMs: { value: 400, source: `${MONITOR} (monitorSleepPeriodMS)` },
+    monitorLogIntervalMs: { value: 4000, source: `${MONITOR} (monitorLogPeriodMS)` },
+    parallelMultifdMigrationThreads: {
+      value: 8,
+      source: 'kubevirt/kubevirt:pkg/virt-handler/controller.go (parallelMultifdMigrationThreads)',
+    },
+  };
 }
 
 /** QEMU migration parameters KubeVirt does not set (libvirt overrides only max-bandwidth). */
@@ -58,6 +58,8 @@ export interface QemuMigrationDefaults {
   readonly cpuThrottleInitialPercent: Sourced<number>;
   readonly cpuThrottleIncrementPercent: Sourced<number>;
   readonly cpuThrottleMaxPercent: Sourced<number>;
+  /** cpu_throttle_set clamps every throttle to this, whatever max-cpu-throttle says. */
+  readonly cpuThrottleCeilingPercent: Sourced<number>;
   readonly cpuThrottleTailslow: Sourced<boolean>;
   /** Auto-converge evaluates at a dirty sync only this long after the previous evaluation. */
   readonly throttleEvaluationPeriodMs: Sourced<number>;
@@ -92,6 +94,10 @@ export const QEMU_MIGRATION_DEFAULTS: QemuMigrationDefaults = {
     source: `${QEMU_OPTIONS} (DEFAULT_MIGRATE_CPU_THROTTLE_INCREMENT)`,
   },
   cpuThrottleMaxPercent: { value: 99, source: `${QEMU_OPTIONS} (DEFAULT_MIGRATE_MAX_CPU_THROTTLE)` },
+  cpuThrottleCeilingPercent: {
+    value: 99,
+    source: 'qemu/qemu:system/cpu-throttle.c (CPU_THROTTLE_PCT_MAX; cpu_throttle_set clamps to it)',
+  },
   cpuThrottleTailslow: { value: false, source: `${QEMU_OPTIONS} (cpu-throttle-tailslow)` },
   throttleEvaluationPeriodMs: {
     value: 1000,
@@ -111,109 +117,6 @@ export const QEMU_MIGRATION_DEFAULTS: QemuMigrationDefaults = {
   ramSaveMaxWaitMs: { value: 50, source: `${QEMU_RAM} (MAX_WAIT)` },
   maxPostcopyBandwidthBytesPerSecond: { value: 0, source: `${QEMU_OPTIONS} (max-postcopy-bandwidth)` },
 };
-
-/** A KubeVirt release as major.minor, e.g. "v1.5.2" → [1, 5]. */
-export function parseKubevirtVersion(version: string): readonly [number, number] {
-  const match = /^v?(\d+)\.(\d+)/.exec(version.trim());
-  if (match === null)
-    throw new RangeError(`expected a KubeVirt version such as "v1.5.0", found "${version}"`);
-  return [Number(match[1]), Number(match[2])];
-}
-
-function atLeast(version: readonly [number, number], major: number, minor: number): boolean {
-  return version[0] > major || (version[0] === major && version[1] >= minor);
-}
-
-/** The newest release this table knows in detail (research/migration.md: main after v1.9.0). */
-export const LATEST_KUBEVIRT_VERSION = 'v1.9.0';
-
-/** The migration defaults of one KubeVirt release ("v1.3.1", "1.5", ...). */
-export function kubevirtMigrationDefaults(
-  version: string = LATEST_KUBEVIRT_VERSION,
-): KubevirtMigrationDefaults {
-  const v = parseKubevirtVersion(version);
-  const unlimitedBandwidth = atLeast(v, 0, 44);
-  const shortTimeout = atLeast(v, 1, 4);
-  const disruption = atLeast(v, 1, 5);
-  const priorityQueue = atLeast(v, 1, 7);
-  return {
-    kubevirtVersion: { value: version, source: 'selected profile' },
-    bandwidthPerMigrationBytesPerSecond: unlimitedBandwidth
-      ? {
-          value: 0,
-          source: `${VIRT_CONFIG} (MigrationBandwidthPerMigration unset = unlimited since v0.44, ba569ec0)`,
-        }
-      : { value: 64 * MiB, source: `${VIRT_CONFIG} (ParallelMigrationBandwidth 64Mi before v0.44)` },
-    completionTimeoutPerGiBSeconds: shortTimeout
-      ? {
-          value: 150,
-          source: `${VIRT_CONFIG} (MigrationCompletionTimeoutPerGiB = 150 since v1.4.0, 5080d817)`,
-        }
-      : { value: 800, source: `${VIRT_CONFIG} (MigrationCompletionTimeoutPerGiB = 800 before v1.4.0)` },
-    progressTimeoutSeconds: { value: 150, source: `${VIRT_CONFIG} (MigrationProgressTimeout)` },
-    parallelMigrationsPerCluster: {
-      value: 5,
-      source: `${VIRT_CONFIG} (ParallelMigrationsPerClusterDefault)`,
-    },
-    parallelOutboundMigrationsPerNode: {
-      value: 2,
-      source: `${VIRT_CONFIG} (ParallelOutboundMigrationsPerNodeDefault)`,
-    },
-    allowAutoConverge: { value: false, source: `${VIRT_CONFIG} (MigrationAllowAutoConverge)` },
-    allowPostCopy: { value: false, source: `${VIRT_CONFIG} (MigrationAllowPostCopy)` },
-    allowWorkloadDisruption: disruption
-      ? {
-          value: 'same-as-allowPostCopy',
-          source: 'kubevirt/kubevirt:pkg/virt-config/feature-gates.go + GetMigrationConfiguration (v1.5+)',
-        }
-      : { value: 'same-as-allowPostCopy', source: `${MONITOR} (no such field before v1.5)` },
-    monitorDecisionTable: disruption
-      ? { value: 'workload-disruption', source: `${MONITOR} (handleLegacyConvergence, v1.5+)` }
-      : { value: 'legacy-post-copy', source: `${MONITOR} (startMonitor, before v1.5)` },
-    monitorPollIntervalMs: { value: 400, source: `${MONITOR} (monitorSleepPeriodMS)` },
-    monitorLogIntervalMs: { value: 4000, source: `${MONITOR} (monitorLogPeriodMS)` },
-    parallelMultifdMigrationThreads: {
-      value: 8,
-      source: 'kubevirt/kubevirt:pkg/virt-handler/controller.go (parallelMultifdMigrationThreads)',
-    },
-    unschedulablePendingTimeoutSeconds: {
-      value: 300,
-      source: `${MIGRATION_CTRL} (defaultUnschedulablePendingTimeoutSeconds)`,
-    },
-    catchAllPendingTimeoutSeconds: {
-      value: 900,
-      source: `${MIGRATION_CTRL} (defaultCatchAllPendingTimeoutSeconds)`,
-    },
-    failedMigrationBackoffSeconds: { value: 20, source: `${MIGRATION_CTRL} (handleMigrationBackoff)` },
-    pendingRequeueSeconds: priorityQueue
-      ? {
-          value: { systemCritical: 1, userTriggered: 3, other: 5 },
-          source: `${MIGRATION_CTRL} (getRequeueDelayForPriority, v1.7+)`,
-        }
-      : {
-          value: { systemCritical: 5, userTriggered: 5, other: 5 },
-          source: `${MIGRATION_CTRL} (before v1.7)`,
-        },
-  };
-}
-
-/** The cluster-level settings (`src/profiles` shape), allowWorkloadDisruption resolved. */
-export function kubevirtMigrationSettings(
-  version: string = LATEST_KUBEVIRT_VERSION,
-): KubevirtMigrationSettings {
-  const d = kubevirtMigrationDefaults(version);
-  const disruption = d.allowWorkloadDisruption.value;
-  return {
-    bandwidthPerMigrationBytesPerSecond: d.bandwidthPerMigrationBytesPerSecond.value,
-    completionTimeoutPerGiBSeconds: d.completionTimeoutPerGiBSeconds.value,
-    progressTimeoutSeconds: d.progressTimeoutSeconds.value,
-    parallelMigrationsPerCluster: d.parallelMigrationsPerCluster.value,
-    parallelOutboundMigrationsPerNode: d.parallelOutboundMigrationsPerNode.value,
-    allowAutoConverge: d.allowAutoConverge.value,
-    allowPostCopy: d.allowPostCopy.value,
-    allowWorkloadDisruption: disruption === 'same-as-allowPostCopy' ? d.allowPostCopy.value : disruption,
-  };
-}
 
 /**
  * Profile parameters of the migration model that no upstream constant fixes: measured or fitted.
@@ -244,8 +147,8 @@ export interface MigrationModelParameters {
   readonly postCopySwitchBytes: Sourced<number>;
 }
 
-const CALIBRATION = '../shared/calibration/qemu/results.csv';
-const FIT = `least squares across runs of ${CALIBRATION} (src/kubevirt/migration/parameter-fit.ts)`;
+const CALIBRATION = 'test/calibration/qemu/results.csv';
+const FIT = `least squares across runs of ${CALIBRATION} (test/calibration/fit-parameters.ts)`;
 
 /** Facts of the calibration campaign's set-up (not of Harvester), fitted across its runs. */
 export interface CalibrationCampaignParameters {
@@ -337,5 +240,42 @@ export const MIGRATION_MODEL_PARAMETERS: MigrationModelParameters = {
   postCopySwitchBytes: {
     value: 1 * MiB,
     source: `unverified estimate; ${CALIBRATION} post-copy downtime 2-3 ms`,
+  },
+};
+
+/**
+ * Bounds and tolerances of the migration model itself (STYLE.md, "put a limit on everything"): not
+ * upstream values; each source says why its value.
+ */
+export interface MigrationSimulatorLimits {
+  /** A single-migration run (`simulateMigration`) stops here; a migration still going is cancelled. */
+  readonly untilSeconds: number;
+  readonly maxEvents: number;
+  /** After that cancel, the run gets this long more to end the migration. */
+  readonly cancelWindDownSeconds: number;
+  /** Simulated times this close count as equal (a window's end reached by a sum of float timeouts). */
+  readonly timeToleranceSeconds: number;
+}
+
+export const MIGRATION_SIMULATOR_LIMITS: SourcedFields<MigrationSimulatorLimits> = {
+  untilSeconds: {
+    value: 7 * 24 * 3600,
+    source:
+      'simulator limit: one simulated week; a migration that never converges and has no KubeVirt monitor (or no timeout) would run for ever, and the longest completion deadline KubeVirt sets (800 s per GiB before v1.4) is 14.2 h for 64 GiB',
+  },
+  maxEvents: {
+    value: 50_000_000,
+    source:
+      "simulator limit: the plan runner's default event bound (src/plan/runner/runner.ts), for the same reason: a run that stops advancing time still ends",
+  },
+  cancelWindDownSeconds: {
+    value: 3600,
+    source:
+      'simulator limit: the cancel at untilSeconds ends the migration within seconds (QEMU migrate_cancel); a run not ended an hour later is an error',
+  },
+  timeToleranceSeconds: {
+    value: 1e-9,
+    source:
+      "simulator tolerance: differences of float sums of timeouts lose a few ulps; 1 ns is the resolution of QEMU's own clock (qemu_clock_get_ns), so nothing QEMU measures is lost",
   },
 };

@@ -1,6 +1,7 @@
 /**
  * Zod fields for values written with units in YAML. Each accepts a string or a number, parses it with
- * units.ts and yields a plain number; a bad value becomes one issue saying what syntax was expected.
+ * units.ts (the grammar the command line uses too) and yields a plain number; a bad value becomes one
+ * issue saying what syntax was expected.
  */
 import { z } from 'zod';
 import {
@@ -31,7 +32,7 @@ function unitField(parse: (input: string | number) => number, expected: string, 
     .meta({ description });
 }
 
-/** "64Mi", "1.5Gi", "10G", 5368709120 → bytes. */
+/** "64Mi", "1.5Gi", "230MiB", "10G", 5368709120 → bytes. */
 export const bytesField = () =>
   unitField(
     parseBytes,
@@ -54,8 +55,7 @@ export const secondsField = () =>
 /** A duration whose bare-number form means another unit upstream (minutes, hours, milliseconds). */
 export const durationFieldWithBareUnit = (bareUnitSeconds: number, bareUnitName: string) =>
   unitField(
-    (input) =>
-      typeof input === 'number' ? parseDurationSeconds(input * bareUnitSeconds) : parseDurationSeconds(input),
+    (input) => parseDurationSeconds(input, { seconds: bareUnitSeconds, name: bareUnitName }),
     `a Go duration such as "150s" or a number of ${bareUnitName}`,
     `duration: Go syntax ("1h30m"); a bare number is ${bareUnitName}`,
   );

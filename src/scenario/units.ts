@@ -1,6 +1,21 @@
 /**
- * Units at the edge: Kubernetes quantities, Go durations and bandwidths as written in YAML,
- * parsed once into plain numbers (bytes, cores, seconds, bytes per second).
+ * Units at the edge: one grammar for the scenario and plan YAML and for the command line, parsed
+ * once into plain numbers (bytes, cores, seconds, bytes per second).
+ *
+ * - quantity: a Kubernetes resource quantity (`kubernetes/apimachinery:pkg/api/resource/quantity.go`,
+ *   `ParseQuantity`): a signed decimal number ("5", "1.5", "5.", ".5") and one suffix, binary
+ *   (Ki Mi Gi Ti Pi Ei), decimal (n u m, none, k M G T P E) or a decimal exponent ("e3", "E-2");
+ * - size: a quantity in bytes, optionally ending in "B" after no suffix, a binary one or k..E
+ *   ("230MiB", "1GB", "512B"); fractions round up as `Quantity.Value()` does;
+ * - duration: a Go duration (`golang/go:src/time/format.go`, `ParseDuration`): number+unit parts,
+ *   units ns us µs ms s m h ("1h30m", "1.5h", "300ms"). Unlike Go, a bare number (a YAML number or
+ *   text such as "300") is read in the field's bare unit (seconds unless it says otherwise), and a
+ *   negative duration is refused: nothing in a scenario, plan or command runs backwards;
+ * - bandwidth: bits per second with decimal prefixes ("10Gbps", "800Mbit/s", "1Gb/s"), a size per
+ *   second ("16MiB/s", "16Mi/s", "125MB/s", "125MBps"), or a bare size, bytes per second, as
+ *   KubeVirt's bandwidthPerMigration ("64Mi").
+ *
+ * Every refusal is a UnitError: `expected <syntax>, found "<text>" (<what is wrong>)`.
  */
 
 /** A value could not be read in the expected unit syntax. `expected` names the syntax. */
@@ -17,57 +32,83 @@ export class UnitError extends Error {
 
 const quantityExpected = 'a Kubernetes quantity such as "64Mi", "1.5Gi", "10G" or "500m"';
 
-const binarySuffixes: Readonly<Record<string, number>> = {
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
+const binarySuffixes: ReadonlyMap<string, number> = new Map([
+  ['Ki', 2 ** 10],
+  ['Mi', 2 ** 20],
+  ['Gi', 2 ** 30],
+  ['Ti', 2 ** 40],
+  ['Pi', 2 ** 50],
+  ['Ei', 2 ** 60],
+]);
 
-const decimalSuffixes: Readonly<Record<string, number>> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-};
+/** Decimal multiples from none up: the suffixes a size may follow with "B". */
+const decimalMultiples: ReadonlyMap<string, number> = new Map([
+  ['', 1],
+  ['k', 1e3],
+  ['M', 1e6],
+  ['G', 1e9],
+  ['T', 1e12],
+  ['P', 1e15],
+  ['E', 1e18],
+]);
 
-const quantityPattern = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(.*)$/;
+const decimalFractions: ReadonlyMap<string, number> = new Map([
+  ['n', 1e-9],
+  ['u', 1e-6],
+  ['m', 1e-3],
+]);
+
+const numberPattern = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(.*)$/s;
 const exponentPattern = /^[eE]([+-]?\d+)$/;
 
+/** The scale of a quantity suffix, undefined when Kubernetes has no such suffix. */
+function quantityScale(suffix: string): number | undefined {
+  const named = binarySuffixes.get(suffix) ?? decimalMultiples.get(suffix) ?? decimalFractions.get(suffix);
+  if (named !== undefined) return named;
+  const exponent = exponentPattern.exec(suffix);
+  return exponent === null ? undefined : 10 ** Number(exponent[1]);
+}
+
+/** The scale of a size suffix: a quantity suffix, or "B" after none, a binary one or k..E. */
+function sizeScale(suffix: string): number | undefined {
+  const quantity = quantityScale(suffix);
+  if (quantity !== undefined || !suffix.endsWith('B')) return quantity;
+  const multiple = suffix.slice(0, -1);
+  return binarySuffixes.get(multiple) ?? decimalMultiples.get(multiple);
+}
+
+/** Sign × number and the text after it; `expected` names the syntax for the error. */
+function leadingNumber(input: string, expected: string): { value: number; rest: string } {
+  const match = numberPattern.exec(input.trim());
+  if (match === null) throw new UnitError(expected, input, 'no leading number');
+  const [, sign, digits, rest] = match;
+  return { value: Number(digits) * (sign === '-' ? -1 : 1), rest };
+}
+
 /**
- * A Kubernetes resource quantity (`k8s.io/apimachinery/pkg/api/resource`): a decimal number with
- * an optional binary (Ki..Ei), decimal (n, u, m, k, M..E) or exponent (e3) suffix.
- * "64Mi" → 67108864, "500m" → 0.5, "10G" → 1e10. A YAML number is taken as is.
+ * A Kubernetes resource quantity: "64Mi" → 67108864, "500m" → 0.5, "10G" → 1e10, "1e3" → 1000.
+ * A YAML number is taken as is.
  */
 export function parseQuantity(input: string | number): number {
   if (typeof input === 'number') return requireFinite(input, quantityExpected);
-  const text = input.trim();
-  const match = quantityPattern.exec(text);
-  if (match === null) throw new UnitError(quantityExpected, input, 'no leading number');
-  const [, sign, digits, suffix] = match;
-  const magnitude = Number(digits) * (sign === '-' ? -1 : 1);
-  const binary = binarySuffixes[suffix];
-  if (binary !== undefined) return magnitude * binary;
-  const decimal = decimalSuffixes[suffix];
-  if (decimal !== undefined) return magnitude * decimal;
-  const exponent = exponentPattern.exec(suffix);
-  if (exponent !== null) return magnitude * 10 ** Number(exponent[1]);
-  throw new UnitError(quantityExpected, input, `unknown suffix "${suffix}"`);
+  const { value, rest } = leadingNumber(input, quantityExpected);
+  const scale = quantityScale(rest);
+  if (scale === undefined) throw new UnitError(quantityExpected, input, `unknown suffix "${rest}"`);
+  return value * scale;
 }
 
-/** A quantity of bytes; fractions round up as `Quantity.Value()` does. Negative sizes are refused. */
+/** A size in bytes ("64Mi", "230MiB", "1GB", 4096); fractions round up. Negative sizes are refused. */
 export function parseBytes(input: string | number): number {
-  const value = parseQuantity(input);
-  if (value < 0) throw new UnitError('a non-negative size in bytes', String(input), 'negative');
-  return Math.ceil(value);
+  let bytes: number;
+  if (typeof input === 'number') bytes = parseQuantity(input);
+  else {
+    const { value, rest } = leadingNumber(input, quantityExpected);
+    const scale = sizeScale(rest);
+    if (scale === undefined) throw new UnitError(quantityExpected, input, `unknown suffix "${rest}"`);
+    bytes = value * scale;
+  }
+  if (bytes < 0) throw new UnitError('a non-negative size in bytes', String(input), 'negative');
+  return Math.ceil(bytes);
 }
 
 /** A CPU quantity in cores: "4" → 4, "500m" → 0.5. */
@@ -77,52 +118,60 @@ export function parseCores(input: string | number): number {
   return value;
 }
 
-const durationExpected =
-  'a Go duration such as "150s", "1h30m", "33.6h" or "300ms" (a bare number is seconds)';
+/** What a bare number means where a duration is read. */
+export interface BareDurationUnit {
+  readonly seconds: number;
+  /** Plural, for messages: "seconds", "milliseconds". */
+  readonly name: string;
+}
 
-const durationUnitsSeconds: Readonly<Record<string, number>> = {
-  ns: 1e-9,
-  us: 1e-6,
-  µs: 1e-6,
-  μs: 1e-6,
-  ms: 1e-3,
-  s: 1,
-  m: 60,
-  h: 3600,
-};
+export const BARE_SECONDS: BareDurationUnit = { seconds: 1, name: 'seconds' };
+export const BARE_MILLISECONDS: BareDurationUnit = { seconds: 1e-3, name: 'milliseconds' };
+
+const durationUnitsSeconds: ReadonlyMap<string, number> = new Map([
+  ['ns', 1e-9],
+  ['us', 1e-6],
+  ['µs', 1e-6],
+  ['μs', 1e-6],
+  ['ms', 1e-3],
+  ['s', 1],
+  ['m', 60],
+  ['h', 3600],
+]);
 
 const durationPartPattern = /(\d+(?:\.\d*)?|\.\d+)([a-zµμ]*)/gy;
+const bareNumberPattern = /^(\d+(?:\.\d*)?|\.\d+)$/;
 
 /**
- * A Go duration (`time.ParseDuration`): one or more number+unit parts, units ns, us, µs, ms, s, m, h.
- * "1h30m" → 5400, "33.6h" → 120960, "300ms" → 0.3. A bare "0" and YAML numbers are seconds.
- * Negative durations are refused: nothing in a scenario or plan runs backwards.
+ * A Go duration: "1h30m" → 5400, "33.6h" → 120960, "300ms" → 0.3; a bare number ("300", or a YAML
+ * number) is in `bare` (seconds by default).
  */
-export function parseDurationSeconds(input: string | number): number {
+export function parseDurationSeconds(input: string | number, bare: BareDurationUnit = BARE_SECONDS): number {
+  const expected = `a Go duration such as "150s", "1h30m", "33.6h" or "300ms" (a bare number is ${bare.name})`;
   if (typeof input === 'number') {
-    if (input < 0) throw new UnitError(durationExpected, String(input), 'negative');
-    return requireFinite(input, durationExpected);
+    if (input < 0) throw new UnitError(expected, String(input), 'negative');
+    return requireFinite(input, expected) * bare.seconds;
   }
   const text = input.trim();
-  if (text === '0') return 0;
-  if (text === '') throw new UnitError(durationExpected, input, 'empty');
-  if (text.startsWith('-')) throw new UnitError(durationExpected, input, 'negative');
+  if (text === '') throw new UnitError(expected, input, 'empty');
+  if (text.startsWith('-')) throw new UnitError(expected, input, 'negative');
   const body = text.startsWith('+') ? text.slice(1) : text;
+  if (bareNumberPattern.test(body)) return Number(body) * bare.seconds;
   let totalSeconds = 0;
   let consumed = 0;
   durationPartPattern.lastIndex = 0;
   for (let part = durationPartPattern.exec(body); part !== null; part = durationPartPattern.exec(body)) {
     const [whole, digits, unit] = part;
     if (whole === '') break;
-    if (unit === '') throw new UnitError(durationExpected, input, `missing unit after "${digits}"`);
-    const unitSeconds = durationUnitsSeconds[unit];
-    if (unitSeconds === undefined) throw new UnitError(durationExpected, input, `unknown unit "${unit}"`);
+    if (unit === '') throw new UnitError(expected, input, `missing unit after "${digits}"`);
+    const unitSeconds = durationUnitsSeconds.get(unit);
+    if (unitSeconds === undefined) throw new UnitError(expected, input, `unknown unit "${unit}"`);
     totalSeconds += Number(digits) * unitSeconds;
     consumed = durationPartPattern.lastIndex;
   }
-  if (consumed === 0) throw new UnitError(durationExpected, input, 'no leading number');
+  if (consumed === 0) throw new UnitError(expected, input, 'no leading number');
   if (consumed !== body.length) {
-    throw new UnitError(durationExpected, input, `cannot read "${body.slice(consumed)}"`);
+    throw new UnitError(expected, input, `cannot read "${body.slice(consumed)}"`);
   }
   return totalSeconds;
 }
@@ -130,57 +179,47 @@ export function parseDurationSeconds(input: string | number): number {
 const bandwidthExpected =
   'a bandwidth such as "10Gbps", "16MiB/s", "125MB/s" or a byte quantity per second like "64Mi"';
 
-const bitUnits: Readonly<Record<string, number>> = { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
-const byteUnits: Readonly<Record<string, number>> = {
-  '': 1,
-  k: 1e3,
-  K: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-};
+const bitPrefixes: ReadonlyMap<string, number> = new Map([
+  ['', 1],
+  ['k', 1e3],
+  ['K', 1e3],
+  ['M', 1e6],
+  ['G', 1e9],
+  ['T', 1e12],
+]);
 
-const bitsPattern = /^(\d+(?:\.\d*)?|\.\d+)\s*([kKMGT]?)(?:bps|bit\/s|b\/s)$/;
-const bytesPattern = /^(\d+(?:\.\d*)?|\.\d+)\s*([kKMGT]i?|)(?:B\/s|Bps)$/;
+const bitsUnitPattern = /^([kKMGT]?)(?:bps|bit\/s|b\/s)$/;
+
+/** Bytes per second of a unit after the number: bits, a size per second, or a bare size suffix. */
+function bandwidthScale(unit: string): number | undefined {
+  const bits = bitsUnitPattern.exec(unit);
+  if (bits !== null) return (bitPrefixes.get(bits[1]) as number) / 8;
+  // Per second, "KB" is the common spelling of the decimal kilobyte (Kubernetes quantities write "k").
+  const perSecond = unit.endsWith('/s') ? unit.slice(0, -2) : unit.endsWith('Bps') ? unit.slice(0, -2) : null;
+  if (perSecond !== null) return sizeScale(perSecond === 'KB' ? 'kB' : perSecond);
+  return sizeScale(unit);
+}
 
 /**
- * A bandwidth in bytes per second. Bits: "10Gbps" / "10Gbit/s" → 1.25e9 (decimal prefixes).
- * Bytes: "125MB/s" → 1.25e8, "16MiB/s" → 16777216. A bare quantity ("64Mi", as KubeVirt's
- * bandwidthPerMigration) or a YAML number is bytes per second.
+ * A bandwidth in bytes per second: "10Gbps" → 1.25e9, "125MB/s" → 1.25e8, "16MiB/s" → 16777216,
+ * "64Mi" → 67108864. A YAML number is bytes per second. A space may separate number and unit.
  */
 export function parseBandwidthBytesPerSecond(input: string | number): number {
   if (typeof input === 'number') {
     if (input < 0) throw new UnitError(bandwidthExpected, String(input), 'negative');
     return requireFinite(input, bandwidthExpected);
   }
-  const text = input.trim();
-  const bits = bitsPattern.exec(text);
-  if (bits !== null) return (Number(bits[1]) * bitUnits[bits[2]]) / 8;
-  const bytes = bytesPattern.exec(text);
-  if (bytes !== null) {
-    const unit = byteUnits[bytes[2]];
-    if (unit === undefined) throw new UnitError(bandwidthExpected, input, `unknown prefix "${bytes[2]}"`);
-    return Number(bytes[1]) * unit;
+  const { value, rest } = leadingNumber(input, bandwidthExpected);
+  const unit = rest.trimStart();
+  const scale = bandwidthScale(unit);
+  if (scale === undefined) {
+    const detail = /\/s$|ps$/.test(unit)
+      ? 'unknown unit; use bps, Kbps, Mbps, Gbps, B/s, MB/s or MiB/s'
+      : `unknown suffix "${unit}"`;
+    throw new UnitError(bandwidthExpected, input, detail);
   }
-  if (/[a-zA-Z]\/s$|ps$/.test(text)) {
-    throw new UnitError(
-      bandwidthExpected,
-      input,
-      'unknown unit; use bps, Kbps, Mbps, Gbps, B/s, MB/s or MiB/s',
-    );
-  }
-  try {
-    const value = parseQuantity(text);
-    if (value < 0) throw new UnitError(bandwidthExpected, input, 'negative');
-    return value;
-  } catch (error) {
-    if (error instanceof UnitError) throw new UnitError(bandwidthExpected, input, error.detail);
-    throw error;
-  }
+  if (value < 0) throw new UnitError(bandwidthExpected, input, 'negative');
+  return value * scale;
 }
 
 function requireFinite(value: number, expected: string): number {

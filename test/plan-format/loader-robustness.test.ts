@@ -5,6 +5,7 @@ import { checkPlanAgainstScenario } from '../../src/plan/format/check-against-sc
 import { parsePlan, planFromData } from '../../src/plan/format/load.ts';
 import { DocumentError } from '../../src/scenario/document-error.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
+import { assertProperty } from '../fast-check-seed.ts';
 import { minimalPlanYaml } from './minimal-plan.ts';
 
 function onlyDocumentErrors(load: () => unknown): void {
@@ -80,7 +81,7 @@ const seed = loadScenario('scenarios/seed-witness.yaml');
 
 describe('the plan loader never fails with anything but DocumentError', () => {
   it('on arbitrary text', () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.string({ maxLength: 300 }), (text) =>
         onlyDocumentErrors(() => parsePlan(text, 'fuzz.yaml')),
       ),
@@ -89,7 +90,7 @@ describe('the plan loader never fails with anything but DocumentError', () => {
   });
 
   it('on arbitrary values', () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.anything({ maxDepth: 3 }), (value) =>
         onlyDocumentErrors(() => planFromData(value, 'fuzz')),
       ),
@@ -98,7 +99,7 @@ describe('the plan loader never fails with anything but DocumentError', () => {
   });
 
   it('on plans of rough steps, and the scenario check too', () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.array(roughStep, { minLength: 1, maxLength: 6 }), (steps) => {
         const text = stringify({ name: 'fuzz', steps });
         onlyDocumentErrors(() => checkPlanAgainstScenario(parsePlan(text, 'fuzz.yaml'), seed));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { DocumentError } from '../../src/scenario/document-error.ts';
 import { parseScenario, scenarioFromData } from '../../src/scenario/load.ts';
+import { assertProperty } from '../fast-check-seed.ts';
 import { minimalScenarioYaml } from './minimal-scenario.ts';
 
 /** Runs `load`; anything thrown must be the loader's DocumentError with at least one issue. */
@@ -40,7 +41,7 @@ const basePaths = pathsOf(base);
 
 describe('the scenario loader never fails with anything but DocumentError', () => {
   it('on arbitrary text', () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.string({ maxLength: 300 }), (text) =>
         onlyDocumentErrors(() => parseScenario(text, 'fuzz.yaml')),
       ),
@@ -49,13 +50,13 @@ describe('the scenario loader never fails with anything but DocumentError', () =
   });
 
   it('on arbitrary values as data and as YAML', () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.anything({ maxDepth: 3 }), (value) => {
         onlyDocumentErrors(() => scenarioFromData(value, 'fuzz'));
       }),
       { numRuns: 300 },
     );
-    fc.assert(
+    assertProperty(
       fc.property(fc.jsonValue({ maxDepth: 3 }), (value) => {
         onlyDocumentErrors(() => parseScenario(stringify(value), 'fuzz.yaml'));
       }),
@@ -64,7 +65,7 @@ describe('the scenario loader never fails with anything but DocumentError', () =
   });
 
   it('on a valid scenario with one value replaced anywhere', () => {
-    fc.assert(
+    assertProperty(
       fc.property(
         fc.constantFrom(...basePaths),
         fc.oneof(

@@ -1,21 +1,28 @@
 import type { Command } from 'commander';
-import { LATEST_KUBEVIRT_VERSION, MIGRATION_MODEL_PARAMETERS } from '../../kubevirt/defaults.ts';
+import { QEMU_MIGRATION_DEFAULTS } from '../../kubevirt/defaults.ts';
 import { measuredGuestGeometry } from '../../kubevirt/migration/guest-geometry.ts';
 import {
   defaultMigrationProfile,
   defaultMigrationSettings,
-  type MigrationRequest,
-  type MigrationResult,
+  type LiveMigrationRequest,
+  type LiveMigrationResult,
 } from '../../kubevirt/migration/migration-request.ts';
-import {
-  parseBandwidthBytesPerSecond,
-  parseCount,
-  parseDirtyPagesPerSecond,
-  parseDurationSeconds,
-  parseSizeBytes,
-  QuantityError,
-} from '../../kubevirt/migration/option-quantities.ts';
 import { simulateMigration } from '../../kubevirt/migration/single-migration-world.ts';
+import {
+  effectiveAllowWorkloadDisruption,
+  LATEST_KUBEVIRT_VERSION,
+} from '../../profiles/kubevirt-migration-defaults.ts';
+import { scenarioDefaults } from '../../profiles/scenario-defaults.ts';
+import {
+  BARE_MILLISECONDS,
+  BARE_SECONDS,
+  parseBandwidthBytesPerSecond,
+  parseBytes,
+  parseDurationSeconds,
+} from '../../scenario/units.ts';
+import { parseDirtyPagesPerSecond } from '../options/dirty-rate.ts';
+import { parseCount, parseFraction } from '../options/plain-numbers.ts';
+import { readOption as read } from '../options/read-option.ts';
 
 interface MigrateOptions {
   memory: string;
@@ -24,55 +31,45 @@ interface MigrateOptions {
   workingSet?: string;
   hotSet?: string;
   workingSetOverlap?: string;
-  bandwidth: string;
-  link: string;
-  downtimeLimit: string;
+  bandwidth?: string;
+  link?: string;
+  downtimeLimit?: string;
   disk: string;
   autoConverge?: boolean;
   postCopy?: boolean;
   postCopyAfterPass?: string;
   allowWorkloadDisruption?: boolean;
   completionTimeoutPerGib?: string;
-  progressTimeout: string;
+  progressTimeout?: string;
   cancelAfter?: string;
   targetPodStart?: string;
   throttleCatchUp: string;
   kubevirtVersion: string;
-  noMonitor?: boolean;
+  /** false with `--no-monitor` (commander's negated flag). */
+  monitor?: boolean;
   json?: boolean;
-}
-
-/** Parses one option; a bad value becomes one line naming the option, the syntax expected and the value found. */
-function read<T>(option: string, text: string, parse: (text: string) => T): T {
-  try {
-    return parse(text);
-  } catch (error) {
-    if (error instanceof QuantityError) throw new Error(`${option}: ${error.message}`);
-    throw error;
-  }
 }
 
 function check(condition: boolean, message: string): void {
   if (!condition) throw new Error(message);
 }
 
-/** A number from 0 to 1. */
-function parseFraction(text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0 || value > 1) throw new Error('a number from 0 to 1');
-  return value;
+/** A value given on the command line, read with `parse`; else the default from a table. */
+function optional<T>(option: string, text: string | undefined, parse: (text: string) => T, fallback: T): T {
+  return text === undefined ? fallback : read(option, text, parse);
 }
 
-/** The request the options describe, on KubeVirt's defaults of `--kubevirt-version`. */
+const seconds = (text: string) => parseDurationSeconds(text, BARE_SECONDS);
+const milliseconds = (text: string) => 1000 * parseDurationSeconds(text, BARE_MILLISECONDS);
+
+/** The request the options describe, on the defaults of `--kubevirt-version`. */
 export function migrateRequest(options: MigrateOptions): {
-  request: MigrationRequest;
+  request: LiveMigrationRequest;
   linkBytesPerSecond: number;
 } {
-  const memory = read('--memory', options.memory, parseSizeBytes);
-  const used =
-    options.usedMemory === undefined ? memory : read('--used-memory', options.usedMemory, parseSizeBytes);
-  const workingSet =
-    options.workingSet === undefined ? used : read('--working-set', options.workingSet, parseSizeBytes);
+  const memory = read('--memory', options.memory, parseBytes);
+  const used = optional('--used-memory', options.usedMemory, parseBytes, memory);
+  const workingSet = optional('--working-set', options.workingSet, parseBytes, used);
   check(memory > 0, `--memory: expected a size above 0, found "${options.memory}"`);
   check(
     used <= memory,
@@ -83,26 +80,28 @@ export function migrateRequest(options: MigrateOptions): {
     `--working-set: expected at most the used memory (${options.usedMemory ?? options.memory}), found "${options.workingSet}"`,
   );
   const settings = defaultMigrationSettings(options.kubevirtVersion);
+  const profile = defaultMigrationProfile();
   const allowPostCopy = options.postCopy === true || options.postCopyAfterPass !== undefined;
-  const linkBytesPerSecond = read('--link', options.link, parseBandwidthBytesPerSecond);
+  const linkBytesPerSecond = optional(
+    '--link',
+    options.link,
+    parseBandwidthBytesPerSecond,
+    scenarioDefaults.nicBandwidthBytesPerSecond.value,
+  );
   check(linkBytesPerSecond > 0, `--link: expected a bandwidth above 0, found "${options.link}"`);
-  const request: MigrationRequest = {
+  const request: LiveMigrationRequest = {
     name: 'vm',
     guest: {
       memoryBytes: memory,
       usedMemoryBytes: used,
       workingSetBytes: workingSet,
       dirtyPagesPerSecond: read('--dirty-rate', options.dirtyRate, (t) => parseDirtyPagesPerSecond(t)),
-      throttleCatchUpMs: read(
-        '--throttle-catch-up',
-        options.throttleCatchUp,
-        (t) => 1000 * parseDurationSeconds(t, 'ms'),
-      ),
-      blockMigrationDiskBytes: read('--disk', options.disk, parseSizeBytes),
+      throttleCatchUpMs: read('--throttle-catch-up', options.throttleCatchUp, milliseconds),
+      blockMigrationDiskBytes: read('--disk', options.disk, parseBytes),
       ...measuredGuestGeometry(workingSet),
       ...(options.hotSet === undefined
         ? {}
-        : { hotSetPages: read('--hot-set', options.hotSet, parseSizeBytes) / 4096 }),
+        : { hotSetPages: read('--hot-set', options.hotSet, parseBytes) / profile.pageSizeBytes }),
       ...(options.workingSetOverlap === undefined
         ? {}
         : {
@@ -115,49 +114,60 @@ export function migrateRequest(options: MigrateOptions): {
     },
     settings: {
       ...settings,
-      kubevirtMonitor: options.noMonitor !== true,
-      bandwidthPerMigrationBytesPerSecond: read(
+      kubevirtMonitor: options.monitor !== false,
+      bandwidthPerMigrationBytesPerSecond: optional(
         '--bandwidth',
         options.bandwidth,
         parseBandwidthBytesPerSecond,
+        settings.bandwidthPerMigrationBytesPerSecond,
       ),
-      downtimeLimitMs: read(
+      downtimeLimitMs: optional(
         '--downtime-limit',
         options.downtimeLimit,
-        (t) => 1000 * parseDurationSeconds(t, 'ms'),
+        milliseconds,
+        settings.downtimeLimitMs,
       ),
       allowAutoConverge: options.autoConverge === true,
       allowPostCopy,
-      allowWorkloadDisruption: options.allowWorkloadDisruption === true || allowPostCopy,
-      completionTimeoutPerGiBSeconds:
-        options.completionTimeoutPerGib === undefined
-          ? settings.completionTimeoutPerGiBSeconds
-          : read('--completion-timeout-per-gib', options.completionTimeoutPerGib, (t) => parseCount(t, 1)),
-      progressTimeoutSeconds: read('--progress-timeout', options.progressTimeout, (t) =>
-        parseDurationSeconds(t, 's'),
+      allowWorkloadDisruption: effectiveAllowWorkloadDisruption(
+        options.allowWorkloadDisruption,
+        allowPostCopy,
+      ),
+      completionTimeoutPerGiBSeconds: optional(
+        '--completion-timeout-per-gib',
+        options.completionTimeoutPerGib,
+        (t) => parseCount(t, 1),
+        settings.completionTimeoutPerGiBSeconds,
+      ),
+      progressTimeoutSeconds: optional(
+        '--progress-timeout',
+        options.progressTimeout,
+        seconds,
+        settings.progressTimeoutSeconds,
       ),
     },
     profile: {
-      ...defaultMigrationProfile(),
-      targetPodStartSeconds:
-        options.targetPodStart === undefined
-          ? MIGRATION_MODEL_PARAMETERS.targetPodStartSeconds.value
-          : read('--target-pod-start', options.targetPodStart, (t) => parseDurationSeconds(t, 's')),
+      ...profile,
+      targetPodStartSeconds: optional(
+        '--target-pod-start',
+        options.targetPodStart,
+        seconds,
+        profile.targetPodStartSeconds,
+      ),
     },
-    postCopyAfterPass:
-      options.postCopyAfterPass === undefined
-        ? null
-        : read('--post-copy-after-pass', options.postCopyAfterPass, (t) => parseCount(t, 1)),
-    cancelAfterSeconds:
-      options.cancelAfter === undefined
-        ? null
-        : read('--cancel-after', options.cancelAfter, (t) => parseDurationSeconds(t, 's')),
+    postCopyAfterPass: optional(
+      '--post-copy-after-pass',
+      options.postCopyAfterPass,
+      (t) => parseCount(t, 1),
+      null,
+    ),
+    cancelAfterSeconds: optional('--cancel-after', options.cancelAfter, seconds, null),
   };
   return { request, linkBytesPerSecond };
 }
 
 /** The JSON document of `migrate --json`. */
-export function migrateJson(result: MigrationResult): Record<string, unknown> {
+export function migrateJson(result: LiveMigrationResult): Record<string, unknown> {
   return {
     outcome: result.outcome,
     reason: result.reason,
@@ -182,7 +192,7 @@ export function migrateJson(result: MigrationResult): Record<string, unknown> {
 const MiB = 2 ** 20;
 
 /** The human table of `migrate`. */
-export function migrateTable(result: MigrationResult): string {
+export function migrateTable(result: LiveMigrationResult): string {
   const lines = [
     `outcome          ${result.outcome} (${result.reason}); VM runs on ${result.vmRunsOn}`,
     `total            ${result.totalSeconds.toFixed(2)} s (target pod ${result.targetPodStartSeconds.toFixed(2)} s + migration ${result.migrationSeconds.toFixed(2)} s)`,
@@ -229,23 +239,28 @@ export function registerMigrate(program: Command): void {
     )
     .option(
       '--bandwidth <rate>',
-      'bandwidthPerMigration (QEMU max-bandwidth), e.g. 16MiB/s; 0 = unlimited',
-      '0',
+      "bandwidthPerMigration (QEMU max-bandwidth), e.g. 16MiB/s; 0 = unlimited; default the KubeVirt version's",
     )
-    .option('--link <rate>', 'link between source and target, e.g. 10Gbps', '10Gbps')
-    .option('--downtime-limit <duration>', 'QEMU downtime-limit', '300ms')
+    .option(
+      '--link <rate>',
+      `link between source and target; default a scenario node's NIC (${scenarioDefaults.nicBandwidthBytesPerSecond.value / 125e6}Gbps)`,
+    )
+    .option(
+      '--downtime-limit <duration>',
+      `QEMU downtime-limit; a bare number is ms; default QEMU's (${QEMU_MIGRATION_DEFAULTS.downtimeLimitMs.value}ms)`,
+    )
     .option('--disk <size>', 'local disk bytes copied first (BlockMigration)', '0')
     .option('--auto-converge', 'allowAutoConverge')
     .option('--post-copy', 'allowPostCopy (KubeVirt switches at the completion timeout)')
     .option('--post-copy-after-pass <n>', 'switch to post-copy once pass n has been sent')
     .option('--allow-workload-disruption', 'allowWorkloadDisruption (v1.5+: pause the guest at the timeout)')
     .option('--completion-timeout-per-gib <seconds>', 'completionTimeoutPerGiB (default by KubeVirt version)')
-    .option('--progress-timeout <duration>', 'progressTimeout; 0 disables', '150s')
+    .option('--progress-timeout <duration>', "progressTimeout; 0 disables; default the KubeVirt version's")
     .option('--cancel-after <duration>', 'cancel as an operator would, this long after the migration starts')
     .option('--target-pod-start <duration>', 'target virt-launcher pod start time (profile default)')
     .option(
       '--throttle-catch-up <duration>',
-      'stall the guest makes up per throttle sleep (0 = CPU-bound)',
+      'stall the guest makes up per throttle sleep; a bare number is ms (0 = CPU-bound)',
       '0ms',
     )
     .option('--kubevirt-version <version>', 'KubeVirt release whose defaults apply', LATEST_KUBEVIRT_VERSION)

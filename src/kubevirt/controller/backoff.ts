@@ -1,7 +1,5 @@
+import type { MigrationOrigin } from '../../trace/kubevirt.ts';
 import { migrationControllerTiming } from './defaults.ts';
-
-/** What origin a VMIM has: who created it. */
-export type MigrationOrigin = 'evacuation' | 'workload-update' | 'user';
 
 /** A finished VMIM of one VMI, as the backoff reads it. */
 export interface FinishedMigration {

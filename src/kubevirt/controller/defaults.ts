@@ -1,12 +1,14 @@
 /**
- * Constants of the migration, evacuation and maintenance controllers that are not in the KubeVirt
- * migration defaults table (`src/kubevirt/defaults.ts`, imported here). Each entry names its
- * upstream source. KubeVirt paths are at `kubevirt/kubevirt` main d923fdb (after v1.9.0), Harvester
- * paths at `harvester/harvester` master 3d63c2a.
+ * Constants of the migration and evacuation controllers (the settable migration configuration is
+ * src/profiles/kubevirt-migration-defaults.ts). Each entry names its upstream source. KubeVirt paths
+ * are at `kubevirt/kubevirt` main d923fdb (after v1.9.0).
  */
 
+import { LATEST_KUBEVIRT_VERSION } from '../../profiles/kubevirt-migration-defaults.ts';
 import type { Sourced } from '../../profiles/types.ts';
-import { kubevirtMigrationDefaults, LATEST_KUBEVIRT_VERSION, parseKubevirtVersion } from '../defaults.ts';
+import { isAtLeast } from '../../profiles/version.ts';
+
+const MIGRATION_CTRL = 'kubevirt/kubevirt:pkg/virt-controller/watch/migration/migration.go';
 
 /** Queue priorities of a VMIM (`pkg/util/migrations/migrations.go`, `QueuePriority*`). */
 export const QUEUE_PRIORITY = {
@@ -29,20 +31,33 @@ export const QUEUE_PRIORITY = {
   default: { value: 0, source: 'kubevirt/kubevirt:pkg/util/migrations/migrations.go QueuePriorityDefault' },
 } as const satisfies Record<string, Sourced<number>>;
 
-/**
- * Controller constants that `src/kubevirt/defaults.ts` does not hold (that table has the requeue
- * delays, the first backoff and the pending-pod timeouts per release).
- */
+/** The migration controller's constants; the requeue delays by priority apply with the priority queue. */
 export const MIGRATION_CONTROLLER_CONSTANTS = {
-  backoffFactor: {
-    value: 2,
-    source: 'kubevirt/kubevirt:pkg/virt-controller/watch/migration/migration.go handleMigrationBackoff',
-  },
+  /** Evacuation / workload-update VMIM retry: first backoff, doubled per consecutive failure. */
+  failedMigrationBackoffSeconds: { value: 20, source: `${MIGRATION_CTRL} handleMigrationBackoff` },
+  backoffFactor: { value: 2, source: `${MIGRATION_CTRL} handleMigrationBackoff` },
   finalizedMigrationsKept: {
     value: 5,
-    source:
-      'kubevirt/kubevirt:pkg/virt-controller/watch/migration/migration.go defaultFinalizedMigrationGarbageCollectionBuffer',
+    source: `${MIGRATION_CTRL} defaultFinalizedMigrationGarbageCollectionBuffer`,
   },
+  unschedulablePendingTimeoutSeconds: {
+    value: 300,
+    source: `${MIGRATION_CTRL} defaultUnschedulablePendingTimeoutSeconds`,
+  },
+  catchAllPendingTimeoutSeconds: {
+    value: 900,
+    source: `${MIGRATION_CTRL} defaultCatchAllPendingTimeoutSeconds`,
+  },
+  requeueSystemCriticalSeconds: {
+    value: 1,
+    source: `${MIGRATION_CTRL} getRequeueDelayForPriority (v1.7+, priority queue)`,
+  },
+  requeueUserTriggeredSeconds: {
+    value: 3,
+    source: `${MIGRATION_CTRL} getRequeueDelayForPriority (v1.7+, priority queue)`,
+  },
+  /** Every other VMIM, and every VMIM without the priority queue (and before v1.7). */
+  requeueDefaultSeconds: { value: 5, source: `${MIGRATION_CTRL} getRequeueDelayForPriority` },
   schedulerRetrySeconds: {
     value: 10,
     source: 'kubernetes/kubernetes:pkg/scheduler/apis/config/v1 podMaxBackoffSeconds default',
@@ -52,6 +67,24 @@ export const MIGRATION_CONTROLLER_CONSTANTS = {
     value: 5,
     source:
       'kubevirt/kubevirt:pkg/virt-controller/watch/drain/evacuation/evacuation.go @v1.6.0 sync (freeSpots <= 0)',
+  },
+} as const satisfies Record<string, Sourced<number>>;
+
+/**
+ * Bounds on the controllers' loops (STYLE.md, "put a limit on everything"). None is upstream: each
+ * says why its value lies beyond anything a run waits for.
+ */
+export const CONTROLLER_SIMULATOR_LIMITS = {
+  /** VMIMs the evacuation controller creates for one VMI before it reports the VMI not evacuated. */
+  maxVmimsPerEvacuation: {
+    value: 50,
+    source:
+      'simulator limit: kubevirt/kubevirt:pkg/virt-controller/watch/drain/evacuation/evacuation.go creates a new VMIM after every failure, for ever; with the failed-migration backoff (20 s doubling, at most 320 s) 50 VMIMs are over 4 h of backoff alone',
+  },
+  /** Syncs of one Pending VMIM before the migration controller fails it. */
+  maxSyncsPerPendingVmim: {
+    value: 1_000_000,
+    source: `simulator limit: ${MIGRATION_CTRL} requeues a Pending VMIM (1-5 s by priority) for ever; 1,000,000 syncs are ~11.6 days at 1 s`,
   },
 } as const satisfies Record<string, Sourced<number>>;
 
@@ -106,99 +139,22 @@ export function migrationControllerTiming(
   kubevirtVersion: string = LATEST_KUBEVIRT_VERSION,
   options: { readonly priorityQueueGate?: boolean } = {},
 ): MigrationControllerTiming {
-  const d = kubevirtMigrationDefaults(kubevirtVersion);
-  const version = parseKubevirtVersion(kubevirtVersion);
+  const c = MIGRATION_CONTROLLER_CONSTANTS;
   const priorityQueue =
-    atLeast(version, PRIORITY_QUEUE.defaultSince.value) ||
-    (options.priorityQueueGate === true && atLeast(version, PRIORITY_QUEUE.gateSince.value));
-  const requeue = d.pendingRequeueSeconds.value;
+    isAtLeast(kubevirtVersion, PRIORITY_QUEUE.defaultSince.value) ||
+    (options.priorityQueueGate === true && isAtLeast(kubevirtVersion, PRIORITY_QUEUE.gateSince.value));
   return {
-    requeueSystemCriticalSeconds: priorityQueue ? requeue.systemCritical : requeue.other,
-    requeueUserTriggeredSeconds: priorityQueue ? requeue.userTriggered : requeue.other,
-    requeueDefaultSeconds: requeue.other,
+    requeueSystemCriticalSeconds: (priorityQueue ? c.requeueSystemCriticalSeconds : c.requeueDefaultSeconds)
+      .value,
+    requeueUserTriggeredSeconds: (priorityQueue ? c.requeueUserTriggeredSeconds : c.requeueDefaultSeconds)
+      .value,
+    requeueDefaultSeconds: c.requeueDefaultSeconds.value,
     priorityQueue,
-    backoffInitialSeconds: d.failedMigrationBackoffSeconds.value,
-    backoffFactor: MIGRATION_CONTROLLER_CONSTANTS.backoffFactor.value,
-    finalizedMigrationsKept: MIGRATION_CONTROLLER_CONSTANTS.finalizedMigrationsKept.value,
-    unschedulablePendingTimeoutSeconds: d.unschedulablePendingTimeoutSeconds.value,
-    catchAllPendingTimeoutSeconds: d.catchAllPendingTimeoutSeconds.value,
-    schedulerRetrySeconds: MIGRATION_CONTROLLER_CONSTANTS.schedulerRetrySeconds.value,
+    backoffInitialSeconds: c.failedMigrationBackoffSeconds.value,
+    backoffFactor: c.backoffFactor.value,
+    finalizedMigrationsKept: c.finalizedMigrationsKept.value,
+    unschedulablePendingTimeoutSeconds: c.unschedulablePendingTimeoutSeconds.value,
+    catchAllPendingTimeoutSeconds: c.catchAllPendingTimeoutSeconds.value,
+    schedulerRetrySeconds: c.schedulerRetrySeconds.value,
   };
 }
-
-function atLeast(version: readonly [number, number], since: string): boolean {
-  const [major, minor] = parseKubevirtVersion(since);
-  return version[0] > major || (version[0] === major && version[1] >= minor);
-}
-
-export interface MaintenanceTiming {
-  /** Grace period the drain gives every evicted pod. */
-  readonly drainGracePeriodSeconds: number;
-  /** One drain attempt gives up after this long. */
-  readonly drainTimeoutSeconds: number;
-  /** kubectl drain retries a denied (HTTP 429) eviction after this long. */
-  readonly evictionRetrySeconds: number;
-  /** kubectl drain polls for evicted pods to be gone this often. */
-  readonly podDeletePollSeconds: number;
-  /** The maintain controller re-checks for VMIs left on the node this often. */
-  readonly completionCheckSeconds: number;
-  /** First requeue of the node-drain controller after a failed drain (workqueue rate limiter). */
-  readonly drainRetryInitialSeconds: number;
-  /** Longest requeue of the node-drain controller. */
-  readonly drainRetryMaxSeconds: number;
-}
-
-export const MAINTENANCE_TIMING: { readonly [K in keyof MaintenanceTiming]: Sourced<number> } = {
-  drainGracePeriodSeconds: {
-    value: 180,
-    source: 'harvester/harvester:pkg/util/drainhelper/helper.go defaultGracePeriodSeconds',
-  },
-  drainTimeoutSeconds: {
-    value: 240,
-    source: 'harvester/harvester:pkg/util/drainhelper/helper.go defaultTimeOut',
-  },
-  evictionRetrySeconds: {
-    value: 5,
-    source: 'kubernetes/kubectl:pkg/drain/drain.go evictPods (TooManyRequests → sleep 5 s)',
-  },
-  podDeletePollSeconds: { value: 1, source: 'kubernetes/kubectl:pkg/drain/drain.go waitForDelete interval' },
-  completionCheckSeconds: {
-    value: 10,
-    source: 'harvester/harvester:pkg/controller/master/node/maintain_controller.go requeueDelay',
-  },
-  drainRetryInitialSeconds: {
-    value: 0.005,
-    source:
-      'kubernetes/client-go:util/workqueue/default_rate_limiters.go DefaultControllerRateLimiter (wrangler)',
-  },
-  drainRetryMaxSeconds: {
-    value: 1000,
-    source:
-      'kubernetes/client-go:util/workqueue/default_rate_limiters.go DefaultControllerRateLimiter (wrangler)',
-  },
-};
-
-/** The plain numbers of a sourced table. */
-export function valuesOf<K extends string>(
-  table: { readonly [P in K]: Sourced<number> },
-): { [P in K]: number } {
-  const out = {} as { [P in K]: number };
-  for (const key of Object.keys(table) as K[]) out[key] = table[key].value;
-  return out;
-}
-
-/** Harvester's per-VM maintenance label and its values (`harvester/harvester:pkg/util/constants.go`). */
-export const MAINTAIN_MODE_STRATEGY_LABEL = 'harvesterhci.io/maintain-mode-strategy';
-
-export type MaintainModeStrategy =
-  | 'Migrate'
-  | 'Shutdown'
-  | 'ShutdownAndRestartAfterEnable'
-  | 'ShutdownAndRestartAfterDisable';
-
-/** Values that make the drain skip the VM's pod and shut the VM down instead. */
-export const MAINTAIN_MODE_SHUTDOWN_STRATEGIES: readonly MaintainModeStrategy[] = [
-  'ShutdownAndRestartAfterEnable',
-  'ShutdownAndRestartAfterDisable',
-  'Shutdown',
-];

@@ -1,17 +1,10 @@
 import type { Event, ProcessGenerator, Simulation } from '../../../sim/index.ts';
-import {
-  type EvictionStrategy,
-  effectiveEvictionStrategy,
-  migratableOnEviction,
-} from '../eviction/eviction-strategy.ts';
-import { MIGRATION_CONTROLLER_CONSTANTS, QUEUE_PRIORITY } from './defaults.ts';
+import type { EvictionStrategy } from '../../profiles/types.ts';
+import { Recorder } from '../../trace/recorder.ts';
+import { effectiveEvictionStrategy, migratableOnEviction } from '../eviction/eviction-strategy.ts';
+import { CONTROLLER_SIMULATOR_LIMITS, MIGRATION_CONTROLLER_CONSTANTS, QUEUE_PRIORITY } from './defaults.ts';
 import { type MigratableVmi, type MigrationController, vmiKey } from './migration-controller.ts';
 import { holdsSlot } from './phases.ts';
-import {
-  KUBEVIRT_SUBSYSTEM,
-  type KubevirtControllerKind,
-  type KubevirtControllerRecords,
-} from './trace-records.ts';
 
 /** A VMI as the evacuation path sees it. */
 export interface EvacuableVmi extends MigratableVmi {
@@ -45,8 +38,6 @@ interface Marked<V> {
   readonly done: Event<EvacuationResult>;
 }
 
-const DEFAULT_MAX_ATTEMPTS = 50;
-
 /**
  * The evacuation controller (`kubevirt/kubevirt:pkg/virt-controller/watch/drain/evacuation/
  * evacuation.go`, `sync`), one sync loop per node, run on every migration change (the informers):
@@ -68,13 +59,15 @@ export class EvacuationController<V extends EvacuableVmi> {
   private readonly clusterStrategy: EvictionStrategy | undefined;
   private readonly maxAttempts: number;
 
+  private readonly record: Recorder<'kubevirt'>;
   constructor(
     readonly sim: Simulation,
     private readonly migrations: MigrationController<V>,
     options: EvacuationOptions = {},
   ) {
+    this.record = new Recorder(sim, 'kubevirt');
     this.clusterStrategy = options.clusterEvictionStrategy;
-    this.maxAttempts = options.maxAttemptsPerVmi ?? DEFAULT_MAX_ATTEMPTS;
+    this.maxAttempts = options.maxAttemptsPerVmi ?? CONTROLLER_SIMULATOR_LIMITS.maxVmimsPerEvacuation.value;
   }
 
   /** Whether the VMI is marked and not yet off its node. */
@@ -99,12 +92,12 @@ export class EvacuationController<V extends EvacuableVmi> {
         ? 'VMI is not live-migratable'
         : undefined;
     if (skip !== undefined) {
-      this.emit('evacuation.skipped', { vmi: key, node, reason: skip });
+      this.record.emit('evacuation.skipped', { vmi: key, node, reason: skip });
       return done.succeed({ evacuated: false, reason: skip, attempts: 0 });
     }
     const descheduler = options.descheduler ?? false;
     this.marked.set(key, { vmi, node, descheduler, attempts: 0, done });
-    this.emit('evacuation.started', { vmi: key, node, descheduler });
+    this.record.emit('evacuation.started', { vmi: key, node, descheduler });
     if (!this.nodeLoops.has(node)) {
       this.nodeLoops.add(node);
       this.sim.process(this.syncLoop(node), `evacuation ${node}`);
@@ -149,11 +142,16 @@ export class EvacuationController<V extends EvacuableVmi> {
       const active = this.migrations.activeMigrationFor(entry.vmi) !== undefined;
       if (now !== node) {
         this.marked.delete(key);
-        this.emit('evacuation.done', { vmi: key, fromNode: node, toNode: now, attempts: entry.attempts });
+        this.record.emit('evacuation.done', {
+          vmi: key,
+          fromNode: node,
+          toNode: now,
+          attempts: entry.attempts,
+        });
         entry.done.succeed({ evacuated: true, fromNode: node, toNode: now, attempts: entry.attempts });
       } else if (!active && entry.attempts >= this.maxAttempts) {
         this.marked.delete(key);
-        this.emit('evacuation.gave-up', { vmi: key, node, attempts: entry.attempts });
+        this.record.emit('evacuation.gave-up', { vmi: key, node, attempts: entry.attempts });
         entry.done.succeed({
           evacuated: false,
           reason: `gave up after ${entry.attempts} migrations`,
@@ -175,9 +173,5 @@ export class EvacuationController<V extends EvacuableVmi> {
       limits.parallelMigrationsPerCluster - running.length,
       limits.parallelOutboundMigrationsPerNode - fromNode,
     );
-  }
-
-  private emit<K extends KubevirtControllerKind>(kind: K, data: KubevirtControllerRecords[K]): void {
-    if (this.sim.trace.enabled) this.sim.trace.emit(KUBEVIRT_SUBSYSTEM, kind, data);
   }
 }

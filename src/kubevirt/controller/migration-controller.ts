@@ -1,4 +1,6 @@
 import type { Event, ProcessGenerator, Simulation } from '../../../sim/index.ts';
+import type { KubevirtControllerRecordData, MigrationOrigin, VmimPhase } from '../../trace/kubevirt.ts';
+import { Recorder } from '../../trace/recorder.ts';
 import { matchPolicy } from '../policy/match.ts';
 import { resolveMigrationConfig } from '../policy/merge.ts';
 import type {
@@ -8,14 +10,14 @@ import type {
   ResolvedMigrationConfig,
 } from '../policy/types.ts';
 import { admit } from './admission.ts';
-import { type FinishedMigration, type MigrationOrigin, migrationBackoff } from './backoff.ts';
-import { type MigrationControllerTiming, migrationControllerTiming, QUEUE_PRIORITY } from './defaults.ts';
-import { holdsSlot, isFinalPhase, type MigrationPhase, PHASE_ORDER, type ReportedPhase } from './phases.ts';
+import { type FinishedMigration, migrationBackoff } from './backoff.ts';
 import {
-  KUBEVIRT_SUBSYSTEM,
-  type KubevirtControllerKind,
-  type KubevirtControllerRecords,
-} from './trace-records.ts';
+  CONTROLLER_SIMULATOR_LIMITS,
+  type MigrationControllerTiming,
+  migrationControllerTiming,
+  QUEUE_PRIORITY,
+} from './defaults.ts';
+import { holdsSlot, isFinalPhase, PHASE_ORDER, type ReportedPhase } from './phases.ts';
 
 /** What the migration controller needs to know of a VMI. */
 export interface MigratableVmi {
@@ -28,7 +30,8 @@ export interface MigratableVmi {
   readonly namespaceLabels?: Labels;
 }
 
-export type MigrationOutcome =
+/** How the single-migration model's run of one VMIM ended, as the controller reads it. */
+export type VmimOutcome =
   | { readonly succeeded: true }
   | { readonly succeeded: false; readonly reason: string };
 
@@ -56,18 +59,20 @@ export interface MigrationHooks<V extends MigratableVmi> {
     targetNode: string,
     config: ResolvedMigrationConfig,
     progress: MigrationProgress,
-  ): Event<MigrationOutcome>;
+  ): Event<VmimOutcome>;
   /** Called once a migration is final, before its `done` event (release capacity, move the VMI). */
   onFinished?(migration: Migration<V>): void;
 }
 
-export interface MigrationRequest {
+/** What creating a VMIM asks for. */
+export interface VmimRequest {
   readonly origin: MigrationOrigin;
   /** Queue priority (QUEUE_PRIORITY); user VMIMs default to 0. */
   readonly priority?: number;
 }
 
-export interface MigrationResult {
+/** A final VMIM: Succeeded or Failed, and where the VMI ended up. */
+export interface VmimResult {
   readonly succeeded: boolean;
   readonly reason?: string;
   readonly sourceNode: string;
@@ -82,12 +87,12 @@ export interface Migration<V extends MigratableVmi> {
   readonly priority: number;
   readonly sourceNode: string;
   readonly createdAtSeconds: number;
-  readonly phase: MigrationPhase;
+  readonly phase: VmimPhase;
   readonly targetNode: string | undefined;
   readonly config: ResolvedMigrationConfig | undefined;
   readonly failureReason: string | undefined;
   /** Succeeds with the result when the migration is final. */
-  readonly done: Event<MigrationResult>;
+  readonly done: Event<VmimResult>;
 }
 
 export interface MigrationControllerOptions<V extends MigratableVmi> {
@@ -107,8 +112,6 @@ export interface MigrationControllerOptions<V extends MigratableVmi> {
 type MutableMigration<V extends MigratableVmi> = {
   -readonly [K in keyof Migration<V>]: Migration<V>[K];
 };
-
-const DEFAULT_MAX_PENDING_SYNCS = 1_000_000;
 
 /**
  * The virt-controller migration controller on the kernel
@@ -135,10 +138,12 @@ export class MigrationController<V extends MigratableVmi> {
   private readonly history = new Map<string, FinishedMigration[]>();
   private sequence = 0;
 
+  private readonly record: Recorder<'kubevirt'>;
   constructor(
     readonly sim: Simulation,
     options: MigrationControllerOptions<V>,
   ) {
+    this.record = new Recorder(sim, 'kubevirt');
     this.config = options.config;
     this.policies = options.policies ?? [];
     this.hooks = options.hooks;
@@ -146,7 +151,8 @@ export class MigrationController<V extends MigratableVmi> {
       ...migrationControllerTiming(options.kubevirtVersion, { priorityQueueGate: options.priorityQueueGate }),
       ...options.timing,
     };
-    this.maxPendingSyncs = options.maxPendingSyncs ?? DEFAULT_MAX_PENDING_SYNCS;
+    this.maxPendingSyncs =
+      options.maxPendingSyncs ?? CONTROLLER_SIMULATOR_LIMITS.maxSyncsPerPendingVmim.value;
   }
 
   /** The node a VMI runs on now, as far as migrations moved it. */
@@ -181,7 +187,7 @@ export class MigrationController<V extends MigratableVmi> {
    * Creates a VMIM. The create webhook denies a second in-flight migration of the same VMI, so that
    * is an error here; callers check `activeMigrationFor` first.
    */
-  create(vmi: V, request: MigrationRequest): Migration<V> {
+  create(vmi: V, request: VmimRequest): Migration<V> {
     if (this.activeMigrationFor(vmi) !== undefined) {
       throw new Error(`VMI ${vmiKey(vmi)} already has an in-flight migration`);
     }
@@ -197,10 +203,10 @@ export class MigrationController<V extends MigratableVmi> {
       targetNode: undefined,
       config: undefined,
       failureReason: undefined,
-      done: sim.event<MigrationResult>(),
+      done: sim.event<VmimResult>(),
     };
     this.active.push(migration);
-    this.emit('migration.created', {
+    this.record.emit('migration.created', {
       migration: migration.id,
       vmi: vmiKey(vmi),
       origin: migration.origin,
@@ -235,7 +241,7 @@ export class MigrationController<V extends MigratableVmi> {
     m.config = resolveMigrationConfig(this.config, policy);
     this.setPhase(m, 'PreparingTarget');
     const progress: MigrationProgress = { phase: (phase) => this.report(m, phase) };
-    const outcome: MigrationOutcome = yield this.hooks.runMigration(
+    const outcome: VmimOutcome = yield this.hooks.runMigration(
       m.vmi,
       m.sourceNode,
       target,
@@ -261,7 +267,7 @@ export class MigrationController<V extends MigratableVmi> {
       }
       const backoff = migrationBackoff(m.origin, this.history.get(key) ?? [], this.sim.now, this.timing);
       if (backoff.remainingSeconds > 0) {
-        this.emit('evacuation.retry', {
+        this.record.emit('evacuation.retry', {
           migration: m.id,
           vmi: key,
           consecutiveFailures: backoff.consecutiveFailures,
@@ -274,7 +280,7 @@ export class MigrationController<V extends MigratableVmi> {
       const holders = this.active.filter((h) => holdsSlot(h.phase));
       const verdict = admit(m.sourceNode, m.priority, holders, this.config, this.timing);
       if (verdict.admitted) return true;
-      this.emit('migration.queued', {
+      this.record.emit('migration.queued', {
         migration: m.id,
         vmi: key,
         reason: verdict.reason,
@@ -311,7 +317,7 @@ export class MigrationController<V extends MigratableVmi> {
         this.finish(m, `unschedulable target pod: pending timeout (${limit} s) exceeded`);
         return undefined;
       }
-      this.emit('migration.unschedulable', { migration: m.id, vmi: vmiKey(m.vmi), pendingSeconds });
+      this.record.emit('migration.unschedulable', { migration: m.id, vmi: vmiKey(m.vmi), pendingSeconds });
       const step = Math.min(this.timing.schedulerRetrySeconds, limit - pendingSeconds);
       yield this.sim.timeout(step);
       pendingSeconds += step;
@@ -360,7 +366,7 @@ export class MigrationController<V extends MigratableVmi> {
     }
   }
 
-  private setPhase(m: MutableMigration<V>, phase: MigrationPhase, reason?: string): void {
+  private setPhase(m: MutableMigration<V>, phase: VmimPhase, reason?: string): void {
     m.phase = phase;
     this.emitPhase(m, reason);
     if (this.changeWaiters.length > 0) {
@@ -371,8 +377,8 @@ export class MigrationController<V extends MigratableVmi> {
   }
 
   private emitPhase(m: Migration<V>, reason?: string): void {
-    if (!this.sim.trace.enabled) return;
-    const data: KubevirtControllerRecords['migration.phase'] = {
+    if (!this.record.enabled) return;
+    const data: KubevirtControllerRecordData['migration.phase'] = {
       migration: m.id,
       vmi: vmiKey(m.vmi),
       phase: m.phase,
@@ -382,11 +388,7 @@ export class MigrationController<V extends MigratableVmi> {
     if (reason !== undefined) data.reason = reason;
     if (m.phase === 'PreparingTarget' && m.config?.policyName !== undefined)
       data.policy = m.config.policyName;
-    this.emit('migration.phase', data);
-  }
-
-  private emit<K extends KubevirtControllerKind>(kind: K, data: KubevirtControllerRecords[K]): void {
-    if (this.sim.trace.enabled) this.sim.trace.emit(KUBEVIRT_SUBSYSTEM, kind, data);
+    this.record.emit('migration.phase', data);
   }
 }
 

@@ -4,18 +4,10 @@
  * `VirtualMachineInstanceMigrationPhase`; transitions in
  * `pkg/virt-controller/watch/migration/migration.go`, `processMigrationPhase`).
  */
-export type MigrationPhase =
-  | 'Pending'
-  | 'Scheduling'
-  | 'Scheduled'
-  | 'PreparingTarget'
-  | 'TargetReady'
-  | 'Running'
-  | 'Succeeded'
-  | 'Failed';
+import type { VmimPhase } from '../../trace/kubevirt.ts';
 
 /** The order phases are entered in; Failed may follow any unfinished phase. */
-export const PHASE_ORDER: readonly MigrationPhase[] = [
+export const PHASE_ORDER: readonly VmimPhase[] = [
   'Pending',
   'Scheduling',
   'Scheduled',
@@ -25,7 +17,7 @@ export const PHASE_ORDER: readonly MigrationPhase[] = [
   'Succeeded',
 ];
 
-export function isFinalPhase(phase: MigrationPhase): boolean {
+export function isFinalPhase(phase: VmimPhase): boolean {
   return phase === 'Succeeded' || phase === 'Failed';
 }
 
@@ -34,7 +26,7 @@ export function isFinalPhase(phase: MigrationPhase): boolean {
  * Scheduling once the pod exists; `findRunningMigrations` also counts Pending with a target pod)
  * until Succeeded or Failed.
  */
-export function holdsSlot(phase: MigrationPhase): boolean {
+export function holdsSlot(phase: VmimPhase): boolean {
   return phase !== 'Pending' && !isFinalPhase(phase);
 }
 

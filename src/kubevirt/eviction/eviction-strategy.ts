@@ -5,19 +5,11 @@
  * (`VMIEvictionStrategy`, `VMIMigratableOnEviction`).
  */
 
-export type EvictionStrategy = 'None' | 'LiveMigrate' | 'LiveMigrateIfPossible' | 'External';
+import type { EvictionStrategy } from '../../profiles/types.ts';
+import type { DrainAction } from '../../trace/kubevirt.ts';
 
 /** KubeVirt's cluster default (`pkg/virt-config/configuration.go`, `defaultEvictionStrategy`). */
 export const DEFAULT_CLUSTER_EVICTION_STRATEGY: EvictionStrategy = 'None';
-
-/**
- * - migrate: the eviction is denied (HTTP 429), the VMI is marked (`status.evacuationNodeName`) and
- *   the evacuation controller migrates it; the drain waits for the source pod to go.
- * - block: the eviction is denied and nothing moves the VMI; the drain retries until its timeout.
- * - shutdown: the eviction is allowed; the launcher pod is deleted and the VM shuts down.
- * - external: the eviction is denied and the VMI marked; an external controller must act.
- */
-export type DrainAction = 'migrate' | 'block' | 'shutdown' | 'external';
 
 export interface EvictionDecision {
   readonly strategy: EvictionStrategy;

@@ -4,7 +4,7 @@
  * `checkVolumesForMigration`).
  */
 
-export type AccessMode = 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
+import type { AccessMode } from '../../scenario/types.ts';
 
 /** A volume as far as migratability is concerned. */
 export type VmiVolume =

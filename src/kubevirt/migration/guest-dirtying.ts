@@ -3,6 +3,7 @@
  * README "Inputs"): a writer walking a working set sequentially, so in any interval it leaves
  * min(pages written, WSS) distinct dirty pages, slowed by auto-converge's vCPU throttle.
  */
+import { QEMU_MIGRATION_DEFAULTS } from '../defaults.ts';
 
 export interface GuestDirtying {
   /** Pages the guest writes per second when unthrottled (4 KiB pages). */
@@ -27,7 +28,7 @@ export function throttledDirtyPagesPerSecond(
   timesliceMs: number,
 ): number {
   if (throttlePercent <= 0) return guest.dirtyPagesPerSecond;
-  const p = Math.min(throttlePercent, 99) / 100;
+  const p = Math.min(throttlePercent, QEMU_MIGRATION_DEFAULTS.cpuThrottleCeilingPercent.value) / 100;
   const sleepMs = (timesliceMs * p) / (1 - p);
   const share = Math.min(
     1,
@@ -49,7 +50,8 @@ export function distinctDirtyPages(writtenPages: number, workingSetPages: number
  * share of the independent-subsets overlap that remains because the set is not one physical run.
  * The calibration traces show both: m256-bw16-r4000-w32 keeps U ≈ P + L over 45 syncs (P ≈ 1,000,
  * L ≈ 2,400–5,300 of 8,192 pages), while m256-bw64-r16000-w128 loses 0.8–2.7 thousand pages to
- * overlap at a few syncs; least squares over every sync of every run gives m (parameter-fit.ts).
+ * overlap at a few syncs; least squares over every sync of every run gives m
+ * (test/calibration/fit-parameters.ts).
  * After the first pass or a sync that covered the whole set, the sender's position relative to the
  * writer is arbitrary, and the expected union of independent subsets applies:
  * U = W − (W − P)(W − L)/W (same trace, sync 4: P 1,146, L 6,871 → 7,056; observed 6,952).
@@ -74,7 +76,7 @@ export function unitedWorkingSetPages(
  * page tables of the working set) writes the same few pages again in every sync interval, so the
  * whole set is dirty again at each sync in which the guest ran; those still unsent were already
  * marked. The calibration traces show it where the interval covered the whole working set: the sync
- * finds W + 120 to 190 pages, not W, whatever the interval (0.8–8 s; parameter-fit.ts).
+ * finds W + 120 to 190 pages, not W, whatever the interval (0.8–8 s; test/calibration/fit-parameters.ts).
  */
 export function markedHotSetPages(unsentHotPages: number, hotSetPages: number, guestRan: boolean): number {
   return guestRan ? Math.max(unsentHotPages, hotSetPages) : unsentHotPages;

@@ -1,10 +1,10 @@
-import { QEMU_CALIBRATION_CAMPAIGN } from '../defaults.ts';
+import { QEMU_CALIBRATION_CAMPAIGN, QEMU_MIGRATION_DEFAULTS } from '../defaults.ts';
 
-const PAGE_BYTES = 4096;
+const PAGE_BYTES = QEMU_MIGRATION_DEFAULTS.pageSizeBytes.value;
 
 /**
  * How a Linux guest's dirtying looks to QEMU beyond its working set, as measured on every sync of the
- * calibration campaign (Debian 6.1 guest, QEMU 7.2; parameter-fit.ts `fitGeometry`): a hot set of
+ * calibration campaign (Debian 6.1 guest, QEMU 7.2; test/calibration/fit-parameters.ts `fitGeometry`): a hot set of
  * kernel pages re-written every interval, and the share of overlap left between unsent and newly
  * written pages. The default for any guest until a guest of its own is measured.
  */

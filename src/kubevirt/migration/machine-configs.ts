@@ -4,12 +4,12 @@
  */
 import type { AutoConvergeParameters } from './auto-converge.ts';
 import { acceptableCompletionSeconds, migrationDataBytes } from './completion-timeout.ts';
-import type { MigrationRequest } from './migration-request.ts';
+import type { LiveMigrationRequest } from './migration-request.ts';
 import type { MonitorConfig } from './monitor.ts';
 import type { PrecopyConfig } from './precopy-machine.ts';
 
 /** The QEMU loop's configuration for a request. */
-export function precopyConfigFor(request: MigrationRequest): PrecopyConfig {
+export function precopyConfigFor(request: LiveMigrationRequest): PrecopyConfig {
   const { guest, settings, profile } = request;
   const page = profile.pageSizeBytes;
   const memoryPages = Math.ceil(guest.memoryBytes / page);
@@ -45,7 +45,7 @@ export function precopyConfigFor(request: MigrationRequest): PrecopyConfig {
 }
 
 /** The monitor's configuration, or null when the request runs bare QEMU. */
-export function monitorConfigFor(request: MigrationRequest): MonitorConfig | null {
+export function monitorConfigFor(request: LiveMigrationRequest): MonitorConfig | null {
   const { settings, guest } = request;
   if (!settings.kubevirtMonitor) return null;
   return {

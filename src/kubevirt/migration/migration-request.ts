@@ -4,6 +4,11 @@
 import {
   kubevirtMigrationDefaults,
   LATEST_KUBEVIRT_VERSION,
+} from '../../profiles/kubevirt-migration-defaults.ts';
+import { valuesOf } from '../../profiles/sourced.ts';
+import type { LiveMigrationOutcome } from '../../trace/migration.ts';
+import {
+  kubevirtMonitorDefaults,
   MIGRATION_MODEL_PARAMETERS,
   type MonitorDecisionTable,
   QEMU_MIGRATION_DEFAULTS,
@@ -81,7 +86,7 @@ export interface MigrationProfile {
   readonly resweepFraction: number;
 }
 
-export interface MigrationRequest {
+export interface LiveMigrationRequest {
   readonly name: string;
   readonly guest: GuestWorkload;
   readonly settings: MigrationSettings;
@@ -92,19 +97,9 @@ export interface MigrationRequest {
   readonly cancelAfterSeconds: number | null;
 }
 
-export type MigrationOutcome =
-  | 'completed'
-  | 'post-copy'
-  | 'aborted'
-  | 'cancelled'
-  /** A node failed before the switch: the VM stays where it was (or is lost with the source). */
-  | 'failed'
-  /** A node failed during post-copy: neither side holds the whole VM. */
-  | 'vm-lost';
-
-export interface MigrationResult {
+export interface LiveMigrationResult {
   readonly name: string;
-  readonly outcome: MigrationOutcome;
+  readonly outcome: LiveMigrationOutcome;
   readonly reason: string;
   readonly vmRunsOn: 'source' | 'target' | 'none';
   /** From the request to the end, target pod start included. */
@@ -124,8 +119,6 @@ export interface MigrationResult {
   readonly postCopyStartSeconds: number | null;
   readonly passes: readonly PassRecord[];
 }
-
-const MiB = 2 ** 20;
 
 /** The profile with today's defaults and the fitted calibration parameters. */
 export function defaultMigrationProfile(): MigrationProfile {
@@ -159,32 +152,19 @@ export function defaultMigrationProfile(): MigrationProfile {
 export function defaultMigrationSettings(
   kubevirtVersion: string = LATEST_KUBEVIRT_VERSION,
 ): MigrationSettings {
-  const d = kubevirtMigrationDefaults(kubevirtVersion);
-  const allowPostCopy = d.allowPostCopy.value;
-  const disruption = d.allowWorkloadDisruption.value;
+  const cluster = valuesOf(kubevirtMigrationDefaults(kubevirtVersion));
+  const monitor = valuesOf(kubevirtMonitorDefaults(kubevirtVersion));
   return {
-    bandwidthPerMigrationBytesPerSecond: d.bandwidthPerMigrationBytesPerSecond.value,
+    bandwidthPerMigrationBytesPerSecond: cluster.bandwidthPerMigrationBytesPerSecond,
     postCopyBandwidthBytesPerSecond: QEMU_MIGRATION_DEFAULTS.maxPostcopyBandwidthBytesPerSecond.value,
     downtimeLimitMs: QEMU_MIGRATION_DEFAULTS.downtimeLimitMs.value,
-    allowAutoConverge: d.allowAutoConverge.value,
-    allowPostCopy,
-    allowWorkloadDisruption: disruption === 'same-as-allowPostCopy' ? allowPostCopy : disruption,
-    completionTimeoutPerGiBSeconds: d.completionTimeoutPerGiBSeconds.value,
-    progressTimeoutSeconds: d.progressTimeoutSeconds.value,
-    decisionTable: d.monitorDecisionTable.value,
+    allowAutoConverge: cluster.allowAutoConverge,
+    allowPostCopy: cluster.allowPostCopy,
+    allowWorkloadDisruption: cluster.allowWorkloadDisruption,
+    completionTimeoutPerGiBSeconds: cluster.completionTimeoutPerGiBSeconds,
+    progressTimeoutSeconds: cluster.progressTimeoutSeconds,
+    decisionTable: monitor.monitorDecisionTable,
     kubevirtMonitor: true,
-    monitorPollIntervalMs: d.monitorPollIntervalMs.value,
-  };
-}
-
-/** An idle 1 GiB guest, to build requests from. */
-export function exampleGuest(): GuestWorkload {
-  return {
-    memoryBytes: 1024 * MiB,
-    usedMemoryBytes: 512 * MiB,
-    workingSetBytes: 64 * MiB,
-    dirtyPagesPerSecond: 0,
-    throttleCatchUpMs: 0,
-    blockMigrationDiskBytes: 0,
+    monitorPollIntervalMs: monitor.monitorPollIntervalMs,
   };
 }

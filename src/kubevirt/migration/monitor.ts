@@ -2,7 +2,7 @@
  * virt-launcher's migration monitor (`kubevirt/kubevirt:pkg/virt-launcher/virtwrap/live-migration-source.go`,
  * startMonitor / processInflightMigration / handleLegacyConvergence) as a pure state machine: one
  * `pollMonitor` per `GetJobStats` poll (every 400 ms), returning what the launcher does.
- * research/migration.md §3 holds the decision table.
+ * docs/model/migration.md ("KubeVirt monitor") holds the decision table.
  */
 import type { MonitorDecisionTable } from '../defaults.ts';
 

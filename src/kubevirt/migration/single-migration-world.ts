@@ -3,7 +3,8 @@
  * world calls `startMigration` (migration-run.ts) on its own Simulation and FlowNetwork instead.
  */
 import { FlowNetwork, Simulation } from '../../../sim/index.ts';
-import type { MigrationRequest, MigrationResult } from './migration-request.ts';
+import { MIGRATION_SIMULATOR_LIMITS } from '../defaults.ts';
+import type { LiveMigrationRequest, LiveMigrationResult } from './migration-request.ts';
 import { startMigration } from './migration-run.ts';
 
 export interface SingleMigrationWorld {
@@ -15,20 +16,20 @@ export interface SingleMigrationWorld {
   readonly maxEvents?: number;
 }
 
-const DEFAULT_UNTIL_SECONDS = 7 * 24 * 3600;
-const DEFAULT_MAX_EVENTS = 50_000_000;
-
-export function simulateMigration(request: MigrationRequest, world: SingleMigrationWorld): MigrationResult {
+export function simulateMigration(
+  request: LiveMigrationRequest,
+  world: SingleMigrationWorld,
+): LiveMigrationResult {
   const sim = new Simulation({ seed: world.seed ?? 1 });
   const net = new FlowNetwork(sim);
   const link = net.addLink('migration-link', world.linkBytesPerSecond);
   const run = startMigration(sim, net, request, [link]);
-  const until = world.untilSeconds ?? DEFAULT_UNTIL_SECONDS;
-  const maxEvents = world.maxEvents ?? DEFAULT_MAX_EVENTS;
+  const until = world.untilSeconds ?? MIGRATION_SIMULATOR_LIMITS.untilSeconds.value;
+  const maxEvents = world.maxEvents ?? MIGRATION_SIMULATOR_LIMITS.maxEvents.value;
   sim.run({ until, maxEvents });
   if (!run.process.triggered) {
     run.command({ kind: 'abort', reason: 'simulation-limit' });
-    sim.run({ until: until + 3600, maxEvents });
+    sim.run({ until: until + MIGRATION_SIMULATOR_LIMITS.cancelWindDownSeconds.value, maxEvents });
   }
   if (!run.process.triggered) throw new Error(`migration ${request.name} did not end by t=${sim.now}s`);
   return run.process.value;

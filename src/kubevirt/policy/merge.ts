@@ -1,3 +1,4 @@
+import { effectiveAllowWorkloadDisruption } from '../../profiles/kubevirt-migration-defaults.ts';
 import type { ClusterMigrationConfig, MigrationPolicy, ResolvedMigrationConfig } from './types.ts';
 
 /**
@@ -20,13 +21,20 @@ export function resolveMigrationConfig(
     progressTimeoutSeconds: cluster.progressTimeoutSeconds,
     allowAutoConverge: cluster.allowAutoConverge,
     allowPostCopy: cluster.allowPostCopy,
-    allowWorkloadDisruption: cluster.allowWorkloadDisruption ?? cluster.allowPostCopy,
+    allowWorkloadDisruption: effectiveAllowWorkloadDisruption(
+      cluster.allowWorkloadDisruption,
+      cluster.allowPostCopy,
+    ),
     maxDowntimeMs: cluster.maxDowntimeMs,
     unsafeMigrationOverride: cluster.unsafeMigrationOverride ?? false,
     disableTLS: cluster.disableTLS ?? false,
     policyName: undefined,
   };
   if (policy === undefined) return base;
+  const policyDisruption =
+    policy.allowPostCopy === undefined
+      ? policy.allowWorkloadDisruption
+      : effectiveAllowWorkloadDisruption(policy.allowWorkloadDisruption, policy.allowPostCopy);
   return {
     ...base,
     bandwidthPerMigrationBytesPerSecond:
@@ -35,8 +43,7 @@ export function resolveMigrationConfig(
       policy.completionTimeoutPerGiBSeconds ?? base.completionTimeoutPerGiBSeconds,
     allowAutoConverge: policy.allowAutoConverge ?? base.allowAutoConverge,
     allowPostCopy: policy.allowPostCopy ?? base.allowPostCopy,
-    allowWorkloadDisruption:
-      policy.allowWorkloadDisruption ?? policy.allowPostCopy ?? base.allowWorkloadDisruption,
+    allowWorkloadDisruption: policyDisruption ?? base.allowWorkloadDisruption,
     maxDowntimeMs: policy.maxDowntimeMs ?? base.maxDowntimeMs,
     policyName: policy.name,
   };

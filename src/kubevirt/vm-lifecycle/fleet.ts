@@ -5,14 +5,12 @@ import {
   type ProcessGenerator,
   type Simulation,
 } from '../../../sim/index.ts';
+import type { ShutdownMode, WorldObserver } from '../../cluster/observer.ts';
 import type { NodeCapacity, Placement, PodRequest } from '../../kube/scheduler.ts';
 import { drawSeconds } from '../../nodes/duration-draw.ts';
-import type { ShutdownMode } from '../../plan/format/types.ts';
 import type { Scenario, ScenarioVm, VmRef } from '../../scenario/types.ts';
-import type { KubeRecordData } from '../../trace/kube.ts';
-import type { VmPhase, VmRecordData } from '../../trace/kubevirt.ts';
+import type { VmPhase } from '../../trace/kubevirt.ts';
 import { Recorder } from '../../trace/recorder.ts';
-import type { WorldObserver } from '../../world/observer.ts';
 import { vmPodRequest } from './requests.ts';
 import { vmKey } from './vm-key.ts';
 
@@ -48,8 +46,8 @@ const restartsOnFailure = (vm: ScenarioVm) =>
  */
 export class VmFleet {
   private readonly vms = new Map<string, VmRuntime>();
-  private readonly record: Recorder<VmRecordData>;
-  private readonly kubeRecord: Recorder<KubeRecordData>;
+  private readonly record: Recorder<'kubevirt'>;
+  private readonly kubeRecord: Recorder<'kube'>;
   private readonly random;
 
   constructor(

@@ -4,11 +4,11 @@
  * `runMigration` hook.
  */
 import type { Event, Simulation, TraceRecord } from '../../../sim/index.ts';
-import type { MaintenanceVmi, MaintenanceWorld } from '../../../src/kubevirt/controller/maintenance-mode.ts';
+import type { MaintenanceVmi, MaintenanceWorld } from '../../../src/harvester/maintenance-mode.ts';
 import type {
   Migration,
   MigrationHooks,
-  MigrationOutcome,
+  VmimOutcome,
 } from '../../../src/kubevirt/controller/migration-controller.ts';
 import { vmiKey } from '../../../src/kubevirt/controller/migration-controller.ts';
 import type { ResolvedMigrationConfig } from '../../../src/kubevirt/policy/types.ts';
@@ -76,7 +76,7 @@ export class FixedDurationWorld {
           ? this.options.migrationSeconds
           : this.options.migrationSeconds(vmi);
       const reason = this.options.failure?.(vmi, attempt);
-      const done = this.sim.event<MigrationOutcome>();
+      const done = this.sim.event<VmimOutcome>();
       const sim = this.sim;
       sim.process(
         (function* () {

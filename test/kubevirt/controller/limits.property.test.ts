@@ -4,7 +4,9 @@ import { MemorySink, Simulation } from '../../../sim/index.ts';
 import { QUEUE_PRIORITY } from '../../../src/kubevirt/controller/defaults.ts';
 import { EvacuationController } from '../../../src/kubevirt/controller/evacuation.ts';
 import { MigrationController } from '../../../src/kubevirt/controller/migration-controller.ts';
-import { kubevirtMigrationSettings } from '../../../src/kubevirt/defaults.ts';
+import { kubevirtMigrationDefaults } from '../../../src/profiles/kubevirt-migration-defaults.ts';
+import { valuesOf } from '../../../src/profiles/sourced.ts';
+import { assertProperty } from '../../fast-check-seed.ts';
 import { FixedDurationWorld, peakConcurrency, type TestVmi, testVmi } from './fixed-duration-world.ts';
 
 // Invariant of handleTargetPodCreation (kubevirt/kubevirt:pkg/virt-controller/watch/migration/
@@ -28,7 +30,7 @@ const vmSpec = fc.record({
 
 describe('parallel limits (property)', () => {
   it('never more than the cluster and per-node limits at any time, for random VM sets and durations', () => {
-    fc.assert(
+    assertProperty(
       fc.property(
         fc.array(vmSpec, { minLength: 1, maxLength: 30 }),
         fc.integer({ min: 1, max: 6 }),
@@ -47,7 +49,7 @@ describe('parallel limits (property)', () => {
           });
           const controller = new MigrationController<TestVmi>(sim, {
             config: {
-              ...kubevirtMigrationSettings(),
+              ...valuesOf(kubevirtMigrationDefaults()),
               parallelMigrationsPerCluster: perCluster,
               parallelOutboundMigrationsPerNode: perNode,
             },
@@ -81,7 +83,7 @@ describe('parallel limits (property)', () => {
   });
 
   it('evacuations keep the limits and move every VM off its node, with or without the priority queue', () => {
-    fc.assert(
+    assertProperty(
       fc.property(
         fc.array(
           fc.record({
@@ -106,7 +108,7 @@ describe('parallel limits (property)', () => {
           });
           const controller = new MigrationController<TestVmi>(sim, {
             config: {
-              ...kubevirtMigrationSettings(),
+              ...valuesOf(kubevirtMigrationDefaults()),
               parallelMigrationsPerCluster: perCluster,
               parallelOutboundMigrationsPerNode: perNode,
             },

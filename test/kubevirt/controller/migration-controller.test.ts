@@ -3,7 +3,8 @@ import { MemorySink, Simulation } from '../../../sim/index.ts';
 import { QUEUE_PRIORITY } from '../../../src/kubevirt/controller/defaults.ts';
 import { EvacuationController } from '../../../src/kubevirt/controller/evacuation.ts';
 import { MigrationController } from '../../../src/kubevirt/controller/migration-controller.ts';
-import { kubevirtMigrationSettings } from '../../../src/kubevirt/defaults.ts';
+import { kubevirtMigrationDefaults } from '../../../src/profiles/kubevirt-migration-defaults.ts';
+import { valuesOf } from '../../../src/profiles/sourced.ts';
 import {
   type FixedDurationOptions,
   FixedDurationWorld,
@@ -22,7 +23,7 @@ function setup(vmis: TestVmi[], options: FixedDurationOptions, kubevirtVersion?:
   const sink = sim.trace.addSink(new MemorySink());
   const world = new FixedDurationWorld(sim, vmis, options);
   const controller = new MigrationController<TestVmi>(sim, {
-    config: kubevirtMigrationSettings(),
+    config: valuesOf(kubevirtMigrationDefaults()),
     hooks: world.hooks,
     kubevirtVersion,
   });
@@ -250,7 +251,7 @@ describe('phases (processMigrationPhase)', () => {
     const sim = new Simulation();
     const world = new FixedDurationWorld(sim, [vm], { nodes: ['n1', 'n2'], migrationSeconds: 1 });
     const controller = new MigrationController<TestVmi>(sim, {
-      config: kubevirtMigrationSettings(),
+      config: valuesOf(kubevirtMigrationDefaults()),
       policies: [
         {
           name: 'db',
@@ -289,7 +290,7 @@ describe('evacuation retry backoff (handleMigrationBackoff)', () => {
       failure: () => 'migration aborted: progress timeout',
     });
     const controller = new MigrationController<TestVmi>(sim, {
-      config: kubevirtMigrationSettings(),
+      config: valuesOf(kubevirtMigrationDefaults()),
       hooks: world.hooks,
     });
     const evacuation = new EvacuationController(sim, controller, { maxAttemptsPerVmi: 7 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type DrainAction,
-  type EvictionStrategy,
   effectiveEvictionStrategy,
   evictionDecision,
   migratableOnEviction,
 } from '../../../src/kubevirt/eviction/eviction-strategy.ts';
+import type { EvictionStrategy } from '../../../src/profiles/types.ts';
+import type { DrainAction } from '../../../src/trace/kubevirt.ts';
 
 // kubevirt/kubevirt:pkg/virt-api/webhooks/validating-webhook/admitters/pod-eviction-admitter.go
 // (admitLauncherPod) and pkg/util/migrations/migrations.go (VMIEvictionStrategy,

@@ -5,6 +5,7 @@ import {
   dataSizeDecimalGigabytes,
   migrationDataBytes,
 } from '../../../src/kubevirt/migration/completion-timeout.ts';
+import { assertProperty } from '../../fast-check-seed.ts';
 import { GiB } from './request-builders.ts';
 
 // research/migration.md §3; kubevirt/kubevirt:pkg/virt-launcher/virtwrap/manager.go getVMIMigrationDataSize
@@ -24,7 +25,7 @@ describe('completion timeout = completionTimeoutPerGiB × ceil(data in decimal G
   });
 
   it('property: the deadline covers the data at one GB per perGiB seconds and overshoots by less than one GB', () => {
-    fc.assert(
+    assertProperty(
       fc.property(
         fc.integer({ min: 1, max: 2 ** 45 }),
         fc.integer({ min: 1, max: 1000 }),

@@ -1,28 +1,27 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { migrateJson, migrateRequest, registerMigrate } from '../../../src/cli/commands/migrate.ts';
-import { verdictOf } from '../../../src/kubevirt/migration/calibration-comparison.ts';
-import {
-  calibrationRequest,
-  readCalibrationRuns,
-  recordedCampaign,
-} from '../../../src/kubevirt/migration/calibration-runs.ts';
-import {
-  parseBandwidthBytesPerSecond,
-  parseDirtyPagesPerSecond,
-  parseDurationSeconds,
-  parseSizeBytes,
-} from '../../../src/kubevirt/migration/option-quantities.ts';
+import { parseDirtyPagesPerSecond } from '../../../src/cli/options/dirty-rate.ts';
+import { parseCount, parseFraction } from '../../../src/cli/options/plain-numbers.ts';
 import { simulateMigration } from '../../../src/kubevirt/migration/single-migration-world.ts';
+import {
+  BARE_MILLISECONDS,
+  BARE_SECONDS,
+  parseBandwidthBytesPerSecond,
+  parseBytes,
+  parseDurationSeconds,
+} from '../../../src/scenario/units.ts';
+import { verdictOf } from '../../calibration/qemu-comparison.ts';
+import { calibrationRequest, readCalibrationRuns, recordedCampaign } from '../../calibration/qemu-runs.ts';
 
 const MiB = 2 ** 20;
 
-describe('option quantities', () => {
-  it('sizes: binary and decimal suffixes', () => {
-    expect(parseSizeBytes('256Mi')).toBe(256 * MiB);
-    expect(parseSizeBytes('230MiB')).toBe(230 * MiB);
-    expect(parseSizeBytes('1G')).toBe(1e9);
-    expect(parseSizeBytes('4096')).toBe(4096);
+describe('option values: the unit grammar of src/scenario/units.ts (test/scenario/units.test.ts)', () => {
+  it('sizes: Kubernetes quantities, with or without a trailing B', () => {
+    expect(parseBytes('256Mi')).toBe(256 * MiB);
+    expect(parseBytes('230MiB')).toBe(230 * MiB);
+    expect(parseBytes('1G')).toBe(1e9);
+    expect(parseBytes('4096')).toBe(4096);
   });
 
   it('bandwidths: bytes per second or bits per second', () => {
@@ -32,16 +31,27 @@ describe('option quantities', () => {
     expect(parseBandwidthBytesPerSecond('0')).toBe(0);
   });
 
-  it('durations and dirty rates', () => {
-    expect(parseDurationSeconds('300ms', 'ms')).toBeCloseTo(0.3, 12);
-    expect(parseDurationSeconds('300', 'ms')).toBeCloseTo(0.3, 12);
-    expect(parseDurationSeconds('2m', 's')).toBe(120);
+  it('durations: Go syntax, "1h30m" as in YAML; a bare number in the option\'s unit', () => {
+    expect(parseDurationSeconds('300ms', BARE_MILLISECONDS)).toBeCloseTo(0.3, 12);
+    expect(parseDurationSeconds('300', BARE_MILLISECONDS)).toBeCloseTo(0.3, 12);
+    expect(parseDurationSeconds('2m', BARE_SECONDS)).toBe(120);
+    expect(parseDurationSeconds('1h30m', BARE_SECONDS)).toBe(5400);
+  });
+
+  it('dirty rates: a bare number is 4 KiB pages/s, a byte rate is divided by 4096', () => {
     expect(parseDirtyPagesPerSecond('4000')).toBe(4000);
-    expect(parseDirtyPagesPerSecond('20MiB/s')).toBe(5120);
+    expect(parseDirtyPagesPerSecond('20MiB/s')).toBe(5120); // 20 × 2^20 / 4096
+  });
+
+  it('counts and fractions', () => {
+    expect(parseCount('2', 1)).toBe(2);
+    expect(parseFraction('0.25')).toBe(0.25);
+    expect(() => parseFraction('2')).toThrow('expected a number from 0 to 1, found "2" (out of range)');
   });
 
   it('a bad value says what was expected and what was found', () => {
     expect(() => parseBandwidthBytesPerSecond('fast')).toThrow(/expected a bandwidth .*found "fast"/);
+    expect(() => parseDirtyPagesPerSecond('fast')).toThrow(/expected a dirty rate .*found "fast"/);
   });
 });
 
@@ -76,6 +86,45 @@ describe('harvester-sim migrate', () => {
     expect(request.postCopyAfterPass).toBe(2);
   });
 
+  it('an option left out takes its default from the tables, for the --kubevirt-version given', () => {
+    const { request, linkBytesPerSecond } = migrateRequest({
+      memory: '1Gi',
+      dirtyRate: '0',
+      disk: '0',
+      throttleCatchUp: '0ms',
+      kubevirtVersion: 'v1.3.1',
+    });
+    // src/profiles/scenario-defaults.ts: a node's NIC, 10 Gbps = 1.25e9 B/s.
+    expect(linkBytesPerSecond).toBe(1.25e9);
+    // kubevirt/kubevirt:pkg/virt-config/virt-config.go: bandwidth unlimited (0), progressTimeout 150 s,
+    // completionTimeoutPerGiB 800 s before v1.4.0; qemu/qemu:migration/options.c: downtime-limit 300 ms.
+    expect(request.settings.bandwidthPerMigrationBytesPerSecond).toBe(0);
+    expect(request.settings.progressTimeoutSeconds).toBe(150);
+    expect(request.settings.completionTimeoutPerGiBSeconds).toBe(800);
+    expect(request.settings.downtimeLimitMs).toBe(300);
+    expect(request.settings.kubevirtMonitor).toBe(true);
+    expect(request.postCopyAfterPass).toBeNull();
+    expect(request.cancelAfterSeconds).toBeNull();
+  });
+
+  it('allowWorkloadDisruption left out follows allowPostCopy (GetMigrationConfiguration)', () => {
+    expect(migrateRequest(options()).request.settings.allowWorkloadDisruption).toBe(false);
+    expect(migrateRequest(options({ postCopy: true })).request.settings.allowWorkloadDisruption).toBe(true);
+    expect(
+      migrateRequest(options({ allowWorkloadDisruption: true })).request.settings.allowWorkloadDisruption,
+    ).toBe(true);
+  });
+
+  it('--no-monitor turns the KubeVirt monitor off', () => {
+    const program = new Command('harvester-sim').exitOverride();
+    registerMigrate(program);
+    const migrate = program.commands.find((c) => c.name() === 'migrate') as Command;
+    migrate.parseOptions(['--memory', '256Mi', '--no-monitor']);
+    const parsed = migrate.opts() as Parameters<typeof migrateRequest>[0];
+    expect(parsed.monitor).toBe(false);
+    expect(migrateRequest(parsed).request.settings.kubevirtMonitor).toBe(false);
+  });
+
   it('older KubeVirt versions take their own completion timeout (v1.3: 800 s per GB)', () => {
     expect(
       migrateRequest(options({ kubevirtVersion: 'v1.3.1' })).request.settings.completionTimeoutPerGiBSeconds,
@@ -104,7 +153,10 @@ describe('harvester-sim migrate', () => {
 
   it('bad input: one line naming the option, what was expected and what was found', () => {
     expect(() => migrateRequest(options({ bandwidth: 'fast' }))).toThrow(
-      '--bandwidth: expected a bandwidth such as 16MiB/s, 10Gbps or 800Mbit/s, found "fast"',
+      '--bandwidth: expected a bandwidth such as "10Gbps", "16MiB/s", "125MB/s" or a byte quantity per second like "64Mi", found "fast" (no leading number)',
+    );
+    expect(() => migrateRequest(options({ cancelAfter: '2 minutes' }))).toThrow(
+      /^--cancel-after: expected a Go duration .*found "2 minutes" \(missing unit after "2"\)$/,
     );
     expect(() => migrateRequest(options({ usedMemory: '300Mi' }))).toThrow(
       /^--used-memory: expected at most/,
@@ -141,11 +193,11 @@ describe('harvester-sim migrate', () => {
 });
 
 describe('harvester-sim migrate on the calibration inputs', () => {
-  it("gives QEMU's verdict for every run of ../shared/calibration/qemu with the run's own inputs", () => {
+  it("gives QEMU's verdict for every run of test/calibration/qemu with the run's own inputs", () => {
     // The command a user would type for each run: the inputs README.md lists, the operator's cap
     // as --cancel-after, post-copy started after the first pass, bare QEMU (no KubeVirt monitor).
     const campaign = recordedCampaign();
-    const runs = readCalibrationRuns(process.cwd());
+    const runs = readCalibrationRuns();
     expect(runs.length).toBeGreaterThanOrEqual(39);
     const mismatches: string[] = [];
     for (const run of runs) {
@@ -162,7 +214,7 @@ describe('harvester-sim migrate on the calibration inputs', () => {
           throttleCatchUp: `${campaign.throttleCatchUpMs}ms`,
           targetPodStart: '0s',
           cancelAfter: `${run.capSeconds}s`,
-          noMonitor: true,
+          monitor: false,
           ...(run.autoConverge ? { autoConverge: true } : {}),
           ...(run.postcopy ? { postCopyAfterPass: '1' } : {}),
         }),

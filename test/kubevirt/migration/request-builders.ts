@@ -2,8 +2,8 @@ import {
   defaultMigrationProfile,
   defaultMigrationSettings,
   type GuestWorkload,
+  type LiveMigrationRequest,
   type MigrationProfile,
-  type MigrationRequest,
   type MigrationSettings,
 } from '../../../src/kubevirt/migration/migration-request.ts';
 
@@ -19,7 +19,7 @@ export function request(
     postCopyAfterPass?: number | null;
     cancelAfterSeconds?: number | null;
   } = {},
-): MigrationRequest {
+): LiveMigrationRequest {
   const memoryBytes = guest.memoryBytes ?? 256 * MiB;
   return {
     name: 'vm',

@@ -1,26 +1,22 @@
-import type { Event, ProcessGenerator, Simulation } from '../../../sim/index.ts';
+import type { Event, ProcessGenerator, Simulation } from '../../sim/index.ts';
+import type { EvacuableVmi, EvacuationController } from '../kubevirt/controller/evacuation.ts';
+import { vmiKey } from '../kubevirt/controller/migration-controller.ts';
 import {
-  type DrainAction,
   type EvictionDecision,
-  type EvictionStrategy,
   effectiveEvictionStrategy,
   evictionDecision,
-} from '../eviction/eviction-strategy.ts';
+} from '../kubevirt/eviction/eviction-strategy.ts';
+import { valuesOf } from '../profiles/sourced.ts';
+import type { EvictionStrategy, MaintainModeStrategy } from '../profiles/types.ts';
+import type { DrainAction, KubevirtControllerRecordData } from '../trace/kubevirt.ts';
+import { Recorder } from '../trace/recorder.ts';
 import {
   MAINTAIN_MODE_SHUTDOWN_STRATEGIES,
   MAINTAIN_MODE_STRATEGY_LABEL,
+  MAINTENANCE_SIMULATOR_LIMITS,
   MAINTENANCE_TIMING,
-  type MaintainModeStrategy,
   type MaintenanceTiming,
-  valuesOf,
-} from './defaults.ts';
-import type { EvacuableVmi, EvacuationController } from './evacuation.ts';
-import { vmiKey } from './migration-controller.ts';
-import {
-  KUBEVIRT_SUBSYSTEM,
-  type KubevirtControllerKind,
-  type KubevirtControllerRecords,
-} from './trace-records.ts';
+} from './maintenance-defaults.ts';
 
 /** A VMI as maintenance mode sees it; the per-VM strategy is the label `harvesterhci.io/maintain-mode-strategy`. */
 export interface MaintenanceVmi extends EvacuableVmi {
@@ -41,6 +37,8 @@ export interface MaintenanceWorld<V extends MaintenanceVmi> {
   /** Start a VM again (ShutdownAndRestartAfterEnable once maintenance is complete). */
   startVm?(vmi: V): void;
   cordon?(node: string): void;
+  /** The drain evicted every pod it had to: the node's other pods (Longhorn's instance manager) are gone. */
+  drained?(node: string): void;
   /**
    * Harvester's other pre-checks (`FindNonMigratableVMS`): VMs holding the last healthy Longhorn
    * replica on the node, VMs whose scheduling requirements no other node meets.
@@ -76,9 +74,6 @@ interface DrainOutcome {
   readonly remaining: { vmi: string; action: DrainAction; message?: string }[];
 }
 
-const DEFAULT_MAX_DRAIN_ATTEMPTS = 100;
-const DEFAULT_MAX_COMPLETION_CHECKS = 8640;
-
 /**
  * Harvester maintenance mode (`enableMaintenanceMode`, `harvester/harvester:pkg/api/node/formatter.go`
  * sets `harvesterhci.io/drain-requested`):
@@ -101,16 +96,19 @@ export class MaintenanceController<V extends MaintenanceVmi> {
   /** VMIs this controller has asked to stop, so each is stopped once. */
   private readonly stopping = new Set<string>();
 
+  private readonly record: Recorder<'kubevirt'>;
   constructor(
     readonly sim: Simulation,
     private readonly world: MaintenanceWorld<V>,
     private readonly evacuation: EvacuationController<V>,
     options: MaintenanceControllerOptions = {},
   ) {
+    this.record = new Recorder(sim, 'kubevirt');
     this.timing = { ...valuesOf(MAINTENANCE_TIMING), ...options.timing };
     this.clusterStrategy = options.clusterEvictionStrategy;
-    this.maxDrainAttempts = options.maxDrainAttempts ?? DEFAULT_MAX_DRAIN_ATTEMPTS;
-    this.maxCompletionChecks = options.maxCompletionChecks ?? DEFAULT_MAX_COMPLETION_CHECKS;
+    this.maxDrainAttempts = options.maxDrainAttempts ?? MAINTENANCE_SIMULATOR_LIMITS.maxDrainAttempts.value;
+    this.maxCompletionChecks =
+      options.maxCompletionChecks ?? MAINTENANCE_SIMULATOR_LIMITS.maxCompletionChecks.value;
   }
 
   /** Enables maintenance mode on a node; the event succeeds with the outcome. */
@@ -121,12 +119,12 @@ export class MaintenanceController<V extends MaintenanceVmi> {
   private *run(node: string, forced: boolean): ProcessGenerator<MaintenanceResult> {
     let retryDelaySeconds = this.timing.drainRetryInitialSeconds;
     for (let attempt = 1; attempt <= this.maxDrainAttempts; attempt++) {
-      this.emit('maintenance.requested', { node, forced, attempt });
+      this.record.emit('maintenance.requested', { node, forced, attempt });
       const vmis = this.world.vmisOnNode(node);
       const nonMigratable = this.nonMigratable(node, vmis);
       if (!forced && nonMigratable.length > 0) {
         const message = blockedMessage(nonMigratable);
-        this.emit('maintenance.blocked', { node, message, vmis: nonMigratable });
+        this.record.emit('maintenance.blocked', { node, message, vmis: nonMigratable });
         return { outcome: 'blocked', message, vmis: nonMigratable };
       }
       const shutdownKeys = forced
@@ -138,10 +136,11 @@ export class MaintenanceController<V extends MaintenanceVmi> {
       }
       const outcome = yield* this.drain(node);
       if (outcome.drained) {
-        this.emit('maintenance.drained', { node, attempt });
+        this.record.emit('maintenance.drained', { node, attempt });
+        this.world.drained?.(node);
         return yield* this.awaitCompletion(node, attempt, vmis);
       }
-      this.emit('maintenance.drain-timeout', {
+      this.record.emit('maintenance.drain-timeout', {
         node,
         remaining: outcome.remaining,
         retryInSeconds: retryDelaySeconds,
@@ -149,7 +148,7 @@ export class MaintenanceController<V extends MaintenanceVmi> {
       yield this.sim.timeout(retryDelaySeconds);
       retryDelaySeconds = Math.min(retryDelaySeconds * 2, this.timing.drainRetryMaxSeconds);
     }
-    this.emit('maintenance.gave-up', { node, attempts: this.maxDrainAttempts });
+    this.record.emit('maintenance.gave-up', { node, attempts: this.maxDrainAttempts });
     return { outcome: 'gave-up', drainAttempts: this.maxDrainAttempts };
   }
 
@@ -167,7 +166,7 @@ export class MaintenanceController<V extends MaintenanceVmi> {
     this.world.cordon?.(node);
     const deadline = this.sim.now + this.timing.drainTimeoutSeconds;
     const pods = this.world.vmisOnNode(node).filter((v) => !hasShutdownStrategy(v));
-    this.emit('maintenance.drain-started', {
+    this.record.emit('maintenance.drain-started', {
       node,
       pods: pods.length,
       timeoutSeconds: this.timing.drainTimeoutSeconds,
@@ -203,14 +202,14 @@ export class MaintenanceController<V extends MaintenanceVmi> {
     const strategy = effectiveEvictionStrategy(vmi.evictionStrategy, this.clusterStrategy);
     const decision = evictionDecision(strategy, vmi.liveMigratable, vmi.name, vmi.namespace);
     if (previous !== decision.action) {
-      const data: KubevirtControllerRecords['maintenance.eviction'] = {
+      const data: KubevirtControllerRecordData['maintenance.eviction'] = {
         node,
         vmi: vmiKey(vmi),
         action: decision.action,
         allowed: decision.evictionAllowed,
       };
       if (decision.message !== undefined) data.message = decision.message;
-      this.emit('maintenance.eviction', data);
+      this.record.emit('maintenance.eviction', data);
     }
     if (decision.action === 'migrate') this.evacuation.evacuate(vmi);
     if (decision.evictionAllowed) this.stop(node, vmi, this.timing.drainGracePeriodSeconds, 'evicted');
@@ -221,7 +220,7 @@ export class MaintenanceController<V extends MaintenanceVmi> {
     const key = vmiKey(vmi);
     if (this.stopping.has(key)) return;
     this.stopping.add(key);
-    this.emit('maintenance.shutdown', { node, vmi: key, cause });
+    this.record.emit('maintenance.shutdown', { node, vmi: key, cause });
     const stopped = this.world.stopVm(vmi, graceSeconds);
     if (stopped.processed) this.stopping.delete(key);
     else stopped.addCallback(() => this.stopping.delete(key));
@@ -235,22 +234,18 @@ export class MaintenanceController<V extends MaintenanceVmi> {
   ): Generator<Event<any>, MaintenanceResult, any> {
     for (let check = 0; check < this.maxCompletionChecks; check++) {
       const remaining = this.world.vmisOnNode(node).length;
-      this.emit('maintenance.check', { node, remainingVmis: remaining });
+      this.record.emit('maintenance.check', { node, remainingVmis: remaining });
       if (remaining === 0) {
         const restart = before.filter((v) => strategyOf(v) === 'ShutdownAndRestartAfterEnable');
         for (const vmi of restart) this.world.startVm?.(vmi);
         const restarted = restart.map(vmiKey);
-        this.emit('maintenance.completed', { node, restarted });
+        this.record.emit('maintenance.completed', { node, restarted });
         return { outcome: 'completed', drainAttempts, restarted };
       }
       yield this.sim.timeout(this.timing.completionCheckSeconds);
     }
-    this.emit('maintenance.gave-up', { node, attempts: drainAttempts });
+    this.record.emit('maintenance.gave-up', { node, attempts: drainAttempts });
     return { outcome: 'gave-up', drainAttempts };
-  }
-
-  private emit<K extends KubevirtControllerKind>(kind: K, data: KubevirtControllerRecords[K]): void {
-    if (this.sim.trace.enabled) this.sim.trace.emit(KUBEVIRT_SUBSYSTEM, kind, data);
   }
 }
 

@@ -1,20 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { MemorySink, Simulation } from '../../../sim/index.ts';
-import { MAINTAIN_MODE_STRATEGY_LABEL } from '../../../src/kubevirt/controller/defaults.ts';
-import { EvacuationController } from '../../../src/kubevirt/controller/evacuation.ts';
-import {
-  MaintenanceController,
-  type MaintenanceResult,
-} from '../../../src/kubevirt/controller/maintenance-mode.ts';
-import { MigrationController } from '../../../src/kubevirt/controller/migration-controller.ts';
-import { kubevirtMigrationSettings } from '../../../src/kubevirt/defaults.ts';
+import { MemorySink, Simulation } from '../../sim/index.ts';
+import { MAINTAIN_MODE_STRATEGY_LABEL } from '../../src/harvester/maintenance-defaults.ts';
+import { MaintenanceController, type MaintenanceResult } from '../../src/harvester/maintenance-mode.ts';
+import { EvacuationController } from '../../src/kubevirt/controller/evacuation.ts';
+import { MigrationController } from '../../src/kubevirt/controller/migration-controller.ts';
+import { kubevirtMigrationDefaults } from '../../src/profiles/kubevirt-migration-defaults.ts';
+import { valuesOf } from '../../src/profiles/sourced.ts';
 import {
   type FixedDurationOptions,
   FixedDurationWorld,
   recordsOf,
   type TestVmi,
   testVmi,
-} from './fixed-duration-world.ts';
+} from '../kubevirt/controller/fixed-duration-world.ts';
 
 // Harvester maintenance mode: harvester/harvester:pkg/controller/master/nodedrain/nodedrain_controller.go
 // (OnNodeChange, FindNonMigratableVMS), pkg/util/drainhelper/helper.go (grace 180 s, timeout 240 s,
@@ -30,7 +28,7 @@ function setup(vmis: TestVmi[], options: Partial<FixedDurationOptions> = {}) {
     ...options,
   });
   const migrations = new MigrationController<TestVmi>(sim, {
-    config: kubevirtMigrationSettings(),
+    config: valuesOf(kubevirtMigrationDefaults()),
     hooks: world.hooks,
   });
   const evacuation = new EvacuationController(sim, migrations);

@@ -7,7 +7,7 @@ import { MemorySink } from './trace.ts';
  * The kernel on its own: five transfers of random size wait for one of two slots, then share a
  * 1 Gbit/s link max-min fairly. Returns the timeline as text.
  */
-export function runKernelDemo(seed: number): string {
+export function runKernelDemo(seed: number | string): string {
   const sim = new Simulation({ seed });
   const trace = sim.trace.addSink(new MemorySink());
   const net = new FlowNetwork(sim);

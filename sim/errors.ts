@@ -19,9 +19,12 @@ export class SimulationError extends Error {
   }
 }
 
-/** A run went past one of its limits (`maxEvents`). */
+/** A run went past one of its limits: `maxEvents`, or a simulated-time bound its caller set. */
 export class LimitExceeded extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly limit: 'events' | 'time' = 'events',
+  ) {
     super(message);
     this.name = 'LimitExceeded';
   }

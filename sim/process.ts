@@ -97,9 +97,10 @@ export class Process<R = unknown> extends Event<R> {
       }
       const next = step.value;
       if (typeof next === 'number') {
-        if (!(next >= 0)) {
+        if (!(next >= 0) || (next > 0 && sim.now + next === sim.now)) {
+          const what = next >= 0 ? 'a time too small to advance the clock' : 'a negative or invalid time';
           current = this.failure(
-            new RangeError(`process '${this.name}' slept a negative or invalid time: ${next}`),
+            new RangeError(`process '${this.name}' slept ${what}: ${next} s at t=${sim.now}s`),
           );
           continue;
         }

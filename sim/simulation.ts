@@ -78,7 +78,7 @@ export class Simulation {
 
   /** An event that succeeds with `value` after `delaySeconds`. */
   timeout<T = undefined>(delaySeconds: number, value?: T): Event<T> {
-    if (!(delaySeconds >= 0)) throw new RangeError(`negative or invalid delay: ${delaySeconds}`);
+    this.checkDelay(delaySeconds);
     const event = new Event<T>(this);
     event._value = value;
     this.heap.push(this.nowSeconds + delaySeconds, NORMAL, event);
@@ -174,6 +174,21 @@ export class Simulation {
     }
     this.eventCount += events;
     return { outcome, events, nowSeconds: this.nowSeconds };
+  }
+
+  /**
+   * @internal Refuses a delay that is negative, NaN, or positive but too small to move the clock
+   * (`now + delay === now`, below half an ulp of `now`): such a wait would repeat forever at one
+   * instant. The message names the running process and the time.
+   */
+  checkDelay(delaySeconds: number): void {
+    const invalid = !(delaySeconds >= 0);
+    if (!invalid && (delaySeconds === 0 || this.nowSeconds + delaySeconds !== this.nowSeconds)) return;
+    const who = this.activeProcess === null ? '' : `process '${this.activeProcess.name}' `;
+    const what = invalid
+      ? `a negative or invalid delay: ${delaySeconds}`
+      : `a delay of ${delaySeconds} s, too small to advance the clock`;
+    throw new RangeError(`${who}asked for ${what} at t=${this.nowSeconds}s`);
   }
 
   /** @internal Puts a triggered event in the heap. */

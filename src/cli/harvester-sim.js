@@ -3,5 +3,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('./main.ts');
+const { endQuietlyOnBrokenPipe, main } = await import('./main.ts');
+endQuietlyOnBrokenPipe();
 process.exitCode = await main(process.argv);

@@ -11,6 +11,10 @@ import { quorumSize } from './raft/quorum.ts';
 export class QuorumWatch {
   private waiters: { up: boolean; event: Event<void> }[] = [];
   private up = false;
+  /** What the trace last said (quorum-regained: true, quorum-lost: false). */
+  private recordedUp = false;
+  /** The leader was handing over leadership at the last check with quorum. */
+  private transferring = false;
 
   constructor(private readonly host: EtcdHost) {}
 
@@ -59,15 +63,44 @@ export class QuorumWatch {
   /** Records and announces a change of `hasQuorum()` since the last check. */
   check(): void {
     const up = this.hasQuorum();
-    if (up === this.up) return;
+    if (up === this.up) {
+      if (up) this.transferring = this.leaderTransferring();
+      return;
+    }
     this.up = up;
-    const running = this.host.voters.filter((id) => this.host.member(id).status === 'running');
-    const leader = this.leader();
-    if (up && leader !== null)
-      this.host.emit('quorum-regained', { leader, term: this.host.member(leader).raft.term, running });
-    else this.host.emit('quorum-lost', { leader, running });
+    if (up || !this.transferring) this.record();
+    else this.confirmLossAfterTransfer();
+    this.transferring = false;
     const waiting = this.waiters;
     this.waiters = waiting.filter((w) => w.up !== up);
     for (const w of waiting) if (w.up === up) w.event.succeed();
+  }
+
+  private leaderTransferring(): boolean {
+    const leader = this.leader();
+    return leader !== null && this.host.member(leader).raft.leadTransferee !== NONE;
+  }
+
+  /**
+   * A leadership transfer hands the lead from one member to the next within milliseconds; the
+   * majority runs throughout, so it is not a quorum loss (issue 11: it showed as "etcd quorum lost"
+   * and "regained" at one instant). The loss is recorded only if no leader has quorum an election
+   * timeout later, when etcd raft abandons the transfer (`abortLeaderTransfer` after electionTimeout).
+   */
+  private confirmLossAfterTransfer(): void {
+    this.host.at(this.host.defaults.timing.electionTimeoutMs, () => {
+      if (!this.up) this.record();
+    });
+  }
+
+  /** Writes quorum-regained or quorum-lost when the state differs from what the trace last said. */
+  private record(): void {
+    if (this.up === this.recordedUp) return;
+    this.recordedUp = this.up;
+    const running = this.host.voters.filter((id) => this.host.member(id).status === 'running');
+    const leader = this.leader();
+    if (this.up && leader !== null)
+      this.host.emit('quorum-regained', { leader, term: this.host.member(leader).raft.term, running });
+    else this.host.emit('quorum-lost', { leader, running });
   }
 }

@@ -10,11 +10,15 @@ export function reservedCpuMillicores(
   maxPods: number,
   reservation: CpuReservation = cpuReservation,
 ): number {
+  // Per tier, not per core: a node of 2^53 cores costs four steps, not 2^53 (issue 11).
   const whole = Math.floor(cores);
   let reserved = 0;
-  for (let core = 1; core <= whole; core++) {
-    const tier = reservation.tiers.find((t) => core <= t.throughCore);
-    if (tier !== undefined) reserved += tier.millicoresPerCore;
+  let counted = 0;
+  for (const tier of reservation.tiers) {
+    const inTier = Math.max(0, Math.min(whole, tier.throughCore) - counted);
+    reserved += inTier * tier.millicoresPerCore;
+    counted += inTier;
+    if (counted >= whole) break;
   }
   if (maxPods > reservation.manyPodsAbove) reserved += reservation.manyPodsExtraMillicores;
   return reservation.multiplier * reserved;

@@ -33,6 +33,8 @@ interface NodeRuntime {
   transition: Process<void> | null;
   /** Succeeds when the node next reaches `running` (or `off`). */
   waiters: { running: Event<void>[]; off: Event<void>[] };
+  /** Power-on was asked for during a graceful shutdown: boot once off. */
+  bootWhenOff: boolean;
 }
 
 /**
@@ -62,6 +64,7 @@ export class NodePower {
         poweredOffAtSeconds: null,
         transition: null,
         waiters: { running: [], off: [] },
+        bootWhenOff: false,
       });
     }
   }
@@ -95,13 +98,17 @@ export class NodePower {
     return off;
   }
 
-  /** Applies power; the event succeeds when the node is running. */
+  /**
+   * Applies power; the event succeeds when the node is running. A node shutting down finishes its
+   * shutdown first, then boots.
+   */
   powerOn(node: string): Event<void> {
     const runtime = this.runtime(node);
     const running = this.sim.event<void>();
     if (runtime.state === 'running') return running.succeed();
     runtime.waiters.running.push(running);
     if (runtime.state === 'off') runtime.transition = this.sim.process(this.boot(runtime), `boot ${node}`);
+    if (runtime.state === 'shutting-down') runtime.bootWhenOff = true;
     return running;
   }
 
@@ -158,6 +165,12 @@ export class NodePower {
     runtime.poweredOffAtSeconds = this.sim.now;
     this.hooks.poweredOff(runtime.spec.name, mode);
     for (const waiter of runtime.waiters.off.splice(0)) waiter.succeed();
+    // A power-on asked for during a graceful shutdown applies now that the node is off (the
+    // operator's `power on` is not lost): without this its waiter never succeeded and the plan hung
+    // (issue 11). A power cut cancels it.
+    const boot = runtime.bootWhenOff && mode === 'graceful';
+    runtime.bootWhenOff = false;
+    if (boot) runtime.transition = this.sim.process(this.boot(runtime), `boot ${runtime.spec.name}`);
   }
 
   private setState(runtime: NodeRuntime, to: NodePowerState, mode?: ShutdownMode): void {

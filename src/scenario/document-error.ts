@@ -21,9 +21,20 @@ export class DocumentError extends Error {
     readonly kind: 'scenario' | 'plan',
     readonly issues: readonly DocumentIssue[],
   ) {
-    super(issues.map(formatIssue).join('\n'));
+    super(formatIssues(issues));
     this.name = 'DocumentError';
   }
+}
+
+/** At most this many issues are printed; the rest are counted ("and 7034 more"). */
+export const MAX_PRINTED_ISSUES = 20;
+
+/** One line per issue, the first MAX_PRINTED_ISSUES of them, then how many more there were. */
+export function formatIssues(issues: readonly DocumentIssue[]): string {
+  const lines = issues.slice(0, MAX_PRINTED_ISSUES).map(formatIssue);
+  const more = issues.length - MAX_PRINTED_ISSUES;
+  if (more > 0) lines.push(`and ${more} more`);
+  return lines.join('\n');
 }
 
 /** `file.yaml:12:5: nodes[2].role: expected one of "management", "worker", "witness", found "master"` */

@@ -1,5 +1,5 @@
 /** Entry points: read a scenario from YAML text or a file into a typed, normalized Scenario. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { knownHarvesterVersions, profileFor, UnknownHarvesterVersionError } from '../profiles/profile.ts';
 import type { VersionProfile } from '../profiles/types.ts';
 import { DocumentError } from './document-error.ts';
@@ -7,7 +7,13 @@ import { normalizeScenario } from './normalize.ts';
 import { scenarioDocumentSchema } from './schema.ts';
 import { checkScenarioDocument } from './semantic-checks.ts';
 import type { Scenario } from './types.ts';
-import { plainSource, readYaml, withoutExtensionKeys, type YamlSource } from './yaml-source.ts';
+import {
+  MAX_DOCUMENT_BYTES,
+  plainSource,
+  readYaml,
+  withoutExtensionKeys,
+  type YamlSource,
+} from './yaml-source.ts';
 import { issuesFromZod } from './zod-issues.ts';
 
 /** Parses scenario YAML. Throws DocumentError (and nothing else) naming `fileName`, path and line. */
@@ -51,8 +57,11 @@ function validateScenario(source: YamlSource): Scenario {
 }
 
 export function readDocumentFile(path: string, kind: 'scenario' | 'plan'): string {
+  let sizeBytes: number | null = null;
   try {
-    return readFileSync(path, 'utf8');
+    // Checked before reading: a 50 MB file is refused without holding it (readYaml checks text too).
+    sizeBytes = statSync(path).size;
+    if (sizeBytes <= MAX_DOCUMENT_BYTES) return readFileSync(path, 'utf8');
   } catch (error) {
     const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
     throw new DocumentError(kind, [
@@ -66,4 +75,14 @@ export function readDocumentFile(path: string, kind: 'scenario' | 'plan'): strin
       },
     ]);
   }
+  throw new DocumentError(kind, [
+    {
+      fileName: path,
+      line: null,
+      column: null,
+      path: [],
+      expected: `a ${kind} file of at most ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB`,
+      found: `${(sizeBytes / 1024 / 1024).toFixed(1)} MiB`,
+    },
+  ]);
 }

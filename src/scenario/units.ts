@@ -94,7 +94,7 @@ export function parseQuantity(input: string | number): number {
   const { value, rest } = leadingNumber(input, quantityExpected);
   const scale = quantityScale(rest);
   if (scale === undefined) throw new UnitError(quantityExpected, input, `unknown suffix "${rest}"`);
-  return value * scale;
+  return requireFinite(value * scale, quantityExpected, input);
 }
 
 /** A size in bytes ("64Mi", "230MiB", "1GB", 4096); fractions round up. Negative sizes are refused. */
@@ -105,7 +105,7 @@ export function parseBytes(input: string | number): number {
     const { value, rest } = leadingNumber(input, quantityExpected);
     const scale = sizeScale(rest);
     if (scale === undefined) throw new UnitError(quantityExpected, input, `unknown suffix "${rest}"`);
-    bytes = value * scale;
+    bytes = requireFinite(value * scale, quantityExpected, input);
   }
   if (bytes < 0) throw new UnitError('a non-negative size in bytes', String(input), 'negative');
   return Math.ceil(bytes);
@@ -156,7 +156,7 @@ export function parseDurationSeconds(input: string | number, bare: BareDurationU
   if (text === '') throw new UnitError(expected, input, 'empty');
   if (text.startsWith('-')) throw new UnitError(expected, input, 'negative');
   const body = text.startsWith('+') ? text.slice(1) : text;
-  if (bareNumberPattern.test(body)) return Number(body) * bare.seconds;
+  if (bareNumberPattern.test(body)) return requireFinite(Number(body) * bare.seconds, expected, input);
   let totalSeconds = 0;
   let consumed = 0;
   durationPartPattern.lastIndex = 0;
@@ -173,7 +173,7 @@ export function parseDurationSeconds(input: string | number, bare: BareDurationU
   if (consumed !== body.length) {
     throw new UnitError(expected, input, `cannot read "${body.slice(consumed)}"`);
   }
-  return totalSeconds;
+  return requireFinite(totalSeconds, expected, input);
 }
 
 const bandwidthExpected =
@@ -219,10 +219,11 @@ export function parseBandwidthBytesPerSecond(input: string | number): number {
     throw new UnitError(bandwidthExpected, input, detail);
   }
   if (value < 0) throw new UnitError(bandwidthExpected, input, 'negative');
-  return value * scale;
+  return requireFinite(value * scale, bandwidthExpected, input);
 }
 
-function requireFinite(value: number, expected: string): number {
-  if (!Number.isFinite(value)) throw new UnitError(expected, String(value), 'not a finite number');
+/** "1e400Gi" reads as Infinity in floating point: refused here, not turned into `null` in a report. */
+function requireFinite(value: number, expected: string, input: string | number = value): number {
+  if (!Number.isFinite(value)) throw new UnitError(expected, String(input), 'too large: not a finite number');
   return value;
 }

@@ -1,5 +1,5 @@
 /** A YAML document read for validation: the plain data plus a way to find the line of any path. */
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import {
   type DocumentIssue,
   type DocumentPath,
@@ -20,26 +20,71 @@ export interface YamlSource {
 /** Anchors and aliases are allowed; an alias may be expanded at most this often (billion-laughs guard). */
 const maxAliasCount = 10_000;
 
+/**
+ * The largest scenario or plan document read, in bytes (UTF-16 code units of the text): a 12-node
+ * scenario with 200 VMs is about 40 KiB, so 4 MiB leaves a hundredfold margin while keeping the
+ * parser's memory (about 80 bytes per source byte) well under 500 MB.
+ */
+export const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
+
+/** Explicit tags a document may carry: YAML 1.2's core schema. Others (`!foo`, `!!binary`) are refused. */
+const coreTags = new Set(
+  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`),
+);
+
 /** Parses YAML text. Syntax errors come back as issues (at least one), never as a throw. */
 export function readYaml(
   text: string,
   fileName: string,
 ): { source: YamlSource } | { issues: DocumentIssue[] } {
+  if (text.length > MAX_DOCUMENT_BYTES) {
+    return {
+      issues: [
+        {
+          fileName,
+          line: null,
+          column: null,
+          path: [],
+          expected: `a document of at most ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB`,
+          found: `${(text.length / 1024 / 1024).toFixed(1)} MiB`,
+        },
+      ],
+    };
+  }
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
   const position = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  if (document.errors.length > 0) {
+  // Warnings (an unknown directive such as `%YAML 9.9`, an unresolved tag) are refused like errors:
+  // the document would otherwise be read differently from what its author meant.
+  const problems = [...document.errors, ...document.warnings];
+  if (problems.length > 0) {
     return {
-      issues: document.errors.map((error) => {
+      issues: problems.map((error) => {
         const { line, column } = position(error.pos[0]);
         const firstLine = error.message.split('\n')[0];
         return { fileName, line, column, path: [], expected: 'valid YAML', found: firstLine };
       }),
     };
   }
+  const tagIssues: DocumentIssue[] = [];
+  visit(document, (_key, node) => {
+    const tag = (node as { tag?: string } | null)?.tag;
+    if (typeof tag === 'string' && !coreTags.has(tag)) {
+      const at = (node as Node).range ? position((node as Node).range![0]) : { line: null, column: null };
+      tagIssues.push({
+        ...at,
+        fileName,
+        path: [],
+        expected:
+          'plain YAML values (tags other than !!str, !!int, !!float, !!bool, !!null, !!map, !!seq are not read)',
+        found: `the tag ${tag.replace('tag:yaml.org,2002:', '!!')}`,
+      });
+    }
+  });
+  if (tagIssues.length > 0) return { issues: tagIssues };
   let data: unknown;
   try {
     data = document.toJS({ maxAliasCount });

@@ -17,8 +17,15 @@ export function issuesFromZod(
   schema: z.ZodType,
 ): DocumentIssue[] {
   const result: DocumentIssue[] = [];
-  for (const issue of issues) {
+  // One issue per value: a name too long and badly formed is reported once, by its first rule.
+  const reported = new Set<string>();
+  for (const issue of withUnionBranches(issues)) {
     const path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
+    if (issue.code !== 'unrecognized_keys') {
+      const key = JSON.stringify(path);
+      if (reported.has(key)) continue;
+      reported.add(key);
+    }
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeys(schema, source.data, path);
       for (const key of issue.keys) {
@@ -32,6 +39,38 @@ export function issuesFromZod(
     result.push(source.issue(path, expected, foundText));
   }
   return result;
+}
+
+/**
+ * A union without its own message ("Invalid input") is replaced by the issues of the branch the value
+ * came closest to: the one whose issues are all inside the value (it matched the shape and failed on a
+ * field, e.g. `fstrim: { every: 1ns }`), with their paths under the union's.
+ */
+function withUnionBranches(issues: readonly ZodIssue[]): ZodIssue[] {
+  const out: ZodIssue[] = [];
+  for (const issue of issues) {
+    const branches = issue.code === 'invalid_union' ? (issue as { errors?: ZodIssue[][] }).errors : undefined;
+    const generic = issue.message === 'Invalid input' || issue.message.startsWith('Invalid input');
+    const deep = branches?.find(
+      (b) => b.length > 0 && b.every((i) => i.path.length > 0 || i.code === 'unrecognized_keys'),
+    );
+    if (!generic || branches === undefined) {
+      out.push(issue);
+    } else if (deep !== undefined) {
+      out.push(
+        ...withUnionBranches(deep.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as ZodIssue)),
+      );
+    } else {
+      const expected = branches.map((b) => (b[0] === undefined ? null : phrase(b[0], undefined).expected));
+      const named = expected.filter((e): e is string => e !== null && !e.startsWith('Invalid'));
+      out.push({
+        ...issue,
+        code: 'custom',
+        params: { expected: named.length > 0 ? named.join(' or ') : 'a valid value' },
+      } as ZodIssue);
+    }
+  }
+  return out;
 }
 
 function phrase(issue: ZodIssue, found: unknown): { expected: string; foundText: string } {

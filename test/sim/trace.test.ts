@@ -89,7 +89,14 @@ describe('tracing and determinism', () => {
   it('time never decreases across random processes (property)', () => {
     assertProperty(
       fc.property(
-        fc.array(fc.array(fc.float({ min: 0, max: 100, noNaN: true }), { maxLength: 20 }), { maxLength: 20 }),
+        // Zero or at least a microsecond: a positive delay too small to move the clock is refused
+        // (sim/simulation.ts checkDelay, issue 11), so subnormal delays are not valid input here.
+        fc.array(
+          fc.array(fc.oneof(fc.constant(0), fc.float({ min: Math.fround(1e-6), max: 100, noNaN: true })), {
+            maxLength: 20,
+          }),
+          { maxLength: 20 },
+        ),
         (plans) => {
           const sim = new Simulation();
           for (const delays of plans) {

@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import { runKernelDemo } from '../../../sim/demo.ts';
+import { DEFAULT_SEED } from '../../../sim/index.ts';
+import { parseSeed } from '../seed-option.ts';
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('run the kernel demo: processes sharing a link and a resource')
-    .option('--seed <n>', 'root seed', '1234567')
+    .option('--seed <n>', 'root seed: a number, or a word (hashed)', String(DEFAULT_SEED))
     .action((options: { seed: string }) => {
-      process.stdout.write(runKernelDemo(Number(options.seed)));
+      process.stdout.write(runKernelDemo(parseSeed(options.seed)));
     });
 }

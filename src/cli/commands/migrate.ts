@@ -2,6 +2,12 @@ import type { Command } from 'commander';
 import { QEMU_MIGRATION_DEFAULTS } from '../../kubevirt/defaults.ts';
 import { measuredGuestGeometry } from '../../kubevirt/migration/guest-geometry.ts';
 import {
+  type MigrationEnsemble,
+  measuredDirtyRateVariability,
+  type Percentiles,
+  simulateMigrationRuns,
+} from '../../kubevirt/migration/migration-ensemble.ts';
+import {
   defaultMigrationProfile,
   defaultMigrationSettings,
   type LiveMigrationRequest,
@@ -13,6 +19,8 @@ import {
   LATEST_KUBEVIRT_VERSION,
 } from '../../profiles/kubevirt-migration-defaults.ts';
 import { scenarioDefaults } from '../../profiles/scenario-defaults.ts';
+import { compareVersions, versionParts } from '../../profiles/version.ts';
+import { limits } from '../../scenario/limits.ts';
 import {
   BARE_MILLISECONDS,
   BARE_SECONDS,
@@ -48,6 +56,11 @@ interface MigrateOptions {
   /** false with `--no-monitor` (commander's negated flag). */
   monitor?: boolean;
   json?: boolean;
+  /** Runs with the dirty rate drawn from its variability (migration-ensemble.ts); default 1, exact. */
+  runs?: string;
+  seed?: string;
+  dirtyRateSd?: string;
+  dirtyRateRunSd?: string;
 }
 
 function check(condition: boolean, message: string): void {
@@ -62,6 +75,17 @@ function optional<T>(option: string, text: string | undefined, parse: (text: str
 const seconds = (text: string) => parseDurationSeconds(text, BARE_SECONDS);
 const milliseconds = (text: string) => 1000 * parseDurationSeconds(text, BARE_MILLISECONDS);
 
+/** `--kubevirt-version`: a release the defaults tables know, up to the newest. */
+function checkKubevirtVersion(text: string): void {
+  const expected = `--kubevirt-version: expected a KubeVirt release such as v1.3.1, up to ${LATEST_KUBEVIRT_VERSION}, found "${text}"`;
+  try {
+    versionParts(text);
+  } catch {
+    throw new Error(expected);
+  }
+  check(compareVersions(text, LATEST_KUBEVIRT_VERSION) <= 0, expected);
+}
+
 /** The request the options describe, on the defaults of `--kubevirt-version`. */
 export function migrateRequest(options: MigrateOptions): {
   request: LiveMigrationRequest;
@@ -71,6 +95,13 @@ export function migrateRequest(options: MigrateOptions): {
   const used = optional('--used-memory', options.usedMemory, parseBytes, memory);
   const workingSet = optional('--working-set', options.workingSet, parseBytes, used);
   check(memory > 0, `--memory: expected a size above 0, found "${options.memory}"`);
+  // Bounded as a scenario's VM memory is (src/scenario/limits.ts): a larger guest ran a simulated
+  // day before failing with "invalid flow size NaN" (issue 11).
+  check(
+    memory <= limits.memoryBytes.max,
+    `--memory: expected ${limits.memoryBytes.text}, found "${options.memory}"`,
+  );
+  checkKubevirtVersion(options.kubevirtVersion);
   check(
     used <= memory,
     `--used-memory: expected at most --memory (${options.memory}), found "${options.usedMemory}"`,
@@ -97,7 +128,11 @@ export function migrateRequest(options: MigrateOptions): {
       workingSetBytes: workingSet,
       dirtyPagesPerSecond: read('--dirty-rate', options.dirtyRate, (t) => parseDirtyPagesPerSecond(t)),
       throttleCatchUpMs: read('--throttle-catch-up', options.throttleCatchUp, milliseconds),
-      blockMigrationDiskBytes: read('--disk', options.disk, parseBytes),
+      blockMigrationDiskBytes: read('--disk', options.disk, (t) => {
+        const bytes = parseBytes(t);
+        check(bytes <= limits.storageBytes.max, `--disk: expected ${limits.storageBytes.text}, found "${t}"`);
+        return bytes;
+      }),
       ...measuredGuestGeometry(workingSet),
       ...(options.hotSet === undefined
         ? {}
@@ -216,6 +251,66 @@ export function migrateTable(result: LiveMigrationResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** `--runs N` with its seed and the dirty rate's variability; null for one exact run. */
+export function migrateRuns(options: MigrateOptions): {
+  runs: number;
+  firstSeed: number;
+  variability: ReturnType<typeof measuredDirtyRateVariability>;
+} | null {
+  const runs = optional('--runs', options.runs, (t) => parseCount(t, 1), 1);
+  if (runs === 1 && options.dirtyRateSd === undefined && options.dirtyRateRunSd === undefined) return null;
+  const measured = measuredDirtyRateVariability();
+  return {
+    runs,
+    firstSeed: optional('--seed', options.seed, (t) => parseCount(t, 0), 1),
+    variability: {
+      ...measured,
+      perPeriodRelativeSd: optional(
+        '--dirty-rate-sd',
+        options.dirtyRateSd,
+        parseFraction,
+        measured.perPeriodRelativeSd,
+      ),
+      perRunRelativeSd: optional(
+        '--dirty-rate-run-sd',
+        options.dirtyRateRunSd,
+        parseFraction,
+        measured.perRunRelativeSd,
+      ),
+    },
+  };
+}
+
+/** The JSON document of `migrate --runs N --json`. */
+export function migrateRunsJson(ensemble: MigrationEnsemble): Record<string, unknown> {
+  return { ...ensemble };
+}
+
+function cells(p: Percentiles | null, digits: number): string {
+  if (p === null) return '      –        –        –';
+  return [p.p10, p.p50, p.p90].map((v) => v.toFixed(digits).padStart(8)).join(' ');
+}
+
+/** The human table of `migrate --runs N`. */
+export function migrateRunsTable(ensemble: MigrationEnsemble): string {
+  const v = ensemble.variability;
+  const outcomes = Object.entries(ensemble.outcomes)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([outcome, n]) => `${outcome} ${n}`)
+    .join(', ');
+  const lines = [
+    `runs             ${ensemble.runs} (seeds ${ensemble.firstSeed}–${ensemble.firstSeed + ensemble.runs - 1}; dirty rate ±${(100 * v.perRunRelativeSd).toFixed(1)} % per run, ±${(100 * v.perPeriodRelativeSd).toFixed(1)} % per ${v.periodSeconds} s)`,
+    `completes        ${(100 * ensemble.completionProbability).toFixed(1)} % (${outcomes})`,
+    `knife edge       ${ensemble.knifeEdge ? 'yes: small changes in the dirty rate change the outcome or the time' : 'no'}`,
+    '',
+    '                      p10      p50      p90   (completed runs)',
+    `migration s     ${cells(ensemble.migrationSeconds, 2)}`,
+    `iterations      ${cells(ensemble.iterations, 0)}`,
+    `downtime ms     ${cells(ensemble.downtimeMs, 1)}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
 export function registerMigrate(program: Command): void {
   program
     .command('migrate')
@@ -266,8 +361,31 @@ export function registerMigrate(program: Command): void {
     .option('--kubevirt-version <version>', 'KubeVirt release whose defaults apply', LATEST_KUBEVIRT_VERSION)
     .option('--no-monitor', 'bare QEMU: no KubeVirt completion/progress timeouts')
     .option('--json', 'print JSON instead of a table')
+    .option(
+      '--runs <n>',
+      'run n times, the dirty rate drawn from its measured variability: completion probability, p10/p50/p90, knife edge',
+    )
+    .option('--seed <n>', 'seed of the first of --runs (each run takes the next)', '1')
+    .option(
+      '--dirty-rate-sd <fraction>',
+      'relative spread of the dirty rate from second to second (default as measured)',
+    )
+    .option(
+      '--dirty-rate-run-sd <fraction>',
+      'relative spread of the dirty rate from run to run (default as measured)',
+    )
     .action((options: MigrateOptions) => {
       const { request, linkBytesPerSecond } = migrateRequest(options);
+      const runs = migrateRuns(options);
+      if (runs !== null) {
+        const ensemble = simulateMigrationRuns(request, { linkBytesPerSecond }, runs);
+        process.stdout.write(
+          options.json
+            ? `${JSON.stringify(migrateRunsJson(ensemble), null, 2)}\n`
+            : migrateRunsTable(ensemble),
+        );
+        return;
+      }
       const result = simulateMigration(request, { linkBytesPerSecond });
       process.stdout.write(
         options.json ? `${JSON.stringify(migrateJson(result), null, 2)}\n` : migrateTable(result),

@@ -4,6 +4,12 @@ import { type KubeDefaults, type SystemPodCensus, systemPodsTable } from './defa
 import type { Placement, PodRequest } from './scheduler.ts';
 import { attemptsWithin } from './workqueue-retries.ts';
 
+interface NodeRequests {
+  cpuMillicores: number;
+  memoryBytes: number;
+  pods: number;
+}
+
 interface DeploymentPod {
   readonly name: string;
   readonly request: PodRequest;
@@ -21,6 +27,8 @@ interface DeploymentPod {
 export class SystemWorkloads {
   private readonly pods: DeploymentPod[] = [];
   private readonly daemon = new Map<string, SystemPodCensus>();
+  /** `requestedOn` of every node, summed in one pass over the pods; dropped when a pod moves. */
+  private requested: Map<string, NodeRequests> | null = null;
 
   constructor(
     private readonly scenario: Scenario,
@@ -45,19 +53,30 @@ export class SystemWorkloads {
   }
 
   /** Requests of system pods on a node. */
-  requestedOn(node: string): { cpuMillicores: number; memoryBytes: number; pods: number } {
-    const census = this.daemon.get(node) as SystemPodCensus;
-    let cpuMillicores = census.daemonCpuMillicores;
-    let memoryBytes =
-      (census.memoryBytes * census.daemonPods) / Math.max(1, census.deploymentPods + census.daemonPods);
-    let pods = census.daemonPods;
-    for (const pod of this.pods) {
-      if (pod.node !== node) continue;
-      cpuMillicores += pod.request.cpuMillicores;
-      memoryBytes += pod.request.memoryBytes;
-      pods++;
+  requestedOn(node: string): Readonly<NodeRequests> {
+    this.requested ??= this.sumRequests();
+    return this.requested.get(node) as NodeRequests;
+  }
+
+  /** Every node's requests: its daemon pods, then its deployment pods in order (the same additions, in the same order, as one node at a time). */
+  private sumRequests(): Map<string, NodeRequests> {
+    const sums = new Map<string, NodeRequests>();
+    for (const [node, census] of this.daemon) {
+      sums.set(node, {
+        cpuMillicores: census.daemonCpuMillicores,
+        memoryBytes:
+          (census.memoryBytes * census.daemonPods) / Math.max(1, census.deploymentPods + census.daemonPods),
+        pods: census.daemonPods,
+      });
     }
-    return { cpuMillicores, memoryBytes, pods };
+    for (const pod of this.pods) {
+      const sum = pod.node === null ? undefined : sums.get(pod.node);
+      if (sum === undefined) continue;
+      sum.cpuMillicores += pod.request.cpuMillicores;
+      sum.memoryBytes += pod.request.memoryBytes;
+      sum.pods++;
+    }
+    return sums;
   }
 
   /** Evicts deployment pods from nodes past their toleration and places pending ones. */
@@ -71,6 +90,7 @@ export class SystemWorkloads {
       if (pod.node !== null && unknownForSeconds(pod.node) > toleration) {
         this.record.emit('pod.evicted', { pod: pod.name, node: pod.node, reason: 'TaintManagerEviction' });
         pod.node = null;
+        this.requested = null;
         pod.failingSinceSeconds = nowSeconds;
       }
       if (pod.node !== null) continue;
@@ -82,6 +102,7 @@ export class SystemWorkloads {
         continue;
       }
       pod.node = placement.node;
+      this.requested = null;
       pod.failingSinceSeconds = null;
       this.record.emit('pod.placed', { pod: pod.name, node: placement.node });
     }

@@ -40,7 +40,17 @@ export interface HarvesterStorageView {
 
 /** Free space, rounded down to the rounding unit (100 MiB in Longhorn). */
 export function storageAvailable(usage: DiskUsage, roundingBytes: number): number {
-  const free = Math.max(0, usage.maximumBytes - usage.otherUsedBytes - usage.replicaActualBytes);
+  return availableBytes(usage.maximumBytes, usage.otherUsedBytes, usage.replicaActualBytes, roundingBytes);
+}
+
+/** `storageAvailable` from the numbers themselves. */
+export function availableBytes(
+  maximumBytes: number,
+  otherUsedBytes: number,
+  replicaActualBytes: number,
+  roundingBytes: number,
+): number {
+  const free = Math.max(0, maximumBytes - otherUsedBytes - replicaActualBytes);
   return Math.floor(free / roundingBytes) * roundingBytes;
 }
 

@@ -46,7 +46,14 @@ export interface Reconcile {
   readonly actions: readonly ManagerAction[];
   /** Reconcile again at these times: the next failed replica turning stale, the end of a wait. */
   readonly requeueAtSeconds: readonly number[];
+  /**
+   * Nothing to do, decided from the volume, the nodes and the rules alone (not the disks): until one
+   * of those changes or a requeue time comes, another reconcile would do nothing either.
+   */
+  readonly idle: boolean;
 }
+
+const NO_REPLICAS: ReadonlySet<Replica> = new Set();
 
 /** The replenishment rules in force: settings, the release's gates, the upgrade's longer wait. */
 export function replenishmentRules(
@@ -127,15 +134,16 @@ export function reconcileVolume(v: Volume, view: ManagerView, nowSeconds: number
   const maxRetry = rules.failedReplicaMaxRetryCount;
   const actions: ManagerAction[] = [];
   const requeueAtSeconds: number[] = [];
-  const done = (): Reconcile => ({ actions, requeueAtSeconds });
+  let readDisks = false;
+  const done = (): Reconcile => ({ actions, requeueAtSeconds, idle: actions.length === 0 && !readDisks });
 
   const deleted = replicasToCleanUp(v, rules, nowSeconds);
   for (const r of deleted)
     actions.push({ kind: 'delete-replica', replica: r, reason: cleanUpReason(r, rules) });
   // Everything below sees the volume and the disks as they are once those replicas are gone.
-  const without = new Set(deleted);
-  const replicas = v.replicas.filter((r) => !without.has(r));
-  const current = { ...v, replicas };
+  const without = deleted.length === 0 ? NO_REPLICAS : new Set(deleted);
+  const replicas = deleted.length === 0 ? v.replicas : v.replicas.filter((r) => !without.has(r));
+  const current = deleted.length === 0 ? v : { ...v, replicas };
   const stale = nextStaleSeconds(current, rules, nowSeconds);
   if (stale !== null) requeueAtSeconds.push(stale);
 
@@ -159,8 +167,10 @@ export function reconcileVolume(v: Volume, view: ManagerView, nowSeconds: number
   const decision = decideReplenishment(current, rules, nowSeconds, (r) => reusableNow(v, r, view));
   switch (decision.kind) {
     case 'none':
-      if (decision.reason === 'enough-replicas')
-        actions.push(...keepLocality(v, view, replicas, without, nowSeconds));
+      if (decision.reason === 'enough-replicas') {
+        readDisks = wantsLocalReplica(v, replicas);
+        if (readDisks) actions.push(...keepLocality(v, view, replicas, without, nowSeconds));
+      }
       return done();
     case 'reuse':
       actions.push({ kind: 'reuse-replica', replica: decision.replica });
@@ -197,6 +207,13 @@ export function surplusReplica(v: Volume): Replica | null {
   return remote[0] ?? null;
 }
 
+/** Best-effort data locality wants a replica on the engine's node: healthy, and none live there. */
+function wantsLocalReplica(v: Volume, replicas: readonly Replica[]): boolean {
+  if (!v.bestEffortLocality || v.robustness !== 'healthy' || v.engineNode === null) return false;
+  for (const r of replicas) if (r.node === v.engineNode && !isFailed(r)) return false;
+  return true;
+}
+
 /** Best-effort data locality: once healthy with no replica on the engine's node, build one there. */
 function keepLocality(
   v: Volume,
@@ -205,9 +222,8 @@ function keepLocality(
   without: ReadonlySet<Replica>,
   nowSeconds: number,
 ): ManagerAction[] {
-  if (!v.bestEffortLocality || v.robustness !== 'healthy' || v.engineNode === null) return [];
-  const local = v.engineNode;
-  if (replicas.some((r) => r.node === local && !isFailed(r))) return [];
+  if (!wantsLocalReplica(v, replicas)) return [];
+  const local = v.engineNode as string;
   const result = schedule(v, view, replicas, without, true, local);
   if (!result.ok || result.node !== local) return [];
   const maxRetry = view.parameters.failedReplicaMaxRetryCount;

@@ -79,6 +79,22 @@ export class LonghornModel implements WorldObserver {
   private lastAccrualSeconds: number;
   private reconcilePending = false;
   private readonly reconcileTimes = new Set<number>();
+  /**
+   * Volumes the next reconcile visits (longhorn-manager's work queue): those whose state, a node or the
+   * rules changed since their last reconcile, and those whose last reconcile did something. A volume
+   * whose reconcile did nothing and read only itself, the nodes and the rules leaves the queue until one
+   * of those changes or its requeue time comes (`requeued`).
+   */
+  private readonly dirty = new Set<Volume>();
+  /** Volume → its position in `volumes` (the order reconciles visit them in). */
+  private readonly volumeOrder = new Map<Volume, number>();
+  /** Requeue time → the volumes that asked for it. */
+  private readonly requeued = new Map<number, Volume[]>();
+  /**
+   * The volumes writes reach (Longhorn, attached, rate above 0): the only ones `accrue` visits. Each
+   * volume's integration is its own, so which others are visited, and in what order, changes nothing.
+   */
+  private readonly writing = new Set<Volume>();
   private accountingDirty = true;
   private upgradeInProgress = false;
   /** Whether the starting state reached the trace (see recordState). */
@@ -101,14 +117,16 @@ export class LonghornModel implements WorldObserver {
     this.parameters = longhornModelParameters(init.scenario.profile.components.longhorn, this.dataEngine);
     this.lastAccrualSeconds = init.sim.now;
     this.record = new Recorder(init.sim, 'longhorn');
-    this.disks = new DiskInventory(this.nodes, this.volumes, this.settings, this.parameters, this.options);
     for (const driver of this.options.unreachableExternalDrivers ?? []) this.unreachableDrivers.add(driver);
     for (const node of init.scenario.nodes)
       this.nodes.set(node.name, { spec: node, ready: true, cordoned: false });
+    this.disks = new DiskInventory(this.nodes, this.volumes, this.settings, this.parameters, this.options);
     for (const spec of init.scenario.volumes) {
       const key = volumeKey(spec.namespace, spec.name);
       const selectors = this.options.volumeSelectors?.[key] ?? {};
-      this.volumes.set(key, newVolume(spec, selectors, this.options.initialHeadBytes ?? 0));
+      const v = newVolume(spec, selectors, this.options.initialHeadBytes ?? 0);
+      this.volumes.set(key, v);
+      this.volumeOrder.set(v, this.volumeOrder.size);
     }
     for (const vm of init.scenario.vms) {
       const key = volumeKey(vm.namespace, vm.name);
@@ -190,6 +208,7 @@ export class LonghornModel implements WorldObserver {
   /** Harvester upgrade: replica-replenishment-wait-interval becomes `upgradeReplenishmentWaitSeconds` (1800 s), restored afterwards. */
   setUpgradeInProgress(inProgress: boolean): void {
     this.upgradeInProgress = inProgress;
+    this.markAllDirty();
     this.scheduleReconcile();
   }
 
@@ -211,6 +230,7 @@ export class LonghornModel implements WorldObserver {
       if (suspended) v.suspended.add(key);
       else v.suspended.delete(key);
       updateWriteRate(v, this.record);
+      this.trackWriting(v);
     }
   }
 
@@ -277,6 +297,7 @@ export class LonghornModel implements WorldObserver {
       }
       this.refresh(v);
     }
+    this.markNodeDirty(node);
     this.scheduleReconcile();
   }
 
@@ -309,18 +330,23 @@ export class LonghornModel implements WorldObserver {
     this.node(node).ready = true;
     for (const v of this.volumes.values())
       if (v.faulted && salvage(v, this.isReady, this.settings.autoSalvage, this.record)) this.refresh(v);
+    this.markNodeDirty(node);
     this.scheduleReconcile();
   }
 
   nodeCordoned(node: string, cordoned: boolean): void {
     this.node(node).cordoned = cordoned;
+    this.markNodeDirty(node);
     this.scheduleReconcile();
   }
 
   vmStarted(vm: VmRef, node: string): void {
     this.accrue();
     // A VM runs there, so the node (kubelet, instance manager) runs.
-    if (!this.node(node).ready) this.node(node).ready = true;
+    if (!this.node(node).ready) {
+      this.node(node).ready = true;
+      this.markNodeDirty(node);
+    }
     const key = volumeKey(vm.namespace, vm.name);
     for (const v of this.volumesOf(key)) {
       v.writers.set(key, this.writeShare(key, v));
@@ -346,7 +372,9 @@ export class LonghornModel implements WorldObserver {
       if (v.writers.size === 0 && v.state === 'attached') {
         if (reason === 'node-lost' && v.longhorn && v.engineNode === node)
           this.lostWithNode.push({ volume: v.key, node });
-        if (v.longhorn && v.rebuild !== null) v.rebuild.abort.succeed('detached', URGENT);
+        // The rebuild may already be aborting (its node lost a moment before): one abort is enough.
+        if (v.longhorn && v.rebuild !== null && !v.rebuild.abort.triggered)
+          v.rebuild.abort.succeed('detached', URGENT);
         detach(v, this.record);
       }
       this.refresh(v);
@@ -358,6 +386,7 @@ export class LonghornModel implements WorldObserver {
     this.accrue();
     for (const v of this.volumesOf(volumeKey(vm.namespace, vm.name))) {
       if (v.state === 'attached') v.engineNode = to;
+      this.dirty.add(v);
       if (v.longhorn) this.record.emit('volume.state', { volume: v.key, state: v.state, node: v.engineNode });
     }
     this.scheduleReconcile();
@@ -409,6 +438,7 @@ export class LonghornModel implements WorldObserver {
       for (const r of replicasOn(v, node)) failReplica(v, r, 'node-shutdown', this.sim.now, this.record);
       this.refresh(v);
     }
+    this.markNodeDirty(node);
     this.scheduleReconcile();
   }
 
@@ -440,14 +470,56 @@ export class LonghornModel implements WorldObserver {
     });
   }
 
-  /** A reconcile at a future time (requeue); times not after now are ignored, so nothing spins. */
-  private reconcileAt(timeSeconds: number): void {
-    if (timeSeconds <= this.sim.now || this.reconcileTimes.has(timeSeconds)) return;
+  /**
+   * A reconcile at a future time (requeue), of `volume` when given; times not after now are ignored,
+   * so nothing spins.
+   */
+  private reconcileAt(timeSeconds: number, volume?: Volume): void {
+    if (timeSeconds <= this.sim.now) return;
+    if (volume !== undefined) {
+      const waiting = this.requeued.get(timeSeconds);
+      if (waiting === undefined) this.requeued.set(timeSeconds, [volume]);
+      else waiting.push(volume);
+    }
+    if (this.reconcileTimes.has(timeSeconds)) return;
     this.reconcileTimes.add(timeSeconds);
     this.sim.timeout(timeSeconds - this.sim.now).addCallback(() => {
       this.reconcileTimes.delete(timeSeconds);
+      for (const v of this.requeued.get(timeSeconds) ?? []) this.dirty.add(v);
+      this.requeued.delete(timeSeconds);
       this.scheduleReconcile();
     });
+  }
+
+  /** Keeps `writing` in step after a volume's state or write rate may have changed. */
+  private trackWriting(v: Volume): void {
+    if (v.longhorn && v.state === 'attached' && v.writeBytesPerSecond !== 0) this.writing.add(v);
+    else this.writing.delete(v);
+  }
+
+  /**
+   * A node's state changed: the volumes with a replica or their engine there. An idle volume reads the
+   * nodes only for its own replicas (reuse of a failed one); a volume that schedules is never idle.
+   */
+  private markNodeDirty(node: string): void {
+    for (const v of this.volumes.values()) {
+      if (!v.longhorn) continue;
+      if (v.engineNode === node) this.dirty.add(v);
+      else for (const r of v.replicas) if (r.node === node) this.dirty.add(v);
+    }
+  }
+
+  private markAllDirty(): void {
+    for (const v of this.volumes.values()) if (v.longhorn) this.dirty.add(v);
+  }
+
+  /** The queued volumes in reconcile order; the queue is left empty. */
+  private takeDirty(): Volume[] {
+    const batch = [...this.dirty];
+    this.dirty.clear();
+    const order = this.volumeOrder;
+    if (batch.length > 1) batch.sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
+    return batch;
   }
 
   private rules(): ReplenishmentRules {
@@ -484,11 +556,14 @@ export class LonghornModel implements WorldObserver {
       return;
     }
     const view = this.managerView();
-    for (const v of this.volumes.values()) {
+    // A reconcile of one volume changes no other volume's inputs but the disks, which only a volume
+    // that did something (or read the disks) reads: the queue is taken once, in volume order.
+    for (const v of this.takeDirty()) {
       if (!v.longhorn) continue;
       const result = reconcileVolume(v, view, this.sim.now);
       this.applyActions(v, result.actions);
-      for (const at of result.requeueAtSeconds) this.reconcileAt(at);
+      for (const at of result.requeueAtSeconds) this.reconcileAt(at, v);
+      if (!result.idle) this.dirty.add(v);
     }
     if (this.accountingDirty) this.emitAccounting();
   }
@@ -496,8 +571,19 @@ export class LonghornModel implements WorldObserver {
   private applyActions(v: Volume, actions: readonly ManagerAction[]): void {
     for (const action of actions) {
       if (changesReplicas(action)) this.accountingDirty = true;
-      if (action.kind === 'start-rebuild') this.tryStartRebuild(v, action.replica);
-      else applyToVolume(v, action, this.sim.now, this.record);
+      if (action.kind === 'start-rebuild') {
+        this.tryStartRebuild(v, action.replica);
+        continue;
+      }
+      // The disks' sums follow every replica that gains or loses a disk (disk-inventory.ts).
+      const moves = action.kind === 'delete-replica' || action.kind === 'place-replica';
+      if (moves && v.replicas.includes(action.replica)) this.disks.replicaRemoved(v, action.replica);
+      applyToVolume(v, action, this.sim.now, this.record);
+      if (
+        action.kind === 'create-replica' ||
+        (action.kind === 'place-replica' && v.replicas.includes(action.replica))
+      )
+        this.disks.replicaPlaced(v, action.replica);
     }
   }
 
@@ -609,7 +695,8 @@ export class LonghornModel implements WorldObserver {
   /** A rebuild stops when its engine (power off only), destination or a source node goes away. */
   private abortRebuildTouching(v: Volume, node: string, engineToo: boolean): void {
     const reason = abortReason(v, node, engineToo);
-    if (reason !== null) v.rebuild?.abort.succeed(reason, URGENT);
+    if (reason !== null && v.rebuild !== null && !v.rebuild.abort.triggered)
+      v.rebuild.abort.succeed(reason, URGENT);
   }
 
   // ---- writes, health, accounting, lookups -----------------------------------------------------
@@ -618,7 +705,7 @@ export class LonghornModel implements WorldObserver {
   private accrue(): void {
     if (!this.stateRecorded && this.record.enabled) this.recordState();
     const now = this.sim.now;
-    accrueWrites(this.volumes.values(), now - this.lastAccrualSeconds);
+    accrueWrites(this.writing, now - this.lastAccrualSeconds);
     this.lastAccrualSeconds = now;
   }
 
@@ -633,6 +720,8 @@ export class LonghornModel implements WorldObserver {
   }
 
   private refresh(v: Volume): void {
+    this.dirty.add(v);
+    this.trackWriting(v);
     const driver = v.spec.provisioner.kind === 'external' ? v.spec.provisioner.driver : '';
     refreshHealth(v, this.sim.now, !this.unreachableDrivers.has(driver), this.record);
   }

@@ -54,16 +54,30 @@ export function replicasToCleanUp(
   rules: ReplenishmentRules,
   nowSeconds: number,
 ): Replica[] {
-  // A replica not failed and healthy once holds the data (RW now, or stopped while detached).
-  const holdsData = (r: Replica) =>
-    !isFailed(r) && (r.mode === 'RW' || (r.mode === null && r.healthyAtSeconds !== null));
-  if (!volume.replicas.some(holdsData)) return [];
-  return volume.replicas.filter((r) => {
-    if (r.failedAtSeconds === null) return false;
-    if (rules.deleteFailedReplicasAtOnce) return true;
-    if (r.rebuildRetryCount >= rules.failedReplicaMaxRetryCount) return true;
-    return nowSeconds - r.failedAtSeconds >= rules.staleReplicaTimeoutSeconds;
-  });
+  // Loops, not closures: this runs for every queued volume on every reconcile.
+  let anyFailed = false;
+  let anyHoldsData = false;
+  for (const r of volume.replicas) {
+    if (r.failedAtSeconds !== null) anyFailed = true;
+    else if (holdsData(r)) anyHoldsData = true;
+  }
+  if (!anyFailed || !anyHoldsData) return [];
+  const stale: Replica[] = [];
+  for (const r of volume.replicas) {
+    if (r.failedAtSeconds === null) continue;
+    if (
+      rules.deleteFailedReplicasAtOnce ||
+      r.rebuildRetryCount >= rules.failedReplicaMaxRetryCount ||
+      nowSeconds - r.failedAtSeconds >= rules.staleReplicaTimeoutSeconds
+    )
+      stale.push(r);
+  }
+  return stale;
+}
+
+/** A replica not failed and healthy once holds the data (RW now, or stopped while detached). */
+function holdsData(r: Replica): boolean {
+  return !isFailed(r) && (r.mode === 'RW' || (r.mode === null && r.healthyAtSeconds !== null));
 }
 
 /** Why `replicasToCleanUp` deletes the replica (the `replica.deleted` record's reason). */

@@ -109,34 +109,55 @@ export function scheduleReplica(
   request: SchedulingRequest,
   policy: SchedulingPolicy,
 ): ScheduleResult {
-  const usable = disks.filter((d) => d.nodeReady && d.nodeSchedulable);
-  if (usable.length === 0) {
+  // Plain loops over the disks, no per-disk allocation: this runs for every replica placed.
+  let anyUsable = false;
+  let anyTagged = false;
+  for (const d of disks) {
+    if (!d.nodeReady || !d.nodeSchedulable) continue;
+    anyUsable = true;
+    if (tagsMatch(d.nodeTags, request.nodeSelector)) {
+      anyTagged = true;
+      break;
+    }
+  }
+  if (!anyUsable) {
     return { ok: false, reason: 'node-unavailable', message: 'no Ready, schedulable node' };
   }
-  const tagged = usable.filter((d) => tagsMatch(d.nodeTags, request.nodeSelector));
-  if (tagged.length === 0) {
+  if (!anyTagged) {
     return { ok: false, reason: 'tags-not-fulfilled', message: `no node has tags [${request.nodeSelector}]` };
   }
   const counting = request.existing.filter(
     (r) => !r.failed || (r.potentiallyReusable && !request.replenishing),
   );
-  const usedNodes = new Set(counting.map((r) => r.node));
-  const zoneOf = new Map(disks.map((d) => [d.node, d.zone]));
-  const usedZones = new Set(counting.map((r) => zoneOf.get(r.node) ?? null).filter((z) => z !== null));
-  const replicasPerDisk = new Map<string, number>();
-  for (const r of counting) {
-    const key = `${r.node}/${r.disk}`;
-    replicasPerDisk.set(key, (replicasPerDisk.get(key) ?? 0) + 1);
-  }
+  const usedNodes = new Set<string>();
+  for (const r of counting) usedNodes.add(r.node);
+  // Zones of the nodes holding a counted replica (a node's disks share its zone).
+  const usedZones = new Set<string>();
+  if (usedNodes.size > 0)
+    for (const d of disks) if (d.zone !== null && usedNodes.has(d.node)) usedZones.add(d.zone);
 
   const reasons: string[] = [];
   let storageFailure = false;
   let tagFailure = false;
-  const fittingDisks = (candidates: readonly SchedulingDisk[]): SchedulingDisk[] => {
+  const holdsReplica = (d: SchedulingDisk): boolean => {
+    for (const r of counting) if (r.node === d.node && r.disk === d.disk) return true;
+    return false;
+  };
+  /** Stage 0: unused node in an unused zone; 1: unused node; 2: a node already used. */
+  const inStage = (d: SchedulingDisk, stage: number): boolean => {
+    if (!d.nodeReady || !d.nodeSchedulable || !tagsMatch(d.nodeTags, request.nodeSelector)) return false;
+    const used = usedNodes.has(d.node);
+    if (stage === 2) return used;
+    if (used) return false;
+    return stage === 1 || d.zone === null || !usedZones.has(d.zone);
+  };
+  const fittingDisks = (stage: number): SchedulingDisk[] => {
     const fitting: SchedulingDisk[] = [];
-    for (const d of candidates) {
-      const check = isSchedulableToDisk(request.sizeBytes, request.actualBytes, d, policy);
-      if (!check.ok) {
+    const empty: SchedulingDisk[] = [];
+    for (const d of disks) {
+      if (!inStage(d, stage)) continue;
+      if (!fitsDisk(request.sizeBytes, request.actualBytes, d, policy)) {
+        const check = isSchedulableToDisk(request.sizeBytes, request.actualBytes, d, policy);
         storageFailure = true;
         reasons.push(`disk ${d.disk} on node ${d.node}: ${check.message}`);
         continue;
@@ -147,19 +168,13 @@ export function scheduleReplica(
         continue;
       }
       fitting.push(d);
+      if (!holdsReplica(d)) empty.push(d);
     }
-    const empty = fitting.filter((d) => (replicasPerDisk.get(`${d.node}/${d.disk}`) ?? 0) === 0);
     return empty.length > 0 || !policy.diskSoftAntiAffinity ? empty : fitting;
   };
 
-  const unusedNodes = tagged.filter((d) => !usedNodes.has(d.node));
-  const unusedInUnusedZones = unusedNodes.filter((d) => d.zone === null || !usedZones.has(d.zone));
-  const stages: SchedulingDisk[][] = [unusedInUnusedZones];
-  if (policy.zoneSoftAntiAffinity) {
-    stages.push(unusedNodes);
-    if (policy.nodeSoftAntiAffinity) stages.push(tagged.filter((d) => usedNodes.has(d.node)));
-  }
-  for (const stage of stages) {
+  const stages = policy.zoneSoftAntiAffinity ? (policy.nodeSoftAntiAffinity ? 3 : 2) : 1;
+  for (let stage = 0; stage < stages; stage++) {
     const candidates = fittingDisks(stage);
     if (candidates.length > 0) return pick(candidates, request.preferNode ?? null);
   }
@@ -172,15 +187,39 @@ export function scheduleReplica(
   };
 }
 
+/** `isSchedulableToDisk(...).ok` without building its message. */
+function fitsDisk(
+  sizeBytes: number,
+  requiredBytes: number,
+  disk: DiskCapacity,
+  policy: Pick<SchedulingPolicy, 'overProvisioningPercentage' | 'minimalAvailablePercentage'>,
+): boolean {
+  if (disk.maximumBytes <= 0 || disk.availableBytes <= 0) return false;
+  const minimalAvailable = Math.floor((disk.maximumBytes * policy.minimalAvailablePercentage) / 100);
+  if (disk.availableBytes - requiredBytes <= minimalAvailable) return false;
+  const limit = Math.floor(
+    ((disk.maximumBytes - disk.reservedBytes) * policy.overProvisioningPercentage) / 100,
+  );
+  return sizeBytes + disk.scheduledBytes <= limit;
+}
+
 /** The disk with the most usable space (available − reserved); ties by node then disk name. */
 function pick(candidates: readonly SchedulingDisk[], preferNode: string | null): ScheduleResult {
-  const local = preferNode === null ? [] : candidates.filter((d) => d.node === preferNode);
-  const pool = local.length > 0 ? local : candidates;
-  const best = [...pool].sort(
-    (a, b) =>
-      b.availableBytes - b.reservedBytes - (a.availableBytes - a.reservedBytes) ||
-      a.node.localeCompare(b.node) ||
-      a.disk.localeCompare(b.disk),
-  )[0];
+  let pool = candidates;
+  if (preferNode !== null) {
+    const local = candidates.filter((d) => d.node === preferNode);
+    if (local.length > 0) pool = local;
+  }
+  // The first in the order below; a scan, not a sort: the order is total (node/disk is unique).
+  let best = pool[0];
+  for (let i = 1; i < pool.length; i++) if (before(pool[i], best)) best = pool[i];
   return { ok: true, node: best.node, disk: best.disk };
+}
+
+function before(a: SchedulingDisk, b: SchedulingDisk): boolean {
+  const order =
+    b.availableBytes - b.reservedBytes - (a.availableBytes - a.reservedBytes) ||
+    a.node.localeCompare(b.node) ||
+    a.disk.localeCompare(b.disk);
+  return order < 0;
 }

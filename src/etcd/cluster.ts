@@ -43,13 +43,29 @@ export class EtcdCluster {
     this.quorum = new QuorumWatch(this.host);
     this.publish = new Publish(this.host);
     this.puts = new ClientPuts(this.host);
-    this.lifecycle = new MemberLifecycle(this.host, () => this.quorum.check());
+    this.lifecycle = new MemberLifecycle(this.host, () => this.changed());
     this.host.afterReady = (m) => {
       this.puts.settle(m);
       this.publish.progress(m);
-      this.quorum.check();
+      this.changed();
     };
     if (options.startAll ?? true) for (const id of this.host.voters) this.start(id, { startDelayMs: 0 });
+  }
+
+  private readonly listeners: (() => void)[] = [];
+
+  /**
+   * Calls `listener` after every member start or stop and every Ready a member handles: each moment
+   * the leader, quorum or `canWrite()` can change, so a client of the cluster (the API) follows it
+   * at the resolution of what happens rather than by sampling.
+   */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(): void {
+    this.quorum.check();
+    for (const listener of this.listeners) listener();
   }
 
   // --- operations ---

@@ -18,6 +18,7 @@ export function expiredAtRestart(scenario: Scenario, offlineSeconds: number): Ex
     lifetimeSeconds: number,
     marginSeconds: number,
     consequence: string,
+    rotatesAtStart = false,
   ) => {
     if (offlineSeconds <= marginSeconds) return;
     out.push({
@@ -26,6 +27,7 @@ export function expiredAtRestart(scenario: Scenario, offlineSeconds: number): Ex
       lifetimeSeconds,
       certainty: offlineSeconds >= lifetimeSeconds ? 'certain' : 'possible',
       consequence,
+      rotatesAtStart,
     });
   };
   check(
@@ -33,12 +35,14 @@ export function expiredAtRestart(scenario: Scenario, offlineSeconds: number): Ex
     c.kubevirtCaDurationSeconds,
     c.kubevirtCaRenewBeforeSeconds,
     'virt-operator rotates kubevirt-ca and every kubevirt-*-certs secret on its first reconcile; virt-api webhooks fail with x509 errors until then (kubevirt#3369)',
+    true,
   );
   check(
     'kubevirt-server-certs',
     c.kubevirtServerDurationSeconds,
     c.kubevirtServerRenewBeforeSeconds,
     'virt-handler/virt-api serving certificates are re-issued after start; VM operations fail until then',
+    true,
   );
   check(
     'rke2-leaf-certificates',

@@ -10,7 +10,7 @@ export interface NodeCondition {
 }
 
 export interface LifecycleActions {
-  /** Harvester's out-of-service taint: force-delete the node's VMIs so they restart elsewhere. */
+  /** Harvester force-deletes the node's VMIs (out-of-service taint from v1.7.0, pod force delete before) so they restart elsewhere. */
   outOfService(node: string): void;
   /** The node is Ready again. */
   ready(node: string): void;
@@ -25,10 +25,13 @@ const OUT_OF_SERVICE = 'node.kubernetes.io/out-of-service';
  * node-monitor-period while the API serves (kubernetes/kubernetes:pkg/controller/nodelifecycle):
  * - Ready turns Unknown when the kubelet has not posted for node-monitor-grace-period (40 s; 50 s
  *   from Kubernetes 1.32), and the unreachable NoExecute taint is added;
- * - vm-force-reset-policy: `kubevirt.io/drain:NoSchedule` `period` (15 s) after Unknown, then
+ * - vm-force-reset-policy (harvester/harvester:pkg/controller/master/node/node_down_controller.go):
+ *   from Harvester v1.7.0, `kubevirt.io/drain:NoSchedule` `period` (15 s) after Unknown, then
  *   `node.kubernetes.io/out-of-service:NoExecute` `vmMigrationTimeout` (180 s) later, which
- *   force-deletes the node's pods and volume attachments
- *   (harvester/harvester:pkg/controller/master/node/node_down_controller.go);
+ *   force-deletes the node's pods and volume attachments; before v1.7.0 (no vmMigrationTimeout,
+ *   here 0) the controller force-deletes the node's virt-launcher pods and VolumeAttachments
+ *   `period` (300 s by default) after Unknown, with no taint (harvester/harvester#4049: NotReady →
+ *   VM down in about the period);
  * - both taints are cleared when the node is Ready again.
  * Nothing changes while the API is down; when it returns, every node gets a fresh grace period, as
  * a restarted kube-controller-manager gives it.
@@ -36,6 +39,8 @@ const OUT_OF_SERVICE = 'node.kubernetes.io/out-of-service';
 export class NodeLifecycle {
   readonly conditions = new Map<string, NodeCondition>();
   private apiWasDown = false;
+  /** Nodes whose VMIs the pre-v1.7.0 node-down controller force-deleted while they stay NotReady. */
+  private readonly forceDeleted = new Set<string>();
 
   constructor(
     nodes: readonly string[],
@@ -89,6 +94,13 @@ export class NodeLifecycle {
       }
       if (condition.ready !== 'Unknown' || !policy.enable || condition.unknownSinceSeconds === null) continue;
       const unknownFor = nowSeconds - condition.unknownSinceSeconds;
+      if (policy.vmMigrationTimeoutSeconds === 0) {
+        if (!this.forceDeleted.has(node) && unknownFor >= policy.periodSeconds) {
+          this.forceDeleted.add(node);
+          this.actions.outOfService(node);
+        }
+        continue;
+      }
       if (!condition.taints.has(DRAIN) && unknownFor >= policy.periodSeconds) {
         this.addTaint(node, condition, DRAIN, 'NoSchedule');
       }
@@ -111,6 +123,7 @@ export class NodeLifecycle {
   private markReady(node: string, condition: NodeCondition): void {
     condition.ready = 'True';
     condition.unknownSinceSeconds = null;
+    this.forceDeleted.delete(node);
     this.nodeRecord.emit('node.ready', { node, status: 'True' });
     for (const taint of [UNREACHABLE, DRAIN, OUT_OF_SERVICE]) {
       if (condition.taints.delete(taint)) this.kubeRecord.emit('taint.removed', { node, taint });

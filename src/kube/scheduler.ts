@@ -1,8 +1,14 @@
 /**
  * Placement by capacity, as kube-scheduler's default plugins decide it for our purposes: filter
- * nodes that are schedulable and have room (CPU and memory requests, max-pods), then score by
- * least allocated (kubernetes/kubernetes:pkg/scheduler/framework/plugins/noderesources/least_allocated.go),
- * ties broken by node name so runs are deterministic.
+ * nodes that are schedulable and have room (CPU and memory requests, max-pods), then score by the
+ * default profile's two resource scores, each with weight 1
+ * (kubernetes/kubernetes:pkg/scheduler/apis/config/v1/default_plugins.go): NodeResourcesFit's
+ * LeastAllocated (pkg/scheduler/framework/plugins/noderesources/least_allocated.go) and
+ * NodeResourcesBalancedAllocation (balanced_allocation.go). Ties are broken by node name so runs are
+ * deterministic (kube-scheduler samples among tied nodes). The requested sums must include every pod
+ * already chosen, bound or not: kube-scheduler assumes a pod on its node before binding it.
+ * Virt-launcher pods are owned by a VMI, not a Service or ReplicaSet, so PodTopologySpread's system
+ * default constraints do not select them; they spread by these scores alone.
  */
 export interface NodeCapacity {
   readonly name: string;
@@ -47,7 +53,7 @@ export function place(request: PodRequest, nodes: readonly NodeCapacity[]): Plac
       note('Insufficient memory');
       continue;
     }
-    const score = (cpuFree / node.cpuAllocatableMillicores + memoryFree / node.memoryAllocatableBytes) / 2;
+    const score = leastAllocated(cpuFree, memoryFree, node) + balancedAllocation(cpuFree, memoryFree, node);
     if (best === null || score > best.score || (score === best.score && node.name < best.name)) {
       best = { name: node.name, score };
     }
@@ -55,4 +61,19 @@ export function place(request: PodRequest, nodes: readonly NodeCapacity[]): Plac
   if (best !== null) return { node: best.name };
   const summary = [...reasons.entries()].map(([reason, count]) => `${count} ${reason}`).join(', ');
   return { node: null, reason: `0/${nodes.length} nodes are available: ${summary || 'no nodes'}` };
+}
+
+/** LeastAllocated: the mean over CPU and memory of the fraction left free with the pod placed. */
+function leastAllocated(cpuFree: number, memoryFree: number, node: NodeCapacity): number {
+  return (cpuFree / node.cpuAllocatableMillicores + memoryFree / node.memoryAllocatableBytes) / 2;
+}
+
+/**
+ * BalancedAllocation: 1 minus the standard deviation of the requested fractions with the pod placed;
+ * for two resources that is half their difference (balanced_allocation.go, `balancedResourceScorer`).
+ */
+function balancedAllocation(cpuFree: number, memoryFree: number, node: NodeCapacity): number {
+  const cpuFraction = 1 - cpuFree / node.cpuAllocatableMillicores;
+  const memoryFraction = 1 - memoryFree / node.memoryAllocatableBytes;
+  return 1 - Math.abs(cpuFraction - memoryFraction) / 2;
 }

@@ -4,24 +4,27 @@ import type { Recorder } from '../trace/recorder.ts';
 /** What the API endpoint reads of the rest of the world. */
 export interface ApiEndpointView {
   isRunning(node: string): boolean;
-  /** Simulated seconds since the node's services started (Infinity-safe: -Infinity when not running). */
-  runningSinceSeconds(node: string): number;
+  /** The node's apiserver has started (its services ran for the apiserver's start time) and runs. */
+  apiserverServing(node: string): boolean;
   etcdCanWrite(): boolean;
-  now(): number;
+  etcdHasQuorum(): boolean;
 }
 
 /**
  * The Kubernetes API as clients reach it: it serves iff etcd has quorum and an apiserver runs on a
  * running management node whose apiserver had time to start; kube-vip binds the VIP on such a node
- * and keeps it there while that node runs (controlplane.md §1).
+ * and keeps it there while that node runs (controlplane.md §1). The world calls `update` at every
+ * change of etcd, node power and apiserver start (issue 15 §2: availability changes are events, not
+ * samples), so an outage lasts exactly as long as its cause.
  */
 export class ApiEndpoint {
   private up = false;
+  /** The current outage began as a leadership transfer (etcd had quorum, its leader dropped writes). */
+  private transferring = false;
   private vipNode: string | null;
 
   constructor(
     private readonly scenario: Scenario,
-    private readonly apiserverStartSeconds: number,
     private readonly view: ApiEndpointView,
     private readonly record: Recorder<'kube'>,
   ) {
@@ -43,17 +46,25 @@ export class ApiEndpoint {
     const up = apiserver !== null && this.view.etcdCanWrite();
     if (up !== this.up) {
       this.up = up;
+      this.transferring = false;
       if (up) this.record.emit('api.available', { via: apiserver as string });
-      else
+      else {
+        this.transferring = apiserver !== null && this.view.etcdHasQuorum();
         this.record.emit('api.unavailable', {
-          reason: apiserver === null ? 'no-apiserver' : 'no-etcd-quorum',
+          reason:
+            apiserver === null
+              ? 'no-apiserver'
+              : this.transferring
+                ? 'leadership-transfer'
+                : 'no-etcd-quorum',
         });
+      }
     }
-    const vip = up
-      ? this.vipNode !== null && this.view.isRunning(this.vipNode)
-        ? this.vipNode
-        : apiserver
-      : null;
+    // kube-vip keeps the address while its lease holds; a leadership transfer's milliseconds of
+    // dropped writes do not make it give the VIP up (it does when the API stays down).
+    const holderRuns = this.vipNode !== null && this.view.isRunning(this.vipNode);
+    const vip =
+      up || (this.transferring && apiserver !== null) ? (holderRuns ? this.vipNode : apiserver) : null;
     if (vip !== this.vipNode) {
       if (vip === null)
         this.record.emit('vip.unbound', { reason: 'no apiserver to hold the kube-vip lease' });
@@ -64,10 +75,9 @@ export class ApiEndpoint {
 
   /** A management node whose apiserver has had time to start. */
   private firstApiNode(): string | null {
-    const readyBefore = this.view.now() - this.apiserverStartSeconds;
     for (const node of this.scenario.nodes) {
       if (node.role !== 'management' || !this.view.isRunning(node.name)) continue;
-      if (this.view.runningSinceSeconds(node.name) <= readyBefore) return node.name;
+      if (this.view.apiserverServing(node.name)) return node.name;
     }
     return null;
   }

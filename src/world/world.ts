@@ -60,6 +60,9 @@ export class World {
   private readonly stoppedVms: StoppedVms;
   private readonly nodes: Map<string, ScenarioNode>;
   private readonly runningSince = new Map<string, number>();
+  /** Nodes whose apiserver has started and still runs (apiserverStartSeconds after rke2 ran). */
+  private readonly apiserverServing = new Set<string>();
+  private readonly apiserverStartSeconds: number;
   private readonly blockedMembers = new Set<string>();
   private readonly cordoned = new Set<string>();
   /** Nodes powered on whose readiness the observers have not heard of yet. */
@@ -95,6 +98,8 @@ export class World {
     this.fabric = new Fabric(this.sim, scenario);
     const defaults = options.nodeDefaults ?? nodeDefaults();
     for (const node of scenario.nodes) this.runningSince.set(node.name, -defaults.apiserverStartSeconds);
+    for (const node of scenario.nodes) this.apiserverServing.add(node.name);
+    this.apiserverStartSeconds = defaults.apiserverStartSeconds;
     this.power = new NodePower(this.sim, scenario, defaults, {
       shuttingDown: (node) => this.onShuttingDown(node),
       servicesStopping: (node) => this.onServicesStopping(node),
@@ -111,15 +116,16 @@ export class World {
     });
     this.api = new ApiEndpoint(
       scenario,
-      defaults.apiserverStartSeconds,
       {
         isRunning: (node) => this.isRunning(node),
-        runningSinceSeconds: (node) => this.runningSince.get(node) ?? Number.POSITIVE_INFINITY,
+        apiserverServing: (node) => this.apiserverServing.has(node),
         etcdCanWrite: () => this.etcd.canWrite(),
-        now: () => this.sim.now,
+        etcdHasQuorum: () => this.etcd.hasQuorum(),
       },
       this.kubeRecord,
     );
+    // The API follows etcd at every change, not at the control loop's probe (issue 15 §2).
+    this.etcd.onChange(() => this.updateApi());
     this.lifecycle = new NodeLifecycle(
       scenario.nodes.map((n) => n.name),
       scenario.settings.kubernetes,
@@ -213,6 +219,7 @@ export class World {
   /** Tracing started (the cluster settled): models write their starting state. */
   traceStarted(): void {
     this.longhorn.recordState();
+    this.fleet.recordState();
   }
 
   /** The plan ended: models close what is still open (at-risk periods, running rebuilds). */
@@ -350,15 +357,19 @@ export class World {
 
   private onServicesStopping(node: string): void {
     this.runningSince.set(node, Number.POSITIVE_INFINITY);
+    this.apiserverServing.delete(node);
     this.deploymentsReady.delete(node);
     if (this.isMember(node) && this.etcd.view(node).status !== 'down') this.etcd.stopGraceful(node);
+    this.updateApi();
   }
 
   private onPoweredOff(node: string, mode: ShutdownMode): void {
     this.runningSince.set(node, Number.POSITIVE_INFINITY);
     this.deploymentsReady.delete(node);
+    this.apiserverServing.delete(node);
     this.powerOffOrder.push(node);
     if (this.isMember(node) && this.etcd.view(node).status !== 'down') this.etcd.powerLoss(node);
+    this.updateApi();
     this.fleet.nodeLost(node, mode);
     for (const o of this.observers) o.nodePoweredOff?.(node, mode);
     if (this.scenario.nodes.every((n) => this.power.state(n.name) === 'off'))
@@ -381,7 +392,17 @@ export class World {
   }
 
   private onRunning(node: string, addressChanged: boolean): void {
-    this.runningSince.set(node, this.sim.now);
+    const since = this.sim.now;
+    this.runningSince.set(node, since);
+    this.sim.process(
+      (function* (world: World) {
+        yield world.sim.timeout(world.apiserverStartSeconds);
+        if (world.runningSince.get(node) !== since || !world.isRunning(node)) return;
+        world.apiserverServing.add(node);
+        world.updateApi();
+      })(this),
+      `apiserver ${node}`,
+    );
     if (this.isMember(node)) {
       if (addressChanged) {
         this.blockedMembers.add(node);

@@ -52,6 +52,29 @@ describe('forming and serving', () => {
 });
 
 describe('power loss', () => {
+  it("at RKE2's 500/5000 ms timing: a new leader after [10, 20) ticks of 500 ms less one tick of phase (etcd raft resetRandomizedElectionTimeout: electionTimeout + rand.Intn(electionTimeout))", () => {
+    // k3s-io/k3s:pkg/etcd/etcd.go sets heartbeat-interval 500 and election-timeout 5000: 10 ticks,
+    // randomized to [10, 19] ticks = 5.0-9.5 s, the first tick of the count falling up to one
+    // tick (0.5 s) after the loss: the election starts between 4.5 s and 10 s after it.
+    const defaults = etcdDefaults('3.5.9', 'rke2');
+    expect(defaults.timing).toMatchObject({ heartbeatIntervalMs: 500, electionTimeoutMs: 5000 });
+    const seen: number[] = [];
+    for (let seed = 1; seed <= 20; seed++) {
+      const { etcd, runTo, records } = cluster(seed, defaults);
+      runTo(30);
+      expect(etcd.leader()).not.toBeNull();
+      etcd.powerLoss(etcd.leader()!);
+      runTo(50);
+      const first = records('election-start', 30)[0];
+      seen.push(first.timeSeconds - 30);
+      expect(first.timeSeconds - 30).toBeGreaterThan(4.5);
+      expect(first.timeSeconds - 30).toBeLessThan(10);
+      expect(etcd.leader()).not.toBeNull();
+    }
+    // The randomisation spreads them: not all in one tick.
+    expect(new Set(seen.map((s) => Math.floor(s / 0.5))).size).toBeGreaterThan(1);
+  });
+
   it('of the leader: a new leader after one randomized election timeout, [10, 20) ticks of 100 ms less one tick of phase (etcd raft tickElection)', () => {
     for (let seed = 1; seed <= 20; seed++) {
       const { etcd, runTo, records } = cluster(seed);

@@ -37,16 +37,29 @@ describe('node lifecycle (controlplane.md §5)', () => {
     expect(lifecycle.isReady('n1')).toBe(true);
   });
 
-  it('adds kubevirt.io/drain 15 s after Unknown and out-of-service 180 s later (vm-force-reset-policy)', () => {
-    const { lifecycle, reset } = setup('1.3.0');
-    tickUntil(lifecycle, 45); // Unknown at 45
-    tickUntil(lifecycle, 55);
-    expect(lifecycle.taints('n2').has('kubevirt.io/drain')).toBe(false);
-    tickUntil(lifecycle, 60); // 45 + 15
-    expect(lifecycle.taints('n2').get('kubevirt.io/drain')).toBe('NoSchedule');
-    tickUntil(lifecycle, 235);
+  it('before v1.7.0 force-deletes the VMIs `period` (300 s) after Unknown, with no taint (node_down_controller.go v1.6.1)', () => {
+    const { lifecycle, reset, settings } = setup('1.6.1');
+    // Unknown at the first 5 s tick past the grace period; the force delete `period` later.
+    const unknownAt = settings.kubernetes.nodeMonitorGracePeriodSeconds + 5;
+    tickUntil(lifecycle, unknownAt + 300 - 5);
     expect(reset).toEqual([]);
-    tickUntil(lifecycle, 240); // 45 + 15 + 180
+    tickUntil(lifecycle, unknownAt + 300);
+    expect(reset).toEqual(['n2']);
+    expect([...lifecycle.taints('n2').keys()]).toEqual(['node.kubernetes.io/unreachable']);
+    tickUntil(lifecycle, 1000);
+    expect(reset).toEqual(['n2']);
+  });
+
+  it('from v1.7.0 adds kubevirt.io/drain 15 s after Unknown and out-of-service 180 s later (vm-force-reset-policy)', () => {
+    const { lifecycle, reset, settings } = setup('1.7.0');
+    const unknownAt = settings.kubernetes.nodeMonitorGracePeriodSeconds + 5;
+    tickUntil(lifecycle, unknownAt + 10);
+    expect(lifecycle.taints('n2').has('kubevirt.io/drain')).toBe(false);
+    tickUntil(lifecycle, unknownAt + 15);
+    expect(lifecycle.taints('n2').get('kubevirt.io/drain')).toBe('NoSchedule');
+    tickUntil(lifecycle, unknownAt + 15 + 175);
+    expect(reset).toEqual([]);
+    tickUntil(lifecycle, unknownAt + 15 + 180);
     expect(lifecycle.taints('n2').get('node.kubernetes.io/out-of-service')).toBe('NoExecute');
     expect(reset).toEqual(['n2']);
   });
@@ -64,7 +77,7 @@ describe('node lifecycle (controlplane.md §5)', () => {
   });
 
   it('clears the taints when the node is Ready again', () => {
-    const { lifecycle, memory } = setup('1.3.0');
+    const { lifecycle, memory } = setup('1.7.0');
     tickUntil(lifecycle, 300);
     lifecycle.tick(305, true, () => true);
     expect(lifecycle.isReady('n2')).toBe(true);

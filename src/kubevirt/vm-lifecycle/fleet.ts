@@ -34,6 +34,14 @@ export interface VmRuntime {
   /** runStrategy intent: true while the VM should run (Always, RerunOnFailure after a start). */
   wanted: boolean;
   transition: Process<void> | null;
+  /** The scheduler's reason this VMI last failed to schedule (reported once per reason); null once placed. */
+  scheduleFailure: string | null;
+}
+
+interface NodeRequests {
+  cpuMillicores: number;
+  memoryBytes: number;
+  pods: number;
 }
 
 const restartsOnFailure = (vm: ScenarioVm) =>
@@ -46,6 +54,11 @@ const restartsOnFailure = (vm: ScenarioVm) =>
  */
 export class VmFleet {
   private readonly vms = new Map<string, VmRuntime>();
+  /** Per node, the VMs `requestedOn` counts, in fleet order; and the sums, until they change. */
+  private readonly placedOn = new Map<string, VmRuntime[]>();
+  private readonly requested = new Map<string, NodeRequests>();
+  /** Each VM's position in the fleet (scenario order). */
+  private readonly order = new Map<VmRuntime, number>();
   private readonly record: Recorder<'kubevirt'>;
   private readonly kubeRecord: Recorder<'kube'>;
   private readonly random;
@@ -70,6 +83,7 @@ export class VmFleet {
         failingSinceSeconds: null,
         wanted: false,
         transition: null,
+        scheduleFailure: null,
       });
     }
   }
@@ -79,13 +93,28 @@ export class VmFleet {
     for (const vm of this.vms.values()) {
       if (vm.spec.runStrategy === 'Halted' || vm.spec.runStrategy === 'Manual') continue;
       vm.wanted = true;
-      const node = vm.spec.nodeName ?? this.view.place(this.request(vm)).node;
+      const placement: Placement =
+        vm.spec.nodeName === null ? this.view.place(this.request(vm)) : { node: vm.spec.nodeName };
+      const node = placement.node;
       if (node === null) {
+        // Reported as schedule.failed when the trace starts (recordState): this is before it.
+        vm.scheduleFailure = placement.reason;
         this.setPhase(vm, 'Pending', null, 'unschedulable at start');
         continue;
       }
       this.setPhase(vm, 'Running', node, 'initial');
       for (const o of this.observers) o.vmStarted?.(vm.spec, node);
+    }
+  }
+
+  /**
+   * The trace starts: VMIs left Pending since the start because no node fits are reported as
+   * schedule.failed with the scheduler's reason (issue 11: they were counted as 0 unschedulable).
+   */
+  recordState(): void {
+    for (const vm of this.vms.values()) {
+      if (vm.phase === 'Pending' && vm.scheduleFailure !== null)
+        this.kubeRecord.emit('schedule.failed', { object: `vmi/${vm.key}`, reason: vm.scheduleFailure });
     }
   }
 
@@ -111,19 +140,47 @@ export class VmFleet {
     return vm.phase === 'Running' && !vm.lost;
   }
 
-  /** Requested resources of the VMs placed on each node. */
-  requestedOn(node: string): { cpuMillicores: number; memoryBytes: number; pods: number } {
-    let cpuMillicores = 0;
-    let memoryBytes = 0;
-    let pods = 0;
-    for (const vm of this.vms.values()) {
-      if (vm.node !== node || vm.phase === 'Stopped') continue;
+  /**
+   * Requested resources of the VMs placed on each node (not Stopped). Kept per node as VMs move
+   * (`setPhase`) and summed again only for a node whose VMs changed, in fleet order, so the sums are
+   * the same floating-point additions as a scan of the whole fleet.
+   */
+  requestedOn(node: string): Readonly<NodeRequests> {
+    let sum = this.requested.get(node);
+    if (sum !== undefined) return sum;
+    sum = { cpuMillicores: 0, memoryBytes: 0, pods: 0 };
+    for (const vm of this.placedOn.get(node) ?? []) {
       const request = this.request(vm);
-      cpuMillicores += request.cpuMillicores;
-      memoryBytes += request.memoryBytes;
-      pods++;
+      sum.cpuMillicores += request.cpuMillicores;
+      sum.memoryBytes += request.memoryBytes;
+      sum.pods++;
     }
-    return { cpuMillicores, memoryBytes, pods };
+    this.requested.set(node, sum);
+    return sum;
+  }
+
+  /** Bookkeeping for `requestedOn` when a VM's node or phase changes. */
+  private movePlaced(vm: VmRuntime, phase: VmPhase, node: string | null): void {
+    const was = vm.node !== null && vm.phase !== 'Stopped' ? vm.node : null;
+    const now = node !== null && phase !== 'Stopped' ? node : null;
+    if (was === now) return;
+    if (was !== null) {
+      const list = this.placedOn.get(was) as VmRuntime[];
+      list.splice(list.indexOf(vm), 1);
+      this.requested.delete(was);
+    }
+    if (now !== null) {
+      if (this.order.size !== this.vms.size) {
+        for (const v of this.vms.values()) this.order.set(v, this.order.size);
+      }
+      const list = this.placedOn.get(now) ?? [];
+      const position = this.order.get(vm) as number;
+      let i = list.length;
+      while (i > 0 && (this.order.get(list[i - 1]) as number) > position) i--;
+      list.splice(i, 0, vm);
+      this.placedOn.set(now, list);
+      this.requested.delete(now);
+    }
   }
 
   /** virtctl start (or UI Start): the VM should run; the event succeeds once it is Running. */
@@ -225,19 +282,25 @@ export class VmFleet {
     }
     const placement = this.view.place(this.request(vm));
     if (placement.node === null) {
-      if (vm.phase !== 'Pending')
+      // Once per reason: a VMI Pending first for the API, then for lack of room, is reported too.
+      if (vm.scheduleFailure !== placement.reason)
         this.kubeRecord.emit('schedule.failed', { object: `vmi/${vm.key}`, reason: placement.reason });
+      vm.scheduleFailure = placement.reason;
       this.setPhase(vm, 'Pending', null, placement.reason);
       return null;
     }
+    vm.scheduleFailure = null;
     vm.transition?.interrupt('relaunch');
+    // Bound now, not when the boot process first runs: kube-scheduler assumes a pod on its node in
+    // its cache as soon as it is chosen (kubernetes/kubernetes:pkg/scheduler/schedule_one.go, assume
+    // before the asynchronous bind), so the next launch at the same instant sees it.
+    this.setPhase(vm, 'Starting', placement.node, 'scheduled');
+    for (const o of this.observers) o.vmStarted?.(vm.spec, placement.node);
     vm.transition = this.sim.process(this.boot(vm, placement.node), `start ${vm.key}`);
     return placement.node;
   }
 
   private *boot(vm: VmRuntime, node: string): ProcessGenerator<void> {
-    this.setPhase(vm, 'Starting', node, 'scheduled');
-    for (const o of this.observers) o.vmStarted?.(vm.spec, node);
     try {
       yield this.sim.timeout(drawSeconds(vm.spec.guest.boot, this.random));
     } catch (error) {
@@ -275,6 +338,7 @@ export class VmFleet {
     const failing = vm.lost || phase === 'Pending';
     if (!failing) vm.failingSinceSeconds = null;
     else if (vm.failingSinceSeconds === null) vm.failingSinceSeconds = this.sim.now;
+    this.movePlaced(vm, phase, node);
     vm.phase = phase;
     vm.node = node;
     this.record.emit('vm.phase', { vm: vm.key, phase, node, reason });

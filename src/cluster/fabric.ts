@@ -1,7 +1,7 @@
 import { FlowNetwork, type Link, type Simulation } from '../../sim/index.ts';
 import type { Scenario } from '../scenario/types.ts';
 
-export type NetworkName = 'management' | 'storage';
+export type NetworkName = 'management' | 'storage' | 'migration';
 
 interface NodeLinks {
   readonly transmit: Link;
@@ -10,14 +10,15 @@ interface NodeLinks {
 
 /**
  * The links data crosses: per node, a transmit and a receive link on the management network (NIC
- * capacity, bounded by the management network's) and, when configured, on the storage network;
- * per disk, a write link. Live migrations, rebuilds and backups are flows over these links, so they
+ * capacity, bounded by the management network's) and, when configured, on the storage network and
+ * on the VM migration network (Harvester `vm-migration-network`); per disk, a write link. Live migrations, rebuilds and backups are flows over these links, so they
  * share bandwidth max-min fairly.
  */
 export class Fabric {
   readonly net: FlowNetwork;
   private readonly management = new Map<string, NodeLinks>();
   private readonly storage = new Map<string, NodeLinks>();
+  private readonly migration = new Map<string, NodeLinks>();
   private readonly disks = new Map<string, Link>();
 
   constructor(sim: Simulation, scenario: Scenario) {
@@ -30,6 +31,13 @@ export class Fabric {
         this.storage.set(
           node.name,
           this.pair(`${node.name}/storage`, scenario.networks.storage.bandwidthBytesPerSecond),
+        );
+      }
+      const migrationNetwork = scenario.networks.migration;
+      if (migrationNetwork !== null && migrationNetwork !== undefined) {
+        this.migration.set(
+          node.name,
+          this.pair(`${node.name}/migration`, migrationNetwork.bandwidthBytesPerSecond),
         );
       }
       for (const disk of node.disks) {
@@ -46,9 +54,22 @@ export class Fabric {
     return this.storage.size > 0;
   }
 
-  /** Links a transfer from `from` to `to` crosses; `storage` falls back to management without a storage network. */
+  /** True when live migrations have their own network. */
+  get hasMigrationNetwork(): boolean {
+    return this.migration.size > 0;
+  }
+
+  /**
+   * Links a transfer from `from` to `to` crosses; `storage` and `migration` fall back to management
+   * without a network of their own. Concurrent transfers on a path share its links max-min fairly.
+   */
   path(from: string, to: string, network: NetworkName): Link[] {
-    const links = network === 'storage' && this.hasStorageNetwork ? this.storage : this.management;
+    const links =
+      network === 'storage' && this.hasStorageNetwork
+        ? this.storage
+        : network === 'migration' && this.hasMigrationNetwork
+          ? this.migration
+          : this.management;
     const source = links.get(from);
     const target = links.get(to);
     if (source === undefined || target === undefined)

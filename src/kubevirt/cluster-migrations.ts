@@ -150,7 +150,8 @@ export class ClusterMigrations implements WorldObserver {
   ): Event<VmimOutcome> {
     const { sim, fabric } = this.world;
     const request = this.request(vmi.ref, config);
-    const run = startMigration(sim, fabric.net, request, fabric.path(source, target, 'management'));
+    // Harvester's vm-migration-network when set, else the management network (Fabric.path falls back).
+    const run = startMigration(sim, fabric.net, request, fabric.path(source, target, 'migration'));
     const key = vmKey(vmi.ref);
     this.running.set(key, { run, source, target });
     const outcome = sim.event<VmimOutcome>();
@@ -188,14 +189,23 @@ export class ClusterMigrations implements WorldObserver {
   /** The single-migration request for a scenario VM under the resolved migration config. */
   private request(ref: VmRef, config: ResolvedMigrationConfig): LiveMigrationRequest {
     const spec = this.specs.get(vmKey(ref)) as ScenarioVm;
+    // The VM as a guest (scenario `guest`): touched memory (the rest are zero pages), working set,
+    // dirty rate, and the hot set, measured (guest-geometry.ts) unless the scenario gives one; the
+    // same request `harvester-sim migrate` builds. A CPU-bound writer under auto-converge.
+    const touched = Math.min(spec.guest.touchedMemoryBytes ?? spec.memoryBytes, spec.memoryBytes);
+    const workingSet = Math.min(spec.guest.workingSetBytes, touched);
+    const geometry = measuredGuestGeometry(workingSet);
     const guest: GuestWorkload = {
       memoryBytes: spec.memoryBytes,
-      usedMemoryBytes: spec.memoryBytes,
-      workingSetBytes: Math.min(spec.guest.workingSetBytes, spec.memoryBytes),
+      usedMemoryBytes: touched,
+      workingSetBytes: workingSet,
       dirtyPagesPerSecond: spec.guest.dirtyRateBytesPerSecond / PAGE_BYTES,
       throttleCatchUpMs: 0,
       blockMigrationDiskBytes: 0,
-      ...measuredGuestGeometry(Math.min(spec.guest.workingSetBytes, spec.memoryBytes)),
+      ...geometry,
+      ...(spec.guest.hotSetBytes === null || spec.guest.hotSetBytes === undefined
+        ? {}
+        : { hotSetPages: spec.guest.hotSetBytes / PAGE_BYTES }),
     };
     const defaults = defaultMigrationSettings(this.world.scenario.profile.components.kubevirt);
     return {

@@ -155,8 +155,16 @@ export interface CalibrationCampaignParameters {
   /** Non-zero guest pages beyond the dirtier's: base + perMemoryPage × guest pages. */
   readonly residentBasePages: Sourced<number>;
   readonly residentPagesPerMemoryPage: Sourced<number>;
-  /** The paced dirtier makes up this much of each throttle stall. */
+  /** The paced dirtier makes up this much of each throttle stall (its configured `catchup_us`). */
   readonly throttleCatchUpMs: Sourced<number>;
+  /**
+   * What it makes up in effect: the configured catch-up less the part of its 1 ms tick in progress
+   * when the vCPU stopped and the vCPU's wake-up delay, measured second by second in the traces.
+   */
+  readonly throttleEffectiveCatchUpMs: Sourced<number>;
+  /** How much the guest's dirty rate varies from second to second, and from run to run (`migrate --runs`). */
+  readonly dirtyRatePerSecondRelativeSd: Sourced<number>;
+  readonly dirtyRatePerRunRelativeSd: Sourced<number>;
   /** Wire bytes per normal page beyond 4096 and per zero page, fitted (QEMU's 8 and 9 confirmed). */
   readonly fittedPageHeaderBytes: Sourced<number>;
   readonly fittedZeroPageBytes: Sourced<number>;
@@ -182,6 +190,18 @@ export const QEMU_CALIBRATION_CAMPAIGN: CalibrationCampaignParameters = {
   throttleCatchUpMs: {
     value: 4,
     source: `${CALIBRATION.replace('results.csv', 'traces')}/*.jsonl DIRTIER-START catchup_us=4000`,
+  },
+  throttleEffectiveCatchUpMs: {
+    value: 2.84,
+    source: `${FIT.replace('results.csv', 'traces')} (fitThrottleCatchUp): share × (10 + S) − 10 over the 96 settled seconds at throttle ≥ 30 % of the auto-converge runs, S = 10·p/(1 − p) ms (rms 0.26 ms)`,
+  },
+  dirtyRatePerSecondRelativeSd: {
+    value: 0.0101,
+    source: `${CALIBRATION.replace('results.csv', 'traces')}: standard deviation of each per-second DIRTY report from its run's mean, unthrottled, during the migration, over the 737 reports of the runs with a dirtying guest`,
+  },
+  dirtyRatePerRunRelativeSd: {
+    value: 0.022,
+    source: `${CALIBRATION}: standard deviation of achieved_rate_pps / target_rate_pps − 1 over the 28 pre-copy runs with 0 < target < 100,000 pages/s (mean −1.8 %)`,
   },
   fittedPageHeaderBytes: {
     value: 8.01,
@@ -277,5 +297,30 @@ export const MIGRATION_SIMULATOR_LIMITS: SourcedFields<MigrationSimulatorLimits>
     value: 1e-9,
     source:
       "simulator tolerance: differences of float sums of timeouts lose a few ulps; 1 ns is the resolution of QEMU's own clock (qemu_clock_get_ns), so nothing QEMU measures is lost",
+  },
+};
+
+/** How `migrate --runs` summarizes its runs (migration-ensemble.ts): reporting choices, not upstream values. */
+export interface MigrationEnsembleDefaults {
+  /** The lower and upper percentiles reported beside the median. */
+  readonly lowerPercentile: number;
+  readonly upperPercentile: number;
+  /** A completing input is on the knife edge when its time p90 is at least (1 + this) × p10. */
+  readonly knifeEdgeTimeSpread: number;
+  /** The guest's dirty rate is drawn afresh this often (the calibration guest reports it per second). */
+  readonly dirtyRatePeriodSeconds: number;
+}
+
+export const MIGRATION_ENSEMBLE_DEFAULTS: SourcedFields<MigrationEnsembleDefaults> = {
+  lowerPercentile: { value: 0.1, source: 'issue 9: p10/p50/p90 of time, iterations and downtime' },
+  upperPercentile: { value: 0.9, source: 'issue 9: same' },
+  knifeEdgeTimeSpread: {
+    value: 0.5,
+    source:
+      'reporting choice: a spread of half the time between p10 and p90 means the pass count, not the bandwidth, decides the time (the knife-edge repeats of test/calibration/qemu-holdout)',
+  },
+  dirtyRatePeriodSeconds: {
+    value: 1,
+    source: `${CALIBRATION.replace('results.csv', 'traces')}: the dirtier's DIRTY report period, over which its per-second variability is measured`,
   },
 };

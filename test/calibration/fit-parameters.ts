@@ -5,6 +5,7 @@
 import { lusolve, multiply, transpose } from 'mathjs';
 import type { CalibrationRun } from './qemu-runs.ts';
 import type { SyncObservation } from './sync-observations.ts';
+import type { ThrottleObservation } from './throttle-observations.ts';
 
 export interface LinearFit {
   readonly coefficients: readonly number[];
@@ -103,4 +104,28 @@ export function fitGeometry(observations: readonly SyncObservation[]): GeometryF
     }),
   );
   return { hotSet, contiguousOverlap };
+}
+
+/**
+ * The paced guest's effective catch-up per throttle stall (throttle-observations.ts): each settled
+ * throttled second gives c = share × (10 + S) − 10 with S = 10·p/(1 − p) ms; c as one constant over
+ * every such second of every auto-converge run with S above the dirtier's 4 ms (throttle ≥ 30 %),
+ * where the share depends on c (below it the guest makes up the whole stall).
+ */
+export function fitThrottleCatchUp(
+  observations: readonly ThrottleObservation[],
+  timesliceMs: number,
+  catchUpMs: number,
+): LinearFit {
+  const informative = observations.filter((o) => {
+    const p = o.throttlePercent / 100;
+    return (timesliceMs * p) / (1 - p) > catchUpMs;
+  });
+  return leastSquares(
+    informative.map(() => [1]),
+    informative.map((o) => {
+      const p = o.throttlePercent / 100;
+      return o.share * (timesliceMs + (timesliceMs * p) / (1 - p)) - timesliceMs;
+    }),
+  );
 }

@@ -3,7 +3,7 @@
  * typed runs, and each run as a LiveMigrationRequest for the model (same inputs, bare QEMU, no KubeVirt
  * monitor, one loopback link).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -21,6 +21,10 @@ import {
 export const QEMU_CALIBRATION_DIRECTORY = fileURLToPath(new URL('./qemu/', import.meta.url));
 /** The same directory as the repository cites it. */
 export const QEMU_CALIBRATION_CITATION = 'test/calibration/qemu';
+
+/** Runs measured after the fit, with the same harness (README there): the out-of-sample set. */
+export const QEMU_HOLDOUT_DIRECTORY = fileURLToPath(new URL('./qemu-holdout/', import.meta.url));
+export const QEMU_HOLDOUT_CITATION = 'test/calibration/qemu-holdout';
 
 export type CalibrationOutcome = 'converged' | 'converged-postcopy' | 'cancelled';
 
@@ -47,6 +51,9 @@ export interface CalibrationRun {
   readonly iterations: number;
   readonly maxThrottlePct: number;
   readonly postcopyStartSeconds: number | null;
+  readonly group: string;
+  /** The dirty rate the guest was asked for (pages/s). */
+  readonly targetRatePps: number;
 }
 
 function numberOrNull(text: string | undefined): number | null {
@@ -96,6 +103,8 @@ export function parseCalibrationCsv(text: string): CalibrationRun[] {
       iterations: num('iterations'),
       maxThrottlePct: num('max_throttle_pct'),
       postcopyStartSeconds: numberOrNull(row.get('postcopy_start_s')),
+      group: row.get('group') ?? '',
+      targetRatePps: num('target_rate_pps'),
     };
   });
 }
@@ -111,7 +120,10 @@ export interface CampaignParameters {
   /** Non-zero guest pages beyond what the dirtier touched: kernel, page cache, struct page array. */
   readonly residentBasePages: number;
   readonly residentPagesPerMemoryPage: number;
-  /** The dirtier catches up this much of each throttle stall (`catchup_us=4000` in the traces). */
+  /**
+   * The dirtier catches up this much of each throttle stall in effect (`catchup_us=4000` in the
+   * traces, less the tick in progress and the wake-up delay: throttle-observations.ts).
+   */
   readonly throttleCatchUpMs: number;
   /** Loopback speed of the stop-and-copy. */
   readonly linkBytesPerSecond: number;
@@ -128,7 +140,7 @@ export function recordedCampaign(): CampaignParameters {
   return {
     residentBasePages: c.residentBasePages.value,
     residentPagesPerMemoryPage: c.residentPagesPerMemoryPage.value,
-    throttleCatchUpMs: c.throttleCatchUpMs.value,
+    throttleCatchUpMs: c.throttleEffectiveCatchUpMs.value,
     linkBytesPerSecond: MIGRATION_MODEL_PARAMETERS.switchoverBytesPerSecond.value,
     hotSetBasePages: c.hotSetBasePages.value,
     hotSetPagesPerWorkingSetPage: c.hotSetPagesPerWorkingSetPage.value,
@@ -136,7 +148,12 @@ export function recordedCampaign(): CampaignParameters {
   };
 }
 
-/** The model's inputs for a run: achieved dirty rate (README), cap as an operator cancel. */
+/**
+ * The model's inputs for a run: the guest's dirty rate, cap as an operator cancel. The dirty rate is
+ * `achieved_rate_pps` (README), except with auto-converge: there the mean during the migration is
+ * already throttled, and the model throttles the rate it is given, so it gets the guest's rate
+ * just before the migration (`guest_rate_before_pps`).
+ */
 export function calibrationRequest(
   run: CalibrationRun,
   campaign: CampaignParameters = recordedCampaign(),
@@ -155,7 +172,7 @@ export function calibrationRequest(
       memoryBytes: run.memMib * MiB,
       usedMemoryBytes: Math.min(memoryPages, usedPages) * page,
       workingSetBytes: run.wssMib * MiB,
-      dirtyPagesPerSecond: run.achievedRatePps,
+      dirtyPagesPerSecond: run.autoConverge ? run.guestRateBeforePps : run.achievedRatePps,
       throttleCatchUpMs: campaign.throttleCatchUpMs,
       blockMigrationDiskBytes: 0,
       hotSetPages:
@@ -182,4 +199,26 @@ export function calibrationRequest(
     postCopyAfterPass: run.postcopy ? 1 : null,
     cancelAfterSeconds: run.capSeconds,
   };
+}
+
+/**
+ * A run set that must be whole: results.csv with at least `minimumRuns` rows and every run's trace.
+ * Throws, naming what is missing, rather than report on part of the data.
+ */
+export function readCompleteRunSet(
+  directory: string,
+  citation: string,
+  minimumRuns: number,
+): CalibrationRun[] {
+  const csv = join(directory, 'results.csv');
+  if (!existsSync(csv)) throw new Error(`${citation}/results.csv: missing`);
+  const runs = readCalibrationRuns(directory);
+  if (runs.length < minimumRuns) {
+    throw new Error(`${citation}/results.csv: expected at least ${minimumRuns} runs, found ${runs.length}`);
+  }
+  const missing = runs.filter((r) => !existsSync(join(directory, 'traces', `${r.runId}.jsonl`)));
+  if (missing.length > 0) {
+    throw new Error(`${citation}/traces: missing the trace of ${missing.map((r) => r.runId).join(', ')}`);
+  }
+  return runs;
 }

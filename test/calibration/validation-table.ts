@@ -1,13 +1,43 @@
 /**
- * docs/validation.md, generated: the model against every run of the QEMU calibration campaign.
- * `npx tsx test/calibration/validation-table.ts > docs/validation.md` (from the repository root).
+ * docs/validation.md, generated: the model against every run of the QEMU calibration campaign (the
+ * fit set) and of the runs measured after the fit (the out-of-sample set, test/calibration/qemu-holdout).
+ * `npx tsx test/calibration/validation-table.ts --write` (from the repository root) writes the file
+ * only once every figure is computed; a missing results.csv, too few runs or a missing trace ends it
+ * with an error and leaves the file as it was. Without `--write` it prints the document.
  */
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MIGRATION_MODEL_PARAMETERS, QEMU_CALIBRATION_CAMPAIGN } from '../../src/kubevirt/defaults.ts';
-import { fitCampaign, fitGeometry } from './fit-parameters.ts';
-import { compareRun, type RunComparison, summarize } from './qemu-comparison.ts';
-import { QEMU_CALIBRATION_CITATION, readCalibrationRuns } from './qemu-runs.ts';
+import {
+  MIGRATION_MODEL_PARAMETERS,
+  QEMU_CALIBRATION_CAMPAIGN,
+  QEMU_MIGRATION_DEFAULTS,
+} from '../../src/kubevirt/defaults.ts';
+import {
+  type MigrationEnsemble,
+  measuredDirtyRateVariability,
+  simulateMigrationRuns,
+} from '../../src/kubevirt/migration/migration-ensemble.ts';
+import { fitCampaign, fitGeometry, fitThrottleCatchUp } from './fit-parameters.ts';
+import { type HostContention, readHostContention } from './host-contention.ts';
+import { compareRun, median, type RunComparison, summarize } from './qemu-comparison.ts';
+import {
+  type CalibrationRun,
+  calibrationRequest,
+  QEMU_CALIBRATION_CITATION,
+  QEMU_CALIBRATION_DIRECTORY,
+  QEMU_HOLDOUT_CITATION,
+  QEMU_HOLDOUT_DIRECTORY,
+  readCompleteRunSet,
+  recordedCampaign,
+} from './qemu-runs.ts';
 import { readSyncObservations } from './sync-observations.ts';
+import { readThrottleObservations } from './throttle-observations.ts';
+
+/** The fit set has 39 runs; the out-of-sample set 39 (issue 9 asked for 40; README there says why not). */
+const FIT_SET_RUNS = 39;
+const HOLDOUT_RUNS = 39;
+/** Runs of `migrate --runs` per knife-edge input. */
+const ENSEMBLE_RUNS = 200;
 
 function percent(value: number): string {
   return `${(100 * value).toFixed(1)} %`;
@@ -31,37 +61,248 @@ function row(c: RunComparison): string {
   return `| ${cells.join(' | ')} |`;
 }
 
+/** The issue's targets, measured on one set. Knife-edge runs are judged by the ensemble's p10–p90. */
+interface TargetFigures {
+  readonly runs: number;
+  readonly verdicts: number;
+  readonly medianAbsTimeError: number;
+  /** Completed runs that are not knife-edge runs (or whose time is outside p10–p90). */
+  readonly largestAbsTimeErrorOffEdge: number;
+  readonly offBy15: readonly string[];
+  readonly completed: number;
+  readonly iterationsWithinOne: number;
+  readonly downtimeWithin2x: number;
+  readonly downtimeCompared: number;
+  readonly medianAbsDowntimeErrorMs: number;
+}
+
+/** Whether a completed run's measured time lies inside its input's predicted p10–p90. */
+function insideRange(run: CalibrationRun, ensemble: MigrationEnsemble | undefined): boolean {
+  const t = ensemble?.migrationSeconds;
+  return t !== null && t !== undefined && run.totalMs / 1000 >= t.p10 && run.totalMs / 1000 <= t.p90;
+}
+
+function targetFigures(
+  rows: readonly RunComparison[],
+  ensembles: ReadonlyMap<string, MigrationEnsemble>,
+): TargetFigures {
+  const completed = rows.filter((r) => r.run.outcome !== 'cancelled');
+  const judged = completed.filter(
+    (r) =>
+      !(ensembles.get(r.run.runId)?.knifeEdge === true && insideRange(r.run, ensembles.get(r.run.runId))),
+  );
+  const downtime = completed.filter(
+    (r) => r.run.downtimeMs !== null && r.run.downtimeMs > 0 && r.predictedVerdict !== 'cancelled',
+  );
+  return {
+    runs: rows.length,
+    verdicts: rows.filter((r) => r.verdictMatches).length,
+    medianAbsTimeError: median(rows.map((r) => Math.abs(r.totalTimeError))),
+    largestAbsTimeErrorOffEdge: Math.max(0, ...judged.map((r) => Math.abs(r.totalTimeError))),
+    offBy15: judged.filter((r) => Math.abs(r.totalTimeError) > 0.15).map((r) => r.run.runId),
+    completed: completed.length,
+    iterationsWithinOne: completed.filter((r) => Math.abs(r.iterationsDelta) <= 1).length,
+    downtimeWithin2x: downtime.filter((r) => {
+      const ratio = r.predicted.downtimeMs / (r.run.downtimeMs as number);
+      return ratio >= 1 / 2 && ratio <= 2;
+    }).length,
+    downtimeCompared: downtime.length,
+    medianAbsDowntimeErrorMs: median(downtime.map((r) => Math.abs(r.downtimeErrorMs as number))),
+  };
+}
+
+function targetRows(t: TargetFigures): string[] {
+  const pct = (n: number, d: number) => `${n} of ${d} (${percent(d === 0 ? 0 : n / d)})`;
+  return [
+    '| measure | value | target |',
+    '|---|---|---|',
+    `| verdict (converged / converged-postcopy / cancelled) matches | ${t.verdicts} of ${t.runs} | every run |`,
+    `| median absolute error of total time | ${percent(t.medianAbsTimeError)} | ≤ 3 % |`,
+    `| largest absolute time error, completed runs (knife-edge runs inside p10–p90 excepted) | ${percent(t.largestAbsTimeErrorOffEdge)}${t.offBy15.length > 0 ? ` (over 15 %: ${t.offBy15.map((id) => `\`${id}\``).join(', ')})` : ''} | ≤ 15 % |`,
+    `| iterations (dirty-sync-count) within ±1, completed runs | ${pct(t.iterationsWithinOne, t.completed)} | ≥ 90 % |`,
+    `| downtime within 2× of QEMU's, completed runs | ${pct(t.downtimeWithin2x, t.downtimeCompared)} | all |`,
+    `| median absolute downtime error | ${t.medianAbsDowntimeErrorMs.toFixed(1)} ms | reported |`,
+  ];
+}
+
+function summaryLine(t: TargetFigures): string {
+  if (t.runs === 0) return 'no runs';
+  return `${t.verdicts}/${t.runs} verdicts, median time error ${percent(t.medianAbsTimeError)}, largest ${percent(t.largestAbsTimeErrorOffEdge)}, iterations ±1 in ${t.iterationsWithinOne}/${t.completed}`;
+}
+
+/** The knife-edge inputs with their repeats, each input run with the repeats' mean achieved rate. */
+function knifeInputs(knifeRuns: readonly CalibrationRun[]) {
+  const groups = new Map<string, CalibrationRun[]>();
+  for (const run of knifeRuns) {
+    const base = run.runId.replace(/-rep\d+$/, '');
+    groups.set(base, [...(groups.get(base) ?? []), run]);
+  }
+  return [...groups.entries()].map(([base, repeats]) => {
+    const rate = repeats.reduce((sum, r) => sum + r.achievedRatePps, 0) / repeats.length;
+    return { base, repeats, ensemble: ensembleFor({ ...repeats[0], achievedRatePps: rate }) };
+  });
+}
+
+/** `migrate --runs 200` on a run's own inputs, the dirty rate varying as measured. */
+function ensembleFor(run: CalibrationRun): MigrationEnsemble {
+  const campaign = recordedCampaign();
+  return simulateMigrationRuns(
+    calibrationRequest(run, campaign),
+    { linkBytesPerSecond: campaign.linkBytesPerSecond, untilSeconds: run.capSeconds + 60 },
+    { runs: ENSEMBLE_RUNS, firstSeed: 1, variability: measuredDirtyRateVariability() },
+  );
+}
+
+function holdoutRow(
+  c: RunComparison,
+  e: MigrationEnsemble | undefined,
+  h: HostContention | undefined,
+): string {
+  const base = row(c).slice(0, -2);
+  const t = e?.migrationSeconds;
+  const range =
+    e === undefined
+      ? '–'
+      : `${(100 * e.completionProbability).toFixed(0)} %, ${t === null || t === undefined ? '–' : `${t.p10.toFixed(1)}–${t.p90.toFixed(1)}`}${e.knifeEdge ? ' (edge)' : ''}`;
+  const load =
+    h === undefined ? '–' : `${h.load1Mean?.toFixed(1) ?? '–'} / ${h.guestLagMedianMs?.toFixed(0) ?? '–'}`;
+  return `${base} | ${range} | ${load} |`;
+}
+
 export function validationMarkdown(): string {
-  const runs = readCalibrationRuns();
+  const runs = readCompleteRunSet(QEMU_CALIBRATION_DIRECTORY, QEMU_CALIBRATION_CITATION, FIT_SET_RUNS);
+  const holdout = readCompleteRunSet(QEMU_HOLDOUT_DIRECTORY, QEMU_HOLDOUT_CITATION, HOLDOUT_RUNS);
   const rows = runs.map((run) => compareRun(run));
   const s = summarize(rows);
   const fit = fitCampaign(runs);
   const geometry = fitGeometry(readSyncObservations(runs));
+  const throttleFit = fitThrottleCatchUp(
+    readThrottleObservations(runs),
+    QEMU_MIGRATION_DEFAULTS.cpuThrottleTimesliceMs.value,
+    QEMU_CALIBRATION_CAMPAIGN.throttleCatchUpMs.value,
+  );
+  const fitTargets = targetFigures(rows, new Map());
   const m = MIGRATION_MODEL_PARAMETERS;
   const c = QEMU_CALIBRATION_CAMPAIGN;
   const misses = rows.filter((r) => !r.verdictMatches).map((r) => `\`${r.run.runId}\``);
+  const holdoutRows = holdout.map((run) => compareRun(run));
+  const knifeRuns = holdout.filter((r) => r.group === 'knife' || r.group === 'knife-repeat');
+  const ensembles = new Map<string, MigrationEnsemble>();
+  for (const run of knifeRuns) ensembles.set(run.runId, ensembleFor(run));
+  const holdoutTargets = targetFigures(holdoutRows, ensembles);
+  const contention = readHostContention(
+    QEMU_HOLDOUT_DIRECTORY,
+    holdout.map((r) => r.runId),
+  );
+  const fitContention = readHostContention(
+    QEMU_CALIBRATION_DIRECTORY,
+    runs.map((r) => r.runId),
+  );
+  const lagMedian = (m: Map<string, HostContention>) =>
+    median([...m.values()].map((h) => h.guestLagMedianMs).filter((v): v is number => v !== null));
+  const loads = [...contention.values()].map((h) => h.load1Mean).filter((v): v is number => v !== null);
+  const quietIds = new Set(
+    [...contention.entries()]
+      .filter(([, h]) => (h.guestLagMedianMs ?? 0) <= 2 * lagMedian(fitContention))
+      .map(([id]) => id),
+  );
+  const quietTargets = targetFigures(
+    holdoutRows.filter((r) => quietIds.has(r.run.runId)),
+    ensembles,
+  );
+  const holdoutThrottle = fitThrottleCatchUp(
+    readThrottleObservations(holdout, QEMU_HOLDOUT_DIRECTORY),
+    QEMU_MIGRATION_DEFAULTS.cpuThrottleTimesliceMs.value,
+    QEMU_CALIBRATION_CAMPAIGN.throttleCatchUpMs.value,
+  );
+  const readiness = (set: readonly CalibrationRun[]) => {
+    const shares = set
+      .filter((r) => r.targetRatePps > 0 && r.targetRatePps < 100_000)
+      .map((r) => r.guestRateBeforePps / r.targetRatePps);
+    return `${(100 * Math.min(...shares)).toFixed(0)}–${(100 * Math.max(...shares)).toFixed(0)} %`;
+  };
+  const byGroup = (group: string) =>
+    targetFigures(
+      holdoutRows.filter((r) => r.run.group === group),
+      ensembles,
+    );
   const lines = [
     '# Validation',
     '',
     '## Live migration against real QEMU',
     '',
-    `Every run of \`${QEMU_CALIBRATION_CITATION}/results.csv\` (QEMU 7.2, TCG, loopback; README there) predicted`,
-    'from its inputs by the migration model (`src/kubevirt/migration/`): guest memory, touched memory, working',
-    'set, `achieved_rate_pps` as the dirty rate, `max-bandwidth`, `downtime-limit`, auto-converge, post-copy',
-    'started after the first pass, and `cap_s` as an operator cancel. Bare QEMU: no KubeVirt monitor.',
-    'Regenerate with `npx tsx test/calibration/validation-table.ts > docs/validation.md`;',
-    '`test/kubevirt/migration/calibration.test.ts` checks the same numbers.',
+    'Two sets of real QEMU 7.2 migrations (TCG, loopback), measured with the same harness and predicted from',
+    'their inputs by the migration model (`src/kubevirt/migration/`): guest memory, touched memory, working',
+    'set, the dirty rate (`achieved_rate_pps`; with auto-converge the unthrottled `guest_rate_before_pps`),',
+    '`max-bandwidth`, `downtime-limit`, auto-converge, post-copy started after the first pass, and `cap_s` as an',
+    'operator cancel. Bare QEMU: no KubeVirt monitor.',
     '',
-    '### Summary',
+    `- **Fit set**: \`${QEMU_CALIBRATION_CITATION}\` (${runs.length} runs). Every fitted parameter comes from it.`,
+    `- **Out of sample**: \`${QEMU_HOLDOUT_CITATION}\` (${holdout.length} runs), measured after the fit on inputs the fit set does not`,
+    '  cover (README there, with the grid that made them); nothing was fitted on it.',
     '',
-    '| measure | value | target |',
-    '|---|---|---|',
-    `| verdict (converged / converged-postcopy / cancelled) matches | ${s.verdictMatches} of ${s.runs} | all |`,
-    `| median absolute error of total time | ${percent(s.medianAbsTotalTimeError)} | ≤ 5 % |`,
-    `| largest absolute error of total time | ${percent(s.maxAbsTotalTimeError)} | – |`,
-    `| iterations (dirty-sync-count) within ±1, completed runs | ${s.iterationsWithinOne} of ${s.completedRuns} (${percent(s.iterationsWithinOne / s.completedRuns)}) | ≥ 90 % |`,
-    `| median absolute downtime error, completed runs | ${s.medianAbsDowntimeErrorMs.toFixed(1)} ms | reported |`,
-    `| median absolute transferred-bytes error | ${percent(s.medianAbsTransferredError)} | reported |`,
+    'Regenerate with `npx tsx test/calibration/validation-table.ts --write` (from the repository root): it',
+    'fails with the missing file or run named, and leaves this file as it was, when either set is incomplete.',
+    '`test/kubevirt/migration/calibration.test.ts` checks the fit-set numbers.',
+    '',
+    '## Out of sample',
+    '',
+    targetRows(holdoutTargets).join('\n'),
+    '',
+    `By kind: auto-converge ${summaryLine(byGroup('autoconverge'))}; post-copy ${summaryLine(byGroup('postcopy'))};`,
+    `pre-copy ${summaryLine(byGroup('holdout'))}; knife edge (3 inputs, repeated) ${summaryLine(
+      targetFigures(
+        holdoutRows.filter((r) => r.run.group === 'knife' || r.run.group === 'knife-repeat'),
+        ensembles,
+      ),
+    )}.`,
+    '',
+    '**The lab machine was busy.** The out-of-sample runs were measured while seven other sessions shared the',
+    `machine's 2 cores: 1-minute load average ${loads.length === 0 ? '–' : `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`} during the runs (\`host-load.csv\`), against an idle`,
+    `machine for the fit set. The guest shows it: the median of its worst pacing-tick lateness per second is ${lagMedian(contention).toFixed(0)} ms`,
+    `(fit set: ${lagMedian(fitContention).toFixed(0)} ms), it reached ${readiness(holdout)} of its target rate before the migration (fit set: ${readiness(runs)}),`,
+    'under auto-converge it lost more than the throttle alone takes (its effective catch-up per stall, fitted the',
+    `same way as on the fit set, is ${holdoutThrottle.coefficients[0].toFixed(2)} ms over ${holdoutThrottle.runs} seconds instead of ${QEMU_CALIBRATION_CAMPAIGN.throttleEffectiveCatchUpMs.value} ms), and QEMU's bulk pass ran below max-bandwidth`,
+    `when the sender was starved (the 1 GiB post-copy run at 96 MiB/s: first pass 20.1 s for 1 GB). The model, which runs on an idle host,`,
+    `predicts auto-converge runs too long and starved runs too short here. On the ${quietIds.size} runs whose guest lateness stayed within twice the fit`,
+    `set's: ${summaryLine(quietTargets)}.`,
+    '',
+    `Knife-edge inputs: \`migrate --runs ${ENSEMBLE_RUNS}\` on each run's own inputs, the dirty rate varying as measured on the`,
+    `fit set (±${(100 * QEMU_CALIBRATION_CAMPAIGN.dirtyRatePerRunRelativeSd.value).toFixed(1)} % per run, ±${(100 * QEMU_CALIBRATION_CAMPAIGN.dirtyRatePerSecondRelativeSd.value).toFixed(1)} % per second):`,
+    '',
+    '| run | QEMU | completes | p10–p90 s | inside |',
+    '|---|---|---|---|---|',
+    ...knifeRuns.map((run) => {
+      const e = ensembles.get(run.runId) as MigrationEnsemble;
+      const t = e.migrationSeconds;
+      return `| ${run.runId} | ${run.outcome} ${(run.totalMs / 1000).toFixed(1)} s | ${(100 * e.completionProbability).toFixed(0)} % | ${t === null ? '–' : `${t.p10.toFixed(1)}–${t.p90.toFixed(1)}`} | ${run.outcome === 'cancelled' ? (e.completionProbability < 1 ? 'yes (can fail)' : 'no') : insideRange(run, e) ? 'yes' : 'no'} |`;
+    }),
+    '',
+    `The same per input, as a user would ask it: \`migrate --runs ${ENSEMBLE_RUNS}\` with the mean achieved rate of the repeats of each knife-edge input, against all its repeats:`,
+    '',
+    '| input | repeats (QEMU) | completes | p10–p90 s | repeats inside (completed) |',
+    '|---|---|---|---|---|',
+    ...knifeInputs(knifeRuns).map(({ base, repeats, ensemble }) => {
+      const t = ensemble.migrationSeconds;
+      const completed = repeats.filter((r) => r.outcome !== 'cancelled');
+      const inside = completed.filter((r) => insideRange(r, ensemble)).length;
+      const observed = repeats
+        .map((r) => (r.outcome === 'cancelled' ? 'cancelled' : `${(r.totalMs / 1000).toFixed(1)} s`))
+        .join(', ');
+      return `| ${base} | ${observed} | ${(100 * ensemble.completionProbability).toFixed(0)} % | ${t === null ? '–' : `${t.p10.toFixed(1)}–${t.p90.toFixed(1)}`} | ${inside} of ${completed.length}${completed.length < repeats.length ? ` (${repeats.length - completed.length} cancelled; the model gives ${(100 * (1 - ensemble.completionProbability)).toFixed(0)} % for that)` : ''} |`;
+    }),
+    '',
+    '### Every out-of-sample run (observed / predicted)',
+    '',
+    '| run | verdict | total s | time error | iterations | downtime ms | MB sent | bytes error | max throttle % | knife edge: completes, p10–p90 s | load / guest lag ms |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...holdoutRows.map((c) => holdoutRow(c, ensembles.get(c.run.runId), contention.get(c.run.runId))),
+    '',
+    '## Fit set',
+    '',
+    targetRows(fitTargets).join('\n'),
+    '',
+    `Largest absolute time error over all runs ${percent(s.maxAbsTotalTimeError)}; median absolute transferred-bytes error ${percent(s.medianAbsTransferredError)}.`,
     '',
     misses.length === 0
       ? 'All verdicts match.'
@@ -83,6 +324,7 @@ export function validationMarkdown(): string {
     `| switch-over link speed | ${(1 / fit.downtime.coefficients[1] / 1e9).toFixed(3)} GB/s | ${(m.switchoverBytesPerSecond.value / 1e9).toFixed(3)} GB/s | same | same |`,
     `| hot set, base pages | ${geometry.hotSet.coefficients[0].toFixed(1)} | ${c.hotSetBasePages.value} | ${geometry.hotSet.runs} syncs covering the working set | ${geometry.hotSet.rmsResidual.toFixed(0)} pages |`,
     `| hot set, pages per working-set page | ${geometry.hotSet.coefficients[1].toFixed(6)} | ${c.hotSetPagesPerWorkingSetPage.value} | same | same |`,
+    `| throttle catch-up in effect (auto-converge) | ${throttleFit.coefficients[0].toFixed(2)} ms | ${c.throttleEffectiveCatchUpMs.value} ms | ${throttleFit.runs} settled throttled seconds | ${throttleFit.rmsResidual.toFixed(2)} ms |`,
     `| overlap left while the marks form one run (m) | ${geometry.contiguousOverlap.coefficients[0].toFixed(4)} | ${c.workingSetOverlapFraction.value} | ${geometry.contiguousOverlap.runs} syncs not covering it | ${geometry.contiguousOverlap.rmsResidual.toFixed(0)} pages |`,
     '',
     'The last three come from the traces, sync by sync (`sync-observations.ts`): pages still unsent',
@@ -140,5 +382,17 @@ export function validationMarkdown(): string {
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  process.stdout.write(validationMarkdown());
+  try {
+    const markdown = validationMarkdown();
+    if (process.argv.includes('--write')) {
+      const target = fileURLToPath(new URL('../../docs/validation.md', import.meta.url));
+      writeFileSync(target, markdown);
+      process.stderr.write(`wrote ${target}\n`);
+    } else {
+      process.stdout.write(markdown);
+    }
+  } catch (error) {
+    process.stderr.write(`validation-table: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -18,6 +18,19 @@ export interface GuestDirtying {
 }
 
 /**
+ * How much a guest's dirty rate varies (`migrate --runs`): the rate of one migration is
+ * rate × (1 + perRun·z₀), and in each `periodSeconds` the guest writes × (1 + perPeriod·zₖ), z
+ * standard normal from the migration's named stream, the factor held at 0 or more. The calibration
+ * guest's are measured (defaults.ts QEMU_CALIBRATION_CAMPAIGN): its per-second DIRTY reports and its
+ * achieved against its target rate.
+ */
+export interface DirtyRateVariability {
+  readonly perRunRelativeSd: number;
+  readonly perPeriodRelativeSd: number;
+  readonly periodSeconds: number;
+}
+
+/**
  * Dirty rate under a vCPU throttle of `throttlePercent` (`qemu/qemu:system/cpu-throttle.c`,
  * cpu_throttle_thread): each vCPU runs `timesliceMs`, then sleeps p/(1−p) of it. A writer that
  * catches up `catchUpMs` of each sleep loses only the rest.

@@ -22,6 +22,7 @@ export function precopyConfigFor(request: LiveMigrationRequest): PrecopyConfig {
     maxPercent: profile.cpuThrottleMaxPercent,
     evaluationPeriodSeconds: profile.throttleEvaluationPeriodMs / 1000,
     highDirtyCountPerStep: profile.throttleHighDirtyCountPerStep,
+    tailslow: profile.cpuThrottleTailslow ?? false,
   };
   return {
     pageSizeBytes: page,

@@ -3,7 +3,7 @@
  * rate guest-dirtying.ts gives under the auto-converge throttle, until KubeVirt pauses it or the
  * switch stops it.
  */
-import type { Simulation } from '../../../sim/index.ts';
+import type { RandomStream, Simulation } from '../../../sim/index.ts';
 import { throttledDirtyPagesPerSecond } from './guest-dirtying.ts';
 import type { GuestWorkload } from './migration-request.ts';
 
@@ -19,33 +19,64 @@ export class MigratingGuest {
   /** The VM stopped on the source at the switch. */
   stopped = false;
   private updatedSeconds: number;
+  /** The rate of this migration: the guest's, times the per-run draw when it varies. */
+  private readonly basePagesPerSecond: number;
+  /** The factor of the current variability period and when that period ends. */
+  private periodFactor = 1;
+  private periodEndSeconds = Number.POSITIVE_INFINITY;
 
+  /** `random`: the migration's own stream, drawn from only when the guest's rate varies. */
   constructor(
     private readonly sim: Simulation,
     private readonly guest: GuestWorkload,
     private readonly workingSetPages: number,
     private readonly cpuThrottleTimesliceMs: number,
+    private readonly random: RandomStream | null = null,
   ) {
     this.updatedSeconds = sim.now;
+    const variability = guest.dirtyRateVariability;
+    if (variability !== undefined && random !== null) {
+      this.basePagesPerSecond =
+        guest.dirtyPagesPerSecond * Math.max(0, random.normal(1, variability.perRunRelativeSd));
+      this.periodFactor = Math.max(0, random.normal(1, variability.perPeriodRelativeSd));
+      this.periodEndSeconds = sim.now + variability.periodSeconds;
+    } else {
+      this.basePagesPerSecond = guest.dirtyPagesPerSecond;
+    }
   }
 
-  /** Brings the written pages up to now. */
+  /** Brings the written pages up to now, period by period of the rate's variability. */
   advance(): void {
     const now = this.sim.now;
     if (!this.stopped && this.pausedAtSeconds === null) {
       const rate = throttledDirtyPagesPerSecond(
         {
-          dirtyPagesPerSecond: this.guest.dirtyPagesPerSecond,
+          dirtyPagesPerSecond: this.basePagesPerSecond,
           workingSetPages: this.workingSetPages,
           throttleCatchUpMs: this.guest.throttleCatchUpMs,
         },
         this.throttlePercent,
         this.cpuThrottleTimesliceMs,
       );
-      this.writtenPages += rate * (now - this.updatedSeconds);
+      let from = this.updatedSeconds;
+      // Periods that passed while the guest was paused or stopped are skipped.
+      while (this.periodEndSeconds <= from) this.nextPeriod();
+      while (from < now) {
+        const to = Math.min(now, this.periodEndSeconds);
+        this.writtenPages += rate * this.periodFactor * (to - from);
+        from = to;
+        if (to === this.periodEndSeconds) this.nextPeriod();
+      }
       if (now > this.updatedSeconds) this.ranSinceSync = true;
     }
     this.updatedSeconds = now;
+  }
+
+  private nextPeriod(): void {
+    const variability = this.guest.dirtyRateVariability;
+    if (variability === undefined || this.random === null) return;
+    this.periodFactor = Math.max(0, this.random.normal(1, variability.perPeriodRelativeSd));
+    this.periodEndSeconds += variability.periodSeconds;
   }
 
   /** A dirty-bitmap sync collected what the guest wrote. */

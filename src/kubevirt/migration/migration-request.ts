@@ -13,6 +13,7 @@ import {
   type MonitorDecisionTable,
   QEMU_MIGRATION_DEFAULTS,
 } from '../defaults.ts';
+import type { DirtyRateVariability } from './guest-dirtying.ts';
 import type { PassRecord } from './precopy-machine.ts';
 
 /** The guest as the migration sees it. */
@@ -38,6 +39,8 @@ export interface GuestWorkload {
    * run (guest-dirtying.ts); unset = 0 (the working set as one physical run); `measuredGuestGeometry` gives the measured default.
    */
   readonly workingSetOverlapFraction?: number;
+  /** Seeded variability of the dirty rate (guest-dirtying.ts); unset = exactly `dirtyPagesPerSecond`. */
+  readonly dirtyRateVariability?: DirtyRateVariability;
 }
 
 /** The effective migration configuration (cluster config merged with a MigrationPolicy). */
@@ -77,6 +80,8 @@ export interface MigrationProfile {
   readonly cpuThrottleInitialPercent: number;
   readonly cpuThrottleIncrementPercent: number;
   readonly cpuThrottleMaxPercent: number;
+  /** `cpu-throttle-tailslow` (QEMU default off; KubeVirt does not set it); unset = off. */
+  readonly cpuThrottleTailslow?: boolean;
   readonly throttleEvaluationPeriodMs: number;
   readonly throttleHighDirtyCountPerStep: number;
   readonly cpuThrottleTimesliceMs: number;
@@ -140,6 +145,7 @@ export function defaultMigrationProfile(): MigrationProfile {
     cpuThrottleInitialPercent: q.cpuThrottleInitialPercent.value,
     cpuThrottleIncrementPercent: q.cpuThrottleIncrementPercent.value,
     cpuThrottleMaxPercent: q.cpuThrottleMaxPercent.value,
+    cpuThrottleTailslow: q.cpuThrottleTailslow.value,
     throttleEvaluationPeriodMs: q.throttleEvaluationPeriodMs.value,
     throttleHighDirtyCountPerStep: q.throttleHighDirtyCountPerStep.value,
     cpuThrottleTimesliceMs: q.cpuThrottleTimesliceMs.value,

@@ -30,6 +30,7 @@ import {
   type PrecopyAction,
   type PrecopyConfig,
   type PrecopyState,
+  postCopyPushSplit,
   remainingDirtyBytes,
   requestPostCopy,
   startPrecopy,
@@ -83,6 +84,9 @@ export class MigrationRun {
       request.guest,
       this.config.workingSetPages,
       request.profile.cpuThrottleTimesliceMs,
+      request.guest.dirtyRateVariability === undefined
+        ? null
+        : sim.rng.stream(`kubevirt.migration.dirty-rate/${request.name}`),
     );
     this.process = sim.process(this.run(), `migration ${request.name}`);
   }
@@ -266,20 +270,36 @@ export class MigrationRun {
     });
     const pushStart = sim.now;
     this.phaseStartSeconds = pushStart;
-    const push = ledger.start(
+    // Whole windows at max-postcopy-bandwidth, then the rest below the threshold unthrottled.
+    const split = postCopyPushSplit(
       action.pushBytes,
-      positiveOrUndefined(settings.postCopyBandwidthBytesPerSecond, profile.perStreamBytesPerSecond),
-      'post-copy',
+      settings.postCopyBandwidthBytesPerSecond,
+      profile.bufferDelayMs / 1000,
+      settings.downtimeLimitMs / 1000,
     );
-    for (;;) {
-      const c = yield* this.inbox.waitOr(push.done);
-      if (c === null) break;
-      if (c.kind === 'node-failure')
-        return this.finish('vm-lost', `${c.node}-node-failure-in-post-copy`, 'none');
+    const stages: [number, number | undefined, string][] = [
+      [
+        split.rateLimitedBytes,
+        positiveOrUndefined(settings.postCopyBandwidthBytesPerSecond, profile.perStreamBytesPerSecond),
+        'post-copy',
+      ],
+      [split.completionBytes, linkSpeed, 'post-copy-completion'],
+    ];
+    let pushedBytes = 0;
+    for (const [bytes, cap, label] of stages) {
+      if (bytes <= 0) continue;
+      const push = ledger.start(bytes, cap, label);
+      for (;;) {
+        const c = yield* this.inbox.waitOr(push.done);
+        if (c === null) break;
+        if (c.kind === 'node-failure')
+          return this.finish('vm-lost', `${c.node}-node-failure-in-post-copy`, 'none');
+      }
+      pushedBytes += ledger.retire();
     }
     ledger.passes.push({
       kind: 'post-copy',
-      bytes: push.sentBytes,
+      bytes: pushedBytes,
       seconds: sim.now - pushStart,
       dirtyBytes: 0,
     });

@@ -64,6 +64,28 @@ describe('auto-converge', () => {
     expect(Math.max(...seen)).toBe(99);
   });
 
+  it('cpu-throttle-tailslow: once on, the step is at most what brings the CPU share to share × threshold / dirtied (ram.c mig_throttle_guest_down)', () => {
+    const tailslow = { ...qemuDefaults, tailslow: true };
+    // At 40 %, a period that dirtied 40 MiB against a threshold of 50 % × 64 MiB sent = 32 MiB:
+    // cpu_now 60, cpu_ideal = trunc(60 × 32/40) = 48, step min(12, 10) = 10 → 50 %.
+    // Dirtied 34 MiB: cpu_ideal = trunc(60 × 32/34) = 56, step 4 → 44 %.
+    const step = (dirtyMiB: number) => {
+      const state = { ...initialAutoConverge(0), throttlePercent: 40, highDirtyCount: 1 };
+      return autoConvergeOnSync(
+        state,
+        {
+          nowSeconds: 2,
+          newDirtyPages: (dirtyMiB * 2 ** 20) / 4096,
+          transferredBytes: 64 * 2 ** 20,
+          pageSizeBytes: 4096,
+        },
+        tailslow,
+      ).throttlePercent;
+    };
+    expect(step(40)).toBe(50);
+    expect(step(34)).toBe(44);
+  });
+
   it('a CPU-bound guest dirties at (1 − p) of its rate; the calibration guest catches up 4 ms per stall', () => {
     const cpuBound = { dirtyPagesPerSecond: 1000, workingSetPages: 1, throttleCatchUpMs: 0 };
     expect(throttledDirtyPagesPerSecond(cpuBound, 50, 10)).toBeCloseTo(500, 9);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MIGRATION_MODEL_PARAMETERS, QEMU_CALIBRATION_CAMPAIGN } from '../../../src/kubevirt/defaults.ts';
-import { fitCampaign, fitGeometry } from '../../calibration/fit-parameters.ts';
+import { fitCampaign, fitGeometry, fitThrottleCatchUp } from '../../calibration/fit-parameters.ts';
 import { compareRun, summarize } from '../../calibration/qemu-comparison.ts';
 import { readCalibrationRuns } from '../../calibration/qemu-runs.ts';
 import { readSyncObservations } from '../../calibration/sync-observations.ts';
+import { readThrottleObservations } from '../../calibration/throttle-observations.ts';
 
 // test/calibration/qemu (README there): real QEMU 7.2 pre-copy and post-copy migrations.
 const runs = readCalibrationRuns();
@@ -36,6 +37,20 @@ describe('migration model against the QEMU calibration campaign', () => {
     close(fit.hotSet.coefficients[0], QEMU_CALIBRATION_CAMPAIGN.hotSetBasePages.value);
     close(fit.hotSet.coefficients[1], QEMU_CALIBRATION_CAMPAIGN.hotSetPagesPerWorkingSetPage.value);
     close(fit.contiguousOverlap.coefficients[0], QEMU_CALIBRATION_CAMPAIGN.workingSetOverlapFraction.value);
+  });
+
+  it("the guest's effective catch-up per throttle stall is the least-squares fit over every throttled second (below the dirtier's 4 ms)", () => {
+    const fit = fitThrottleCatchUp(
+      readThrottleObservations(runs),
+      10,
+      QEMU_CALIBRATION_CAMPAIGN.throttleCatchUpMs.value,
+    );
+    expect(
+      Math.abs(fit.coefficients[0] - QEMU_CALIBRATION_CAMPAIGN.throttleEffectiveCatchUpMs.value),
+    ).toBeLessThan(0.03);
+    // dirtier.c: at most catchup_us (4 ms) made up, less the tick in progress (up to 1 ms).
+    expect(fit.coefficients[0]).toBeGreaterThan(3 - 0.5);
+    expect(fit.coefficients[0]).toBeLessThan(4);
   });
 
   it('a sync whose interval covered the whole working set finds more than it: the hot set (about 100 pages + page tables)', () => {

@@ -1,8 +1,15 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { migrateJson, migrateRequest, registerMigrate } from '../../../src/cli/commands/migrate.ts';
+import {
+  migrateJson,
+  migrateRequest,
+  migrateRuns,
+  migrateRunsTable,
+  registerMigrate,
+} from '../../../src/cli/commands/migrate.ts';
 import { parseDirtyPagesPerSecond } from '../../../src/cli/options/dirty-rate.ts';
 import { parseCount, parseFraction } from '../../../src/cli/options/plain-numbers.ts';
+import { simulateMigrationRuns } from '../../../src/kubevirt/migration/migration-ensemble.ts';
 import { simulateMigration } from '../../../src/kubevirt/migration/single-migration-world.ts';
 import {
   BARE_MILLISECONDS,
@@ -201,12 +208,12 @@ describe('harvester-sim migrate on the calibration inputs', () => {
     expect(runs.length).toBeGreaterThanOrEqual(39);
     const mismatches: string[] = [];
     for (const run of runs) {
-      const used = calibrationRequest(run, campaign).guest.usedMemoryBytes;
+      const { usedMemoryBytes: used, dirtyPagesPerSecond } = calibrationRequest(run, campaign).guest;
       const { request, linkBytesPerSecond } = migrateRequest(
         options({
           memory: `${run.memMib}Mi`,
           usedMemory: String(Math.round(used)),
-          dirtyRate: String(run.achievedRatePps),
+          dirtyRate: String(dirtyPagesPerSecond),
           workingSet: `${run.wssMib}Mi`,
           bandwidth: `${run.bandwidthMibps}MiB/s`,
           link: `${campaign.linkBytesPerSecond / 1e6}MB/s`,
@@ -225,5 +232,38 @@ describe('harvester-sim migrate on the calibration inputs', () => {
       if (verdict !== run.outcome) mismatches.push(`${run.runId}: ${verdict} vs ${run.outcome}`);
     }
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe('harvester-sim migrate --runs N', () => {
+  it('one run (the default) draws nothing: the exact model', () => {
+    expect(migrateRuns(options())).toBeNull();
+  });
+
+  it('--runs, --seed and the dirty-rate spreads: defaults as measured (1.0 % per second, 2.2 % per run)', () => {
+    const runs = migrateRuns(options({ runs: '20', seed: '5' }));
+    expect(runs?.runs).toBe(20);
+    expect(runs?.firstSeed).toBe(5);
+    expect(runs?.variability).toEqual({
+      perRunRelativeSd: 0.022,
+      perPeriodRelativeSd: 0.0101,
+      periodSeconds: 1,
+    });
+    const given = migrateRuns(options({ runs: '20', dirtyRateSd: '0.1', dirtyRateRunSd: '0' }));
+    expect(given?.variability.perPeriodRelativeSd).toBe(0.1);
+    expect(given?.variability.perRunRelativeSd).toBe(0);
+  });
+
+  it('prints the completion probability, p10/p50/p90 and the knife-edge line', () => {
+    const { request, linkBytesPerSecond } = migrateRequest(
+      options({ bandwidth: '64MiB/s', cancelAfter: '60s' }),
+    );
+    const runs = migrateRuns(options({ runs: '4' }));
+    if (runs === null) throw new Error('expected runs');
+    const table = migrateRunsTable(simulateMigrationRuns(request, { linkBytesPerSecond }, runs));
+    expect(table).toMatch(/^runs {13}4 \(seeds 1–4;/);
+    expect(table).toMatch(/\ncompletes {8}\d+\.\d %/);
+    expect(table).toMatch(/\nknife edge {7}(yes|no)/);
+    expect(table).toMatch(/\nmigration s /);
   });
 });

@@ -17,3 +17,19 @@ export function stepProgress(total: number, label: string): { step(name: string)
     stop: () => bar.stop(),
   };
 }
+
+/** Finished runs of a many-seed job with an ETA on a terminal; nothing when stderr is piped. */
+export function runProgress(label: string, total: number): { update(done: number): void; stop(): void } {
+  if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${label} [{bar}] {value}/{total} runs  {percentage}%  ETA {eta_formatted}`,
+      stream: process.stderr,
+      clearOnComplete: true,
+      etaBuffer: 50,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return { update: (done) => bar.update(done), stop: () => bar.stop() };
+}

@@ -119,7 +119,8 @@ export function controlPlaneFindings(records: Trace, run: RunSummary): Finding[]
   for (const r of of(records, 'kube', 'certificate.expired')) {
     findings.push({
       rule: 'certificate.expired',
-      severity: r.data.certainty === 'certain' ? 'warning' : 'info',
+      // KubeVirt re-issues its own CA and serving certificates at start (issue 15 §4): info.
+      severity: r.data.certainty === 'certain' && r.data.rotatesAtStart !== true ? 'warning' : 'info',
       timeSeconds: at(r),
       title: `${r.data.certificate} ${r.data.certainty === 'certain' ? 'is' : 'may be'} expired at restart`,
       detail: `off ${(r.data.offlineSeconds / 3600).toFixed(1)} h, lifetime ${(r.data.lifetimeSeconds / 3600).toFixed(1)} h: ${r.data.consequence}`,

@@ -18,6 +18,8 @@ export interface Evaluation {
   /** The root seed of a simulated run; null for an observed one. */
   readonly seed: number | string | null;
   readonly harvesterVersion: string;
+  /** The scenario's warnings (legal but doubtful values), from `run.start`; empty when none. */
+  readonly warnings: readonly string[];
   readonly ok: boolean;
   readonly metrics: Metrics;
   readonly findings: readonly Finding[];
@@ -58,6 +60,7 @@ export function evaluate(trace: Trace, extra: readonly SubsystemEvaluator[] = []
     plan: run.plan,
     seed: run.seed,
     harvesterVersion: run.harvesterVersion,
+    warnings: run.warnings ?? [],
     ok: run.ok,
     metrics: metrics as unknown as Metrics,
     findings: findings.sort(bySeverityThenTime),

@@ -44,8 +44,59 @@ export const KB = {
 /** Research notes the KB does not state but findings rely on. */
 export const RESEARCH = {
   forceReset:
-    'controlplane.md §5: vm-force-reset-policy (15 s after Ready=Unknown, out-of-service 180 s later) force-restarts VMs on the surviving nodes; harvester/harvester:pkg/controller/master/node/node_down_controller.go',
+    'controlplane.md §5: vm-force-reset-policy force-restarts VMs on the surviving nodes (before Harvester v1.7.0 `period` 300 s after Ready=Unknown; from v1.7.0 drain taint after 15 s, out-of-service 180 s later); harvester/harvester:pkg/controller/master/node/node_down_controller.go',
   staticPod:
     'controlplane.md §8 S1: etcd is an RKE2 static pod; deleting its mirror pod does not stop the container (kubernetes#18429, #79147): use etcdctl move-leader',
   witness: 'controlplane.md §2: a witness has no apiserver, no kube-vip and no storage',
+} as const;
+
+/**
+ * More sentences of the KB shutdown/restart article that `harvester-sim check` cites (issue 12), and
+ * of the knowledge base's neighbouring articles (the seed of this project), verbatim.
+ */
+export const KB_PROCEDURE = {
+  supportBundleFirst:
+    'For trouble-shooting purpose, it is essential to follow this instruction to generate a support-bundle file before taking any actions. And make sure the workload namespaces are added.',
+  supportBundleAfter: 'Generate a new support-bundle file on the Harvester cluster.',
+  reverseOrder:
+    'To safely shutdown a Harvester cluster, you need to follow the roughly reverse order of the cluster installation and the workload deployments.',
+  etcdNodesFirst: 'The first step is to start those etcd located nodes one after another.',
+  quorum: 'The etcd forms a quorum and can tolerant the failure of one node.',
+  liveMigrationRwx:
+    'Live migration is only permitted when the volume access mode is set to ReadWriteMany. Requests to migrate a non-LiveMigratable VMI will be rejected.',
+  checkLeaderAgain: 'Check the etcd leader again to make sure.',
+} as const;
+
+/** Facts of the seed's other articles that scenarios can state (issue 12, deliverable 4), verbatim. */
+export const SEED_FACTS = {
+  tokenRotation:
+    'Do not attempt to rotate the RKE2 token on your cluster before Harvester announces official support for this feature (even if the embedded RKE2 binary has the token rotate option).',
+  tokenRotationFatal:
+    'level=fatal msg="Failed to reconcile with temporary etcd: bootstrap data already found and encrypted with different token"',
+  noProxyWebhook:
+    'Harvester has a webhook that checks this setting to ensure it meets all conditions, e.g. the internal IPs and CIDRs are specified in the noProxy field.',
+  noProxyFromFiles:
+    'Without help from the webhook, some erroneous configurations may not be promptly detected (see Node IP should be in noProxy).',
+  iscsiSan:
+    'FCP (Fibre Channel Protocol) and iSCSI (Internet SCSI): Permit computer systems to access storage via a Storage Area Network (SAN), where the storage devices are attached to a system other than the computers using that storage',
+  iscsiKernelParameters:
+    "If you don't modify the kernel parameters, then system startup procedures will fail to find the COS_OEM and other paritions on the boot disk,",
+  iscsiUpgrade:
+    'The boot configuration changes will persist across node reboots but not across system upgrades, which will overwrite the GRUB parameters.',
+  cephExternal:
+    'In this article, we will walk you through the process of installing, configuring, and utilizing Rook to use storage from an existing external Ceph cluster as a data disk for a VM within the Harvester environment.',
+  csiDriverConfig:
+    "Before you can make use of Harvester's Backup & Snapshot features, you need to set up some essential configurations through the Harvester csi-driver-config setting.",
+  csiSnapshotClass:
+    'Next, specify the Volume Snapshot Class Name as csi-rbdplugin-snapclass-external. This setting points to the name of the VolumeSnapshotClass used for creating volume snapshots or VM snapshots.',
+  longhornDedicatedDisk:
+    'Longhorn disk: Use a dedicated disk for Longhorn storage instead of using the root disk.',
+  longhornReplicaCount:
+    'Replica count: Set the default replica count to "2" to achieve data availability with better disk space usage or less impact to system performance.',
+  longhornDataLocality:
+    'Data locality: Use best-effort as the default data locality of Longhorn Storage Classes.',
+  longhornNetwork: '10 Gbps network bandwidth between nodes',
+  longhornDiskKind: 'SATA/NVMe SSDs or disk drives with similar performance',
+  longhornReserved:
+    'Longhorn allows you to specify the percentage of disk space that is not allocated to the default disk on each new Longhorn node. The default value is "30".',
 } as const;

@@ -1,4 +1,5 @@
 import type { Evaluation } from '../evaluate/evaluate.ts';
+import { type FindingGroup, groupFindings } from '../evaluate/finding-groups.ts';
 import type { TimelineEntry } from '../evaluate/timeline.ts';
 import { durationText } from './duration-text.ts';
 
@@ -48,8 +49,12 @@ export function terminalReport(evaluation: Evaluation): string {
   lines.push(
     `${evaluation.plan} on ${evaluation.scenario} (Harvester ${evaluation.harvesterVersion}, seed ${evaluation.seed}): ${evaluation.ok ? 'completed' : 'STOPPED'}`,
     '',
-    'Timeline',
   );
+  // An evaluation read back from JSON written before warnings existed has none.
+  const warnings = evaluation.warnings ?? [];
+  if (warnings.length > 0)
+    lines.push(`Scenario warnings (${warnings.length})`, ...warnings.map((w) => `  ${w}`), '');
+  lines.push('Timeline');
   for (const entry of evaluation.timeline) {
     const text = summaryLine(entry);
     if (text !== null) lines.push(`  ${durationText(entry.timeSeconds).padStart(15)}  ${text}`);
@@ -79,16 +84,36 @@ export function terminalReport(evaluation: Evaluation): string {
   }
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [key, value] of rows) lines.push(`  ${key.padEnd(width)}  ${value}`);
-  lines.push(
-    '',
-    evaluation.findings.length === 0 ? 'Findings: none' : `Findings (${evaluation.findings.length})`,
-  );
-  for (const f of evaluation.findings) {
-    lines.push(`  [${f.severity}] ${durationText(f.timeSeconds)}  ${f.title}`);
-    lines.push(`      ${f.detail}`);
-    if (f.objects.length > 0)
-      lines.push(`      objects: ${f.objects.slice(0, 8).join(', ')}${f.objects.length > 8 ? ', ...' : ''}`);
-    lines.push(`      source: ${f.source}`);
-  }
+  lines.push('', ...findingGroupLines(groupFindings(evaluation.findings)));
   return `${lines.join('\n')}\n`;
+}
+
+/** How many objects a group line names before `+N more` (the JSON lists them all). */
+const OBJECTS_SHOWN = 8;
+
+/**
+ * Findings grouped by kind: one line per rule with its count and objects, the first finding's title
+ * and detail, and the source sentence once.
+ */
+export function findingGroupLines(groups: readonly FindingGroup[]): string[] {
+  if (groups.length === 0) return ['Findings: none'];
+  const total = groups.reduce((sum, g) => sum + g.count, 0);
+  const lines = [`Findings (${total} in ${groups.length} kind${groups.length === 1 ? '' : 's'})`];
+  for (const g of groups) {
+    const first = durationText(g.firstSeconds);
+    const last = durationText(g.lastSeconds);
+    const when = first === last ? first : `${first} … ${last}`;
+    lines.push(`  [${g.severity}] ${g.rule} ×${g.count}  ${when}${objectsText(g.objects)}`);
+    lines.push(`      ${g.count > 1 ? 'first: ' : ''}${g.title} — ${g.detail}`);
+    for (const [i, source] of g.source.split('\n').entries())
+      lines.push(`      ${i === 0 ? 'source: ' : '        '}${source}`);
+  }
+  return lines;
+}
+
+function objectsText(objects: readonly string[]): string {
+  if (objects.length === 0) return '';
+  const shown = objects.slice(0, OBJECTS_SHOWN).join(', ');
+  const more = objects.length > OBJECTS_SHOWN ? `, +${objects.length - OBJECTS_SHOWN} more` : '';
+  return `  ${shown}${more}`;
 }

@@ -1,16 +1,28 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DEFAULT_SEED, JsonLinesSink, type TraceSink } from '../../../sim/index.ts';
+import { evaluationHtml } from '../../report/html.ts';
+import { evaluationJsonText } from '../../report/json.ts';
+import { evaluationMarkdown } from '../../report/markdown.ts';
 import { terminalReport } from '../../report/terminal.ts';
 import { resolveInputs, simulate } from '../../simulate/simulate.ts';
+import { setExitStatus } from '../exit-status.ts';
+import { explainLimit, type RunLimitOptions, runLimits } from '../options/run-limits.ts';
+import { exitStatusHelp, parseFailOn, verdictExitCode } from '../options/run-verdict.ts';
 import { builtIn } from '../package-paths.ts';
 import { stepProgress } from '../progress.ts';
 import { parseSeed } from '../seed-option.ts';
+import { manySeedsExitCode, runManySeeds } from './compare.ts';
 
-interface EvaluateOptions {
+interface EvaluateOptions extends RunLimitOptions {
   seed: string;
+  failOn: string;
   json?: boolean;
   trace?: string;
+  runs?: string;
+  threads?: string;
+  markdown?: boolean;
+  report?: string;
 }
 
 export function registerEvaluate(program: Command): void {
@@ -20,24 +32,96 @@ export function registerEvaluate(program: Command): void {
     .argument('[scenario]', 'scenario YAML', builtIn.scenario)
     .argument('[plan]', 'plan YAML', builtIn.plan)
     .option('--seed <n>', 'root seed of the random streams', String(DEFAULT_SEED))
-    .option('--json', 'print { scenario, plan, seed, metrics, findings, timeline } as JSON')
+    .option('--json', 'print { scenario, plan, seed, metrics, findingGroups, findings, timeline } as JSON')
     .option('--trace <file>', 'write the full trace as JSON lines (read it back with `report`)')
-    .action((scenarioPath: string, planPath: string, options: EvaluateOptions) => {
+    .option('--runs <n>', 'run N seeds from --seed on worker threads and report them as `compare` does')
+    .option('--threads <n>', 'with --runs: worker threads (default: one per core)')
+    .option('--markdown', 'print the report as Markdown, for a ticket')
+    .option('--report <file>', 'write a self-contained HTML page (timeline lanes, findings, metrics)')
+    .option(
+      '--fail-on <severity>',
+      'exit 2 on a finding of this severity or above: critical, warning, info, none',
+      'critical',
+    )
+    .option('--max-events <n>', 'stop with an error after this many simulated events (default 50000000)')
+    .option(
+      '--max-simulated-time <duration>',
+      'stop with an error if the plan runs longer than this in simulated time, offline steps not counted (default 2160h, 90 days)',
+    )
+    .addHelpText('after', exitStatusHelp)
+    .action(async (scenarioPath: string, planPath: string, options: EvaluateOptions) => {
+      if (options.runs !== undefined) {
+        if (options.trace !== undefined)
+          throw new Error('--trace: one run only; drop --runs to write a trace');
+        const failOnMany = parseFailOn(options.failOn);
+        const comparison = await runManySeeds(scenarioPath, [planPath], {
+          ...options,
+          runs: options.runs,
+          label: 'evaluate',
+        });
+        setExitStatus(manySeedsExitCode(comparison, failOnMany));
+        return;
+      }
       const seed = parseSeed(options.seed);
+      const failOn = parseFailOn(options.failOn);
+      const limits = runLimits(options);
       const { scenario, plan } = resolveInputs(scenarioPath, planPath);
-      const lines: string[] = [];
-      const sinks: TraceSink[] =
-        options.trace === undefined ? [] : [new JsonLinesSink((line) => lines.push(line))];
+      const traceFile = options.trace === undefined ? null : traceWriter(options.trace);
+      const sinks: TraceSink[] = traceFile === null ? [] : [new JsonLinesSink(traceFile.line)];
       const progress = stepProgress(plan.steps.length, plan.name);
-      const { evaluation } = simulate(scenario, plan, {
-        seed,
-        sinks,
-        onStep: (step) => progress.step(step.id),
-      });
-      progress.stop();
-      if (options.trace !== undefined) writeFileSync(options.trace, `${lines.join('\n')}\n`);
+      let evaluation: ReturnType<typeof simulate>['evaluation'];
+      try {
+        ({ evaluation } = simulate(scenario, plan, {
+          seed,
+          sinks,
+          ...limits,
+          onStep: (step) => progress.step(step.id),
+        }));
+      } catch (error) {
+        throw explainLimit(error);
+      } finally {
+        progress.stop();
+        traceFile?.close();
+      }
+      if (options.report !== undefined) writeFileSync(options.report, await evaluationHtml(evaluation));
       process.stdout.write(
-        options.json ? `${JSON.stringify(evaluation, null, 2)}\n` : terminalReport(evaluation),
+        options.json
+          ? evaluationJsonText(evaluation)
+          : options.markdown
+            ? evaluationMarkdown(evaluation)
+            : terminalReport(evaluation),
       );
+      setExitStatus(verdictExitCode(evaluation, failOn));
     });
+}
+
+/**
+ * `--trace FILE`, opened before the run (a bad path fails at once) and written as records come, in
+ * 64 KiB pieces: a long run's trace is not held twice in memory.
+ */
+function traceWriter(path: string): { line(text: string): void; close(): void } {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (error) {
+    throw new Error(`--trace: cannot write "${path}" (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
+  let pending: string[] = [];
+  let pendingLength = 0;
+  const flush = () => {
+    if (pending.length > 0) writeSync(fd, pending.join(''));
+    pending = [];
+    pendingLength = 0;
+  };
+  return {
+    line(text) {
+      pending.push(text, '\n');
+      pendingLength += text.length + 1;
+      if (pendingLength >= 65_536) flush();
+    },
+    close() {
+      flush();
+      closeSync(fd);
+    },
+  };
 }

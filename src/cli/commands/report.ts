@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { compareTraces, comparisonText } from '../../adapter/compare.ts';
 import { evaluate } from '../../evaluate/evaluate.ts';
+import { evaluationJsonText } from '../../report/json.ts';
 import { terminalReport } from '../../report/terminal.ts';
 import { parseTrace } from '../../trace/read.ts';
 
 interface ReportOptions {
   json?: boolean;
+  predicted?: string;
 }
 
 export function registerReport(program: Command): void {
@@ -13,7 +16,11 @@ export function registerReport(program: Command): void {
     .command('report')
     .description('evaluate a trace file (written by `evaluate --trace`, or observed) and print the report')
     .argument('<trace>', 'trace as JSON lines')
-    .option('--json', 'print { scenario, plan, seed, metrics, findings, timeline } as JSON')
+    .option('--json', 'print { scenario, plan, seed, metrics, findingGroups, findings, timeline } as JSON')
+    .option(
+      '--predicted <trace>',
+      'with an observed trace: also print the predicted one (replay writes <journal>.predicted.jsonl) beside it, per step and in total',
+    )
     .action((tracePath: string, options: ReportOptions) => {
       let text: string;
       try {
@@ -23,9 +30,12 @@ export function registerReport(program: Command): void {
           `${tracePath}: cannot read the trace (${(error as NodeJS.ErrnoException).code ?? error})`,
         );
       }
-      const evaluation = evaluate(parseTrace(text, tracePath));
-      process.stdout.write(
-        options.json ? `${JSON.stringify(evaluation, null, 2)}\n` : terminalReport(evaluation),
-      );
+      const trace = parseTrace(text, tracePath);
+      const evaluation = evaluate(trace);
+      process.stdout.write(options.json ? evaluationJsonText(evaluation) : terminalReport(evaluation));
+      if (options.predicted !== undefined && !options.json) {
+        const predicted = parseTrace(readFileSync(options.predicted, 'utf8'), options.predicted);
+        process.stdout.write(`\nPredicted vs observed\n${comparisonText(compareTraces(predicted, trace))}`);
+      }
     });
 }

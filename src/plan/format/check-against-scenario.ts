@@ -154,6 +154,15 @@ export function planScenarioIssues(plan: Plan, scenario: Scenario): DocumentIssu
       case 'wait-for':
         checkCondition(action.wait.condition, path);
         break;
+      case 'external.shutdown':
+      case 'external.power-on':
+        if (!scenario.infrastructure.externalSystems.some((system) => system.name === action.system))
+          fail(
+            [...path, 'system'],
+            `an external system declared in ${scenario.fileName} (infrastructure.externalSystems)`,
+            JSON.stringify(action.system),
+          );
+        break;
       default:
         break;
     }

@@ -183,6 +183,9 @@ function action(input: StepDocument, path: DocumentPath, fail: Fail): StepAction
     case 'offline':
     case 'sleep':
       return { type: input.step, durationSeconds: input.duration };
+    case 'external.shutdown':
+    case 'external.power-on':
+      return { type: input.step, system: input.system };
   }
 }
 

@@ -3,6 +3,7 @@
  * docs/scenario-format.md describes every step; scenarios/plan.schema.json is generated from this.
  */
 import { z } from 'zod';
+import { limits } from '../../scenario/limits.ts';
 import { secondsField } from '../../scenario/unit-fields.ts';
 
 /** A node name, or a choice resolved at run time: "@etcd-leader", "@etcd-follower", "@witness", "@last-shut-down". */
@@ -71,8 +72,8 @@ export const preconditionSchema = z.strictObject(conditionFields);
 
 export const waitSchema = z.strictObject({
   ...conditionFields,
-  timeout: secondsField(),
-  poll: secondsField().optional(),
+  timeout: secondsField(limits.waitTimeoutSeconds),
+  poll: secondsField(limits.pollSeconds).optional(),
 });
 
 const common = {
@@ -131,18 +132,25 @@ export const stepSchema = z.discriminatedUnion('step', [
     order: z.enum(['sequential', 'parallel']).default('sequential'),
   }),
   step('node.maintenance', { node: nodeRefText, action: z.enum(['enable', 'disable']) }),
-  step('offline', { duration: secondsField() }),
-  step('sleep', { duration: secondsField() }),
+  step('offline', { duration: secondsField(limits.offlineSeconds) }),
+  // Storage outside the cluster (scenario infrastructure.externalSystems): an iSCSI target, a Ceph cluster.
+  step('external.shutdown', { system: z.string().min(1) }),
+  step('external.power-on', { system: z.string().min(1) }),
+  step('sleep', { duration: secondsField(limits.planWaitSeconds) }),
 ]);
 
 function conditionFieldsWithTimeout() {
-  return { ...conditionFields, timeout: secondsField(), poll: secondsField().optional() };
+  return {
+    ...conditionFields,
+    timeout: secondsField(limits.waitTimeoutSeconds),
+    poll: secondsField(limits.pollSeconds).optional(),
+  };
 }
 
 export const planDocumentSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().default(''),
-  steps: z.array(stepSchema).min(1),
+  steps: z.array(stepSchema).min(1).max(limits.listItems),
 });
 
 export type PlanDocument = z.output<typeof planDocumentSchema>;

@@ -136,6 +136,8 @@ export type StepAction =
   /** Nodes already powered on are skipped, so `group: etcd` after `@last-shut-down` starts the rest. */
   | { readonly type: 'node.power-on'; readonly nodes: NodeTarget; readonly order: NodeOrder }
   | { readonly type: 'node.maintenance'; readonly node: NodeRef; readonly enable: boolean }
+  /** An external system of the scenario (`infrastructure.externalSystems`) goes down or comes back; the world does not model it, `check` orders it. */
+  | { readonly type: 'external.shutdown' | 'external.power-on'; readonly system: string }
   /** The cluster stays powered off (or as it is) for this long. */
   | { readonly type: 'offline'; readonly durationSeconds: number }
   | { readonly type: 'sleep'; readonly durationSeconds: number };

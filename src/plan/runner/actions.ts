@@ -121,6 +121,11 @@ export function* perform(ctx: ActionContext, action: StepAction): ProcessGenerat
     case 'sleep':
       yield sim.timeout(action.durationSeconds);
       return;
+    case 'external.shutdown':
+    case 'external.power-on':
+      // Not modelled: recorded so the trace shows the order; `harvester-sim check` checks it.
+      ctx.record.emit('plan.recorded', { key: action.type, value: action.system });
+      return;
     case 'vm.migrate': {
       requireApi(ctx, 'virtctl migrate');
       const target = action.target === null ? null : resolve(ctx, action.target);

@@ -1,6 +1,7 @@
 import type { VmRef } from '../../scenario/types.ts';
 import type { World } from '../../world/world.ts';
 import type { Condition, VmSelector } from '../format/types.ts';
+import { downstreamMachineKeys, vmMatches } from '../format/vm-selector.ts';
 import { ResolveError, resolveNode, resolveTarget } from './resolve.ts';
 
 /** What the runner can see of storage; the Longhorn model provides it once it is wired in. */
@@ -11,29 +12,8 @@ export interface StorageView {
 
 /** VMs a selector picks, in scenario order. */
 export function selectVms(world: World, selector: VmSelector): VmRef[] {
-  const vms = world.scenario.vms;
-  if (selector.kind === 'all') return [...vms];
-  const machines = new Set(
-    world.scenario.rancher.downstreamClusters.flatMap((c) =>
-      c.machines.map((m) => `${m.namespace}/${m.name}`),
-    ),
-  );
-  return vms.filter((vm) => {
-    if (
-      selector.vms !== null &&
-      !selector.vms.some((r) => r.namespace === vm.namespace && r.name === vm.name)
-    )
-      return false;
-    if (selector.namespace !== null && vm.namespace !== selector.namespace) return false;
-    for (const [key, value] of Object.entries(selector.labels)) if (vm.labels[key] !== value) return false;
-    if (
-      selector.downstreamMachines !== null &&
-      machines.has(`${vm.namespace}/${vm.name}`) !== selector.downstreamMachines
-    ) {
-      return false;
-    }
-    return true;
-  });
+  const machines = downstreamMachineKeys(world.scenario);
+  return world.scenario.vms.filter((vm) => vmMatches(vm, selector, machines));
 }
 
 /** Whether a condition holds now, and a short description of what was seen. */

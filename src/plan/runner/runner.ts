@@ -60,6 +60,7 @@ export function runPlan(scenario: Scenario, plan: Plan, options: PlanRunOptions 
     components: { ...scenario.profile.components },
     nodes: scenario.nodes.map((n) => ({ name: n.name, role: n.role })),
     vip: scenario.vip.address,
+    warnings: [...scenario.warnings],
   });
   world.traceStarted();
   for (const extension of extensions) extension.start?.();
@@ -91,11 +92,18 @@ export function runPlan(scenario: Scenario, plan: Plan, options: PlanRunOptions 
     sim.stop();
   };
   sim.process(body(), `plan ${plan.name}`);
-  const until = startSeconds + (options.maxSimulatedSeconds ?? 90 * 24 * 3600);
+  // An `offline` step's interval is idle (every node off: the world waits on a power event), so it
+  // adds to the limit rather than counting against it: a year powered off runs (issue 15 §4).
+  const offlineSeconds = plan.steps.reduce(
+    (sum, step) => sum + (step.action.type === 'offline' ? step.action.durationSeconds : 0),
+    0,
+  );
+  const until = startSeconds + (options.maxSimulatedSeconds ?? 90 * 24 * 3600) + offlineSeconds;
   const result = sim.run({ until, maxEvents: options.maxEvents ?? 50_000_000 });
   if (result.outcome !== 'stopped') {
     throw new LimitExceeded(
       `plan '${plan.name}' did not finish within ${until - startSeconds} simulated seconds`,
+      'time',
     );
   }
   return { world, records: memory.records, ...outcome, startSeconds, endSeconds: sim.now };
@@ -145,11 +153,14 @@ function* waitFor(
   index: number,
   wait: Wait,
 ): ProcessGenerator<string | null> {
+  // The deadline is computed once: a remainder recomputed from `timeout - waited` shrinks below the
+  // clock's resolution and stops time (issue 11, seed 24).
   const started = world.sim.now;
+  const deadline = started + wait.timeoutSeconds;
   for (;;) {
     const seen = observe(world, storage, wait.condition);
     const waitedSeconds = world.sim.now - started;
-    if (seen.holds || waitedSeconds >= wait.timeoutSeconds) {
+    if (seen.holds || world.sim.now >= deadline) {
       record.emit('wait.end', {
         index,
         condition: wait.condition.kind,
@@ -161,6 +172,6 @@ function* waitFor(
         ? null
         : `timed out after ${wait.timeoutSeconds} s waiting for ${wait.condition.kind} (${seen.seen})`;
     }
-    yield world.sim.timeout(Math.min(wait.pollSeconds, wait.timeoutSeconds - waitedSeconds));
+    yield world.sim.timeout(Math.min(wait.pollSeconds, deadline - world.sim.now));
   }
 }

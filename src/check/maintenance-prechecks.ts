@@ -1,0 +1,90 @@
+/**
+ * Harvester's maintenance-mode pre-checks, statically, for each `node.maintenance` step: the node
+ * counts the webhook requires, another control-plane node already in maintenance, and VMs the
+ * drain cannot live-migrate (non-ReadWriteMany volumes, a single Longhorn replica).
+ * Sources: harvester/docs:docs/host/host.md; harvester/harvester:pkg/controller/master/nodedrain
+ * (`FindNonMigratableVMS`); research controlplane.md §5.
+ */
+import { KB_PROCEDURE } from '../evaluate/kb-sentences.ts';
+import type { reporter } from './procedure-rules.ts';
+import type { StaticRun } from './static-run.ts';
+import { vmKey } from './static-run.ts';
+
+type Report = ReturnType<typeof reporter>;
+
+export const MAINTENANCE_SOURCES = {
+  nodeCounts:
+    'controlplane.md §5 (harvester/docs:docs/host/host.md): maintenance mode needs ≥ 2 active nodes and is not allowed with only 2 control-plane nodes',
+  lastReplica:
+    'harvester/harvester:pkg/controller/master/nodedrain (FindNonMigratableVMS): a VM holding the last healthy Longhorn replica on the node blocks maintenance',
+} as const;
+
+/** Active nodes maintenance mode needs (controlplane.md §5). */
+const MIN_ACTIVE_NODES = 2;
+/** Control-plane nodes below which a control-plane node may not enter maintenance (controlplane.md §5). */
+const MIN_CONTROL_PLANE_NODES = 3;
+
+export function maintenanceRules(run: StaticRun, report: Report): void {
+  const { scenario } = run;
+  const role = new Map(scenario.nodes.map((n) => [n.name, n.role]));
+  const volumes = new Map(scenario.volumes.map((v) => [`${v.namespace}/${v.name}`, v]));
+  for (const view of run.views) {
+    const { step, before } = view;
+    if (step.action.type !== 'node.maintenance' || !step.action.enable) continue;
+    for (const node of view.nodes) {
+      const active = [...before.on].filter((n) => !before.maintenance.has(n));
+      if (active.length < MIN_ACTIVE_NODES)
+        report(
+          step,
+          'maintenance.too-few-nodes',
+          `${node}: only ${active.length} active node(s)`,
+          MAINTENANCE_SOURCES.nodeCounts,
+        );
+      if (role.get(node) === 'management') {
+        const controlPlane = scenario.nodes.filter((n) => n.role === 'management').map((n) => n.name);
+        const others = controlPlane.filter((n) => n !== node && before.maintenance.has(n));
+        if (controlPlane.length < MIN_CONTROL_PLANE_NODES)
+          report(
+            step,
+            'maintenance.single-control-plane',
+            `${node} is one of only ${controlPlane.length} control-plane node(s)`,
+            MAINTENANCE_SOURCES.nodeCounts,
+          );
+        if (others.length > 0)
+          report(
+            step,
+            'maintenance.another-control-plane',
+            `control-plane node ${others.join(', ')} is already in maintenance`,
+            MAINTENANCE_SOURCES.nodeCounts,
+          );
+      }
+      for (const vm of scenario.vms) {
+        if (
+          vm.nodeName !== node ||
+          !before.runningVms.has(vmKey(vm)) ||
+          vm.maintainModeStrategy !== 'Migrate'
+        )
+          continue;
+        const own = vm.volumeNames
+          .map((v) => volumes.get(`${vm.namespace}/${v}`))
+          .filter((v) => v !== undefined);
+        const rwo = own.filter((v) => v.accessMode !== 'ReadWriteMany');
+        if (rwo.length > 0)
+          report(
+            step,
+            'maintenance.non-migratable-vm',
+            `${vmKey(vm)} on ${node} cannot live-migrate: volume ${rwo.map((v) => `${v.name} (${v.accessMode})`).join(', ')}`,
+            KB_PROCEDURE.liveMigrationRwx,
+          );
+        const single = own.filter((v) => v.provisioner.kind === 'longhorn' && v.provisioner.replicas === 1);
+        if (single.length > 0)
+          report(
+            step,
+            'maintenance.last-replica',
+            `${vmKey(vm)} on ${node} holds the only replica of ${single.map((v) => v.name).join(', ')}`,
+            MAINTENANCE_SOURCES.lastReplica,
+          );
+      }
+    }
+  }
+}

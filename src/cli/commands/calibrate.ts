@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { calibrateScenario, observedFigures } from '../../adapter/calibrate.ts';
+import { Journal } from '../../adapter/journal.ts';
+import { parseTrace } from '../../trace/read.ts';
+
+interface CalibrateOptions {
+  scenario?: string;
+}
+
+export function registerCalibrate(program: Command): void {
+  program
+    .command('calibrate')
+    .description(
+      'fold figures observed by an executed replay (boot times, ...) into its scenario; YAML on stdout',
+    )
+    .argument('<journal>', 'journal of `replay --execute`')
+    .option('--scenario <file>', 'scenario to calibrate (default: the one the replay ran on)')
+    .action((journalPath: string, options: CalibrateOptions) => {
+      const journal = Journal.open(journalPath);
+      const begin = journal.begin();
+      journal.close();
+      const trace = parseTrace(readFileSync(begin.trace, 'utf8'), begin.trace);
+      const figures = observedFigures(trace);
+      const scenarioFile = options.scenario ?? begin.scenarioFile;
+      process.stdout.write(calibrateScenario(readFileSync(scenarioFile, 'utf8'), figures, begin.trace));
+      for (const line of figures.notObserved) process.stderr.write(`calibrate: not observed: ${line}\n`);
+    });
+}

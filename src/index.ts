@@ -4,7 +4,15 @@
  * `harvester-sim/sim`. docs/architecture.md shows the parts, docs/trace.md the trace contract.
  */
 
+export { checkPlan } from './check/check.ts';
+export type { CheckProblem, CheckReport } from './check/problem.ts';
 export type { WorldObserver } from './cluster/observer.ts';
+export {
+  type CompareOptions,
+  type Comparison,
+  comparePlans,
+  type PlanComparison,
+} from './compare/compare.ts';
 export { type Evaluation, evaluate, type Metrics, type SubsystemEvaluator } from './evaluate/evaluate.ts';
 export type { Finding, Severity } from './evaluate/finding.ts';
 export { type RunSummary, TraceError } from './evaluate/run-summary.ts';
@@ -17,6 +25,7 @@ export { terminalReport } from './report/terminal.ts';
 export { DocumentError } from './scenario/document-error.ts';
 export { loadScenario, parseScenario, scenarioFromData } from './scenario/load.ts';
 export type { Scenario } from './scenario/types.ts';
+export { type SearchOptions, type SearchResult, searchPlan } from './search/search.ts';
 export {
   type SimulateManyOptions,
   type SimulateOptions,

@@ -9,16 +9,9 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import { seedFromEnvironment } from '../src/testing/seed.ts';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-function seedFromEnvironment(): number | undefined {
-  const text = process.env.FC_SEED;
-  if (text === undefined || text.trim() === '') return undefined;
-  const seed = Number(text);
-  if (!Number.isSafeInteger(seed)) throw new Error(`FC_SEED: expected an integer, found "${text}"`);
-  return seed;
-}
 
 function randomSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);

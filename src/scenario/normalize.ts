@@ -1,6 +1,7 @@
 /** From the validated document to the typed Scenario: defaults applied, units already plain numbers. */
 import { scenarioDefaults as d } from '../profiles/scenario-defaults.ts';
 import type { VersionProfile } from '../profiles/types.ts';
+import { normalizeInfrastructure } from './infrastructure.ts';
 import type { ScenarioDocument } from './schema.ts';
 import { applySettingOverrides } from './settings-overrides.ts';
 import type {
@@ -80,6 +81,9 @@ export function normalizeScenario(
     const guest: GuestProfile = {
       dirtyRateBytesPerSecond: vm.guest.dirtyRate ?? d.guestDirtyRateBytesPerSecond.value,
       workingSetBytes: vm.guest.workingSet ?? Math.round(vm.memory * d.guestWorkingSetFraction.value),
+      // Every page written once (a long-running guest's page cache fills its memory) unless given.
+      touchedMemoryBytes: Math.min(vm.memory, vm.guest.touchedMemory ?? vm.memory),
+      hotSetBytes: vm.guest.hotSet ?? null,
       diskWriteBytesPerSecond: vm.guest.writeRate ?? d.guestDiskWriteBytesPerSecond.value,
       fstrim:
         vm.guest.fstrim === 'none'
@@ -165,6 +169,14 @@ export function normalizeScenario(
               cidr: document.networks.storage.cidr,
               bandwidthBytesPerSecond: document.networks.storage.bandwidth,
             },
+      migration:
+        document.networks.migration === undefined
+          ? null
+          : {
+              vlan: document.networks.migration.vlan ?? null,
+              cidr: document.networks.migration.cidr,
+              bandwidthBytesPerSecond: document.networks.migration.bandwidth,
+            },
     },
     vms,
     volumes,
@@ -174,6 +186,7 @@ export function normalizeScenario(
       enabled: addon.enabled,
       pvcs: addon.pvcs.map((pvc) => ({ name: pvc.name, sizeBytes: pvc.size })),
     })),
+    infrastructure: normalizeInfrastructure(document.infrastructure),
     rancher: {
       importedIntoRancherManager: document.rancher.importedIntoRancherManager,
       rancherManagerVersion: document.rancher.rancherManagerVersion ?? null,

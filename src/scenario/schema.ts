@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { knownHarvesterVersions } from '../profiles/profile.ts';
+import { infrastructureSchema } from './infrastructure.ts';
+import { limits } from './limits.ts';
 import {
   bandwidthField,
   bytesField,
@@ -44,19 +46,23 @@ const cidr = z
 const vlan = z.number().int().min(1).max(4094);
 
 export const distributionSchema = z.discriminatedUnion('distribution', [
-  z.strictObject({ distribution: z.literal('fixed'), value: secondsField() }),
-  z.strictObject({ distribution: z.literal('uniform'), min: secondsField(), max: secondsField() }),
+  z.strictObject({ distribution: z.literal('fixed'), value: secondsField(limits.scenarioSeconds) }),
+  z.strictObject({
+    distribution: z.literal('uniform'),
+    min: secondsField(limits.scenarioSeconds),
+    max: secondsField(limits.scenarioSeconds),
+  }),
   z.strictObject({
     distribution: z.literal('lognormal'),
-    median: secondsField(),
+    median: secondsField(limits.scenarioSeconds),
     sigma: z.number().min(0).max(5),
-    max: secondsField(),
+    max: secondsField(limits.scenarioSeconds),
   }),
 ]);
 
 const diskSchema = z.strictObject({
   name: z.string().min(1),
-  size: bytesField(),
+  size: bytesField(limits.storageBytes),
   kind: z.enum(['nvme', 'ssd', 'hdd']).default('ssd'),
   writeRate: bandwidthField().optional(),
   longhorn: z.boolean().default(true),
@@ -75,10 +81,10 @@ const ipSchema = z.discriminatedUnion('mode', [
 const nodeSchema = z.strictObject({
   name: dnsLabel('node name'),
   role: z.enum(['management', 'worker', 'witness']),
-  cpu: coresField(),
-  memory: bytesField(),
+  cpu: coresField(limits.cores),
+  memory: bytesField(limits.memoryBytes),
   nic: bandwidthField().optional(),
-  disks: z.array(diskSchema).min(1),
+  disks: z.array(diskSchema).min(1).max(limits.listItems),
   ip: ipSchema,
   zone: z.string().min(1).optional(),
   boot: distributionSchema.optional(),
@@ -87,12 +93,19 @@ const nodeSchema = z.strictObject({
 
 const fstrimSchema = z.union([
   z.literal('none'),
-  z.strictObject({ every: secondsField(), first: secondsField().optional() }),
+  z.strictObject({
+    every: secondsField(limits.fstrimEverySeconds),
+    first: secondsField(limits.scenarioSeconds).optional(),
+  }),
 ]);
 
 const guestSchema = z.strictObject({
   dirtyRate: bandwidthField().optional(),
   workingSet: bytesField().optional(),
+  /** Memory written at least once; the rest migrates as zero pages (docs/model/migration.md). */
+  touchedMemory: bytesField().optional(),
+  /** Kernel pages rewritten in every dirty-sync interval besides the working set. */
+  hotSet: bytesField().optional(),
   writeRate: bandwidthField().optional(),
   fstrim: fstrimSchema.optional(),
   os: z.enum(['linux', 'windows']).optional(),
@@ -118,8 +131,8 @@ const labelsSchema = z.record(z.string().min(1).max(317), z.string().max(63));
 const vmSchema = z.strictObject({
   namespace: dnsLabel('namespace'),
   name: objectName('VM name'),
-  cpu: coresField(),
-  memory: bytesField(),
+  cpu: coresField(limits.cores),
+  memory: bytesField(limits.memoryBytes),
   labels: labelsSchema.default({}),
   runStrategy: z.enum(['Always', 'RerunOnFailure', 'Manual', 'Halted', 'Once']).optional(),
   evictionStrategy: z.enum(['LiveMigrate', 'LiveMigrateIfPossible', 'External', 'None']).optional(),
@@ -134,8 +147,8 @@ const vmSchema = z.strictObject({
 const volumeSchema = z.strictObject({
   namespace: dnsLabel('namespace'),
   name: objectName('volume name'),
-  size: bytesField(),
-  used: bytesField().optional(),
+  size: bytesField(limits.storageBytes),
+  used: bytesField(limits.storageBytes).optional(),
   accessMode: z.enum(['ReadWriteOnce', 'ReadWriteMany', 'ReadOnlyMany']).default('ReadWriteMany'),
   storageClass: z.string().min(1).optional(),
   provisioner: z.enum(['longhorn', 'external']).default('longhorn'),
@@ -174,6 +187,8 @@ const rancherSchema = z.strictObject({
 const networksSchema = z.strictObject({
   management: z.strictObject({ vlan: vlan.optional(), bandwidth: bandwidthField().optional() }).default({}),
   storage: z.strictObject({ vlan: vlan.optional(), cidr, bandwidth: bandwidthField() }).optional(),
+  /** Harvester's `vm-migration-network` setting: live migrations cross it instead of the management network. */
+  migration: z.strictObject({ vlan: vlan.optional(), cidr, bandwidth: bandwidthField() }).optional(),
 });
 
 /** Overrides of cluster settings, named as on the cluster (`kubectl get settings…`, KubeVirt CR, etcd-arg). */
@@ -285,12 +300,14 @@ export const scenarioDocumentSchema = z.strictObject({
     .optional(),
   vip: z.strictObject({ address: ipv4, mode: z.enum(['static', 'dhcp']).default('static') }),
   networks: networksSchema.default({ management: {} }),
-  nodes: z.array(nodeSchema).min(1),
-  vms: z.array(vmSchema).default([]),
-  volumes: z.array(volumeSchema).default([]),
-  addons: z.array(addonSchema).default([]),
+  nodes: z.array(nodeSchema).min(1).max(limits.nodes),
+  vms: z.array(vmSchema).max(limits.vms).default([]),
+  volumes: z.array(volumeSchema).max(limits.volumes).default([]),
+  addons: z.array(addonSchema).max(limits.addons).default([]),
   rancher: rancherSchema.default({ importedIntoRancherManager: false, downstreamClusters: [] }),
   settings: settingsSchema.default({ kubevirt: { migrations: {} }, longhorn: {}, harvester: {}, etcd: {} }),
+  /** Facts `harvester-sim check` checks and the models do not simulate (src/scenario/infrastructure.ts). */
+  infrastructure: infrastructureSchema.optional(),
 });
 
 export type ScenarioDocument = z.output<typeof scenarioDocumentSchema>;

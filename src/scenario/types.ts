@@ -13,6 +13,7 @@ import type {
   VersionProfile,
 } from '../profiles/types.ts';
 import type { NodeRole } from '../trace/run.ts';
+import type { Infrastructure } from './infrastructure.ts';
 
 export type { DiskKind, DurationDistribution, EvictionStrategy, MaintainModeStrategy, NodeRole, RunStrategy };
 
@@ -66,14 +67,27 @@ export interface ClusterNetworks {
     readonly cidr: string;
     readonly bandwidthBytesPerSecond: number;
   } | null;
+  /**
+   * Dedicated VM live-migration network (Harvester setting `vm-migration-network`, which sets KubeVirt's
+   * `spec.configuration.migrations.network`); null means migrations use the management network.
+   */
+  readonly migration: {
+    readonly vlan: number | null;
+    readonly cidr: string;
+    readonly bandwidthBytesPerSecond: number;
+  } | null;
 }
 
 /** How the guest behaves; placeholders the guest model refines. */
 export interface GuestProfile {
   /** Memory pages dirtied per second while running (drives pre-copy convergence). */
   readonly dirtyRateBytesPerSecond: number;
-  /** Memory the guest actually touches; the rest transfers as zero pages. */
+  /** Memory the guest keeps rewriting (its dirty rate walks this set). */
   readonly workingSetBytes: number;
+  /** Memory written at least once; the rest migrates as zero pages (a 9-byte header each). */
+  readonly touchedMemoryBytes: number;
+  /** Pages rewritten in every sync interval besides the working set, in bytes; null = as measured. */
+  readonly hotSetBytes: number | null;
   /** Disk write rate while running (drives rebuild catch-up). */
   readonly diskWriteBytesPerSecond: number;
   /** When the guest runs fstrim; null means never. */
@@ -191,6 +205,8 @@ export interface Scenario {
   readonly rancher: ScenarioRancher;
   /** The profile's defaults with the scenario's overrides applied. */
   readonly settings: ClusterSettings;
+  /** Proxy, RKE2 token, external storage: facts for `harvester-sim check` (src/scenario/infrastructure.ts). */
+  readonly infrastructure: Infrastructure;
   /** Dotted paths under `settings` that the scenario overrode, e.g. `etcd.electionTimeoutMs`. */
   readonly overriddenSettings: readonly string[];
   /** Legal but notable facts (e.g. volumes that will run Degraded), one line each, naming file and path. */

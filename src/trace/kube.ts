@@ -2,7 +2,12 @@
 export interface KubeRecordData {
   /** The API serves iff etcd has quorum and an apiserver runs on a running management node. */
   'api.available': { via: string };
-  'api.unavailable': { reason: 'no-etcd-quorum' | 'no-apiserver' };
+  /**
+   * `leadership-transfer`: etcd has quorum but its leader drops proposals while it hands leadership
+   * over (etcd-io/raft:raft.go stepLeader, "transfer leadership ... is in progress; dropping
+   * proposal"), a few milliseconds for a graceful leader stop.
+   */
+  'api.unavailable': { reason: 'no-etcd-quorum' | 'no-apiserver' | 'leadership-transfer' };
   /** kube-vip bound the VIP (`ingress-expose` EXTERNAL-IP) on a node, or lost it. */
   'vip.bound': { node: string; address: string };
   'vip.unbound': { reason: string };
@@ -28,6 +33,11 @@ export interface KubeRecordData {
     /** `certain`: off longer than the lifetime; `possible`: longer than the renew-before margin. */
     certainty: 'certain' | 'possible';
     consequence: string;
+    /**
+     * Its owner re-issues it by itself when the cluster starts (KubeVirt's virt-operator rotates
+     * kubevirt-ca and the kubevirt-*-certs), so an expiry costs only the minutes until then.
+     */
+    rotatesAtStart?: boolean;
   };
   /** An etcd member could not start: its node came back with another address. */
   'etcd.member-blocked': { node: string; reason: string };

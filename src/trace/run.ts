@@ -24,6 +24,11 @@ export interface RunRecordData {
     nodes: { name: string; role: NodeRole }[];
     /** The cluster VIP (kube-vip) address. */
     vip: string;
+    /**
+     * What the scenario's checks found legal but doubtful, one line each (file, path, expected,
+     * found); absent in an observed run.
+     */
+    warnings?: string[];
   };
   /** The traced part of the run ended (the plan ended, or observation stopped). */
   'run.end': { endSeconds: number };

@@ -21,9 +21,20 @@ const ALLOWED: Record<string, readonly string[]> = {
   world: ['sim', 'profiles', 'trace', 'cluster', 'scenario', 'units', ...MODELS],
   plan: ['sim', 'profiles', 'trace', 'cluster', 'scenario', 'units', 'world', ...MODELS],
   evaluate: ['trace'],
-  report: ['evaluate', 'trace'],
+  // The testbed serves the simulated world as a Kubernetes API: it drives the world and the models.
+  testbed: ['sim', 'profiles', 'trace', 'cluster', 'scenario', 'units', 'world', ...MODELS],
+  // The real-cluster adapter sees a cluster only through its API: plans, scenarios, traces, evaluation.
+  adapter: ['plan', 'scenario', 'trace', 'evaluate'],
+  report: ['evaluate', 'trace', 'compare'],
   simulate: ['sim', 'scenario', 'plan', 'evaluate', 'trace'],
+  sweep: ['sim', 'scenario', 'plan', 'simulate', 'evaluate', 'trace', 'profiles'],
+  testing: ['sim', 'scenario', 'plan', 'simulate', 'evaluate', 'trace', 'profiles'],
+  compare: ['simulate', 'plan', 'scenario', 'evaluate', 'trace', 'sim'],
+  check: ['scenario', 'plan', 'evaluate', 'profiles', 'trace', 'units'],
+  search: ['sim', 'scenario', 'plan', 'evaluate', 'simulate', 'check', 'profiles', 'trace', 'units'],
   cli: [
+    'adapter',
+    'testbed',
     'sim',
     'profiles',
     'trace',
@@ -34,6 +45,10 @@ const ALLOWED: Record<string, readonly string[]> = {
     'report',
     'simulate',
     'kubevirt',
+    'sweep',
+    'check',
+    'search',
+    'compare',
   ],
   'index.ts': ['*'],
 };

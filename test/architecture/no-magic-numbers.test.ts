@@ -35,7 +35,13 @@ const isDefaultsTable = (fileName: string) => /^(.+-)?defaults\.ts$/.test(fileNa
  * Literals that are not defaults, each `file` and a substring of its line → why. Keep it short:
  * an entry that no longer matches a literal fails the last test.
  */
-const allowed: readonly { readonly file: string; readonly line: string; readonly why: string }[] = [];
+const allowed: readonly { readonly file: string; readonly line: string; readonly why: string }[] = [
+  {
+    file: 'src/longhorn/scheduling.ts',
+    line: '(policy.nodeSoftAntiAffinity ? 3 : 2) : 1',
+    why: 'how many relaxation stages the scheduler tries (zone, node, disk): a count of code paths, not a setting',
+  },
+];
 
 const unitConversions = new Set([24, 60, 100, 1000, 1024, 3600, 86400, 8, 1e3, 1e6, 1e9, 1e12]);
 const binaryExponents = new Set([10, 20, 30, 40]);

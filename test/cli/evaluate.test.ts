@@ -33,13 +33,17 @@ describe('harvester-sim evaluate', () => {
 
   it('prints a timeline, metrics and findings for people', () => {
     const result = run('evaluate', 'scenarios/seed-witness.yaml', 'scenarios/plans/nodes-only.yaml');
-    expect(result.status).toBe(0);
+    // nodes-only has critical findings: exit 2 under the default --fail-on critical (issue 11).
+    expect(result.status).toBe(2);
     expect(result.stdout).toMatch(/^nodes-only on seed-witness/);
     expect(result.stdout).toMatch(/\nTimeline\n/);
     expect(result.stdout).toMatch(/\nMetrics\n/);
-    expect(result.stdout).toMatch(/\[critical\] .* VM\(s\) still running when harv2 lost power/);
+    // Findings grouped by kind: one line per kind with the count and the objects, the source once.
+    expect(result.stdout).toMatch(/\n {2}\[critical\] vm\.running-at-power-off ×3 .*node\/harv2, vm\//);
+    expect(result.stdout).toMatch(/\n {6}first: 1 VM\(s\) still running when harv2 lost power — /);
+    expect(result.stdout.match(/source: When the cluster is shutting down node by node/g)).toHaveLength(1);
     expect(result.stdout).toMatch(/source: When the cluster is shutting down node by node/);
-  });
+  }, 60_000);
 
   it('fails with one clear line naming the file for a missing file or a bad document', () => {
     const missing = run('evaluate', 'nope.yaml');

@@ -74,9 +74,9 @@ describe('invalid plans give one clear line naming file, line, path, expected an
     ]);
   });
 
-  it('a zero timeout: every wait has a limit', () => {
+  it('a zero timeout: every wait has a limit, from 100ms (src/scenario/limits.ts)', () => {
     expect(errorLines(parse(replace('timeout: 15m', 'timeout: 0s')))).toEqual([
-      'plan.yaml:15:14: steps[3].timeout: expected a timeout above 0 s: every wait has a limit, found "0s"',
+      'plan.yaml:15:14: steps[3].timeout: expected from 100ms to 7 days (168h), found "0s"',
     ]);
   });
 

@@ -60,9 +60,16 @@ describe('version profiles', () => {
     );
   });
 
-  it('defaults vm-force-reset-policy to enabled with a 15 s period (pkg/settings/settings_helper.go)', () => {
-    const { vmForceResetPolicy } = profileFor('1.3.0').settings.harvester;
+  it('defaults vm-force-reset-policy to enabled with a 15 s period and 180 s vmMigrationTimeout from v1.7.0 (pkg/settings/settings_helper.go)', () => {
+    const { vmForceResetPolicy } = profileFor('1.7.0').settings.harvester;
     expect(vmForceResetPolicy).toEqual({ enable: true, periodSeconds: 15, vmMigrationTimeoutSeconds: 180 });
+  });
+
+  it('defaults vm-force-reset-policy to a 300 s period and no vmMigrationTimeout before v1.7.0 (pkg/settings/settings.go: "Period: 5 * 60, // 5 minutes")', () => {
+    for (const version of ['1.3.0', '1.6.1']) {
+      const { vmForceResetPolicy } = profileFor(version).settings.harvester;
+      expect(vmForceResetPolicy).toEqual({ enable: true, periodSeconds: 300, vmMigrationTimeoutSeconds: 0 });
+    }
   });
 
   it('defaults auto-rotate-rke2-certs off with a 240 h window', () => {

@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { compareTraces } from '../../src/adapter/compare.ts';
@@ -19,13 +20,16 @@ import type { AuditEntry } from '../../src/testbed/server.ts';
 import { startTestbed, type Testbed } from '../../src/testbed/testbed.ts';
 import { parseTrace } from '../../src/trace/read.ts';
 
+/** The repository root: paths below resolve from this file, not the working directory. */
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
 const present = existsSync(etcdBinary);
 if (!present)
   console.warn(
     `skipping the adapter end-to-end tests: ${etcdBinary} not installed (apt-get install etcd-server)`,
   );
 
-const KB_PLAN = 'test/adapter/fixtures/kb-shutdown-restart-short.yaml';
+const KB_PLAN = `${REPO}test/adapter/fixtures/kb-shutdown-restart-short.yaml`;
 const SPEED = 200;
 const quiet = () => undefined;
 
@@ -40,7 +44,7 @@ describe.skipIf(!present)('the adapter against the testbed, end to end', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'adapter-e2e-'));
     kubeconfig = join(dir, 'kubeconfig');
-    bed = await startTestbed(loadScenario('scenarios/seed-witness.yaml'), {
+    bed = await startTestbed(loadScenario(`${REPO}scenarios/seed-witness.yaml`), {
       speed: SPEED,
       kubeconfigOut: kubeconfig,
     });
@@ -56,7 +60,7 @@ describe.skipIf(!present)('the adapter against the testbed, end to end', () => {
     scenarioFile = join(dir, 'imported.yaml');
     const { unknowns } = await importScenario({ kubeconfig }, scenarioFile);
     const scenario = loadScenario(scenarioFile);
-    const source = loadScenario('scenarios/seed-witness.yaml');
+    const source = loadScenario(`${REPO}scenarios/seed-witness.yaml`);
     expect(scenario.nodes.map((n) => [n.name, n.role]).sort()).toEqual(
       source.nodes.map((n) => [n.name, n.role]).sort(),
     );
@@ -126,7 +130,7 @@ describe.skipIf(!present)('the adapter against the testbed, end to end', () => {
     const evaluation = evaluate(observed);
     expect(evaluation.ok).toBe(true);
     expect(evaluation.seed).toBeNull();
-    const predicted = dryRun(loadScenario('scenarios/seed-witness.yaml'), loadPlan(KB_PLAN)).trace;
+    const predicted = dryRun(loadScenario(`${REPO}scenarios/seed-witness.yaml`), loadPlan(KB_PLAN)).trace;
     const comparison = compareTraces(predicted, observed);
     expect(comparison.steps).toHaveLength(loadPlan(KB_PLAN).steps.length);
     expect(comparison.steps.every((s) => s.predictedSeconds !== null && s.observedSeconds !== null)).toBe(

@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Journal } from '../../src/adapter/journal.ts';
 import { KubeClient } from '../../src/adapter/kube-client.ts';
@@ -15,12 +16,15 @@ import { etcdBinary } from '../../src/testbed/etcd-members.ts';
 import { startTestbed, type Testbed } from '../../src/testbed/testbed.ts';
 import { parseTrace } from '../../src/trace/read.ts';
 
+/** The repository root: paths below resolve from this file, not the working directory. */
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
 const present = existsSync(etcdBinary);
 if (!present)
   console.warn(`skipping the SIGKILL/resume test: ${etcdBinary} not installed (apt-get install etcd-server)`);
 
-const PLAN = 'test/adapter/fixtures/kb-shutdown-restart-short.yaml';
-const CHILD = 'test/adapter/fixtures/replay-child.ts';
+const PLAN = `${REPO}test/adapter/fixtures/kb-shutdown-restart-short.yaml`;
+const CHILD = `${REPO}test/adapter/fixtures/replay-child.ts`;
 const KILLS = 20;
 const SEED = Number(process.env.SIGKILL_SEED ?? 20261203);
 
@@ -55,14 +59,14 @@ describe.skipIf(!present)('a replay killed with SIGKILL at random points resumes
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'adapter-sigkill-'));
     kubeconfig = join(dir, 'kubeconfig');
-    bed = await startTestbed(loadScenario('scenarios/seed-witness.yaml'), {
+    bed = await startTestbed(loadScenario(`${REPO}scenarios/seed-witness.yaml`), {
       speed: 200,
       kubeconfigOut: kubeconfig,
     });
     // The testbed's own scenario: unlike an imported one it names Rancher's downstream machines, so
     // the KB's first vm.stop leaves them to Rancher (an imported scenario would stop them while
     // Rancher still replaces them, and the volumes-detached wait would then time out).
-    scenarioFile = 'scenarios/seed-witness.yaml';
+    scenarioFile = `${REPO}scenarios/seed-witness.yaml`;
   }, 60_000);
 
   afterAll(async () => {

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -7,6 +8,9 @@ import { DocumentError } from '../../src/scenario/document-error.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { assertProperty } from '../fast-check-seed.ts';
 import { minimalPlanYaml } from './minimal-plan.ts';
+
+/** The repository root: paths below resolve from this file, not the working directory. */
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 function onlyDocumentErrors(load: () => unknown): void {
   try {
@@ -79,7 +83,7 @@ const roughStep = fc
   })
   .map(({ step, fields }) => ({ step, ...fields }));
 
-const seed = loadScenario('scenarios/seed-witness.yaml');
+const seed = loadScenario(`${REPO}scenarios/seed-witness.yaml`);
 
 describe('the plan loader never fails with anything but DocumentError', () => {
   it('on arbitrary text', () => {

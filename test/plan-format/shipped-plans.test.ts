@@ -1,13 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkPlanAgainstScenario } from '../../src/plan/format/check-against-scenario.ts';
 import { loadPlan } from '../../src/plan/format/load.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 
-const dir = 'scenarios/plans';
+/** The repository root: paths below resolve from this file, not the working directory. */
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+const dir = `${REPO}scenarios/plans`;
 const files = readdirSync(dir).filter((name) => name.endsWith('.yaml'));
-const seed = loadScenario('scenarios/seed-witness.yaml');
+const seed = loadScenario(`${REPO}scenarios/seed-witness.yaml`);
 /** Plans written for another shipped scenario than seed-witness. */
 const writtenFor: Record<string, string> = {
   'node-outage.yaml': 'scenarios/trim-during-rebuild.yaml',

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 /**
  * Regressions for the internal errors and dishonest answers of issue 11, each built from the input
  * that triggered it.
@@ -17,19 +18,24 @@ import { simulate } from '../../src/simulate/simulate.ts';
 import { select } from '../../src/trace/record.ts';
 import { minimalScenarioYaml } from '../scenario/minimal-scenario.ts';
 
+/** The repository root: paths below resolve from this file, not the working directory. */
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
 const planOf = (steps: Record<string, unknown>[]) => planFromData({ name: 'regression', steps }, 'plan.yaml');
 
 describe('internal errors on legal input', () => {
   it('ten power cycles of power-off-all on harvester-3node end without "event already triggered" (a rebuild aborted twice)', {
     timeout: 120_000,
   }, () => {
-    const shipped = parse(readFileSync('scenarios/plans/power-off-all.yaml', 'utf8')) as { steps: unknown[] };
+    const shipped = parse(readFileSync(`${REPO}scenarios/plans/power-off-all.yaml`, 'utf8')) as {
+      steps: unknown[];
+    };
     const plan = planFromData({
       name: 'power-cycles',
       steps: Array.from({ length: 10 }, () => shipped.steps).flat(),
     });
     // Seed 1 reached LonghornModel.vmStopped with the rebuild's abort event already triggered.
-    const { evaluation } = simulate('scenarios/harvester-3node.yaml', plan, { seed: 1 });
+    const { evaluation } = simulate(`${REPO}scenarios/harvester-3node.yaml`, plan, { seed: 1 });
     expect(evaluation.plan).toBe('power-cycles');
   });
 

@@ -5,12 +5,16 @@ import { scenarioJsonSchema } from '../../src/scenario/json-schema.ts';
 
 describe('committed JSON Schemas', () => {
   it('scenarios/scenario.schema.json is up to date (npx tsx src/scenario/json-schema.ts > scenarios/scenario.schema.json)', () => {
-    const committed = JSON.parse(readFileSync(new URL('../../scenarios/scenario.schema.json', import.meta.url), 'utf8'));
+    const committed = JSON.parse(
+      readFileSync(new URL('../../scenarios/scenario.schema.json', import.meta.url), 'utf8'),
+    );
     expect(committed).toEqual(JSON.parse(JSON.stringify(scenarioJsonSchema())));
   });
 
   it('scenarios/plan.schema.json is up to date (npx tsx src/plan/format/json-schema.ts > scenarios/plan.schema.json)', () => {
-    const committed = JSON.parse(readFileSync(new URL('../../scenarios/plan.schema.json', import.meta.url), 'utf8'));
+    const committed = JSON.parse(
+      readFileSync(new URL('../../scenarios/plan.schema.json', import.meta.url), 'utf8'),
+    );
     expect(committed).toEqual(JSON.parse(JSON.stringify(planJsonSchema())));
   });
 });

@@ -2,6 +2,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { parseGrid } from '../../src/sweep/grid.ts';
@@ -9,10 +10,13 @@ import { jobManifest } from '../../src/sweep/job-manifest.ts';
 import { sweepSpec } from '../../src/sweep/spec.ts';
 import { kubeconfigFor, startFakeApiServer } from './fake-api-server.ts';
 
+/** The repository root: paths below resolve from this file, not the working directory. */
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
 const spec = sweepSpec({
   scenario: {
     fileName: 'evacuation-40vm.yaml',
-    text: readFileSync('scenarios/evacuation-40vm.yaml', 'utf8'),
+    text: readFileSync(`${REPO}scenarios/evacuation-40vm.yaml`, 'utf8'),
   },
   workload: { kind: 'evacuate', node: 'busiest' },
   axes: parseGrid('bandwidthPerMigration=0,1Gi'),

@@ -5,11 +5,15 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClient } from '../../src/adapter/kube-client.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { etcdBinary } from '../../src/testbed/etcd-members.ts';
 import { startTestbed, type Testbed } from '../../src/testbed/testbed.ts';
+
+/** The repository root: paths below resolve from this file, not the working directory. */
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 const kubectlPath = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
 const missing = [
@@ -41,7 +45,7 @@ describe.skipIf(missing.length > 0)('the testbed serves a Kubernetes API that re
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'testbed-kubectl-'));
     kubeconfig = join(dir, 'kubeconfig');
-    bed = await startTestbed(loadScenario('scenarios/seed-witness.yaml'), {
+    bed = await startTestbed(loadScenario(`${REPO}scenarios/seed-witness.yaml`), {
       speed: 10,
       kubeconfigOut: kubeconfig,
     });

@@ -3,7 +3,7 @@
 
     python3 test/calibration/qemu-holdout/collect.py [--loadavg FILE] LAB_OUT_MAIN [LAB_OUT_REPEAT ...]
 
-Each argument is a `$LAB_OUT` folder written by ../shared/lab/qemu-migration/qemu/run_grid.py
+Each argument is a `$LAB_OUT` folder written by the lab harness (shared/lab/qemu-migration beside the repository)/qemu/run_grid.py
 (qemu-results.csv, traces/<run_id>.jsonl). The first is taken as is; the k-th further folder holds
 repeats of the same grid points (grid-knife-repeat.json), whose run ids get the suffix `-rep<k+1>`
 and group `knife-repeat` (the harness names a run by its inputs only, so each repeat ran in its own

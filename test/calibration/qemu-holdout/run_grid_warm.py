@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """run_grid.py of the lab harness with a longer guest warm-up (default 60 s there).
 
-    LAB_HARNESS=.../shared/lab/qemu-migration WARMUP_S=180 python3 run_grid_warm.py --grid G [--resume] ...
+    LAB_HARNESS=<path to shared/lab/qemu-migration> WARMUP_S=180 python3 run_grid_warm.py --grid G [--resume] ...
 
 On a busy machine a 1 GiB guest under TCG took more than 60 s to touch its memory and reach its
 dirty rate; the harness then migrated a guest that was still booting (no DIRTY report before

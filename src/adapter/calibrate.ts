@@ -1,20 +1,33 @@
 /**
  * `harvester-sim calibrate <journal>`: folds figures observed by an executed replay into the
- * scenario it ran on. Boot times: from the power-on the replay sent (`nodes/node.power` to
- * `booting`) to the node's next `node.ready` True, per node, in cluster seconds; one observation
- * becomes a fixed duration, several a uniform range. Live-migration bandwidth and Longhorn
- * rebuild rates are folded only when the observed trace holds `kubevirt/migration.finished` or
- * `longhorn/rebuild.completed` records (the adapter does not write them yet; they are reported as
- * not observed). The scenario schema has no calibration section, so the figures go into the fields
- * they calibrate, with a comment saying where they came from.
+ * scenario it ran on. The scenario schema has no calibration section, so each figure goes into the
+ * field it calibrates, with a comment at the top of the document saying where it came from:
+ * - boot times: from the power-on the replay sent (`nodes/node.power` to `booting`) to the node's
+ *   next `node.ready` True, per node, in cluster seconds; one observation becomes a fixed duration,
+ *   several a uniform range (`nodes[].boot`);
+ * - live-migration bandwidth: per migration, the mean of the memory transfer rates KubeVirt reported
+ *   while bytes moved (`kubevirt.migration/progress`, from `kubevirt_vmi_migration_memory_transfer_rate_bytes`);
+ *   the largest of these means (other traffic on the path only lowers a rate) becomes the bandwidth
+ *   of the network migrations cross (`networks.migration` when the scenario has one, else
+ *   `networks.management`). Not folded when the scenario caps `bandwidthPerMigration`: the cap, not
+ *   the network, set the rate then;
+ * - the guests' dirty rates: per VM, the largest dirty-memory rate reported during its migration
+ *   (`vms[].guest.dirtyRate`);
+ * - Longhorn rebuild rates: `longhorn/rebuild.completed` records (bytes sent / seconds) are reported;
+ *   the adapter does not observe rebuilds yet, and no scenario field holds a rebuild rate alone.
  */
-import { parseDocument } from 'yaml';
+import { type Document, parseDocument, type YAMLMap } from 'yaml';
 import { select, type Trace } from '../trace/record.ts';
 
 export interface CalibrationFigures {
   /** Node → observed power-on → Ready seconds. */
   readonly bootSeconds: ReadonlyMap<string, readonly number[]>;
-  readonly migrationBytesPerSecond: readonly number[];
+  /** Migration (VM key) → mean memory transfer rate while bytes moved. */
+  readonly migrationBytesPerSecond: ReadonlyMap<string, number>;
+  /** VM key → largest observed dirty rate. */
+  readonly dirtyRateBytesPerSecond: ReadonlyMap<string, number>;
+  /** Rebuild rates (bytes sent / seconds) of completed rebuilds in the trace. */
+  readonly rebuildBytesPerSecond: readonly number[];
   readonly notObserved: readonly string[];
 }
 
@@ -43,23 +56,48 @@ export function observedFigures(trace: Trace): CalibrationFigures {
       poweredOn.delete(e.node);
     }
   }
-  const migrations = select(trace, 'kubevirt', 'migration.finished')
+  const rates = new Map<string, number[]>();
+  const dirty = new Map<string, number>();
+  for (const r of select(trace, 'kubevirt.migration', 'progress')) {
+    const { migration, transferRateBytesPerSecond, dirtyRateBytesPerSecond } = r.data;
+    if (transferRateBytesPerSecond > 0)
+      rates.set(migration, [...(rates.get(migration) ?? []), transferRateBytesPerSecond]);
+    dirty.set(migration, Math.max(dirty.get(migration) ?? 0, dirtyRateBytesPerSecond));
+  }
+  const migrations = new Map(
+    [...rates].map(([m, list]) => [m, list.reduce((a, b) => a + b, 0) / list.length]),
+  );
+  const rebuilds = select(trace, 'longhorn', 'rebuild.completed')
     .filter((r) => r.data.seconds > 0)
-    .map((r) => r.data.transferredBytes / r.data.seconds);
+    .map((r) => r.data.bytesSent / r.data.seconds);
   const notObserved: string[] = [];
   if (boots.size === 0) notObserved.push('boot times: no power-on followed by Ready in the observed trace');
-  if (migrations.length === 0)
-    notObserved.push('migration bandwidth: no kubevirt/migration.finished records observed');
-  notObserved.push('Longhorn rebuild rates: the adapter does not observe rebuilds yet');
-  return { bootSeconds: boots, migrationBytesPerSecond: migrations, notObserved };
+  if (migrations.size === 0)
+    notObserved.push(
+      'migration bandwidth: no kubevirt_vmi_migration_* samples with bytes moving (no migration, or the cluster does not expose virt-handler metrics)',
+    );
+  if (rebuilds.length === 0)
+    notObserved.push(
+      'Longhorn rebuild rates: the adapter does not observe rebuilds yet (no longhorn/rebuild.completed)',
+    );
+  return {
+    bootSeconds: boots,
+    migrationBytesPerSecond: migrations,
+    dirtyRateBytesPerSecond: dirty,
+    rebuildBytesPerSecond: rebuilds,
+    notObserved,
+  };
 }
 
-/** The scenario YAML with observed boot times folded into `nodes[].boot`. */
+type Items = { items: YAMLMap[] };
+const mib = (b: number) => `${(b / 1024 ** 2).toFixed(1)} MiB/s`;
+/** A bandwidth as the scenario format reads a YAML number: whole bytes per second. */
+const bytesPerSecond = (b: number) => Math.round(b);
+
+/** The scenario YAML with the observed figures folded into the fields they calibrate. */
 export function calibrateScenario(scenarioYaml: string, figures: CalibrationFigures, source: string): string {
   const doc = parseDocument(scenarioYaml);
-  const nodes = doc.get('nodes') as
-    | { items: { get(k: string): unknown; set(k: string, v: unknown): void }[] }
-    | undefined;
+  const nodes = doc.get('nodes') as Items | undefined;
   for (const node of nodes?.items ?? []) {
     const observed = figures.bootSeconds.get(String(node.get('name')));
     if (observed === undefined || observed.length === 0) continue;
@@ -79,13 +117,41 @@ export function calibrateScenario(scenarioYaml: string, figures: CalibrationFigu
       ([node, s]) =>
         `  ${node}: power-on to Ready ${s.map((x) => `${Math.round(x)} s`).join(', ')} (nodes[].boot)`,
     ),
-    ...figures.migrationBytesPerSecond.map(
-      (b) => `  migration: ${(b / 1024 ** 2).toFixed(1)} MiB/s observed`,
-    ),
+    ...foldMigrations(doc, figures),
+    ...figures.rebuildBytesPerSecond.map((b) => `  rebuild: ${mib(b)} observed (reported only)`),
     ...figures.notObserved.map((n) => `  not observed: ${n}`),
   ];
   doc.commentBefore = [doc.commentBefore ?? '', ...lines.map((l) => ` ${l}`)]
     .filter((l) => l !== '')
     .join('\n');
   return doc.toString();
+}
+
+/** Folds the migration figures; returns the comment lines saying what went where. */
+function foldMigrations(doc: Document, figures: CalibrationFigures): string[] {
+  const lines: string[] = [];
+  for (const [vm, rate] of figures.migrationBytesPerSecond)
+    lines.push(`  migration of ${vm}: ${mib(rate)} mean memory transfer rate`);
+  if (figures.migrationBytesPerSecond.size > 0) {
+    const cap = doc.getIn(['settings', 'kubevirt', 'migrations', 'bandwidthPerMigration']);
+    const capped = cap !== undefined && cap !== 0 && cap !== '0' && cap !== '0Mi';
+    const best = Math.max(...figures.migrationBytesPerSecond.values());
+    if (capped)
+      lines.push(
+        `  not folded: bandwidthPerMigration ${String(cap)} caps migrations, so the network was not the limit`,
+      );
+    else {
+      const network = doc.hasIn(['networks', 'migration']) ? 'migration' : 'management';
+      doc.setIn(['networks', network, 'bandwidth'], bytesPerSecond(best));
+      lines.push(`  networks.${network}.bandwidth = ${mib(best)} (the largest migration mean)`);
+    }
+  }
+  const vms = doc.get('vms') as Items | undefined;
+  for (const [key, rate] of figures.dirtyRateBytesPerSecond) {
+    const vm = vms?.items.find((v) => `${v.get('namespace') ?? 'default'}/${v.get('name')}` === key);
+    if (vm === undefined || rate <= 0) continue;
+    doc.setIn(['vms', vms?.items.indexOf(vm), 'guest', 'dirtyRate'], bytesPerSecond(rate));
+    lines.push(`  ${key}: dirty rate ${mib(rate)} observed during migration (vms[].guest.dirtyRate)`);
+  }
+  return lines;
 }

@@ -11,6 +11,7 @@ import type { Scenario, VmRef } from '../scenario/types.ts';
 import type { EtcdAccess } from './etcd.ts';
 import type { Journal } from './journal.ts';
 import { ApiError, type KubeClient } from './kube-client.ts';
+import { scrapeMigrations } from './migration-metrics.ts';
 import type { ClusterObserver, ObservedTrace } from './observed-trace.ts';
 import type { PowerDriver } from './power.ts';
 import { runbookStep } from './runbook.ts';
@@ -392,6 +393,62 @@ async function until(
   }
 }
 
+// ---- migration metrics ----------------------------------------------------------------------------
+
+/** Namespace of KubeVirt (and its virt-handler pods) on Harvester. */
+const KUBEVIRT_NAMESPACE = 'harvester-system';
+
+/**
+ * The metrics of one migration the replay started: each scrape that finds the VMI writes a
+ * `kubevirt.migration/progress` record; at the end, with at least one sample, `kubevirt/
+ * migration.finished` with what was observed (bytes sent, duration) and zeros, named in its reason,
+ * for what the metrics do not show (downtime, passes, throttle, post-copy).
+ */
+class MigrationWatcher {
+  private processedBytes = 0;
+  private samples = 0;
+
+  constructor(
+    private readonly ctx: ExecuteContext,
+    private readonly vmi: string,
+  ) {}
+
+  async sample(vm: VmRef): Promise<void> {
+    const found = (await scrapeMigrations(this.ctx.client, KUBEVIRT_NAMESPACE)).find(
+      (s) => s.namespace === vm.namespace && s.name === vm.name,
+    );
+    if (found === undefined) return;
+    this.samples++;
+    this.processedBytes = Math.max(this.processedBytes, found.dataProcessedBytes ?? 0);
+    this.ctx.trace.emit('kubevirt.migration', 'progress', {
+      migration: this.vmi,
+      dataRemainingBytes: found.dataRemainingBytes ?? 0,
+      dataProcessedBytes: found.dataProcessedBytes ?? 0,
+      dirtyRateBytesPerSecond: found.dirtyRateBytesPerSecond ?? 0,
+      transferRateBytesPerSecond: found.transferRateBytesPerSecond ?? 0,
+    });
+  }
+
+  finished(ok: boolean, state: { sourceNode?: string; targetNode?: string }, seconds: number): void {
+    if (this.samples === 0) return;
+    this.ctx.trace.emit('kubevirt', 'migration.finished', {
+      vm: this.vmi,
+      source: state.sourceNode ?? '',
+      target: state.targetNode ?? '',
+      outcome: ok ? 'completed' : 'failed',
+      reason: `observed: VMIM ${ok ? 'Succeeded' : 'Failed'}; ${this.samples} metric samples; downtime, passes, iterations, throttle and post-copy not observed (0)`,
+      seconds: Math.round(seconds * 1000) / 1000,
+      downtimeMs: 0,
+      passes: 0,
+      iterations: 0,
+      transferredBytes: this.processedBytes,
+      maxThrottlePercent: 0,
+      postCopySeconds: 0,
+      policy: null,
+    });
+  }
+}
+
 // ---- actions ----------------------------------------------------------------------------------
 
 async function scaleTo(ctx: ExecuteContext, name: string, replicas: number): Promise<void> {
@@ -561,17 +618,23 @@ async function perform(ctx: ExecuteContext, step: PlanStep): Promise<string> {
         const vmimName = name;
         const started = Date.now();
         let phase = '';
+        let state: { sourceNode?: string; targetNode?: string } = {};
+        const watcher = new MigrationWatcher(ctx, key(vm));
         await until(ctx, `migration of ${key(vm)} ends`, IMPLICIT_WAIT_SECONDS, async () => {
+          await watcher.sample(vm);
           const m = await ctx.client.get<Obj>(`${PATHS.vmims(vm.namespace)}/${vmimName}`);
           phase = String(m.status?.phase ?? '');
+          state = (m.status?.migrationState ?? {}) as typeof state;
           return phase === 'Succeeded' || phase === 'Failed';
         });
         ctx.trace.emit('kubevirt', 'migration.phase', {
           migration: vmimName,
           vmi: key(vm),
           phase: phase as 'Succeeded',
-          sourceNode: '',
+          sourceNode: state.sourceNode ?? '',
+          ...(state.targetNode ? { targetNode: state.targetNode } : {}),
         });
+        watcher.finished(phase === 'Succeeded', state, ((Date.now() - started) / 1000) * ctx.timeScale);
         if (phase !== 'Succeeded')
           throw new StepError(
             `migration of ${key(vm)} ${phase} after ${Math.round(((Date.now() - started) / 1000) * ctx.timeScale)} s`,

@@ -98,6 +98,14 @@ export class KubeClient {
     return body.items ?? [];
   }
 
+  /** A text body (a pod's `/metrics` through the API server proxy), one attempt: a scrape that fails is skipped. */
+  async getText(path: string): Promise<string> {
+    this.requests.push({ method: 'GET', path: path.split('?')[0] });
+    const body = await this.once('GET', path, undefined, 'application/json');
+    if (typeof body !== 'string') throw new Error(`GET ${path}: expected text, found JSON`);
+    return body;
+  }
+
   patch(path: string, body: unknown, type: PatchType = 'merge'): Promise<unknown> {
     return this.request('PATCH', path, body, PATCH_TYPES[type]);
   }
@@ -228,7 +236,8 @@ export class KubeClient {
           try {
             parsed = text === '' ? null : JSON.parse(text);
           } catch {
-            parsed = null;
+            // Not JSON: a proxied endpoint's text (virt-handler's Prometheus exposition).
+            parsed = text;
           }
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) resolve(parsed);

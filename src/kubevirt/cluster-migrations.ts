@@ -25,6 +25,17 @@ import { vmKey } from './vm-lifecycle/vm-key.ts';
 
 const PAGE_BYTES = QEMU_MIGRATION_DEFAULTS.pageSizeBytes.value;
 
+/** One live migration's job figures now (libvirt `virDomainGetJobStats`, as virt-handler reads them). */
+export interface MigrationProgress {
+  readonly source: string;
+  readonly target: string;
+  readonly dataRemainingBytes: number;
+  readonly dataProcessedBytes: number;
+  /** libvirt's `memory_dirty_rate` is in pages per second. */
+  readonly dirtyPagesPerSecond: number;
+  readonly memoryBytesPerSecond: number;
+}
+
 /** A VMI as the migration and maintenance controllers see it, built fresh from the world. */
 export interface WorldVmi extends MaintenanceVmi {
   readonly ref: VmRef;
@@ -104,6 +115,24 @@ export class ClusterMigrations implements WorldObserver {
       done.push(this.controller.create(this.vmi(ref, node), { origin: 'user' }).done);
     }
     return done;
+  }
+
+  /**
+   * What virt-handler on the source reads from the domain's migration job (libvirt job info) for a
+   * VM migrating now, or null: the figures KubeVirt exports as `kubevirt_vmi_migration_*` metrics.
+   */
+  progress(ref: VmRef): MigrationProgress | null {
+    const entry = this.running.get(vmKey(ref));
+    if (entry === undefined || entry.run.finished) return null;
+    const { run, source, target } = entry;
+    return {
+      source,
+      target,
+      dataRemainingBytes: run.dataRemainingBytes,
+      dataProcessedBytes: run.dataProcessedBytes,
+      dirtyPagesPerSecond: run.dirtyPagesPerSecond,
+      memoryBytesPerSecond: run.transferBytesPerSecond,
+    };
   }
 
   /** `node.maintenance` enable: Harvester's maintenance mode; the result is also a trace record. */

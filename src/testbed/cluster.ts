@@ -11,6 +11,7 @@ import type { World } from '../world/world.ts';
 import { EtcdMembers } from './etcd-members.ts';
 import { type KubeObject, type MigrationObject, type Overlay, projectObjects } from './objects.ts';
 import { ObjectStore } from './store.ts';
+import { virtHandlerMetrics } from './virt-handler-metrics.ts';
 
 /** The cluster must elect an etcd leader and serve the API within this many simulated seconds. */
 const WARM_UP_LIMIT_SECONDS = 300;
@@ -125,6 +126,11 @@ export class TestbedCluster {
         speed: this.speed,
       }),
     );
+  }
+
+  /** virt-handler's metrics exposition on `node` now (the testbed's pod proxy serves it). */
+  virtHandlerMetrics(node: string): string {
+    return virtHandlerMetrics(this.world, node);
   }
 
   // ---- writes --------------------------------------------------------------------------------

@@ -121,6 +121,25 @@ export function projectObjects(input: ProjectionInput): Map<string, KubeObject> 
         { 'harvester-sim.io/power': world.power.state(node.name) },
       ),
     );
+    if (node.role !== 'witness')
+      // virt-handler (a DaemonSet) on each node that runs VMs; its metrics are served through the pod
+      // proxy (virt-handler-metrics.ts).
+      add(
+        object(
+          input,
+          typeOf('', 'pods'),
+          'harvester-system',
+          `virt-handler-${node.name}`,
+          {
+            spec: {
+              nodeName: node.name,
+              containers: [{ name: 'virt-handler', ports: [{ name: 'metrics', containerPort: 8443 }] }],
+            },
+            status: { phase: running ? 'Running' : 'Unknown' },
+          },
+          { 'kubevirt.io': 'virt-handler' },
+        ),
+      );
     if (node.role !== 'worker') {
       const memberRunning = input.etcdRunning.has(node.name);
       add(

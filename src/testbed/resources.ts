@@ -45,7 +45,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     namespaced: true,
     shortNames: ['po'],
     verbs: [...READ, 'delete'],
-    subresources: [],
+    subresources: [{ name: 'proxy', group: '', version: 'v1', kind: 'PodProxyOptions', verbs: ['get'] }],
   },
   {
     group: '',

@@ -174,8 +174,51 @@ export class TestbedServer {
       if (found === undefined) throw new HttpError(404, 'NotFound', `group ${group[1]} not found`);
       return this.json(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...found });
     }
+    const proxy = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/proxy(\/.*)?$/.exec(path);
+    if (proxy !== null)
+      return this.podProxy(req, res, proxy[1], decodeURIComponent(proxy[2]), proxy[3] ?? '/');
     const route = this.route(path);
     return this.resource(req, res, url, route);
+  }
+
+  /**
+   * `pods/proxy` (GET): the API server's proxy to a pod port, `[scheme:]name[:port]`. The testbed's
+   * virt-handler pods answer `/metrics` on 8443 with the migration gauges; nothing else is proxied.
+   */
+  private podProxy(
+    req: IncomingMessage,
+    res: ServerResponse,
+    namespace: string,
+    target: string,
+    rest: string,
+  ): void {
+    const parts = target.split(':');
+    const name =
+      parts.length === 3 || (parts.length === 2 && /^https?$/.test(parts[0])) ? parts[1] : parts[0];
+    const port =
+      parts.length === 3 ? parts[2] : parts.length === 2 && !/^https?$/.test(parts[0]) ? parts[1] : '';
+    this.audit.push({ verb: 'get', group: '', resource: 'pods', subresource: 'proxy', namespace, name });
+    if ((req.method ?? 'GET') !== 'GET')
+      throw new HttpError(405, 'MethodNotAllowed', `${req.method} is not supported on pods/proxy`);
+    const pod = this.cluster.store.get(`/pods/${namespace}/${name}`) as
+      | (KubeObject & { spec?: { nodeName?: string }; status?: { phase?: string } })
+      | undefined;
+    if (pod === undefined) throw new HttpError(404, 'NotFound', `pods "${name}" not found`);
+    if (
+      pod.metadata.labels === undefined ||
+      (pod.metadata.labels as Record<string, string>)['kubevirt.io'] !== 'virt-handler' ||
+      rest !== '/metrics' ||
+      (port !== '' && port !== '8443')
+    )
+      throw new HttpError(
+        404,
+        'NotFound',
+        `the testbed proxies only virt-handler's /metrics on 8443, not ${target}${rest}`,
+      );
+    if (pod.status?.phase !== 'Running')
+      throw new HttpError(503, 'ServiceUnavailable', `pod ${name} is not running`);
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+    res.end(this.cluster.virtHandlerMetrics(String(pod.spec?.nodeName ?? '')));
   }
 
   private route(path: string): Route {

@@ -95,6 +95,7 @@ export const TRACE_KINDS: { readonly [S in Subsystem]: { readonly [K in KindOf<S
     sync: true,
     monitor: true,
     result: true,
+    progress: true,
   },
   longhorn: {
     'volume.state': true,

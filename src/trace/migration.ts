@@ -29,6 +29,18 @@ export interface MigrationRunRecordData {
   /** A dirty-bitmap sync (QEMU `dirty-sync-count`) and the bytes the next pass must send. */
   sync: { migration: string; count: number; thresholdBytes: number };
   monitor: { migration: string; action: MonitorActionKind; elapsedSeconds: number };
+  /**
+   * One sample of the migration job as KubeVirt exports it (`kubevirt_vmi_migration_*` gauges of
+   * virt-handler on the source); written by the adapter into observed traces, not by the model.
+   * `dirtyRateBytesPerSecond` is libvirt's pages per second times the page size.
+   */
+  progress: {
+    migration: string;
+    dataRemainingBytes: number;
+    dataProcessedBytes: number;
+    dirtyRateBytesPerSecond: number;
+    transferRateBytesPerSecond: number;
+  };
   result: {
     migration: string;
     outcome: LiveMigrationOutcome;

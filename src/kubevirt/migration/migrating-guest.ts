@@ -49,15 +49,7 @@ export class MigratingGuest {
   advance(): void {
     const now = this.sim.now;
     if (!this.stopped && this.pausedAtSeconds === null) {
-      const rate = throttledDirtyPagesPerSecond(
-        {
-          dirtyPagesPerSecond: this.basePagesPerSecond,
-          workingSetPages: this.workingSetPages,
-          throttleCatchUpMs: this.guest.throttleCatchUpMs,
-        },
-        this.throttlePercent,
-        this.cpuThrottleTimesliceMs,
-      );
+      const rate = this.throttledPagesPerSecond();
       let from = this.updatedSeconds;
       // Periods that passed while the guest was paused or stopped are skipped.
       while (this.periodEndSeconds <= from) this.nextPeriod();
@@ -70,6 +62,24 @@ export class MigratingGuest {
       if (now > this.updatedSeconds) this.ranSinceSync = true;
     }
     this.updatedSeconds = now;
+  }
+
+  /** Pages the guest writes per second now (0 while paused or stopped): libvirt's `memory_dirty_rate`. */
+  get dirtyPagesPerSecond(): number {
+    if (this.stopped || this.pausedAtSeconds !== null) return 0;
+    return this.throttledPagesPerSecond() * this.periodFactor;
+  }
+
+  private throttledPagesPerSecond(): number {
+    return throttledDirtyPagesPerSecond(
+      {
+        dirtyPagesPerSecond: this.basePagesPerSecond,
+        workingSetPages: this.workingSetPages,
+        throttleCatchUpMs: this.guest.throttleCatchUpMs,
+      },
+      this.throttlePercent,
+      this.cpuThrottleTimesliceMs,
+    );
   }
 
   private nextPeriod(): void {

@@ -135,6 +135,21 @@ export class MigrationRun {
     }
   }
 
+  /** The job's `DataProcessed`: every byte sent so far (libvirt `data_processed`). */
+  get dataProcessedBytes(): number {
+    return this.ledger.transferredBytes;
+  }
+
+  /** The job's `MemoryBps`: the rate of the flow under way (0 between flows and once finished). */
+  get transferBytesPerSecond(): number {
+    return this.phase === 'finished' ? 0 : (this.ledger.flow?.currentRateBytesPerSecond ?? 0);
+  }
+
+  /** The job's `MemDirtyRate`: pages the guest dirties per second now (libvirt reports pages, not bytes). */
+  get dirtyPagesPerSecond(): number {
+    return this.phase === 'finished' ? 0 : this.guest.dirtyPagesPerSecond;
+  }
+
   private finish(
     outcome: LiveMigrationOutcome,
     reason: string,

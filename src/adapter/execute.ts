@@ -6,6 +6,7 @@
  * does only what is still needed). Waits are watches (or polls, for etcd and power) with timeouts;
  * after each step a steady-state probe aborts the replay when the cluster is not where it should be.
  */
+import { checkPlan } from '../check/check.ts';
 import type { Condition, NodeRef, NodeTarget, Plan, PlanStep, Wait } from '../plan/format/types.ts';
 import type { Scenario, VmRef } from '../scenario/types.ts';
 import type { EtcdAccess } from './etcd.ts';
@@ -67,29 +68,66 @@ function realMs(ctx: ExecuteContext, clusterSeconds: number): number {
 
 // ---- preflight and the record -------------------------------------------------------------------
 
-/** The gates: every node Ready, every Longhorn volume healthy (or detached), the etcd leader known. */
-export async function preflight(ctx: ExecuteContext): Promise<string[]> {
-  const problems: string[] = [];
+/** A preflight gate that does not hold: the rule it comes from and what was seen. */
+export interface PreflightProblem {
+  /** `preflight.node-ready`, `preflight.volume-healthy`, `preflight.etcd-leader-known`, or a `check` rule. */
+  readonly rule: string;
+  readonly message: string;
+}
+
+/**
+ * `check` rules the adapter's own execution makes moot: it executes an `etcd.move-leader` step with
+ * `method: delete-pod` as etcdctl move-leader, so the failure that rule predicts cannot happen.
+ */
+export const RULES_MOOT_WHEN_EXECUTED: ReadonlySet<string> = new Set([
+  'etcd.delete-pod-does-not-move-leader',
+]);
+
+/**
+ * The gates, all read-only: the `check` rules on the plan and the scenario (src/check/; the same
+ * problems `harvester-sim check` reports, advice excluded), every node Ready, every Longhorn volume
+ * healthy (or detached), the etcd leader known. `allowed` waives rules by name (`--allow-rule`).
+ */
+export async function preflight(
+  ctx: ExecuteContext,
+  allowed: ReadonlySet<string> = new Set(),
+): Promise<PreflightProblem[]> {
+  const problems: PreflightProblem[] = [];
+  for (const p of checkPlan(ctx.scenario, ctx.plan).problems)
+    if (!RULES_MOOT_WHEN_EXECUTED.has(p.rule))
+      problems.push({
+        rule: p.rule,
+        message: `${p.stepId === null ? '' : `step ${p.stepId}: `}${p.message}`,
+      });
   const nodes = await ctx.client.list<Obj>(PATHS.nodes);
   for (const n of nodes) {
     const ready = ((n.status?.conditions ?? []) as { type: string; status: string }[]).some(
       (c) => c.type === 'Ready' && c.status === 'True',
     );
-    if (!ready) problems.push(`node ${n.metadata.name} is not Ready`);
+    if (!ready)
+      problems.push({ rule: 'preflight.node-ready', message: `node ${n.metadata.name} is not Ready` });
   }
   const volumes = await ctx.client.list<Obj>(PATHS.volumes);
   for (const v of volumes) {
     const robustness = String(v.status?.robustness ?? 'unknown');
     const state = String(v.status?.state ?? 'unknown');
     if (robustness !== 'healthy' && state !== 'detached')
-      problems.push(`volume ${v.metadata.name} is ${robustness}`);
+      problems.push({
+        rule: 'preflight.volume-healthy',
+        message: `volume ${v.metadata.name} is ${robustness}`,
+      });
   }
-  if (ctx.etcd === null) problems.push('the etcd leader is unknown (no etcd endpoints)');
+  if (ctx.etcd === null)
+    problems.push({
+      rule: 'preflight.etcd-leader-known',
+      message: 'the etcd leader is unknown (no etcd endpoints)',
+    });
   else {
     const view = await ctx.etcd.view();
-    if (view.leader === null) problems.push('etcd has no leader');
+    if (view.leader === null)
+      problems.push({ rule: 'preflight.etcd-leader-known', message: 'etcd has no leader' });
   }
-  return problems;
+  return problems.filter((p) => !allowed.has(p.rule));
 }
 
 /** Journals everything the procedure must restore, before anything changes. Idempotent. */

@@ -96,6 +96,8 @@ export interface ExecuteOptions extends ConnectOptions {
   readonly yes?: boolean;
   readonly seed?: number | string;
   readonly log?: (line: string) => void;
+  /** Preflight gates waived by rule name (`--allow-rule`). */
+  readonly allowRules?: readonly string[];
   /** Skip the preflight gates (the journal still records everything first). */
   readonly skipPreflight?: boolean;
 }
@@ -221,9 +223,9 @@ export async function executeReplay(
       steps: plan.steps.length,
     });
     if (!options.skipPreflight) {
-      const problems = await preflight(ctx);
+      const problems = await preflight(ctx, new Set(options.allowRules ?? []));
       if (problems.length > 0) {
-        const reason = `preflight: ${problems.join('; ')}`;
+        const reason = `preflight: ${problems.map((p) => `[${p.rule}] ${p.message}`).join('; ')}`;
         journal.append({ type: 'plan.done', ok: false, reason });
         ctx.trace.emit('plan', 'plan.end', { plan: plan.name, ok: false, failedStep: null, reason });
         ctx.trace.emit('run', 'run.end', { endSeconds: ctx.trace.nowSeconds });

@@ -89,6 +89,44 @@ describe.skipIf(!present)('the adapter against the testbed, end to end', () => {
     expect(commands).toContain('etcdctl');
   }, 60_000);
 
+  it('a failing preflight gate names its check rule and stops before any write (KB: "disconnect Rancher first")', async () => {
+    const before = bed.server.audit.length;
+    const refused = await executeReplay(
+      `${REPO}test/adapter/fixtures/shutdown-worker-first.yaml`,
+      `${REPO}scenarios/seed-witness.yaml`,
+      join(dir, 'refused-journal'),
+      { kubeconfig, power: 'testbed', yes: true, log: quiet },
+    );
+    expect(refused.ok).toBe(false);
+    expect(refused.failedStep).toBeNull();
+    expect(refused.reason).toContain('[rancher.machines-stopped-while-connected]');
+    const requests = bed.server.audit.slice(before);
+    expect(requests.filter((a) => !['get', 'list', 'watch'].includes(a.verb))).toEqual([]);
+    const entries = Journal.open(join(dir, 'refused-journal')).all();
+    expect(entries.filter((e) => e.type === 'recorded' || e.type === 'step.start')).toEqual([]);
+    expect(bed.cluster.world.isRunning('harv2')).toBe(true);
+    // Waived by name, the gate lets the replay on, to the first destructive step, which (without
+    // --yes and without a terminal) is refused before it acts.
+    await expect(
+      executeReplay(
+        `${REPO}test/adapter/fixtures/shutdown-worker-first.yaml`,
+        `${REPO}scenarios/seed-witness.yaml`,
+        join(dir, 'waived-journal'),
+        {
+          kubeconfig,
+          power: 'testbed',
+          yes: false,
+          allowRules: ['rancher.machines-stopped-while-connected'],
+          log: quiet,
+        },
+      ),
+    ).rejects.toThrow('confirmation');
+    expect(bed.server.audit.slice(before).filter((a) => !['get', 'list', 'watch'].includes(a.verb))).toEqual(
+      [],
+    );
+    expect(bed.cluster.world.isRunning('harv2')).toBe(true);
+  }, 60_000);
+
   it('executes the KB plan with a journal: every step once, values recorded before any change, an observed trace', async () => {
     // Executed on the testbed's own scenario: an imported one cannot know which VMs are Rancher's
     // downstream machines (reported unknown above), and the KB's first vm.stop must leave them alone.

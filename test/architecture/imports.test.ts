@@ -24,7 +24,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   // The testbed serves the simulated world as a Kubernetes API: it drives the world and the models.
   testbed: ['sim', 'profiles', 'trace', 'cluster', 'scenario', 'units', 'world', ...MODELS],
   // The real-cluster adapter sees a cluster only through its API: plans, scenarios, traces, evaluation.
-  adapter: ['plan', 'scenario', 'trace', 'evaluate'],
+  // ...and runs the `check` rules (static, on the plan and the scenario) as preflight gates.
+  adapter: ['plan', 'scenario', 'trace', 'evaluate', 'check'],
   report: ['evaluate', 'trace', 'compare'],
   simulate: ['sim', 'scenario', 'plan', 'evaluate', 'trace'],
   sweep: ['sim', 'scenario', 'plan', 'simulate', 'evaluate', 'trace', 'profiles'],

@@ -36,6 +36,7 @@ export interface ReplayOptions {
   seed?: string;
   predictedOut?: string;
   skipPreflight?: boolean;
+  allowRule?: string[];
   json?: boolean;
 }
 
@@ -57,6 +58,7 @@ function executeOptions(o: ReplayOptions): ExecuteOptions {
     yes: o.yes,
     seed: o.seed,
     skipPreflight: o.skipPreflight,
+    allowRules: o.allowRule ?? [],
   };
 }
 

@@ -30,6 +30,10 @@ export function registerReplay(program: Command): void {
     .option('--time-scale <x>', 'cluster seconds per real second (default: the testbed speed, else 1)')
     .option('--seed <seed>', 'seed of the prediction')
     .option('--predicted-out <file>', 'write the predicted trace (dry run)')
+    .option(
+      '--allow-rule <rule...>',
+      'waive a preflight gate by its rule name (a check rule, or preflight.node-ready, ...)',
+    )
     .option('--skip-preflight', 'run without the preflight gates (values are still journaled first)')
     .option('--json', 'dry run: print { evaluation, runbook } as JSON')
     .action(async (planFile: string | undefined, o: ReplayOptions) => {

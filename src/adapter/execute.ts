@@ -161,6 +161,15 @@ export async function recordState(ctx: ExecuteContext): Promise<void> {
   }
 }
 
+/** Journals a value a step is about to change, once (a resumed step keeps the first value). */
+function recordOnce(ctx: ExecuteContext, k: string, value: string): string {
+  const known = ctx.journal.recorded().get(k);
+  if (known !== undefined) return known;
+  ctx.journal.append({ type: 'recorded', key: k, value });
+  ctx.trace.emit('plan', 'plan.recorded', { key: k, value });
+  return value;
+}
+
 function requireRecorded(ctx: ExecuteContext, k: string, what: string): string {
   const value = ctx.journal.recorded().get(k);
   if (value === undefined)
@@ -571,11 +580,132 @@ async function powerOn(ctx: ExecuteContext, node: string, waitRunning: boolean):
     );
 }
 
+// ---- support bundles and maintenance mode (Harvester) ---------------------------------------
+
+/** Namespace of Harvester's SupportBundle CRs and settings' controllers. */
+const HARVESTER_NAMESPACE = 'harvester-system';
+/** Harvester's `support-bundle-timeout` default: 10 minutes (harvester/harvester:pkg/settings/settings.go). */
+const SUPPORT_BUNDLE_TIMEOUT_SECONDS = 600;
+const NAMESPACES_SETTING = 'support-bundle-namespaces';
+
+/** Node annotations Harvester's maintenance mode reads and writes (harvester/harvester:pkg/api/node/handler.go). */
+export const MAINTENANCE = {
+  drainRequested: 'harvesterhci.io/drain-requested',
+  drainForced: 'harvesterhci.io/drain-forced',
+  maintainStatus: 'harvesterhci.io/maintain-status',
+  /** The taint the drain adds; disableMaintenanceMode removes it. */
+  drainTaint: 'kubevirt.io/drain',
+  /** The testbed's report of a maintenance that did not complete. */
+  testbedError: 'harvester-sim.io/maintenance-error',
+} as const;
+
+/**
+ * A SupportBundle CR, as the UI's "Generate Support Bundle" creates it, after adding the step's extra
+ * namespaces to `support-bundle-namespaces` (recorded first, put back when the bundle is ready);
+ * waits until `status.state` is ready. The bundle stays in the cluster for download.
+ */
+async function supportBundle(ctx: ExecuteContext, step: PlanStep, extra: readonly string[]): Promise<string> {
+  const name = recordOnce(
+    ctx,
+    `step.${step.index}.supportbundle`,
+    `harvester-sim-${step.index}-${Date.now().toString(36)}`,
+  );
+  let restoreTo: string | null = null;
+  if (extra.length > 0) {
+    const setting = await ctx.client.get<Obj & { value?: string; default?: string }>(
+      PATHS.setting(NAMESPACES_SETTING),
+    );
+    const effective = (setting.value || setting.default || '').split(',').filter((n) => n !== '');
+    const wanted = [...new Set([...effective, ...extra])];
+    if (wanted.length > effective.length || ctx.journal.recorded().has(`setting/${NAMESPACES_SETTING}`)) {
+      restoreTo = recordOnce(ctx, `setting/${NAMESPACES_SETTING}`, setting.value ?? '');
+      if (setting.value !== wanted.join(','))
+        await ctx.client.patch(PATHS.setting(NAMESPACES_SETTING), { value: wanted.join(',') });
+    }
+  }
+  if ((await ctx.client.find<Obj>(PATHS.supportBundle(HARVESTER_NAMESPACE, name))) === null) {
+    try {
+      await ctx.client.post(PATHS.supportBundles(HARVESTER_NAMESPACE), {
+        apiVersion: 'harvesterhci.io/v1beta1',
+        kind: 'SupportBundle',
+        metadata: { name, namespace: HARVESTER_NAMESPACE },
+        spec: { description: `harvester-sim replay: ${ctx.plan.name}, step ${step.id}`, issueURL: '' },
+      });
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 409)) throw error;
+    }
+  }
+  let state = '';
+  await until(ctx, `support bundle ${name} is ready`, SUPPORT_BUNDLE_TIMEOUT_SECONDS, async () => {
+    const bundle = await ctx.client.get<Obj>(PATHS.supportBundle(HARVESTER_NAMESPACE, name));
+    state = String(bundle.status?.state ?? '');
+    return state === 'ready' || state === 'error';
+  });
+  if (restoreTo !== null) await ctx.client.patch(PATHS.setting(NAMESPACES_SETTING), { value: restoreTo });
+  if (state !== 'ready') throw new StepError(`support bundle ${name}: state ${state}`);
+  return `${HARVESTER_NAMESPACE}/${name} ready (download it from the Harvester UI)`;
+}
+
+/** A node's maintenance state: '' (none), running or completed. */
+function maintenanceOf(node: Obj): string {
+  return node.metadata.annotations?.[MAINTENANCE.maintainStatus] ?? '';
+}
+
+/**
+ * Enables maintenance mode as the Harvester UI's action does (`enableMaintenanceMode` sets
+ * `drain-requested` on the node; Harvester's node controller drains it and writes `maintain-status`
+ * running, then completed once no VMI is left), and waits for completed.
+ */
+async function enableMaintenance(ctx: ExecuteContext, node: string): Promise<string> {
+  const current = await ctx.client.get<Obj>(PATHS.node(node));
+  const annotations = current.metadata.annotations ?? {};
+  if (maintenanceOf(current) === '' && annotations[MAINTENANCE.drainRequested] !== 'true')
+    await ctx.client.patch(PATHS.node(node), {
+      metadata: { annotations: { [MAINTENANCE.drainRequested]: 'true' } },
+    });
+  let seen = '';
+  let failure: string | undefined;
+  await until(ctx, `${node} is in maintenance mode`, IMPLICIT_WAIT_SECONDS, async () => {
+    const n = await ctx.client.get<Obj>(PATHS.node(node));
+    failure = n.metadata.annotations?.[MAINTENANCE.testbedError];
+    seen = maintenanceOf(n);
+    return seen === 'completed' || failure !== undefined;
+  }).catch((error: unknown) => {
+    throw new StepError(
+      `${error instanceof Error ? error.message : error} (maintain-status ${seen || 'unset'})`,
+    );
+  });
+  if (failure !== undefined) throw new StepError(`maintenance of ${node} did not complete: ${failure}`);
+  return `${node} in maintenance`;
+}
+
+/** Disables maintenance mode as `disableMaintenanceMode` does: uncordon, drop the drain taint and annotations. */
+async function disableMaintenance(ctx: ExecuteContext, node: string): Promise<void> {
+  const current = await ctx.client.get<Obj>(PATHS.node(node));
+  const annotations = current.metadata.annotations ?? {};
+  const taints = ((current.spec?.taints ?? []) as { key: string }[]).filter(
+    (t) => t.key !== MAINTENANCE.drainTaint,
+  );
+  const keys = [
+    MAINTENANCE.maintainStatus,
+    MAINTENANCE.drainRequested,
+    MAINTENANCE.drainForced,
+    MAINTENANCE.testbedError,
+  ];
+  const present = keys.filter((k) => annotations[k] !== undefined);
+  const tainted = taints.length !== ((current.spec?.taints ?? []) as unknown[]).length;
+  if (present.length === 0 && current.spec?.unschedulable !== true && !tainted) return;
+  await ctx.client.patch(PATHS.node(node), {
+    metadata: { annotations: Object.fromEntries(present.map((k) => [k, null])) },
+    spec: { unschedulable: false, ...(tainted ? { taints } : {}) },
+  });
+}
+
 async function perform(ctx: ExecuteContext, step: PlanStep): Promise<string> {
   const a = step.action;
   switch (a.type) {
     case 'support-bundle':
-      return 'manual: generate the support bundle in the Harvester UI (the adapter does not)';
+      return supportBundle(ctx, step, a.extraNamespaces);
     case 'rancher.disconnect': {
       if (a.clearScaleAvailable) {
         requireRecorded(ctx, 'scale-available', 'clear scale-available');
@@ -724,8 +854,14 @@ async function perform(ctx: ExecuteContext, step: PlanStep): Promise<string> {
       for (const node of nodes) await powerOn(ctx, node, a.order === 'sequential');
       return nodes.join(', ');
     }
-    case 'node.maintenance':
-      throw new StepError('node.maintenance is not supported by the adapter yet (Harvester action API)');
+    case 'node.maintenance': {
+      const [node] = await resolveTarget(ctx, step, { kind: 'nodes', nodes: [a.node] });
+      const before = await ctx.client.get<Obj>(PATHS.node(node));
+      recordOnce(ctx, `node/${node}.maintenance`, maintenanceOf(before));
+      if (a.enable) return enableMaintenance(ctx, node);
+      await disableMaintenance(ctx, node);
+      return `${node} out of maintenance`;
+    }
     case 'external.shutdown':
     case 'external.power-on':
       return `manual: ${a.type === 'external.shutdown' ? 'shut down' : 'power on'} ${a.system} (outside the cluster; the adapter does not)`;
@@ -856,6 +992,15 @@ export async function restoreRecorded(ctx: ExecuteContext): Promise<string[]> {
     } else if (k.startsWith('addon/') && k.endsWith('.enabled')) {
       const [namespace, name] = k.slice(6, -'.enabled'.length).split('/');
       await setAddon(ctx, namespace, name, value === 'true');
+    } else if (k.startsWith('setting/')) {
+      const name = k.slice('setting/'.length);
+      const current = await ctx.client.get<{ value?: string }>(PATHS.setting(name));
+      if ((current.value ?? '') !== value) await ctx.client.patch(PATHS.setting(name), { value });
+    } else if (k.startsWith('node/') && k.endsWith('.maintenance')) {
+      const node = k.slice('node/'.length, -'.maintenance'.length);
+      if (value === '') await disableMaintenance(ctx, node);
+      else if (maintenanceOf(await ctx.client.get<Obj>(PATHS.node(node))) === '')
+        await enableMaintenance(ctx, node);
     } else if (k === 'etcd.leader') {
       if (ctx.etcd === null) throw new Error('restoring the etcd leader needs etcd endpoints');
       const etcd = ctx.etcd;

@@ -63,9 +63,19 @@ export function runbookStep(scenario: Scenario, step: PlanStep): RunbookStep {
   const c: string[] = [];
   switch (a.type) {
     case 'support-bundle':
+      if (a.extraNamespaces.length > 0)
+        c.push(
+          `kubectl get settings.harvesterhci.io support-bundle-namespaces -o jsonpath='{.value}'   # journaled; add ${a.extraNamespaces.join(',')}:`,
+          `kubectl patch settings.harvesterhci.io support-bundle-namespaces --type merge -p '{"value":"<recorded>,${a.extraNamespaces.join(',')}"}'`,
+        );
       c.push(
-        `# manual: generate a support bundle in the Harvester UI (namespaces + ${a.extraNamespaces.join(',')})`,
+        `kubectl -n harvester-system create -f - <<< '{"apiVersion":"harvesterhci.io/v1beta1","kind":"SupportBundle","metadata":{"name":"harvester-sim-${step.index}-<id>"},"spec":{"description":"before/after the procedure"}}'`,
+        `kubectl -n harvester-system get supportbundles.harvesterhci.io harvester-sim-${step.index}-<id> -o jsonpath='{.status.state}'   # until ready; download from the UI`,
       );
+      if (a.extraNamespaces.length > 0)
+        c.push(
+          `kubectl patch settings.harvesterhci.io support-bundle-namespaces --type merge -p '{"value":"<recorded>"}'`,
+        );
       break;
     case 'rancher.disconnect':
       if (a.recordScaleAvailable)
@@ -137,11 +147,20 @@ export function runbookStep(scenario: Scenario, step: PlanStep): RunbookStep {
           `ipmitool ... chassis power on   # ${n}${a.order === 'sequential' ? ', wait until running' : ''}`,
         );
       break;
-    case 'node.maintenance':
-      c.push(
-        `# refused: maintenance mode goes through Harvester's action API, which the adapter does not call yet (${formatNodeRef(a.node)})`,
-      );
+    case 'node.maintenance': {
+      const n = formatNodeRef(a.node);
+      if (a.enable)
+        c.push(
+          `kubectl annotate node ${n} harvesterhci.io/drain-requested=true   # what the UI's Enable Maintenance Mode action writes`,
+          `kubectl get node ${n} -o jsonpath='{.metadata.annotations.harvesterhci\\.io/maintain-status}'   # until completed`,
+        );
+      else
+        c.push(
+          `kubectl annotate node ${n} harvesterhci.io/maintain-status- harvesterhci.io/drain-requested- harvesterhci.io/drain-forced-   # as Disable Maintenance Mode`,
+          `kubectl uncordon ${n}; kubectl taint node ${n} kubevirt.io/drain- || true`,
+        );
       break;
+    }
     case 'offline':
     case 'sleep':
       c.push(`sleep ${a.durationSeconds}`);

@@ -92,6 +92,11 @@ type Obj = {
 
 export const PATHS = {
   nodes: '/api/v1/nodes',
+  node: (name: string) => `/api/v1/nodes/${name}`,
+  setting: (name: string) => `/apis/harvesterhci.io/v1beta1/settings/${name}`,
+  supportBundles: (ns: string) => `/apis/harvesterhci.io/v1beta1/namespaces/${ns}/supportbundles`,
+  supportBundle: (ns: string, name: string) =>
+    `/apis/harvesterhci.io/v1beta1/namespaces/${ns}/supportbundles/${name}`,
   pvcs: (ns: string) => `/api/v1/namespaces/${ns}/persistentvolumeclaims`,
   configMap: (ns: string, name: string) => `/api/v1/namespaces/${ns}/configmaps/${name}`,
   ingressExpose: '/api/v1/namespaces/kube-system/services/ingress-expose',

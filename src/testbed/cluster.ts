@@ -9,7 +9,14 @@ import type { ShutdownMode } from '../trace/nodes.ts';
 import { buildWorld } from '../world/build-world.ts';
 import type { World } from '../world/world.ts';
 import { EtcdMembers } from './etcd-members.ts';
-import { type KubeObject, type MigrationObject, type Overlay, projectObjects } from './objects.ts';
+import {
+  type KubeObject,
+  MAINTENANCE_ANNOTATIONS,
+  type MaintenanceObject,
+  type MigrationObject,
+  type Overlay,
+  projectObjects,
+} from './objects.ts';
 import { ObjectStore } from './store.ts';
 import { virtHandlerMetrics } from './virt-handler-metrics.ts';
 
@@ -17,6 +24,12 @@ import { virtHandlerMetrics } from './virt-handler-metrics.ts';
 const WARM_UP_LIMIT_SECONDS = 300;
 /** Real milliseconds between clock advances and object refreshes. */
 export const TICK_MS = 100;
+/**
+ * Simulated seconds a support bundle takes to generate: the plan runner's figure
+ * (src/plan/runner/actions.ts `actionDefaults.supportBundleSeconds`, unverified: a few minutes on a
+ * small cluster), so the testbed and the prediction agree.
+ */
+export const SUPPORT_BUNDLE_SECONDS = 120;
 /** Events one tick may process (a bound, not a target). */
 const MAX_EVENTS_PER_TICK = 2_000_000;
 
@@ -45,6 +58,8 @@ export class TestbedCluster {
     runStrategy: new Map(),
     settings: new Map(),
     migrations: new Map(),
+    supportBundles: new Map(),
+    maintenance: new Map(),
   };
   private readonly createdAt = new Date().toISOString();
   private realStartMs = Date.now();
@@ -124,6 +139,7 @@ export class TestbedCluster {
         etcdEndpoints: Object.fromEntries((this.etcd?.members ?? []).map((m) => [m.node, m.clientUrl])),
         createdAt: this.createdAt,
         speed: this.speed,
+        supportBundleSeconds: SUPPORT_BUNDLE_SECONDS,
       }),
     );
   }
@@ -171,9 +187,65 @@ export class TestbedCluster {
     } else if (group === 'harvesterhci.io' && plural === 'settings') {
       if (typeof after.value === 'string') this.overlay.settings.set(name, after.value);
     } else if (group === '' && plural === 'nodes') {
+      this.nodeChange(key, name, before, after);
       const unschedulable = spec.unschedulable === true;
       if (unschedulable !== (beforeSpec.unschedulable === true)) this.world.cordon(name, unschedulable);
     }
+    this.refresh();
+  }
+
+  /**
+   * Maintenance mode through the node's annotations, as Harvester's node API writes them: setting
+   * `drain-requested` enables it (the model's maintenance controller drains the node; the annotation
+   * is consumed and `maintain-status` shows running, then completed); removing `maintain-status`
+   * disables it. Annotations the model owns never stay in the overlay.
+   */
+  private nodeChange(key: string, node: string, before: KubeObject, after: KubeObject): void {
+    const a = MAINTENANCE_ANNOTATIONS;
+    const was = (before.metadata.annotations ?? {}) as Record<string, string>;
+    const now = { ...((after.metadata.annotations ?? {}) as Record<string, string>) };
+    if (now[a.drainRequested] === 'true' && !this.overlay.maintenance.has(node)) {
+      const m: MaintenanceObject = { state: 'running', message: '' };
+      this.overlay.maintenance.set(node, m);
+      const result = this.world.migrations.enableMaintenance(node);
+      result.addCallback(() => {
+        const r = result.value;
+        if (r.outcome === 'completed') m.state = 'completed';
+        else {
+          m.state = 'failed';
+          m.message = r.outcome === 'blocked' ? r.message : 'the drain gave up';
+        }
+      });
+    } else if (was[a.maintainStatus] !== undefined && now[a.maintainStatus] === undefined) {
+      this.overlay.maintenance.delete(node);
+      this.world.migrations.disableMaintenance(node);
+    } else if (was[a.error] !== undefined && now[a.error] === undefined)
+      this.overlay.maintenance.delete(node);
+    for (const k of [a.drainRequested, a.drainForced, a.maintainStatus, a.error, 'harvester-sim.io/power'])
+      delete now[k];
+    this.overlay.annotations.set(key, now);
+  }
+
+  /** Creates a SupportBundle CR; it is ready SUPPORT_BUNDLE_SECONDS of simulated time later. */
+  createSupportBundle(namespace: string, body: KubeObject): KubeObject {
+    const spec = (body.spec ?? {}) as Record<string, unknown>;
+    if (typeof spec.description !== 'string' || spec.description === '')
+      throw new WriteRefused('SupportBundle.harvesterhci.io: spec.description: Required value', 422);
+    const name = body.metadata.name;
+    if (typeof name !== 'string' || name === '')
+      throw new WriteRefused('SupportBundle.harvesterhci.io: metadata.name: Required value', 422);
+    const key = `${namespace}/${name}`;
+    if (this.overlay.supportBundles.has(key))
+      throw new WriteRefused(`supportbundles.harvesterhci.io "${name}" already exists`, 409);
+    this.overlay.supportBundles.set(key, { namespace, name, spec, createdSeconds: this.world.sim.now });
+    this.refresh();
+    const created = this.store.get(`harvesterhci.io/supportbundles/${namespace}/${name}`);
+    if (created === undefined) throw new Error('support bundle not stored');
+    return created;
+  }
+
+  deleteSupportBundle(namespace: string, name: string): void {
+    this.overlay.supportBundles.delete(`${namespace}/${name}`);
     this.refresh();
   }
 

@@ -12,7 +12,39 @@ export interface Overlay {
   readonly runStrategy: Map<string, string>;
   readonly settings: Map<string, string>;
   readonly migrations: Map<string, MigrationObject>;
+  /** SupportBundle CRs created by clients, by `namespace/name`. */
+  readonly supportBundles: Map<string, SupportBundleObject>;
+  /** Maintenance mode asked for through the node annotation, by node. */
+  readonly maintenance: Map<string, MaintenanceObject>;
 }
+
+export interface SupportBundleObject {
+  readonly namespace: string;
+  readonly name: string;
+  readonly spec: Record<string, unknown>;
+  /** Simulated seconds when it was created. */
+  readonly createdSeconds: number;
+}
+
+/** Maintenance of one node: `running` while the model drains, then its outcome. */
+export interface MaintenanceObject {
+  state: 'running' | 'completed' | 'failed';
+  message: string;
+}
+
+/**
+ * Node annotations of Harvester's maintenance mode: the `enableMaintenanceMode` action of the node
+ * API sets `drain-requested` (and `drain-forced` with force); the node controller drains and writes
+ * `maintain-status` running, then completed when no VMI is left on the node
+ * (harvester/harvester:pkg/api/node/handler.go, pkg/util/drainhelper, pkg/controller/master/node).
+ */
+export const MAINTENANCE_ANNOTATIONS = {
+  drainRequested: 'harvesterhci.io/drain-requested',
+  drainForced: 'harvesterhci.io/drain-forced',
+  maintainStatus: 'harvesterhci.io/maintain-status',
+  /** The testbed's own: why a maintenance did not complete (Harvester reports it in a node condition). */
+  error: 'harvester-sim.io/maintenance-error',
+} as const;
 
 export interface MigrationObject {
   readonly namespace: string;
@@ -36,6 +68,16 @@ export interface ProjectionInput {
   readonly createdAt: string;
   /** Simulated seconds per real second, published for the adapter's time scale. */
   readonly speed: number;
+  /** How long a support bundle takes to generate, in simulated seconds. */
+  readonly supportBundleSeconds: number;
+}
+
+/** The maintenance annotations of a node: client-written ones are in the overlay, the status is the model's. */
+function maintenanceAnnotations(input: ProjectionInput, node: string): Record<string, string> {
+  const m = input.overlay.maintenance.get(node);
+  if (m === undefined) return {};
+  if (m.state === 'failed') return { [MAINTENANCE_ANNOTATIONS.error]: m.message };
+  return { [MAINTENANCE_ANNOTATIONS.maintainStatus]: m.state };
 }
 
 export type KubeObject = Record<string, unknown> & {
@@ -102,7 +144,7 @@ export function projectObjects(input: ProjectionInput): Map<string, KubeObject> 
         '',
         node.name,
         {
-          spec: { unschedulable: false, taints },
+          spec: { unschedulable: world.isCordoned(node.name), taints },
           status: {
             conditions: [{ type: 'Ready', status: ready ? 'True' : running ? 'False' : 'Unknown' }],
             allocatable: {
@@ -118,7 +160,10 @@ export function projectObjects(input: ProjectionInput): Map<string, KubeObject> 
           },
         },
         { 'kubernetes.io/hostname': node.name, 'harvesterhci.io/managed': 'true', ...roles },
-        { 'harvester-sim.io/power': world.power.state(node.name) },
+        {
+          'harvester-sim.io/power': world.power.state(node.name),
+          ...maintenanceAnnotations(input, node.name),
+        },
       ),
     );
     if (node.role !== 'witness')
@@ -366,6 +411,21 @@ export function projectObjects(input: ProjectionInput): Map<string, KubeObject> 
       status: { phase: apiUp ? 'Deployed' : 'Deploying' },
     }),
   );
+
+  for (const bundle of input.overlay.supportBundles.values()) {
+    const elapsed = world.sim.now - bundle.createdSeconds;
+    const ready = elapsed >= input.supportBundleSeconds;
+    add(
+      object(input, typeOf('harvesterhci.io', 'supportbundles'), bundle.namespace, bundle.name, {
+        spec: bundle.spec,
+        status: {
+          state: ready ? 'ready' : 'generating',
+          progress: ready ? 100 : Math.floor((100 * elapsed) / input.supportBundleSeconds),
+          ...(ready ? { filename: `supportbundle_${bundle.name}.zip` } : {}),
+        },
+      }),
+    );
+  }
 
   for (const volume of scenario.volumes) {
     if (volume.provisioner.kind !== 'longhorn') continue;

@@ -201,6 +201,18 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     verbs: [...READ, 'patch'],
     subresources: [],
   },
+  {
+    // harvester/harvester:pkg/apis/harvesterhci.io/v1beta1/supportbundle.go (shortNames sb, sbs).
+    group: 'harvesterhci.io',
+    version: 'v1beta1',
+    plural: 'supportbundles',
+    singular: 'supportbundle',
+    kind: 'SupportBundle',
+    namespaced: true,
+    shortNames: ['sb', 'sbs'],
+    verbs: [...READ, 'create', 'delete'],
+    subresources: [],
+  },
 ];
 
 export function apiVersionOf(type: Pick<ResourceType, 'group' | 'version'>): string {

@@ -284,6 +284,19 @@ export class TestbedServer {
     if (verb === 'list' || verb === 'watch') return this.list(req, res, url, route, watch);
     if (verb === 'create') {
       const body = (await readJson(req)) as KubeObject;
+      if (type.plural === 'supportbundles')
+        try {
+          return this.json(
+            res,
+            201,
+            this.cluster.createSupportBundle(route.namespace, {
+              ...body,
+              metadata: body.metadata ?? {},
+            } as KubeObject),
+          );
+        } catch (error) {
+          throw refused(error);
+        }
       if (type.plural !== 'virtualmachineinstancemigrations')
         throw new HttpError(405, 'MethodNotAllowed', `create is not supported on ${type.plural}`);
       try {
@@ -311,6 +324,7 @@ export class TestbedServer {
     if (verb === 'delete') {
       if (type.plural === 'virtualmachineinstancemigrations')
         this.cluster.deleteMigration(route.namespace, route.name);
+      if (type.plural === 'supportbundles') this.cluster.deleteSupportBundle(route.namespace, route.name);
       // Pods: a static pod (etcd-<node>) is only a mirror; deleting it stops nothing (controlplane.md S1).
       return this.json(res, 200, current);
     }

@@ -274,6 +274,11 @@ export class World {
     });
   }
 
+  /** Whether the node is cordoned (spec.unschedulable). */
+  isCordoned(node: string): boolean {
+    return this.cordoned.has(node);
+  }
+
   /** Cordon (maintenance, drain) or uncordon a node. */
   cordon(node: string, cordoned: boolean): void {
     if (cordoned === this.cordoned.has(node)) return;

@@ -219,6 +219,63 @@ describe.skipIf(!present)('the adapter against the testbed, end to end', () => {
     expect(result.ok).toBe(true);
   }, 120_000);
 
+  type NodeObject = { metadata: { annotations?: Record<string, string> }; spec: { unschedulable?: boolean } };
+  const SETTING = '/apis/harvesterhci.io/v1beta1/settings/support-bundle-namespaces';
+
+  it('generates a support bundle (extra namespace journaled and put back) and puts harv2 into maintenance mode and out', async () => {
+    const client = KubeClient.load({ kubeconfig });
+    const before = (await client.get<{ value: string }>(SETTING)).value;
+    const journalFile = join(dir, 'maintenance-journal');
+    const result = await executeReplay(
+      `${REPO}test/adapter/fixtures/maintenance-harv2.yaml`,
+      `${REPO}scenarios/seed-witness.yaml`,
+      journalFile,
+      { kubeconfig, power: 'testbed', yes: true, log: quiet },
+    );
+    expect(result).toEqual({ ok: true, failedStep: null, reason: 'completed' });
+    const recorded = Journal.open(journalFile).recorded();
+    const bundle = await client.get<{ spec: { description: string }; status: { state: string } }>(
+      `/apis/harvesterhci.io/v1beta1/namespaces/harvester-system/supportbundles/${recorded.get('step.0.supportbundle')}`,
+    );
+    expect(bundle.status.state).toBe('ready');
+    expect(bundle.spec.description).toContain('maintenance-harv2');
+    // The extra namespace was recorded before the setting changed, and put back after the bundle.
+    expect(recorded.get('setting/support-bundle-namespaces')).toBe(before);
+    expect((await client.get<{ value: string }>(SETTING)).value).toBe(before);
+    expect(recorded.get('node/harv2.maintenance')).toBe('');
+    const harv2 = await client.get<NodeObject>('/api/v1/nodes/harv2');
+    expect(harv2.metadata.annotations?.['harvesterhci.io/maintain-status']).toBeUndefined();
+    expect(harv2.spec.unschedulable).toBe(false);
+    // The maintenance drained harv2: the model ran Harvester's maintenance to completion.
+    const observed = parseTrace(readFileSync(`${journalFile}.observed.jsonl`, 'utf8'), 'observed');
+    const steps = observed.filter((r) => r.subsystem === 'plan' && r.kind === 'step.end');
+    expect(steps.map((r) => (r.data as { detail: string }).detail)).toEqual([
+      expect.stringMatching(/^harvester-system\/harvester-sim-0-\w+ ready/),
+      'harv2 in maintenance',
+      'harv2 out of maintenance',
+    ]);
+  }, 120_000);
+
+  it('--restore takes harv2 out of the maintenance mode the replay put it in', async () => {
+    const client = KubeClient.load({ kubeconfig });
+    const journalFile = join(dir, 'maintenance-enable-journal');
+    const result = await executeReplay(
+      `${REPO}test/adapter/fixtures/maintenance-harv2-enable.yaml`,
+      `${REPO}scenarios/seed-witness.yaml`,
+      journalFile,
+      { kubeconfig, power: 'testbed', yes: true, log: quiet },
+    );
+    expect(result.ok).toBe(true);
+    let harv2 = await client.get<NodeObject>('/api/v1/nodes/harv2');
+    expect(harv2.metadata.annotations?.['harvesterhci.io/maintain-status']).toBe('completed');
+    expect(harv2.spec.unschedulable).toBe(true);
+    await restoreReplay(journalFile, { kubeconfig, power: 'testbed', log: quiet });
+    harv2 = await client.get<NodeObject>('/api/v1/nodes/harv2');
+    expect(harv2.metadata.annotations?.['harvesterhci.io/maintain-status']).toBeUndefined();
+    expect(harv2.spec.unschedulable).toBe(false);
+    expect(bed.cluster.world.isCordoned('harv2')).toBe(false);
+  }, 120_000);
+
   it('docs/rbac.yaml lists exactly the verbs and resources the adapter requested', () => {
     const used = new Set(
       bed.server.audit

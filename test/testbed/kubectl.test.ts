@@ -119,6 +119,51 @@ describe.skipIf(missing.length > 0)('the testbed serves a Kubernetes API that re
     expect(out).toMatch(/Unauthorized|must be logged in/);
   }, 60_000);
 
+  it("the runbook's maintenance-mode commands work with kubectl: drain-requested → maintain-status completed; annotate- and uncordon undo it", async () => {
+    // What Harvester's enableMaintenanceMode node action writes (harvester/harvester:pkg/api/node/handler.go).
+    await kubectl(kubeconfig, 'annotate', 'node', 'harv2', 'harvesterhci.io/drain-requested=true');
+    const status = () =>
+      kubectl(
+        kubeconfig,
+        'get',
+        'node',
+        'harv2',
+        '-o',
+        'jsonpath={.metadata.annotations.harvesterhci\\.io/maintain-status} {.spec.unschedulable}',
+      );
+    const deadline = Date.now() + 45_000;
+    let seen = await status();
+    while (!seen.startsWith('completed') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      seen = await status();
+    }
+    expect(seen).toBe('completed true');
+    await kubectl(
+      kubeconfig,
+      'annotate',
+      'node',
+      'harv2',
+      'harvesterhci.io/maintain-status-',
+      'harvesterhci.io/drain-requested-',
+      'harvesterhci.io/drain-forced-',
+    );
+    await kubectl(kubeconfig, 'uncordon', 'harv2');
+    expect(await status()).toBe(' false');
+  }, 60_000);
+
+  it("kubectl get --raw reads virt-handler's migration gauges through the pod proxy; kubectl get sb lists support bundles", async () => {
+    const metrics = await kubectl(
+      kubeconfig,
+      'get',
+      '--raw',
+      '/api/v1/namespaces/harvester-system/pods/https:virt-handler-harv41:8443/proxy/metrics',
+    );
+    expect(metrics).toContain('# TYPE kubevirt_vmi_migration_data_remaining_bytes gauge');
+    expect(metrics).toContain('# TYPE kubevirt_vmi_migration_memory_transfer_rate_bytes gauge');
+    const bundles = await kubectl(kubeconfig, '-n', 'harvester-system', 'get', 'sb');
+    expect(bundles).toBe('');
+  }, 60_000);
+
   it('powers a node through the power endpoint; the real etcd member stops with it', async () => {
     const client = KubeClient.load({ kubeconfig });
     await client.post('/testbed/v1/nodes/harv2/power', { action: 'off', mode: 'graceful' });

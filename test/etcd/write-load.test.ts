@@ -20,7 +20,7 @@ describe('a batch of writes takes one log index per write (Raft §5.3: entries a
     expect(log.lastIndex).toBe(9);
     expect(log.term(9)).toBe(1);
     expect(log.from(7)).toEqual([writes(1, 3)]);
-    expect(log.all()).toEqual([{ term: 1, kind: 'empty', ref: 0 }, writes(1, 8)]);
+    expect(log.all()).toEqual([{ term: 1, kind: 'empty', ref: 0, count: 1 }, writes(1, 8)]);
   });
 
   it('"If an existing entry conflicts with a new one (same index but different terms), delete the existing entry and all that follow it" (Figure 2, AppendEntries 3)', () => {

@@ -87,11 +87,7 @@ export class RaftLog {
       const run = this.runs[j];
       const first = j === i ? start : run.first;
       const count = run.last - first + 1;
-      out.push(
-        count === 1 && run.kind !== 'writes'
-          ? { term: run.term, kind: run.kind, ref: run.ref }
-          : { term: run.term, kind: run.kind, ref: run.ref, count },
-      );
+      out.push({ term: run.term, kind: run.kind, ref: run.ref, count });
     }
     return out;
   }

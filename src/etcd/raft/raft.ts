@@ -497,13 +497,13 @@ export class RaftNode {
   // --- replication (Raft §5.3) ---
 
   private appendEntry(kind: EntryKind, ref: number, count = 1): number {
-    const index = this.log.append(
-      count === 1 ? { term: this.term, kind, ref } : { term: this.term, kind, ref, count },
-    );
-    this.progress.get(this.id)!.match = index;
-    this.progress.get(this.id)!.next = index + 1;
+    const index = this.log.append({ term: this.term, kind, ref, count });
+    const own = this.progress.get(this.id)!;
+    own.match = index;
+    own.next = index + 1;
     this.dirty = true;
-    this.maybeCommit();
+    // The leader's own append commits only where it is a majority alone (a single voter).
+    if (this.voters.length === 1) this.maybeCommit();
     return index;
   }
 

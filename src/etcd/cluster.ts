@@ -8,6 +8,7 @@ import { ClientPuts, type PutResult } from './proposals.ts';
 import { Publish } from './publish.ts';
 import { QuorumWatch } from './quorum-watch.ts';
 import type { MemberId } from './raft/message.ts';
+import { WriteLoad } from './write-load.ts';
 
 export interface EtcdClusterOptions {
   readonly members: readonly EtcdMemberSpec[];
@@ -16,6 +17,12 @@ export interface EtcdClusterOptions {
   readonly networkRoundTripMs?: number;
   /** Start every member at t=0 with no start delay, as a freshly formed cluster (default true). */
   readonly startAll?: boolean;
+  /**
+   * Writes per second the cluster's clients (the Kubernetes API) send now; 0 while they do not. The
+   * leader appends them as batches at its ticks (`write-load.ts`). Absent: nothing writes but
+   * `put` and each member's `publish`.
+   */
+  readonly writesPerSecond?: () => number;
 }
 
 /**
@@ -44,6 +51,11 @@ export class EtcdCluster {
     this.publish = new Publish(this.host);
     this.puts = new ClientPuts(this.host);
     this.lifecycle = new MemberLifecycle(this.host, () => this.changed());
+    if (options.writesPerSecond !== undefined)
+      this.host.writeLoad = new WriteLoad(
+        options.writesPerSecond,
+        options.defaults.timing.heartbeatIntervalMs,
+      );
     this.host.afterReady = (m) => {
       this.puts.settle(m);
       this.publish.progress(m);
@@ -144,6 +156,11 @@ export class EtcdCluster {
 
   view(id: MemberId): MemberView {
     return memberView(this.host.member(id));
+  }
+
+  /** Writes the leader appended from `writesPerSecond` so far (log indexes). */
+  writesAppended(): number {
+    return this.host.writeLoad?.written ?? 0;
   }
 
   memberIds(): readonly MemberId[] {

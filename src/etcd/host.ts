@@ -13,6 +13,7 @@ import type { MemberId, Message } from './raft/message.ts';
 import { RaftNode } from './raft/raft.ts';
 import { recordObservation } from './records.ts';
 import { Transport } from './transport.ts';
+import type { WriteLoad } from './write-load.ts';
 
 export class EtcdHost {
   readonly members = new Map<MemberId, MemberState>();
@@ -22,6 +23,8 @@ export class EtcdHost {
   private readonly transport: Transport;
   /** What follows every handled Ready (settle puts, publish, quorum changes); set by the cluster. */
   afterReady: (m: MemberState) => void = () => {};
+  /** The cluster's writes, appended by the leader at its ticks; null when nothing writes. */
+  writeLoad: WriteLoad | null = null;
   private nextRefValue = 1;
 
   constructor(

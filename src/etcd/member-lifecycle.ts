@@ -87,6 +87,7 @@ export class MemberLifecycle {
       (function* () {
         yield host.sim.timeout(firstTickS);
         while (alive()) {
+          if (m.raft.role === 'leader') host.writeLoad?.accrue(m, host.nowMs());
           m.raft.tick();
           host.flush(m);
           yield host.sim.timeout(heartbeatS);

@@ -26,10 +26,19 @@ export function upstreamEtcdTiming(etcdVersion: string): SourcedFields<EtcdTimin
   };
 }
 
-/** etcd as RKE2 runs it: the k3s timing on top of upstream; pre-vote is not set, so it keeps etcd's default. */
+/**
+ * etcd as RKE2 runs it: the k3s timing on top of upstream. k3s writes etcd's config file from its
+ * `ETCDConfig`, which has no pre-vote field, and etcd reads it over `NewConfig()`'s defaults, so
+ * pre-vote is etcd's default for the version (off in 3.4, on from 3.5.0) unless `etcd-arg` sets it.
+ */
 export function rke2EtcdTiming(etcdVersion: string): SourcedFields<EtcdTiming> {
+  const upstream = upstreamEtcdTiming(etcdVersion);
   return {
-    ...upstreamEtcdTiming(etcdVersion),
+    ...upstream,
+    preVote: {
+      value: upstream.preVote.value,
+      source: `${upstream.preVote.source}; k3s-io/k3s:pkg/daemons/executor/executor.go (ETCDConfig has no pre-vote field; extra etcd-arg only)`,
+    },
     heartbeatIntervalMs: { value: 500, source: k3sEtcd },
     electionTimeoutMs: { value: 5000, source: k3sEtcd },
   };

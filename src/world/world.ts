@@ -16,6 +16,8 @@ import { LonghornModel } from '../longhorn/model.ts';
 import { type NodeDefaults, nodeDefaults } from '../nodes/defaults.ts';
 import { drawSeconds } from '../nodes/duration-draw.ts';
 import { NodePower } from '../nodes/power.ts';
+import { clusterWriteLoadDefaults, writesPerSecond } from '../profiles/cluster-write-load-defaults.ts';
+import { valuesOf } from '../profiles/sourced.ts';
 import { RancherModel } from '../rancher/rancher.ts';
 import type { Scenario, ScenarioNode } from '../scenario/types.ts';
 import { Recorder } from '../trace/recorder.ts';
@@ -107,12 +109,18 @@ export class World {
       poweringOn: (node) => this.onPoweringOn(node),
       running: (node, changed) => this.onRunning(node, changed),
     });
+    const writeRate = writesPerSecond(valuesOf(clusterWriteLoadDefaults()), {
+      nodes: scenario.nodes.length,
+      longhornVolumes: scenario.volumes.filter((v) => v.provisioner.kind === 'longhorn').length,
+    });
     this.etcd = new EtcdCluster(this.sim, {
       members: scenario.nodes
         .filter((n) => n.role !== 'worker')
         .map((n) => ({ id: n.name, node: n.name, address: n.ip.address })),
       defaults: etcdDefaults(scenario.profile.components.etcd, 'rke2', { timing: scenario.settings.etcd }),
       networkRoundTripMs: options.etcdNetworkRoundTripMs ?? 0.2,
+      // The API's steady writes (leases, heartbeats) reach etcd only while it serves (issue 15 §1).
+      writesPerSecond: () => (this.api.available ? writeRate : 0),
     });
     this.api = new ApiEndpoint(
       scenario,

@@ -1,45 +1,100 @@
-import type { Entry } from './message.ts';
+import type { Entry, EntryKind } from './message.ts';
+
+/** Consecutive indexes `first..last` of one term and kind: one entry, or a run of write-load entries. */
+interface Run {
+  readonly term: number;
+  readonly kind: EntryKind;
+  readonly ref: number;
+  readonly first: number;
+  last: number;
+}
+
+/** Entries of kind 'writes' stand for many log indexes and extend a run of the same term. */
+function mergeable(run: Run, entry: Entry): boolean {
+  return entry.kind === 'writes' && run.kind === 'writes' && run.term === entry.term;
+}
+
+/** How many log indexes an entry covers: 1, or its `count` for a batch of the cluster's writes. */
+export function entryCount(entry: Entry): number {
+  return entry.count ?? 1;
+}
 
 /**
  * The replicated log: entries 1..lastIndex and the commit index. Raft §5.3 (log matching) and §5.4.1
  * (election restriction); etcd-io/raft log.go (`raftLog`). No compaction or snapshots.
+ *
+ * Stored as runs: the cluster's write load (one index per write, `src/etcd/write-load.ts`) arrives in
+ * batches and consecutive batches of one term share a run, so a log of millions of indexes costs a
+ * few objects per term. Raft's log matching property (same index and term, same entry) is what makes
+ * comparing runs by term exact.
  */
 export class RaftLog {
-  private readonly entries: Entry[];
+  private runs: Run[] = [];
   committed: number;
 
   constructor(entries: readonly Entry[] = [], committed = 0) {
-    this.entries = entries.slice();
+    for (const entry of entries) this.append(entry);
     this.committed = committed;
   }
 
   get lastIndex(): number {
-    return this.entries.length;
+    const n = this.runs.length;
+    return n === 0 ? 0 : this.runs[n - 1].last;
   }
 
   get lastTerm(): number {
-    return this.term(this.lastIndex);
+    const n = this.runs.length;
+    return n === 0 ? 0 : this.runs[n - 1].term;
+  }
+
+  /** Position of the run holding `index`, or -1. */
+  private find(index: number): number {
+    const runs = this.runs;
+    if (index < 1 || index > this.lastIndex) return -1;
+    let lo = 0;
+    let hi = runs.length - 1;
+    if (runs[hi].first <= index) return hi;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (runs[mid].first <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   /** Term of the entry at `index`; 0 for index 0, -1 when there is no such entry. */
   term(index: number): number {
     if (index === 0) return 0;
-    const entry = this.entries[index - 1];
-    return entry === undefined ? -1 : entry.term;
+    const i = this.find(index);
+    return i < 0 ? -1 : this.runs[i].term;
   }
 
+  /** The entry at `index` (one index of a run stands for itself). */
   entry(index: number): Entry | undefined {
-    return this.entries[index - 1];
+    const i = this.find(index);
+    if (i < 0) return undefined;
+    const run = this.runs[i];
+    return { term: run.term, kind: run.kind, ref: run.ref };
   }
 
-  /** Entries from `index` (1-based) to the end. */
+  /** Entries from `index` (1-based) to the end; a run cut at `index` gives a shorter batch. */
   from(index: number): Entry[] {
-    return this.entries.slice(Math.max(index, 1) - 1);
+    const start = Math.max(index, 1);
+    const i = this.find(start);
+    if (i < 0) return [];
+    const out: Entry[] = [];
+    for (let j = i; j < this.runs.length; j++) {
+      const run = this.runs[j];
+      const first = j === i ? start : run.first;
+      const count = run.last - first + 1;
+      out.push({ term: run.term, kind: run.kind, ref: run.ref, count });
+    }
+    return out;
   }
 
   /** A copy of every entry, for persisting. */
   all(): Entry[] {
-    return this.entries.slice();
+    return this.from(1);
   }
 
   matchTerm(index: number, term: number): boolean {
@@ -55,9 +110,25 @@ export class RaftLog {
     return lastTerm > this.lastTerm || (lastTerm === this.lastTerm && lastIndex >= this.lastIndex);
   }
 
+  /** Appends `entry` (its `count` indexes) after the last; returns the new last index. */
   append(entry: Entry): number {
-    this.entries.push(entry);
+    const count = entryCount(entry);
+    if (!Number.isInteger(count) || count < 1)
+      throw new Error(`entry count must be a positive integer, got ${count}`);
+    const last = this.runs[this.runs.length - 1];
+    if (last !== undefined && mergeable(last, entry)) last.last += count;
+    else {
+      const first = this.lastIndex + 1;
+      this.runs.push({ term: entry.term, kind: entry.kind, ref: entry.ref, first, last: first + count - 1 });
+    }
     return this.lastIndex;
+  }
+
+  /** Drops every entry after `index`. */
+  private truncateAfter(index: number): void {
+    while (this.runs.length > 0 && this.runs[this.runs.length - 1].first > index) this.runs.pop();
+    const last = this.runs[this.runs.length - 1];
+    if (last !== undefined && last.last > index) last.last = index;
   }
 
   /**
@@ -67,16 +138,29 @@ export class RaftLog {
    */
   maybeAppend(prevIndex: number, prevTerm: number, entries: readonly Entry[]): number {
     if (!this.matchTerm(prevIndex, prevTerm)) return -1;
-    for (let i = 0; i < entries.length; i++) {
-      const index = prevIndex + 1 + i;
-      const existing = this.term(index);
-      if (existing === entries[i].term) continue;
-      if (index <= this.committed) throw new Error(`entry ${index} conflicts with committed entry`);
-      this.entries.length = index - 1;
-      for (let j = i; j < entries.length; j++) this.entries.push(entries[j]);
-      break;
+    let index = prevIndex + 1;
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[k];
+      const end = index + entryCount(e) - 1;
+      // The first index of this entry where our log differs (another term, or no entry).
+      let c = index;
+      while (c <= end) {
+        const i = this.find(c);
+        if (i < 0 || this.runs[i].term !== e.term) break;
+        c = Math.min(this.runs[i].last, end) + 1;
+      }
+      if (c <= end) {
+        if (c <= this.lastIndex) {
+          if (c <= this.committed) throw new Error(`entry ${c} conflicts with committed entry`);
+          this.truncateAfter(c - 1);
+        }
+        this.append(e.kind === 'writes' ? { ...e, count: end - c + 1 } : e);
+        for (let j = k + 1; j < entries.length; j++) this.append(entries[j]);
+        return this.lastIndex;
+      }
+      index = end + 1;
     }
-    return prevIndex + entries.length;
+    return index - 1;
   }
 
   /** Raises the commit index, never lowers it (Raft Figure 2: "commitIndex = min(leaderCommit, ...)"). */

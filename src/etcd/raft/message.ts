@@ -21,13 +21,19 @@ export type MessageType =
   | 'MsgHeartbeatResp'
   | 'MsgTimeoutNow';
 
-/** What a log entry stands for; `ref` is the host's request number (0 for the leader's empty entry). */
-export type EntryKind = 'empty' | 'publish' | 'put';
+/**
+ * What a log entry stands for; `ref` is the host's request number (0 for the leader's empty entry and
+ * for the cluster's write load). 'writes' is a batch of the writes the cluster's API makes (leases,
+ * status updates: `src/etcd/write-load.ts`), one log index per write.
+ */
+export type EntryKind = 'empty' | 'publish' | 'put' | 'writes';
 
 export interface Entry {
   readonly term: number;
   readonly kind: EntryKind;
   readonly ref: number;
+  /** Log indexes the entry covers (a batch of writes); 1 when absent. */
+  readonly count?: number;
 }
 
 export interface Message {

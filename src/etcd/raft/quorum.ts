@@ -30,6 +30,19 @@ export function voteResult(voters: readonly MemberId[], votes: ReadonlyMap<Membe
  * `CommittedIndex`): sort the match indexes descending and take the quorum-th.
  */
 export function committedIndex(voters: readonly MemberId[], match: (id: MemberId) => number): number {
-  const sorted = voters.map(match).sort((a, b) => b - a);
-  return sorted[quorumSize(voters.length) - 1] ?? 0;
+  // Called on every append response: an insertion sort into a reused array, no allocation.
+  const n = voters.length;
+  const sorted = scratch;
+  for (let i = 0; i < n; i++) {
+    const value = match(voters[i]);
+    let j = i;
+    while (j > 0 && sorted[j - 1] < value) {
+      sorted[j] = sorted[j - 1];
+      j--;
+    }
+    sorted[j] = value;
+  }
+  return n === 0 ? 0 : sorted[quorumSize(n) - 1];
 }
+
+const scratch: number[] = [];

@@ -158,6 +158,17 @@ export class RaftNode {
     return index;
   }
 
+  /**
+   * Leader: append `count` of the cluster's writes as one batch, replicated with the next heartbeat
+   * (`tickHeartbeat` sends an append to a follower that lacks entries). The API's writes reach etcd as
+   * proposals like `propose`'s; batching them per heartbeat keeps one log index per write without an
+   * event per write. Dropped, as proposals are, when not leader or transferring.
+   */
+  appendWrites(count: number): number {
+    if (this.role !== 'leader' || this.leadTransferee !== NONE || count < 1) return 0;
+    return this.appendEntry('writes', 0, count);
+  }
+
   /** Handles one message from a peer (etcd raft `Step`). */
   step(m: Message): void {
     if (m.term > this.term) {
@@ -297,7 +308,13 @@ export class RaftNode {
     if (this.role !== 'leader') return;
     if (this.heartbeatElapsed >= this.config.heartbeatTick) {
       this.heartbeatElapsed = 0;
-      for (const id of this.voters) if (id !== this.id) this.sendHeartbeat(id);
+      // A follower missing entries (the write load appended since the last beat) gets them instead of
+      // an empty heartbeat: an append carries the commit index and resets its election timer alike.
+      for (const id of this.voters) {
+        if (id === this.id) continue;
+        if (this.progress.get(id)!.next <= this.log.lastIndex) this.sendAppend(id);
+        else this.sendHeartbeat(id);
+      }
     }
   }
 
@@ -479,12 +496,14 @@ export class RaftNode {
 
   // --- replication (Raft §5.3) ---
 
-  private appendEntry(kind: EntryKind, ref: number): number {
-    const index = this.log.append({ term: this.term, kind, ref });
-    this.progress.get(this.id)!.match = index;
-    this.progress.get(this.id)!.next = index + 1;
+  private appendEntry(kind: EntryKind, ref: number, count = 1): number {
+    const index = this.log.append({ term: this.term, kind, ref, count });
+    const own = this.progress.get(this.id)!;
+    own.match = index;
+    own.next = index + 1;
     this.dirty = true;
-    this.maybeCommit();
+    // The leader's own append commits only where it is a majority alone (a single voter).
+    if (this.voters.length === 1) this.maybeCommit();
     return index;
   }
 

@@ -68,9 +68,11 @@ export function normalizeScenario(
         kind: disk.kind,
         writeBytesPerSecond: disk.writeRate ?? d.diskWriteBytesPerSecond.value[disk.kind],
         longhorn: disk.longhorn,
+        tags: disk.tags,
       })),
       ip,
       zone: node.zone ?? null,
+      longhornTags: node.longhornTags,
       boot: toDistribution(node.boot, d.nodeBoot.value),
       deploymentsReady: toDistribution(node.deploymentsReady, d.nodeDeploymentsReady.value),
       joinOrder,
@@ -142,6 +144,8 @@ export function normalizeScenario(
             kind: 'longhorn',
             replicas: volume.replicas ?? settings.longhorn.defaultReplicaCount,
             dataLocality: volume.dataLocality ?? settings.longhorn.defaultDataLocality,
+            nodeSelector: volume.nodeSelector ?? [],
+            diskSelector: volume.diskSelector ?? [],
           }
         : { kind: 'external', driver: volume.driver ?? '' },
   }));

@@ -66,6 +66,8 @@ const diskSchema = z.strictObject({
   kind: z.enum(['nvme', 'ssd', 'hdd']).default('ssd'),
   writeRate: bandwidthField().optional(),
   longhorn: z.boolean().default(true),
+  /** Longhorn disk tags (`node.longhorn.io` spec.disks[].tags); a volume's diskSelector must match them all. */
+  tags: z.array(z.string().min(1).max(63)).max(limits.listItems).default([]),
 });
 
 const ipSchema = z.discriminatedUnion('mode', [
@@ -87,6 +89,8 @@ const nodeSchema = z.strictObject({
   disks: z.array(diskSchema).min(1).max(limits.listItems),
   ip: ipSchema,
   zone: z.string().min(1).optional(),
+  /** Longhorn node tags (`node.longhorn.io` spec.tags); a volume's nodeSelector must match them all. */
+  longhornTags: z.array(z.string().min(1).max(63)).max(limits.listItems).default([]),
   boot: distributionSchema.optional(),
   deploymentsReady: distributionSchema.optional(),
 });
@@ -154,6 +158,9 @@ const volumeSchema = z.strictObject({
   provisioner: z.enum(['longhorn', 'external']).default('longhorn'),
   replicas: z.number().int().min(1).max(20).optional(),
   dataLocality: z.enum(['disabled', 'best-effort', 'strict-local']).optional(),
+  /** StorageClass parameters `nodeSelector` / `diskSelector` (Longhorn tags every replica's node / disk must carry). */
+  nodeSelector: z.array(z.string().min(1).max(63)).max(limits.listItems).optional(),
+  diskSelector: z.array(z.string().min(1).max(63)).max(limits.listItems).optional(),
   driver: z.string().min(1).optional(),
 });
 

@@ -25,6 +25,8 @@ export interface NodeDisk {
   readonly writeBytesPerSecond: number;
   /** Whether Longhorn may place replicas on it. */
   readonly longhorn: boolean;
+  /** Longhorn disk tags. */
+  readonly tags: readonly string[];
 }
 
 export type NodeAddress =
@@ -47,6 +49,8 @@ export interface ScenarioNode {
   readonly disks: readonly NodeDisk[];
   readonly ip: NodeAddress;
   readonly zone: string | null;
+  /** Longhorn node tags. */
+  readonly longhornTags: readonly string[];
   /** Power-on until the OS and rke2 run. */
   readonly boot: DurationDistribution;
   /** rke2 running until every deployment on the node is Ready (KB: up to ~15 min in all). */
@@ -142,7 +146,14 @@ export interface ScenarioVm {
 export type AccessMode = 'ReadWriteOnce' | 'ReadWriteMany' | 'ReadOnlyMany' | 'ReadWriteOncePod';
 
 export type VolumeProvisioner =
-  | { readonly kind: 'longhorn'; readonly replicas: number; readonly dataLocality: DataLocality }
+  | {
+      readonly kind: 'longhorn';
+      readonly replicas: number;
+      readonly dataLocality: DataLocality;
+      /** StorageClass `nodeSelector` / `diskSelector`: tags every replica's node / disk must carry. */
+      readonly nodeSelector: readonly string[];
+      readonly diskSelector: readonly string[];
+    }
   /** A CSI driver outside the cluster's Longhorn, e.g. `rook-ceph.rbd.csi.ceph.com`. */
   | { readonly kind: 'external'; readonly driver: string };
 

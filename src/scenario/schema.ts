@@ -282,6 +282,14 @@ const settingsSchema = z.strictObject({
         .transform(Number)
         .optional(),
       'support-bundle-namespaces': z.array(dnsLabel('namespace')).optional(),
+      'default-termination-grace-period-seconds': secondsField().optional(),
+    })
+    .default({}),
+  /** As RKE2's `kubelet-arg` would pass them (Harvester passes none of these). */
+  kubelet: z
+    .strictObject({
+      'shutdown-grace-period': secondsField().optional(),
+      'shutdown-grace-period-critical-pods': secondsField().optional(),
     })
     .default({}),
   /** As RKE2's `etcd-arg` passes them to etcd: milliseconds when bare numbers. */
@@ -312,9 +320,28 @@ export const scenarioDocumentSchema = z.strictObject({
   volumes: z.array(volumeSchema).max(limits.volumes).default([]),
   addons: z.array(addonSchema).max(limits.addons).default([]),
   rancher: rancherSchema.default({ importedIntoRancherManager: false, downstreamClusters: [] }),
-  settings: settingsSchema.default({ kubevirt: { migrations: {} }, longhorn: {}, harvester: {}, etcd: {} }),
+  settings: settingsSchema.default({
+    kubevirt: { migrations: {} },
+    longhorn: {},
+    harvester: {},
+    kubelet: {},
+    etcd: {},
+  }),
   /** Facts `harvester-sim check` checks and the models do not simulate (src/scenario/infrastructure.ts). */
   infrastructure: infrastructureSchema.optional(),
+  /** The certificates' age when the plan starts (issue 15 §4; docs/scenario-format.md). */
+  certificates: z
+    .strictObject({
+      /** The cluster was installed this long before the plan starts. */
+      installed: secondsField(limits.certificateAgeSeconds).optional(),
+      /** RKE2 last issued or renewed its certificates this long before the plan starts (default: `installed`). */
+      rke2LastRotated: secondsField(limits.certificateAgeSeconds).optional(),
+      /** RKE2 certificate lifetime: `CATTLE_NEW_SIGNED_CERT_EXPIRATION_DAYS` (365 d; 1000 d with harvester/harvester PR #11107). */
+      rke2Validity: secondsField(limits.certificateAgeSeconds).optional(),
+      /** A Rancher cloud-credential token was issued this long before the plan starts. */
+      rancherTokenIssued: secondsField(limits.certificateAgeSeconds).optional(),
+    })
+    .optional(),
 });
 
 export type ScenarioDocument = z.output<typeof scenarioDocumentSchema>;

@@ -197,6 +197,14 @@ export interface ScenarioRancher {
   readonly downstreamClusters: readonly DownstreamCluster[];
 }
 
+/** When certificates were issued, in seconds before the plan (simulated second 0); null: unknown. */
+export interface CertificateAges {
+  /** RKE2's leaf certificates: its last rotation, else the installation. */
+  readonly rke2IssuedSecondsAgo: number | null;
+  /** A Rancher cloud-credential token. */
+  readonly rancherTokenIssuedSecondsAgo: number | null;
+}
+
 /** A scenario, validated and normalized. */
 export interface Scenario {
   /** The file it came from, for messages. */
@@ -218,6 +226,8 @@ export interface Scenario {
   readonly settings: ClusterSettings;
   /** Proxy, RKE2 token, external storage: facts for `harvester-sim check` (src/scenario/infrastructure.ts). */
   readonly infrastructure: Infrastructure;
+  /** Certificate ages the scenario states, seconds before the plan starts; null where it says nothing. */
+  readonly certificateAges: CertificateAges;
   /** Dotted paths under `settings` that the scenario overrode, e.g. `etcd.electionTimeoutMs`. */
   readonly overriddenSettings: readonly string[];
   /** Legal but notable facts (e.g. volumes that will run Degraded), one line each, naming file and path. */

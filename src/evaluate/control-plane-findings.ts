@@ -313,10 +313,14 @@ function rancherFindings(records: Trace): Finding[] {
  * VMs restarted on the surviving nodes (vm-force-reset-policy, or runStrategy after a node shutdown)
  * crowd them: the peak share of CPU, memory and max-pods requested on a running node after the first
  * restart, and the controllers' retries of the VMIs that could not be placed (KB crowding sentence).
+ * A warning when pods or VMIs are refused after the first restart or a node's requests reach its
+ * allocatable CPU or memory or its max-pods.
  */
 function crowdingFindings(records: Trace): Finding[] {
-  const restarted = of(records, 'kubevirt', 'vm.force-restarted').filter((r) => r.data.to !== null);
+  const forced = of(records, 'kubevirt', 'vm.force-restarted');
+  const restarted = forced.filter((r) => r.data.to !== null);
   if (restarted.length === 0) return [];
+  const notPlaced = forced.length - restarted.length;
   const since = restarted[0].timeSeconds;
   const samples = of(records, 'kube', 'controllers.load').filter((r) => r.timeSeconds >= since);
   if (samples.length === 0) return [];
@@ -345,13 +349,18 @@ function crowdingFindings(records: Trace): Finding[] {
   const percent = (p: { node: string; share: number } | null) =>
     p === null ? 'n/a' : `${(p.share * 100).toFixed(0)} % (${p.node})`;
   const nodes = new Set(restarted.map((r) => r.data.to as string));
+  // A warning once the crowding refuses pods (a VMI or pod not placed after the first restart) or a
+  // node's requests reach what it can hold; otherwise the pressure is reported as information.
+  const refused =
+    notPlaced + of(records, 'kube', 'schedule.failed').filter((r) => r.timeSeconds >= since).length;
+  const full = refused > 0 || [cpu, memory, pods].some((p) => p !== null && p.share >= 1);
   return [
     {
       rule: 'nodes.crowded',
-      severity: 'warning',
+      severity: full ? 'warning' : 'info',
       timeSeconds: at(restarted[0]),
       title: `${restarted.length} VM(s) restarted on ${nodes.size} surviving node(s): peak requests CPU ${percent(cpu)}, memory ${percent(memory)}, pods ${percent(pods)} of max-pods`,
-      detail: `after the first restart, on running nodes: CPU requested/allocatable peaks at ${percent(cpu)}, memory at ${percent(memory)}, pods/max-pods at ${percent(pods)}; controllers retry failing VMIs up to ${retries.toFixed(0)} times a minute`,
+      detail: `after the first restart, on running nodes: CPU requested/allocatable peaks at ${percent(cpu)}, memory at ${percent(memory)}, pods/max-pods at ${percent(pods)}; ${refused} pod(s)/VMI(s) not placed; controllers retry failing VMIs up to ${retries.toFixed(0)} times a minute`,
       objects: [...nodes].sort().map((n) => `node/${n}`),
       source: KB.crowding,
     },

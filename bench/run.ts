@@ -3,6 +3,7 @@ import { compareBenchmark } from './compare.ts';
 import { flowsBenchmark } from './flows.ts';
 import { htmlReportBenchmark } from './html-report.ts';
 import { kernelBenchmark } from './kernel.ts';
+import { offlineYearBenchmark } from './offline-year.ts';
 import { pendingBenchmark } from './pending.ts';
 import { type ScalePlan, scaleBenchmark } from './scale.ts';
 import { searchBenchmark } from './search.ts';
@@ -107,6 +108,13 @@ program
   .option('--runs <n>', 'seeds', int, 200)
   .action((o) => {
     print(seedsBenchmark({ runs: o.runs }));
+  });
+program
+  .command('offline-year')
+  .description('seed-witness powered off for a year, run and evaluated (target: well under 1 s a run)')
+  .option('--runs <n>', 'seeds', int, 10)
+  .action((o) => {
+    print(offlineYearBenchmark({ runs: o.runs }));
   });
 program
   .command('all')

@@ -37,8 +37,10 @@ export function controlPlaneFindings(records: Trace, run: RunSummary): Finding[]
       rule: 'vm.running-at-power-off',
       severity: 'critical',
       timeSeconds: at(lost[0]),
-      title: `${lost.length} VM(s) still running when ${node} lost power`,
-      detail: `guests killed without a shutdown: ${lost.map((r) => r.data.vm).join(', ')}`,
+      title: `${lost.length} VM(s) still running when ${node} ${brutal ? 'lost power' : 'was shut down'}`,
+      detail: brutal
+        ? `guests killed without a shutdown: ${lost.map((r) => r.data.vm).join(', ')}`
+        : `guests killed without a shutdown when systemd stopped the pod scopes (kubelet graceful node shutdown is off in Harvester): ${lost.map((r) => r.data.vm).join(', ')}`,
       objects: [`node/${node}`, ...lost.map((r) => `vm/${r.data.vm}`)],
       source: brutal ? KB.brutalPowerOff : KB.stopWorkloads,
     });
@@ -69,6 +71,8 @@ export function controlPlaneFindings(records: Trace, run: RunSummary): Finding[]
       source: `${KB.crowding} (${RESEARCH.forceReset})`,
     });
   }
+
+  findings.push(...crowdingFindings(records));
 
   const failed = of(records, 'kube', 'schedule.failed');
   if (failed.length > 0) {
@@ -120,10 +124,22 @@ export function controlPlaneFindings(records: Trace, run: RunSummary): Finding[]
     findings.push({
       rule: 'certificate.expired',
       // KubeVirt re-issues its own CA and serving certificates at start (issue 15 §4): info.
-      severity: r.data.certainty === 'certain' && r.data.rotatesAtStart !== true ? 'warning' : 'info',
+      // Certificates that expired while the cluster was down and that rke2 does not renew at start
+      // (rancher/rke2#8318) will not come back: critical when certain.
+      severity:
+        r.data.staysExpired === true
+          ? r.data.certainty === 'certain'
+            ? 'critical'
+            : 'warning'
+          : r.data.certainty === 'certain' && r.data.rotatesAtStart !== true
+            ? 'warning'
+            : 'info',
       timeSeconds: at(r),
-      title: `${r.data.certificate} ${r.data.certainty === 'certain' ? 'is' : 'may be'} expired at restart`,
-      detail: `off ${(r.data.offlineSeconds / 3600).toFixed(1)} h, lifetime ${(r.data.lifetimeSeconds / 3600).toFixed(1)} h: ${r.data.consequence}`,
+      title:
+        r.data.staysExpired === true
+          ? `${r.data.certificate} ${r.data.certainty === 'certain' ? 'will' : 'may'} not come back: expired while the cluster was down`
+          : `${r.data.certificate} ${r.data.certainty === 'certain' ? 'is' : 'may be'} expired at restart`,
+      detail: `off ${spanText(r.data.offlineSeconds)}${r.data.ageSeconds === undefined ? '' : `, ${spanText(r.data.ageSeconds)} old`}, lifetime ${spanText(r.data.lifetimeSeconds)}: ${r.data.consequence}`,
       objects: [`certificate/${r.data.certificate}`],
       source: certificateSource(r.data.certificate),
     });
@@ -291,6 +307,71 @@ function rancherFindings(records: Trace): Finding[] {
     });
   }
   return findings;
+}
+
+/**
+ * VMs restarted on the surviving nodes (vm-force-reset-policy, or runStrategy after a node shutdown)
+ * crowd them: the peak share of CPU, memory and max-pods requested on a running node after the first
+ * restart, and the controllers' retries of the VMIs that could not be placed (KB crowding sentence).
+ * A warning when pods or VMIs are refused after the first restart or a node's requests reach its
+ * allocatable CPU or memory or its max-pods.
+ */
+function crowdingFindings(records: Trace): Finding[] {
+  const forced = of(records, 'kubevirt', 'vm.force-restarted');
+  const restarted = forced.filter((r) => r.data.to !== null);
+  if (restarted.length === 0) return [];
+  const notPlaced = forced.length - restarted.length;
+  const since = restarted[0].timeSeconds;
+  const samples = of(records, 'kube', 'controllers.load').filter((r) => r.timeSeconds >= since);
+  if (samples.length === 0) return [];
+  const peak = (share: (d: (typeof samples)[number]['data']) => number | null) => {
+    let best: { node: string; share: number } | null = null;
+    for (const r of samples) {
+      const value = share(r.data);
+      if (value !== null && (best === null || value > best.share)) best = { node: r.data.node, share: value };
+    }
+    return best;
+  };
+  const cpu = peak((d) =>
+    d.cpuAllocatableMillicores > 0 ? d.cpuRequestedMillicores / d.cpuAllocatableMillicores : null,
+  );
+  const memory = peak((d) =>
+    d.memoryAllocatableBytes !== undefined &&
+    d.memoryRequestedBytes !== undefined &&
+    d.memoryAllocatableBytes > 0
+      ? d.memoryRequestedBytes / d.memoryAllocatableBytes
+      : null,
+  );
+  const pods = peak((d) =>
+    d.podsAllocatable !== undefined && d.podsAllocatable > 0 ? d.pods / d.podsAllocatable : null,
+  );
+  const retries = Math.max(...samples.map((r) => r.data.reconcileAttemptsPerMinute));
+  const percent = (p: { node: string; share: number } | null) =>
+    p === null ? 'n/a' : `${(p.share * 100).toFixed(0)} % (${p.node})`;
+  const nodes = new Set(restarted.map((r) => r.data.to as string));
+  // A warning once the crowding refuses pods (a VMI or pod not placed after the first restart) or a
+  // node's requests reach what it can hold; otherwise the pressure is reported as information.
+  const refused =
+    notPlaced + of(records, 'kube', 'schedule.failed').filter((r) => r.timeSeconds >= since).length;
+  const full = refused > 0 || [cpu, memory, pods].some((p) => p !== null && p.share >= 1);
+  return [
+    {
+      rule: 'nodes.crowded',
+      severity: full ? 'warning' : 'info',
+      timeSeconds: at(restarted[0]),
+      title: `${restarted.length} VM(s) restarted on ${nodes.size} surviving node(s): peak requests CPU ${percent(cpu)}, memory ${percent(memory)}, pods ${percent(pods)} of max-pods`,
+      detail: `after the first restart, on running nodes: CPU requested/allocatable peaks at ${percent(cpu)}, memory at ${percent(memory)}, pods/max-pods at ${percent(pods)}; ${refused} pod(s)/VMI(s) not placed; controllers retry failing VMIs up to ${retries.toFixed(0)} times a minute`,
+      objects: [...nodes].sort().map((n) => `node/${n}`),
+      source: KB.crowding,
+    },
+  ];
+}
+
+/** Hours up to a week, days beyond. */
+function spanText(seconds: number): string {
+  const hour = 3600;
+  const week = 168 * hour;
+  return seconds > week ? `${(seconds / (24 * hour)).toFixed(1)} d` : `${(seconds / hour).toFixed(1)} h`;
 }
 
 function certificateSource(certificate: string): string {

@@ -60,6 +60,11 @@ export function applyToVolume(
     case 'report-unschedulable':
       if (v.lastUnschedulableMessage === action.message) return;
       v.lastUnschedulableMessage = action.message;
+      v.unschedulable = {
+        cause: action.cause,
+        message: action.message,
+        replicaCreated: action.replicaCreated,
+      };
       record.emit('replica.unschedulable', {
         volume: v.key,
         condition: 'Scheduled',
@@ -75,6 +80,7 @@ export function applyToVolume(
       r.node = action.node;
       r.disk = action.disk;
       v.lastUnschedulableMessage = null;
+      v.unschedulable = null;
       record.emit('replica.scheduled', { volume: v.key, replica: r.name, node: r.node, disk: r.disk });
       return;
     }
@@ -89,7 +95,10 @@ export function applyToVolume(
         disk: r.disk,
         reason: action.reason,
       });
-      if (r.node !== null) v.lastUnschedulableMessage = null;
+      if (r.node !== null) {
+        v.lastUnschedulableMessage = null;
+        v.unschedulable = null;
+      }
       return;
     }
     case 'reuse-replica': {

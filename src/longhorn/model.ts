@@ -35,7 +35,7 @@ import {
   replenishmentRules,
   surplusReplica,
 } from './manager.ts';
-import type { LonghornModelOptions } from './options.ts';
+import { type LonghornModelOptions, withScenarioTags } from './options.ts';
 import { rebuildTransfer, type TransferOutcome } from './rebuild-transfer.ts';
 import { abortReason, beginRebuild, completeRebuild, rebuildRateCap, rebuildStart } from './rebuilds.ts';
 import type { ReplenishmentRules } from './replenishment.ts';
@@ -112,7 +112,7 @@ export class LonghornModel implements WorldObserver {
     this.fabric = init.fabric;
     this.scenario = init.scenario;
     this.settings = init.settings ?? init.scenario.settings.longhorn;
-    this.options = init.options ?? {};
+    this.options = withScenarioTags(init.options ?? {}, init.scenario);
     this.dataEngine = this.options.dataEngine ?? 'v1';
     this.parameters = longhornModelParameters(init.scenario.profile.components.longhorn, this.dataEngine);
     this.lastAccrualSeconds = init.sim.now;
@@ -161,6 +161,17 @@ export class LonghornModel implements WorldObserver {
         wantedReplicas: v.wantedReplicas,
       });
       this.record.emit('volume.writes', { volume: v.key, bytesPerSecond: v.writeBytesPerSecond });
+      // A replica refused while the cluster settled (before tracing) is part of the starting state:
+      // Longhorn keeps Scheduled=False on the volume until a replica lands (issue 15 §8).
+      if (v.unschedulable !== null) {
+        this.record.emit('replica.unschedulable', {
+          volume: v.key,
+          condition: 'Scheduled',
+          status: 'False',
+          reason: 'ReplicaSchedulingFailure',
+          ...v.unschedulable,
+        });
+      }
     }
     this.emitAccounting();
   }

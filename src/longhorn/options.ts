@@ -3,6 +3,7 @@
  * engine, tags, selectors, throughput overrides). Every field is optional; absent means the
  * defaults table (src/longhorn/defaults.ts) or the rule named in the comment.
  */
+import type { Scenario } from '../scenario/types.ts';
 import type { DataEngine } from './defaults.ts';
 
 export interface VolumeSelectors {
@@ -46,4 +47,31 @@ export interface LonghornModelOptions {
   readonly controlPlaneAvailable?: () => boolean;
   /** External CSI drivers whose cluster is unreachable at the start. */
   readonly unreachableExternalDrivers?: readonly string[];
+}
+
+/**
+ * Tags and selectors as the scenario states them (node `longhornTags`, disk `tags`, a volume's
+ * `nodeSelector` / `diskSelector`); those given in `options` win.
+ */
+export function withScenarioTags(options: LonghornModelOptions, scenario: Scenario): LonghornModelOptions {
+  const nodeTags: Record<string, readonly string[]> = {};
+  const diskTags: Record<string, readonly string[]> = {};
+  for (const node of scenario.nodes) {
+    nodeTags[node.name] = node.longhornTags;
+    for (const disk of node.disks) diskTags[`${node.name}/${disk.name}`] = disk.tags;
+  }
+  const volumeSelectors: Record<string, VolumeSelectors> = {};
+  for (const v of scenario.volumes) {
+    if (v.provisioner.kind !== 'longhorn') continue;
+    volumeSelectors[`${v.namespace}/${v.name}`] = {
+      nodeSelector: v.provisioner.nodeSelector,
+      diskSelector: v.provisioner.diskSelector,
+    };
+  }
+  return {
+    ...options,
+    nodeTags: { ...nodeTags, ...options.nodeTags },
+    diskTags: { ...diskTags, ...options.diskTags },
+    volumeSelectors: { ...volumeSelectors, ...options.volumeSelectors },
+  };
 }

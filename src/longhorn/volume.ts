@@ -57,6 +57,12 @@ export interface Volume {
   rebuild: RunningRebuild | null;
   /** Last Scheduled=False message written, to write each change once. */
   lastUnschedulableMessage: string | null;
+  /** The Scheduled=False condition in force (null when Scheduled): re-stated when tracing starts. */
+  unschedulable: {
+    readonly cause: string;
+    readonly message: string;
+    readonly replicaCreated: boolean;
+  } | null;
   lastWaitUntilSeconds: number | null;
 }
 
@@ -98,6 +104,7 @@ export function newVolume(
     atRiskBytes: 0,
     rebuild: null,
     lastUnschedulableMessage: null,
+    unschedulable: null,
     lastWaitUntilSeconds: null,
   };
 }

@@ -7,7 +7,11 @@ import { type SourcedFields, valuesOf } from '../profiles/sourced.ts';
 import type { DurationDistribution } from '../profiles/types.ts';
 
 export interface NodeDefaults {
-  /** `sudo -i shutdown` until power is off: systemd stops rke2 (pods, etcd) then the machine. */
+  /**
+   * systemd's part of `sudo -i shutdown`, until power is off: it stops every unit, rke2 and the pod
+   * scopes among them, then the machine. With kubelet graceful node shutdown on, the kubelet's phase
+   * comes before it (PowerHooks.kubeletShutdown).
+   */
   readonly gracefulShutdown: DurationDistribution;
   /** rke2 stop: etcd receives SIGTERM this long after the shutdown begins. */
   readonly etcdStopAfterShutdownSeconds: number;
@@ -19,7 +23,7 @@ export const nodeDefaultsTable: SourcedFields<NodeDefaults> = {
   gracefulShutdown: {
     value: { distribution: 'uniform', minSeconds: 20, maxSeconds: 90 },
     source:
-      'systemd DefaultTimeoutStopSec=90s bounds each unit stop (systemd-system.conf(5)); the lower bound is unverified',
+      'systemd stops units in parallel, each bounded by DefaultTimeoutStopSec=90s before SIGKILL (systemd-system.conf(5)), so 90 s bounds it; VMs do not lengthen it with Harvester\'s kubelet configuration (graceful node shutdown off): their QEMU processes get SIGTERM when systemd stops their pod scope and exit without a guest shutdown (kubevirt/kubevirt:docs/graceful-shutdown.md: "If the virt-launcher pod terminates first, the virtual machine will be forced off"). The lower bound (20 s) is unverified',
   },
   etcdStopAfterShutdownSeconds: {
     value: 5,

@@ -16,6 +16,11 @@ import { drawSeconds } from './duration-draw.ts';
 export interface PowerHooks {
   /** A graceful shutdown begins (kubelet and rke2 stop, then power goes). */
   shuttingDown(node: string): void;
+  /**
+   * kubelet graceful node shutdown, when configured: the kubelet terminates the node's pods while
+   * its inhibitor lock holds systemd back; returns how long that takes (0 when the feature is off).
+   */
+  kubeletShutdown(node: string): number;
   /** rke2 stops during a graceful shutdown: etcd gets SIGTERM. */
   servicesStopping(node: string): void;
   poweredOff(node: string, mode: ShutdownMode): void;
@@ -118,7 +123,11 @@ export class NodePower {
     this.hooks.shuttingDown(name);
     const total = drawSeconds(this.defaults.gracefulShutdown, this.random);
     const servicesAt = Math.min(this.defaults.etcdStopAfterShutdownSeconds, total);
+    // The kubelet's phase comes first: logind delays the shutdown until the kubelet releases its
+    // inhibitor lock (kubernetes/kubernetes:pkg/kubelet/nodeshutdown/nodeshutdown_manager_linux.go).
+    const kubeletSeconds = this.hooks.kubeletShutdown(name);
     try {
+      if (kubeletSeconds > 0) yield this.sim.timeout(kubeletSeconds);
       yield this.sim.timeout(servicesAt);
       this.hooks.servicesStopping(name);
       yield this.sim.timeout(total - servicesAt);

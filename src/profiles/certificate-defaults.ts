@@ -27,6 +27,31 @@ export function rke2RenewsAt120Days(rke2Version: string): boolean {
 }
 
 /**
+ * First rke2 release of each minor that renews certificates which expired while it was down: before
+ * them rke2 fails its own CA check against the expired serving certificate and does not start
+ * ("CA cert validation failed ... x509: certificate has expired", rancher/rke2#8318, "v1.29 and newer.
+ * Could be earlier"). The fix (k3s-io/k3s#12472, "Ignore expired server cert when validating server
+ * CA") was backported in the June 2025 releases: rancher/rke2#8378 (1.33), #8379 (1.32, validated on
+ * v1.32.5+dev), #8380 (1.31), #8381 (1.30).
+ */
+export const rke2RenewsExpiredSince: Sourced<Readonly<Record<string, string>>> = {
+  value: { '1.30': '1.30.14', '1.31': '1.31.10', '1.32': '1.32.6', '1.33': '1.33.2' },
+  source:
+    'rancher/rke2#8318 and its backports #8378-#8381 (June 2025); k3s-io/k3s#12472 (the fix); exact patch releases: the first after the backports were validated',
+};
+
+/**
+ * Whether an rke2 version renews, at start, certificates that expired while it was down. A version
+ * given only to the minor counts as its .0 release; minors before 1.30 never got the fix.
+ */
+export function rke2RenewsExpiredAtStart(rke2Version: string): boolean {
+  const [major, minor] = versionParts(rke2Version);
+  const since = rke2RenewsExpiredSince.value[`${major}.${minor}`];
+  if (since !== undefined) return isAtLeast(rke2Version, since);
+  return isAtLeast(rke2Version, '1.34.0');
+}
+
+/**
  * Rancher Manager releases whose Harvester cloud-credential tokens expire: from 2.8, where
  * `kubeconfig-default-token-ttl-minutes` became 43200 (it was 0), until 2.12, which issues ttl-0
  * Harvester credential tokens.

@@ -28,5 +28,20 @@ export function kubernetesTimingDefaults(kubernetesVersion: string): SourcedFiel
       source:
         'kubernetes/kubernetes:staging/src/k8s.io/api/core/v1/types.go (DefaultTerminationGracePeriodSeconds = 30)',
     },
+    shutdownGracePeriodSeconds: {
+      value: 0,
+      source:
+        'k8s.io/kubelet/config/v1beta1 KubeletConfiguration.shutdownGracePeriod (default 0: graceful node shutdown inactive); harvester/harvester-installer:pkg/config/config.go GetKubeletArgs passes only max-pods, node-labels (and the witness taint) as kubelet-arg (templates rke2-90-harvester-server.yaml / -agent.yaml), and rke2 sets none',
+    },
+    shutdownGracePeriodCriticalPodsSeconds: {
+      value: 0,
+      source:
+        'k8s.io/kubelet/config/v1beta1 KubeletConfiguration.shutdownGracePeriodCriticalPods (default 0)',
+    },
+    vmTerminationGracePeriodSeconds: {
+      value: 120,
+      source:
+        'harvester/harvester PR #3417 (setting default-termination-grace-period-seconds: "If users don\'t set default-termination-grace-period-seconds setting, terminationGracePeriodSeconds in a VM is 120 seconds"; harvester#2466)',
+    },
   };
 }

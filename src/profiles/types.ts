@@ -113,6 +113,15 @@ export interface KubernetesTiming {
   readonly kubevirtHeartbeatStaleSeconds: number;
   /** A pod scaled away or deleted keeps running this long unless its spec says otherwise. */
   readonly terminationGracePeriodSeconds: number;
+  /**
+   * kubelet graceful node shutdown: how long the kubelet delays a system shutdown to terminate pods;
+   * 0 turns the feature off (the kubelet takes no inhibitor lock).
+   */
+  readonly shutdownGracePeriodSeconds: number;
+  /** The part of shutdownGracePeriod reserved for critical pods, after the others. */
+  readonly shutdownGracePeriodCriticalPodsSeconds: number;
+  /** A VM's `terminationGracePeriodSeconds`: Harvester's `default-termination-grace-period-seconds`. */
+  readonly vmTerminationGracePeriodSeconds: number;
 }
 
 /** Certificate lifetimes relevant after a long power-off. */

@@ -43,6 +43,8 @@ export const limits = {
   planWaitSeconds: { max: 7 * day, text: 'at most 7 days (168h)' } satisfies FieldRange,
   /** `offline`: 400 days, so that a certificate of one year can expire while the cluster is off. */
   offlineSeconds: { max: 400 * day, text: 'at most 400 days (9600h)' } satisfies FieldRange,
+  /** How long before the plan a cluster was installed or its certificates issued: 20 years. */
+  certificateAgeSeconds: { max: 20 * 366 * day, text: 'at most 20 years (175680h)' } satisfies FieldRange,
   /** A wait's poll interval: from 100 ms (faster than any kubectl loop) to the 7-day bound. */
   pollSeconds: { min: 0.1, max: 7 * day, text: 'from 100ms to 7 days (168h)' } satisfies FieldRange,
   /** A wait's timeout: at least one poll's 100 ms (a subnormal 1e-320 s used to stop the clock). */

@@ -43,7 +43,19 @@ export function normalizeScenario(
   warnings: readonly string[],
 ): Scenario {
   const effective = applySettingOverrides(profile.settings, document.settings);
-  const settings = effective.settings;
+  const stated = document.certificates ?? {};
+  // RKE2's lifetime is Harvester's CATTLE_NEW_SIGNED_CERT_EXPIRATION_DAYS when the scenario states it.
+  const settings =
+    stated.rke2Validity === undefined
+      ? effective.settings
+      : {
+          ...effective.settings,
+          certificates: { ...effective.settings.certificates, rke2LeafValiditySeconds: stated.rke2Validity },
+        };
+  const overriddenSettings =
+    stated.rke2Validity === undefined
+      ? effective.overridden
+      : [...effective.overridden, 'certificates.rke2LeafValiditySeconds'];
   const managementBandwidth = document.networks.management.bandwidth ?? d.nicBandwidthBytesPerSecond.value;
 
   const nodes: ScenarioNode[] = document.nodes.map((node, joinOrder) => {
@@ -68,9 +80,11 @@ export function normalizeScenario(
         kind: disk.kind,
         writeBytesPerSecond: disk.writeRate ?? d.diskWriteBytesPerSecond.value[disk.kind],
         longhorn: disk.longhorn,
+        tags: disk.tags,
       })),
       ip,
       zone: node.zone ?? null,
+      longhornTags: node.longhornTags,
       boot: toDistribution(node.boot, d.nodeBoot.value),
       deploymentsReady: toDistribution(node.deploymentsReady, d.nodeDeploymentsReady.value),
       joinOrder,
@@ -142,6 +156,8 @@ export function normalizeScenario(
             kind: 'longhorn',
             replicas: volume.replicas ?? settings.longhorn.defaultReplicaCount,
             dataLocality: volume.dataLocality ?? settings.longhorn.defaultDataLocality,
+            nodeSelector: volume.nodeSelector ?? [],
+            diskSelector: volume.diskSelector ?? [],
           }
         : { kind: 'external', driver: volume.driver ?? '' },
   }));
@@ -203,7 +219,11 @@ export function normalizeScenario(
       })),
     },
     settings,
-    overriddenSettings: effective.overridden,
+    overriddenSettings,
+    certificateAges: {
+      rke2IssuedSecondsAgo: stated.rke2LastRotated ?? stated.installed ?? null,
+      rancherTokenIssuedSecondsAgo: stated.rancherTokenIssued ?? null,
+    },
     warnings,
   };
 }

@@ -66,6 +66,8 @@ const diskSchema = z.strictObject({
   kind: z.enum(['nvme', 'ssd', 'hdd']).default('ssd'),
   writeRate: bandwidthField().optional(),
   longhorn: z.boolean().default(true),
+  /** Longhorn disk tags (`node.longhorn.io` spec.disks[].tags); a volume's diskSelector must match them all. */
+  tags: z.array(z.string().min(1).max(63)).max(limits.listItems).default([]),
 });
 
 const ipSchema = z.discriminatedUnion('mode', [
@@ -87,6 +89,8 @@ const nodeSchema = z.strictObject({
   disks: z.array(diskSchema).min(1).max(limits.listItems),
   ip: ipSchema,
   zone: z.string().min(1).optional(),
+  /** Longhorn node tags (`node.longhorn.io` spec.tags); a volume's nodeSelector must match them all. */
+  longhornTags: z.array(z.string().min(1).max(63)).max(limits.listItems).default([]),
   boot: distributionSchema.optional(),
   deploymentsReady: distributionSchema.optional(),
 });
@@ -154,6 +158,9 @@ const volumeSchema = z.strictObject({
   provisioner: z.enum(['longhorn', 'external']).default('longhorn'),
   replicas: z.number().int().min(1).max(20).optional(),
   dataLocality: z.enum(['disabled', 'best-effort', 'strict-local']).optional(),
+  /** StorageClass parameters `nodeSelector` / `diskSelector` (Longhorn tags every replica's node / disk must carry). */
+  nodeSelector: z.array(z.string().min(1).max(63)).max(limits.listItems).optional(),
+  diskSelector: z.array(z.string().min(1).max(63)).max(limits.listItems).optional(),
   driver: z.string().min(1).optional(),
 });
 
@@ -275,6 +282,14 @@ const settingsSchema = z.strictObject({
         .transform(Number)
         .optional(),
       'support-bundle-namespaces': z.array(dnsLabel('namespace')).optional(),
+      'default-termination-grace-period-seconds': secondsField().optional(),
+    })
+    .default({}),
+  /** As RKE2's `kubelet-arg` would pass them (Harvester passes none of these). */
+  kubelet: z
+    .strictObject({
+      'shutdown-grace-period': secondsField().optional(),
+      'shutdown-grace-period-critical-pods': secondsField().optional(),
     })
     .default({}),
   /** As RKE2's `etcd-arg` passes them to etcd: milliseconds when bare numbers. */
@@ -305,9 +320,28 @@ export const scenarioDocumentSchema = z.strictObject({
   volumes: z.array(volumeSchema).max(limits.volumes).default([]),
   addons: z.array(addonSchema).max(limits.addons).default([]),
   rancher: rancherSchema.default({ importedIntoRancherManager: false, downstreamClusters: [] }),
-  settings: settingsSchema.default({ kubevirt: { migrations: {} }, longhorn: {}, harvester: {}, etcd: {} }),
+  settings: settingsSchema.default({
+    kubevirt: { migrations: {} },
+    longhorn: {},
+    harvester: {},
+    kubelet: {},
+    etcd: {},
+  }),
   /** Facts `harvester-sim check` checks and the models do not simulate (src/scenario/infrastructure.ts). */
   infrastructure: infrastructureSchema.optional(),
+  /** The certificates' age when the plan starts (issue 15 §4; docs/scenario-format.md). */
+  certificates: z
+    .strictObject({
+      /** The cluster was installed this long before the plan starts. */
+      installed: secondsField(limits.certificateAgeSeconds).optional(),
+      /** RKE2 last issued or renewed its certificates this long before the plan starts (default: `installed`). */
+      rke2LastRotated: secondsField(limits.certificateAgeSeconds).optional(),
+      /** RKE2 certificate lifetime: `CATTLE_NEW_SIGNED_CERT_EXPIRATION_DAYS` (365 d; 1000 d with harvester/harvester PR #11107). */
+      rke2Validity: secondsField(limits.certificateAgeSeconds).optional(),
+      /** A Rancher cloud-credential token was issued this long before the plan starts. */
+      rancherTokenIssued: secondsField(limits.certificateAgeSeconds).optional(),
+    })
+    .optional(),
 });
 
 export type ScenarioDocument = z.output<typeof scenarioDocumentSchema>;

@@ -228,6 +228,18 @@ export function checkScenarioDocument(
     }
   }
 
+  // kubelet: shutdownGracePeriodCriticalPods is part of shutdownGracePeriod (the kubelet refuses a
+  // larger one: kubernetes/kubernetes:pkg/kubelet/apis/config/validation, "shutdownGracePeriodCriticalPods ... must be <= shutdownGracePeriod").
+  const kubelet = document.settings.kubelet;
+  const critical = kubelet['shutdown-grace-period-critical-pods'];
+  if (critical !== undefined && critical > (kubelet['shutdown-grace-period'] ?? 0)) {
+    fail(
+      ['settings', 'kubelet', 'shutdown-grace-period-critical-pods'],
+      'at most shutdown-grace-period (the kubelet reserves it out of that period)',
+      `${critical} s with shutdown-grace-period ${kubelet['shutdown-grace-period'] ?? 0} s`,
+    );
+  }
+
   return { issues, warnings };
 }
 

@@ -219,8 +219,28 @@ export function applySettingOverrides(defaults: ClusterSettings, overrides: Over
     preVote: pick('etcd.preVote', et.preVote, e['pre-vote']),
   };
 
+  const k = overrides.kubelet;
+  const kt = defaults.kubernetes;
+  const kubernetes = {
+    ...kt,
+    shutdownGracePeriodSeconds: pick(
+      'kubernetes.shutdownGracePeriodSeconds',
+      kt.shutdownGracePeriodSeconds,
+      k['shutdown-grace-period'],
+    ),
+    shutdownGracePeriodCriticalPodsSeconds: pick(
+      'kubernetes.shutdownGracePeriodCriticalPodsSeconds',
+      kt.shutdownGracePeriodCriticalPodsSeconds,
+      k['shutdown-grace-period-critical-pods'],
+    ),
+    vmTerminationGracePeriodSeconds: pick(
+      'kubernetes.vmTerminationGracePeriodSeconds',
+      kt.vmTerminationGracePeriodSeconds,
+      overrides.harvester['default-termination-grace-period-seconds'],
+    ),
+  };
   return {
-    settings: { ...defaults, etcd, kubevirtMigrations, longhorn, harvester },
+    settings: { ...defaults, etcd, kubevirtMigrations, longhorn, harvester, kubernetes },
     overridden,
   };
 }

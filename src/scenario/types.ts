@@ -25,6 +25,8 @@ export interface NodeDisk {
   readonly writeBytesPerSecond: number;
   /** Whether Longhorn may place replicas on it. */
   readonly longhorn: boolean;
+  /** Longhorn disk tags. */
+  readonly tags: readonly string[];
 }
 
 export type NodeAddress =
@@ -47,6 +49,8 @@ export interface ScenarioNode {
   readonly disks: readonly NodeDisk[];
   readonly ip: NodeAddress;
   readonly zone: string | null;
+  /** Longhorn node tags. */
+  readonly longhornTags: readonly string[];
   /** Power-on until the OS and rke2 run. */
   readonly boot: DurationDistribution;
   /** rke2 running until every deployment on the node is Ready (KB: up to ~15 min in all). */
@@ -142,7 +146,14 @@ export interface ScenarioVm {
 export type AccessMode = 'ReadWriteOnce' | 'ReadWriteMany' | 'ReadOnlyMany' | 'ReadWriteOncePod';
 
 export type VolumeProvisioner =
-  | { readonly kind: 'longhorn'; readonly replicas: number; readonly dataLocality: DataLocality }
+  | {
+      readonly kind: 'longhorn';
+      readonly replicas: number;
+      readonly dataLocality: DataLocality;
+      /** StorageClass `nodeSelector` / `diskSelector`: tags every replica's node / disk must carry. */
+      readonly nodeSelector: readonly string[];
+      readonly diskSelector: readonly string[];
+    }
   /** A CSI driver outside the cluster's Longhorn, e.g. `rook-ceph.rbd.csi.ceph.com`. */
   | { readonly kind: 'external'; readonly driver: string };
 
@@ -186,6 +197,14 @@ export interface ScenarioRancher {
   readonly downstreamClusters: readonly DownstreamCluster[];
 }
 
+/** When certificates were issued, in seconds before the plan (simulated second 0); null: unknown. */
+export interface CertificateAges {
+  /** RKE2's leaf certificates: its last rotation, else the installation. */
+  readonly rke2IssuedSecondsAgo: number | null;
+  /** A Rancher cloud-credential token. */
+  readonly rancherTokenIssuedSecondsAgo: number | null;
+}
+
 /** A scenario, validated and normalized. */
 export interface Scenario {
   /** The file it came from, for messages. */
@@ -207,6 +226,8 @@ export interface Scenario {
   readonly settings: ClusterSettings;
   /** Proxy, RKE2 token, external storage: facts for `harvester-sim check` (src/scenario/infrastructure.ts). */
   readonly infrastructure: Infrastructure;
+  /** Certificate ages the scenario states, seconds before the plan starts; null where it says nothing. */
+  readonly certificateAges: CertificateAges;
   /** Dotted paths under `settings` that the scenario overrode, e.g. `etcd.electionTimeoutMs`. */
   readonly overriddenSettings: readonly string[];
   /** Legal but notable facts (e.g. volumes that will run Degraded), one line each, naming file and path. */

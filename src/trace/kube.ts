@@ -24,6 +24,10 @@ export interface KubeRecordData {
     cpuRequestedMillicores: number;
     cpuAllocatableMillicores: number;
     reconcileAttemptsPerMinute: number;
+    /** Memory requested and allocatable, and the kubelet's max-pods (absent in older traces). */
+    memoryRequestedBytes?: number;
+    memoryAllocatableBytes?: number;
+    podsAllocatable?: number;
   };
   /** Certificates that are (or will be) expired when the cluster starts again. */
   'certificate.expired': {
@@ -38,6 +42,13 @@ export interface KubeRecordData {
      * kubevirt-ca and the kubevirt-*-certs), so an expiry costs only the minutes until then.
      */
     rotatesAtStart?: boolean;
+    /**
+     * Expired while the cluster was down and not renewed at start (rke2 before the June 2025 releases,
+     * rancher/rke2#8318): rke2 does not start, and auto-rotate-rke2-certs cannot help (harvester#9351).
+     */
+    staysExpired?: boolean;
+    /** Its age at the restart, when the scenario states when it was issued. */
+    ageSeconds?: number;
   };
   /** An etcd member could not start: its node came back with another address. */
   'etcd.member-blocked': { node: string; reason: string };

@@ -37,6 +37,9 @@ export function sampleControllerLoad(
       cpuRequestedMillicores: capacity.cpuRequestedMillicores,
       cpuAllocatableMillicores: capacity.cpuAllocatableMillicores,
       reconcileAttemptsPerMinute: isManager && managers > 0 ? perMinute / managers : 0,
+      memoryRequestedBytes: capacity.memoryRequestedBytes,
+      memoryAllocatableBytes: capacity.memoryAllocatableBytes,
+      podsAllocatable: capacity.podsAllocatable,
     });
   }
 }

@@ -73,6 +73,8 @@ export class World {
   private readonly kubeRecord: Recorder<'kube'>;
   private readonly deploymentsReady: Set<string>;
   private lastLeader: string | null = null;
+  /** Why rke2 does not start on any node (its certificates stayed expired), or null. */
+  private rke2Refuses: string | null = null;
   private allOffSinceSeconds: number | null = null;
   private powerSignal: Event<void>;
   /** Node names in the order they lost power in this run. */
@@ -104,6 +106,7 @@ export class World {
     this.apiserverStartSeconds = defaults.apiserverStartSeconds;
     this.power = new NodePower(this.sim, scenario, defaults, {
       shuttingDown: (node) => this.onShuttingDown(node),
+      kubeletShutdown: (node) => this.onKubeletShutdown(node),
       servicesStopping: (node) => this.onServicesStopping(node),
       poweredOff: (node, mode) => this.onPoweredOff(node, mode),
       poweringOn: (node) => this.onPoweringOn(node),
@@ -368,12 +371,26 @@ export class World {
     for (const o of this.observers) o.nodeShuttingDown?.(node);
   }
 
+  /**
+   * kubelet graceful node shutdown (off in Harvester: shutdownGracePeriod 0): non-critical pods,
+   * the virt-launchers among them, get shutdownGracePeriod − shutdownGracePeriodCriticalPods.
+   */
+  private onKubeletShutdown(node: string): number {
+    const k = this.scenario.settings.kubernetes;
+    if (k.shutdownGracePeriodSeconds <= 0) return 0;
+    const budget = k.shutdownGracePeriodSeconds - k.shutdownGracePeriodCriticalPodsSeconds;
+    return this.fleet.terminateForNodeShutdown(node, budget, k.vmTerminationGracePeriodSeconds);
+  }
+
   private onServicesStopping(node: string): void {
     this.runningSince.set(node, Number.POSITIVE_INFINITY);
     this.apiserverServing.delete(node);
     this.deploymentsReady.delete(node);
     if (this.isMember(node) && this.etcd.view(node).status !== 'down') this.etcd.stopGraceful(node);
     this.updateApi();
+    // systemd stops the pod scopes with rke2: QEMU gets SIGTERM and exits without a guest shutdown
+    // (kubevirt/kubevirt:docs/graceful-shutdown.md, "the virtual machine will be forced off").
+    this.fleet.nodeLost(node, 'graceful');
   }
 
   private onPoweredOff(node: string, mode: ShutdownMode): void {
@@ -393,8 +410,15 @@ export class World {
     this.powerOnOrder.push(node);
     this.awaitingReady.add(node);
     if (this.allOffSinceSeconds !== null) {
-      for (const expired of expiredAtRestart(this.scenario, this.sim.now - this.allOffSinceSeconds)) {
+      for (const expired of expiredAtRestart(
+        this.scenario,
+        this.sim.now - this.allOffSinceSeconds,
+        this.sim.now,
+      )) {
         this.kubeRecord.emit('certificate.expired', expired);
+        // rke2 does not start with leaf certificates that expired while it was down (rancher/rke2#8318).
+        if (expired.staysExpired === true && expired.certainty === 'certain')
+          this.rke2Refuses = expired.consequence;
       }
       this.allOffSinceSeconds = null;
     }
@@ -417,7 +441,10 @@ export class World {
       `apiserver ${node}`,
     );
     if (this.isMember(node)) {
-      if (addressChanged) {
+      if (this.rke2Refuses !== null && !this.blockedMembers.has(node)) {
+        this.blockedMembers.add(node);
+        this.kubeRecord.emit('etcd.member-blocked', { node, reason: this.rke2Refuses });
+      } else if (addressChanged) {
         this.blockedMembers.add(node);
         this.kubeRecord.emit('etcd.member-blocked', {
           node,

@@ -40,7 +40,7 @@ describe('harvester-sim evaluate', () => {
     expect(result.stdout).toMatch(/\nMetrics\n/);
     // Findings grouped by kind: one line per kind with the count and the objects, the source once.
     expect(result.stdout).toMatch(/\n {2}\[critical\] vm\.running-at-power-off ×3 .*node\/harv2, vm\//);
-    expect(result.stdout).toMatch(/\n {6}first: 1 VM\(s\) still running when harv2 lost power — /);
+    expect(result.stdout).toMatch(/\n {6}first: 1 VM\(s\) still running when harv2 was shut down — /);
     expect(result.stdout.match(/source: When the cluster is shutting down node by node/g)).toHaveLength(1);
     expect(result.stdout).toMatch(/source: When the cluster is shutting down node by node/);
   }, 60_000);

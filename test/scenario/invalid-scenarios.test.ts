@@ -122,6 +122,14 @@ describe('invalid scenarios give one clear line naming file, line, path, expecte
     ]);
   });
 
+  it('a kubelet critical-pods grace above shutdownGracePeriod (kubelet validation: "shutdownGracePeriodCriticalPods must be <= shutdownGracePeriod")', () => {
+    const text = `${minimalScenarioYaml}settings:\n  kubelet:\n    shutdown-grace-period: 30s\n    shutdown-grace-period-critical-pods: 60s\n`;
+    const [line] = errorLines(text);
+    expect(line).toMatch(
+      /settings\.kubelet\.shutdown-grace-period-critical-pods: expected at most shutdown-grace-period .*, found 60 s with shutdown-grace-period 30 s$/,
+    );
+  });
+
   it('an unknown Harvester version', () => {
     const [line] = errorLines(replace('harvesterVersion: 1.3.0', 'harvesterVersion: 1.9.0'));
     expect(line).toMatch(

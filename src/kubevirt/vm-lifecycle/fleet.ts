@@ -215,6 +215,50 @@ export class VmFleet {
     return done;
   }
 
+  /**
+   * kubelet graceful node shutdown: each running VMI's virt-launcher pod gets SIGTERM with
+   * min(the VM's termination grace, the kubelet's budget for non-critical pods); virt-handler asks the
+   * guest to shut down (kubevirt/kubevirt:docs/graceful-shutdown.md). A guest that powers off in time
+   * leaves a Succeeded VMI (runStrategy RerunOnFailure keeps it off, Always starts it elsewhere); one
+   * still running at the end of its grace is killed, the VMI fails and RerunOnFailure restarts it
+   * elsewhere. Returns how long the kubelet waits for them.
+   */
+  terminateForNodeShutdown(node: string, budgetSeconds: number, vmGraceSeconds: number): number {
+    const grace = Math.min(budgetSeconds, vmGraceSeconds);
+    let longest = 0;
+    for (const vm of this.vms.values()) {
+      if (vm.node !== node || vm.lost || (vm.phase !== 'Running' && vm.phase !== 'Starting')) continue;
+      const guestSeconds = drawSeconds(vm.spec.guest.shutdown, this.random);
+      longest = Math.max(longest, Math.min(guestSeconds, grace));
+      vm.transition?.interrupt('node shutdown');
+      vm.transition = this.sim.process(this.terminate(vm, guestSeconds, grace), `node shutdown ${vm.key}`);
+    }
+    return longest;
+  }
+
+  private *terminate(vm: VmRuntime, guestSeconds: number, graceSeconds: number): ProcessGenerator<void> {
+    const node = vm.node as string;
+    this.setPhase(vm, 'Stopping', node, 'node shutting down (kubelet graceful node shutdown)');
+    const clean = guestSeconds <= graceSeconds;
+    try {
+      yield this.sim.timeout(clean ? guestSeconds : graceSeconds);
+    } catch (error) {
+      if (error instanceof Interrupt) return;
+      throw error;
+    }
+    vm.transition = null;
+    if (clean) {
+      if (vm.spec.runStrategy !== 'Always') vm.wanted = false;
+      this.setPhase(vm, 'Stopped', null, 'guest powered off (node shutdown)');
+      for (const o of this.observers) o.vmStopped?.(vm.spec, node, 'stopped');
+      if (vm.wanted) this.launch(vm);
+      return;
+    }
+    this.setPhase(vm, 'Stopped', null, 'killed at the end of its grace period (node shutdown)');
+    for (const o of this.observers) o.vmStopped?.(vm.spec, node, 'node-lost');
+    if (vm.wanted && restartsOnFailure(vm.spec)) this.launch(vm);
+  }
+
   /** The node lost power: its VMIs' guests are gone; the VMI objects remain until reset. */
   nodeLost(node: string, mode: ShutdownMode): void {
     for (const vm of this.vms.values()) {

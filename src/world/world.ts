@@ -190,6 +190,17 @@ export class World {
         for (const o of this.observers) o.nodeDrained?.(node);
       },
       migrated: (vm, to) => this.fleet.migrated(vm, to),
+      // An evicted launcher pod: the guest is shut down; runStrategy Always brings the VM back elsewhere.
+      evict: (vm) => this.fleet.stop(vm, 'guest'),
+      startedReplicaNodes: (volume) =>
+        this.longhorn
+          .replicas(volume)
+          .filter(
+            (r) => r.failedAtSeconds === null && (r.mode === 'RW' || r.mode === 'WO') && r.node !== null,
+          )
+          .map((r) => r.node as string),
+      readyAndSchedulable: (node) =>
+        this.isRunning(node) && this.lifecycle.isReady(node) && !this.cordoned.has(node),
     });
     this.observers.push(this.migrations);
     this.longhorn = new LonghornModel({

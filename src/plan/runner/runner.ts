@@ -84,6 +84,8 @@ export function runPlan(scenario: Scenario, plan: Plan, options: PlanRunOptions 
         // Runs beside the next steps; a later `steps-done` wait joins it (and fails if it failed).
         const done = sim.process(runStep(world, storage, record, step, steps), `background ${step.id}`);
         steps.running(step.id, done);
+        // Let it check its preconditions and write step.start before the next step does.
+        yield steps.entered(step.id);
         options.onStep?.(step, step.index, plan.steps.length);
         continue;
       }
@@ -129,6 +131,7 @@ export function runPlan(scenario: Scenario, plan: Plan, options: PlanRunOptions 
 class StepTracker {
   private readonly starts = new Map<string, Event<void>>();
   private readonly background = new Map<string, Event<string | null>>();
+  private readonly entries = new Map<string, Event<void>>();
   constructor(private readonly sim: World['sim']) {}
 
   /** An event that succeeds when the step starts (at once if it has). */
@@ -143,6 +146,21 @@ class StepTracker {
 
   markStarted(id: string): void {
     const event = this.started(id);
+    if (!event.triggered) event.succeed();
+  }
+
+  /** Succeeds when the step's process has begun (its preconditions checked, step.start written). */
+  entered(id: string): Event<void> {
+    let event = this.entries.get(id);
+    if (event === undefined) {
+      event = this.sim.event<void>();
+      this.entries.set(id, event);
+    }
+    return event;
+  }
+
+  markEntered(id: string): void {
+    const event = this.entered(id);
     if (!event.triggered) event.succeed();
   }
 
@@ -183,12 +201,14 @@ function* runStep(
         : observe(world, storage, condition).holds;
     if (!holds) {
       record.emit('precondition.failed', { index: step.index, condition: condition.kind });
+      steps.markEntered(step.id);
       return `precondition ${condition.kind} does not hold before step ${step.id}`;
     }
   }
   const nodes: string[] = [];
   record.emit('step.start', { index: step.index, id: step.id, type: step.action.type, note: step.note });
   steps.markStarted(step.id);
+  steps.markEntered(step.id);
   let failure: string | null = null;
   try {
     yield* perform({ world, record, stepIndex: step.index, nodes }, step.action);

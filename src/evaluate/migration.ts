@@ -128,6 +128,19 @@ export function migrationFindings(records: Trace): Finding[] {
           'harvester/docs:docs/host/host.md (maintenance mode; non-migratable VMs need Force); kubevirt evictionStrategy (research/migration.md)',
       });
     }
+    if (r.kind === 'drain.result' && r.data.evicted.length > 0) {
+      const d = r.data;
+      findings.push({
+        rule: 'drain.vm-shut-down',
+        severity: 'warning',
+        timeSeconds: at(r),
+        title: `kubectl drain ${d.node} shut down ${d.evicted.length} VM(s) instead of migrating them`,
+        detail: `evicted (their guests stopped; runStrategy decides whether they start elsewhere): ${d.evicted.join(', ')}`,
+        objects: [`node/${d.node}`, ...d.evicted.map((v) => `vm/${v}`)],
+        source:
+          'kubevirt/kubevirt:pkg/virt-api/webhooks/validating-webhook/admitters/pod-eviction-admitter.go: evictionStrategy None, or LiveMigrateIfPossible on a VM that is not live-migratable, lets the eviction delete the launcher pod',
+      });
+    }
     if (r.kind === 'drain.result' && !r.data.drained) {
       const d = r.data;
       findings.push({

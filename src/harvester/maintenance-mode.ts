@@ -66,7 +66,7 @@ export interface DrainOptions {
   readonly timeoutSeconds: number;
 }
 
-export type DrainResult = DrainOutcome & { readonly seconds: number };
+export type DrainResult = DrainOutcome & { readonly seconds: number; readonly evicted: readonly string[] };
 
 export interface MaintenanceOptions {
   /** "Force" in the UI: shut down every non-migratable VM instead of refusing. */
@@ -101,6 +101,8 @@ interface DrainPass extends DrainOptions {
   readonly skip: (vmi: MaintenanceVmi) => boolean;
   /** An allowed eviction deletes the pod (`evictVm`) rather than halting the VM (`stopVm`). */
   readonly evictPods: boolean;
+  /** VMIs whose eviction was allowed in this pass (their guests were stopped), filled in. */
+  readonly evicted: string[];
 }
 
 /**
@@ -157,14 +159,16 @@ export class MaintenanceController<V extends MaintenanceVmi> {
     return sim.process(
       (function* (): ProcessGenerator<DrainResult> {
         const started = sim.now;
-        const outcome = yield* self.drain(node, { ...options, skip: () => false, evictPods: true });
-        const result = { ...outcome, seconds: sim.now - started };
+        const evicted: string[] = [];
+        const outcome = yield* self.drain(node, { ...options, skip: () => false, evictPods: true, evicted });
+        const result = { ...outcome, seconds: sim.now - started, evicted };
         self.record.emit('drain.result', {
           node,
           drained: result.drained,
           seconds: result.seconds,
           timeoutSeconds: options.timeoutSeconds,
           remaining: result.remaining,
+          evicted,
         });
         return result;
       })(),
@@ -202,6 +206,7 @@ export class MaintenanceController<V extends MaintenanceVmi> {
         timeoutSeconds: this.timing.drainTimeoutSeconds,
         skip: hasShutdownStrategy,
         evictPods: false,
+        evicted: [],
       });
       if (outcome.drained) {
         this.record.emit('maintenance.drained', { node, attempt });
@@ -281,7 +286,10 @@ export class MaintenanceController<V extends MaintenanceVmi> {
       this.record.emit('maintenance.eviction', data);
     }
     if (decision.action === 'migrate') this.evacuation.evacuate(vmi);
-    if (decision.evictionAllowed) this.stop(node, vmi, pass.graceSeconds, 'evicted', pass.evictPods);
+    if (decision.evictionAllowed) {
+      pass.evicted.push(vmiKey(vmi));
+      this.stop(node, vmi, pass.graceSeconds, 'evicted', pass.evictPods);
+    }
     return decision;
   }
 

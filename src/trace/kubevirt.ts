@@ -137,5 +137,7 @@ export interface KubevirtControllerRecordData {
     seconds: number;
     timeoutSeconds: number;
     remaining: { vmi: string; action: DrainAction; message?: string }[];
+    /** VMs whose launcher pod was evicted (strategy None, or LiveMigrateIfPossible and not migratable): their guests were shut down. */
+    evicted: string[];
   };
 }

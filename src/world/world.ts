@@ -191,7 +191,7 @@ export class World {
       },
       migrated: (vm, to) => this.fleet.migrated(vm, to),
       // An evicted launcher pod: the guest is shut down; runStrategy Always brings the VM back elsewhere.
-      evict: (vm) => this.fleet.stop(vm, 'guest'),
+      evict: (vm, grace) => this.fleet.evict(vm, grace),
       startedReplicaNodes: (volume) =>
         this.longhorn
           .replicas(volume)

@@ -146,7 +146,11 @@ export const stepSchema = z.discriminatedUnion('step', [
   step('node.drain', {
     node: nodeRefText,
     // --grace-period; absent: each pod's own terminationGracePeriodSeconds (kubectl's -1).
-    gracePeriod: secondsField(limits.planWaitSeconds).optional(),
+    gracePeriod: secondsField({
+      min: 1,
+      max: limits.planWaitSeconds.max,
+      text: 'from 1s to 7 days (168h)',
+    }).optional(),
     // --timeout: kubectl's default 0 waits for ever; a plan's drain always has a limit.
     timeout: secondsField(limits.waitTimeoutSeconds),
   }),

@@ -141,7 +141,18 @@ export function migrationFindings(records: Trace): Finding[] {
           'kubevirt/kubevirt:pkg/virt-api/webhooks/validating-webhook/admitters/pod-eviction-admitter.go: evictionStrategy None, or LiveMigrateIfPossible on a VM that is not live-migratable, lets the eviction delete the launcher pod',
       });
     }
-    if (r.kind === 'drain.result' && !r.data.drained) {
+    if (r.kind === 'drain.result' && r.data.refused !== undefined) {
+      findings.push({
+        rule: 'drain.refused',
+        severity: 'critical',
+        timeSeconds: at(r),
+        title: `kubectl drain ${r.data.node} refused: the last node neither cordoned nor in maintenance`,
+        detail: r.data.refused,
+        objects: [`node/${r.data.node}`],
+        source:
+          'harvester/harvester:pkg/webhook/resources/node/validator.go validateCordonAndMaintenanceMode (util.IsOtherNodeAvailable)',
+      });
+    } else if (r.kind === 'drain.result' && !r.data.drained) {
       const d = r.data;
       findings.push({
         rule: 'drain.timed-out',

@@ -55,6 +55,11 @@ export interface MaintenanceWorld<V extends MaintenanceVmi> {
    * single control plane, another one already in maintenance), or null. Checked even when forced.
    */
   drainPossible?(node: string): string | null;
+  /**
+   * Harvester's node webhook (`validateCordonAndMaintenanceMode`): why cordoning this node is
+   * refused (it is the last node neither cordoned nor in maintenance), or null.
+   */
+  cordonRefused?(node: string): string | null;
   /** The maintain-status annotation: set once the drain ran, removed when maintenance is disabled. */
   maintenanceStatus?(node: string, inMaintenance: boolean): void;
 }
@@ -66,7 +71,12 @@ export interface DrainOptions {
   readonly timeoutSeconds: number;
 }
 
-export type DrainResult = DrainOutcome & { readonly seconds: number; readonly evicted: readonly string[] };
+export type DrainResult = DrainOutcome & {
+  readonly seconds: number;
+  readonly evicted: readonly string[];
+  /** The cordon was refused by Harvester's webhook: nothing was evicted. */
+  readonly refused?: string;
+};
 
 export interface MaintenanceOptions {
   /** "Force" in the UI: shut down every non-migratable VM instead of refusing. */
@@ -159,6 +169,19 @@ export class MaintenanceController<V extends MaintenanceVmi> {
     return sim.process(
       (function* (): ProcessGenerator<DrainResult> {
         const started = sim.now;
+        const refused = self.world.cordonRefused?.(node) ?? null;
+        if (refused !== null) {
+          self.record.emit('drain.result', {
+            node,
+            drained: false,
+            seconds: 0,
+            timeoutSeconds: options.timeoutSeconds,
+            remaining: [],
+            evicted: [],
+            refused,
+          });
+          return { drained: false, remaining: [], seconds: 0, evicted: [], refused };
+        }
         const evicted: string[] = [];
         const outcome = yield* self.drain(node, { ...options, skip: () => false, evictPods: true, evicted });
         const result = { ...outcome, seconds: sim.now - started, evicted };

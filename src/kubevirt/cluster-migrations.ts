@@ -55,6 +55,8 @@ export interface MigrationWorld {
   startedReplicaNodes?(volume: string): readonly string[];
   /** Ready and not cordoned: where a VMI could go (nodedrain `isNodeReady`). */
   readyAndSchedulable?(node: string): boolean;
+  /** The node is cordoned (`spec.unschedulable`). */
+  isCordoned?(node: string): boolean;
 }
 
 /**
@@ -104,6 +106,7 @@ export class ClusterMigrations implements WorldObserver {
           ? {}
           : { evictVm: (vmi: WorldVmi, grace: number | undefined) => world.evict!(vmi.ref, grace) }),
         drainPossible: (node) => this.drainPossible(node),
+        cordonRefused: (node) => this.cordonRefused(node),
         maintenanceStatus: (node, on) => {
           if (on) this.inMaintenance.add(node);
           else this.inMaintenance.delete(node);
@@ -167,6 +170,23 @@ export class ClusterMigrations implements WorldObserver {
     if (available !== CONTROL_PLANE_COUNTS.highAvailability.value)
       return `draining of this node is not possible: another controlplane is already in maintenance mode, cannot place current node in maintenance mode (${available} of ${controlPlane.length} control-plane/etcd nodes available, ${CONTROL_PLANE_COUNTS.highAvailability.value} required)`;
     return null;
+  }
+
+  /**
+   * Harvester's node webhook, `validateCordonAndMaintenanceMode` with `util.IsOtherNodeAvailable`
+   * (harvester/harvester:pkg/webhook/resources/node/validator.go): cordoning a node that is not
+   * cordoned yet is denied unless another node is neither cordoned nor in maintenance (powered
+   * off or not, witness or not: only the annotation and `unschedulable` count).
+   */
+  private cordonRefused(node: string): string | null {
+    const cordoned = this.world.isCordoned;
+    if (cordoned === undefined || cordoned(node) || this.inMaintenance.has(node)) return null;
+    const other = this.world.scenario.nodes.some(
+      (n) => n.name !== node && !cordoned(n.name) && !this.inMaintenance.has(n.name),
+    );
+    return other
+      ? null
+      : "admission webhook denied the request: can't enable maintenance mode or cordon on the last available node";
   }
 
   /**

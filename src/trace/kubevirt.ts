@@ -139,5 +139,7 @@ export interface KubevirtControllerRecordData {
     remaining: { vmi: string; action: DrainAction; message?: string }[];
     /** VMs whose launcher pod was evicted (strategy None, or LiveMigrateIfPossible and not migratable): their guests were shut down. */
     evicted: string[];
+    /** kubectl's cordon was denied by Harvester's node webhook (the last available node): nothing was evicted. */
+    refused?: string;
   };
 }

@@ -199,6 +199,7 @@ export class World {
             (r) => r.failedAtSeconds === null && (r.mode === 'RW' || r.mode === 'WO') && r.node !== null,
           )
           .map((r) => r.node as string),
+      isCordoned: (node) => this.cordoned.has(node),
       readyAndSchedulable: (node) =>
         this.isRunning(node) && this.lifecycle.isReady(node) && !this.cordoned.has(node),
     });

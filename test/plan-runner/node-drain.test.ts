@@ -120,6 +120,28 @@ describe('node.drain: kubectl drain through the eviction webhook (pod-eviction-a
   });
 });
 
+describe("Harvester's node webhook on kubectl drain's cordon (validator.go validateCordonAndMaintenanceMode)", () => {
+  it('"can\'t enable maintenance mode or cordon on the last available node": the drain evicts nothing', () => {
+    const run = runPlan(
+      seed,
+      plan([
+        { step: 'node.drain', node: 'harv41', timeout: '10m' },
+        { step: 'node.drain', node: 'harv42', timeout: '10m' },
+        { step: 'node.drain', node: 'harv43', timeout: '10m' },
+        { step: 'node.drain', node: 'harv2', timeout: '10m' },
+      ]),
+    );
+    expect(run.failedStep, run.reason).toBe(3);
+    const [, , , last] = select(run.records, 'kubevirt', 'drain.result');
+    expect(last.data).toMatchObject({ node: 'harv2', drained: false, evicted: [], remaining: [] });
+    const refused = evaluate(run.records).findings.find((f) => f.rule === 'drain.refused');
+    expect(refused?.detail).toMatch(/can't enable maintenance mode or cordon on the last available node$/);
+    expect(run.world.fleet.all().filter((vm) => vm.node === 'harv2' && vm.phase === 'Running').length).toBe(
+      5,
+    );
+  });
+});
+
 describe("node.maintenance: Harvester's pre-checks and force (nodedrain_controller.go)", () => {
   it('a non-migratable VM refuses maintenance unless forced; forced, it is shut down and maintenance completes', () => {
     const scenario = onNode('harv2', { db1: ['LiveMigrate', 'ReadWriteOnce'] });

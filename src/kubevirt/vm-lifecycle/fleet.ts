@@ -340,7 +340,12 @@ export class VmFleet {
       throw error;
     }
     vm.transition = null;
-    this.setPhase(vm, 'Stopped', null, killed ? 'killed at the end of the grace period' : 'guest powered off');
+    this.setPhase(
+      vm,
+      'Stopped',
+      null,
+      killed ? 'killed at the end of the grace period' : 'guest powered off',
+    );
     for (const o of this.observers) o.vmStopped?.(vm.spec, node, 'stopped');
     if (vm.wanted && vm.spec.runStrategy === 'Always') this.launch(vm);
   }

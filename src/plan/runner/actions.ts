@@ -142,6 +142,7 @@ export function* perform(ctx: ActionContext, action: StepAction): ProcessGenerat
         graceSeconds: action.graceSeconds ?? undefined,
         timeoutSeconds: action.timeoutSeconds,
       });
+      if (result.refused !== undefined) throw new StepFailure(`kubectl drain ${node}: ${result.refused}`);
       if (!result.drained)
         throw new StepFailure(
           `kubectl drain ${node} timed out after ${action.timeoutSeconds} s: ${result.remaining

@@ -260,6 +260,9 @@ export async function observeCondition(
   condition: Condition,
 ): Promise<{ holds: boolean; seen: string }> {
   switch (condition.kind) {
+    case 'steps-done':
+      // The adapter runs a `background: true` step in the foreground: by now it has finished.
+      return { holds: true, seen: `${condition.steps.join(', ')} finished (run in order)` };
     case 'no-vmis': {
       const vmis = await listOrNull(ctx, PATHS.vmis);
       if (vmis === null) return { holds: false, seen: 'API unavailable' };

@@ -26,6 +26,8 @@ function nodes(scenario: Scenario, target: NodeTarget): string[] {
 
 export function describeWait(condition: Condition): string {
   switch (condition.kind) {
+    case 'steps-done':
+      return `# steps ${condition.steps.join(', ')} have finished (the adapter runs background steps in order)`;
     case 'no-vmis':
       return 'kubectl get vmi -A   # until "No resources found"';
     case 'volumes-detached':
@@ -56,6 +58,7 @@ const DESTRUCTIVE = new Set([
   'etcd.move-leader',
   'node.shutdown',
   'node.maintenance',
+  'node.drain',
 ]);
 
 export function runbookStep(scenario: Scenario, step: PlanStep): RunbookStep {
@@ -161,6 +164,11 @@ export function runbookStep(scenario: Scenario, step: PlanStep): RunbookStep {
         );
       break;
     }
+    case 'node.drain':
+      c.push(
+        `kubectl drain ${formatNodeRef(a.node)} --ignore-daemonsets --delete-emptydir-data${a.graceSeconds === null ? '' : ` --grace-period=${a.graceSeconds}`} --timeout=${a.timeoutSeconds}s`,
+      );
+      break;
     case 'offline':
     case 'sleep':
       c.push(`sleep ${a.durationSeconds}`);

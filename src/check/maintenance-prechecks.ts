@@ -58,6 +58,9 @@ export function maintenanceRules(run: StaticRun, report: Report): void {
             MAINTENANCE_SOURCES.nodeCounts,
           );
       }
+      // Forced (the UI's Force), Harvester shuts these VMs down instead of refusing
+      // (nodedrain_controller.go: `if forced { shutdownVMs = nonMigratableVMs }`).
+      if (step.action.force === true) continue;
       for (const vm of scenario.vms) {
         if (
           vm.nodeName !== node ||

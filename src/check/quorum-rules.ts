@@ -32,8 +32,12 @@ function needsApi(action: StepAction): boolean {
   }
 }
 
-/** `nodes-down` is seen from outside (ping, BMC); every other condition is read with kubectl. */
-const conditionNeedsApi = (condition: Condition) => condition.kind !== 'nodes-down';
+/**
+ * `nodes-down` is seen from outside (ping, BMC) and `steps-done` is the plan's own state; every
+ * other condition is read with kubectl.
+ */
+const conditionNeedsApi = (condition: Condition) =>
+  condition.kind !== 'nodes-down' && condition.kind !== 'steps-done';
 
 export function quorumOf(
   run: StaticRun,

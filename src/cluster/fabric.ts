@@ -20,6 +20,8 @@ export class Fabric {
   private readonly storage = new Map<string, NodeLinks>();
   private readonly migration = new Map<string, NodeLinks>();
   private readonly disks = new Map<string, Link>();
+  /** Capacities links were built with, kept when a fault changes them. */
+  private readonly builtCapacity = new Map<Link, number>();
 
   constructor(sim: Simulation, scenario: Scenario) {
     this.net = new FlowNetwork(sim);
@@ -75,6 +77,22 @@ export class Fabric {
     if (source === undefined || target === undefined)
       throw new Error(`no ${network} path from ${from} to ${to}`);
     return from === to ? [] : [source.transmit, target.receive];
+  }
+
+  /**
+   * A fault: the node's links on `network` (both directions) run at `bytesPerSecond`, or back at
+   * their built capacity with null. False when the scenario has no such network of its own.
+   */
+  setNodeBandwidth(node: string, network: NetworkName, bytesPerSecond: number | null): boolean {
+    const links =
+      network === 'storage' ? this.storage : network === 'migration' ? this.migration : this.management;
+    const pair = links.get(node);
+    if (pair === undefined) return false;
+    for (const link of [pair.transmit, pair.receive]) {
+      if (!this.builtCapacity.has(link)) this.builtCapacity.set(link, link.capacityBytesPerSecond);
+      this.net.setLinkCapacity(link, bytesPerSecond ?? (this.builtCapacity.get(link) as number));
+    }
+    return true;
   }
 
   /** The write link of one disk of a node. */

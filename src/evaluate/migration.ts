@@ -2,7 +2,7 @@
  * Migration metrics and findings, from trace records only: the world's `migration.finished` and
  * `maintenance.result` records and the migration controller's phase records (subsystem 'kubevirt').
  */
-import type { VmRecordData } from '../trace/kubevirt.ts';
+import type { DrainAction, VmRecordData } from '../trace/kubevirt.ts';
 import { select, type Trace } from '../trace/record.ts';
 import type { Finding } from './finding.ts';
 
@@ -118,7 +118,9 @@ export function migrationFindings(records: Trace): Finding[] {
         timeSeconds: at(r),
         title:
           m.outcome === 'blocked'
-            ? `maintenance of ${m.node} refused: ${m.vmis.length} VM(s) cannot be live-migrated`
+            ? m.vmis.length > 0
+              ? `maintenance of ${m.node} refused: ${m.vmis.length} VM(s) cannot be live-migrated`
+              : `maintenance of ${m.node} refused: ${m.message.replace(/^enabling maintenance mode is impossible: (draining of this node is not possible: )?/, '')}`
             : `maintenance of ${m.node} did not complete`,
         detail: m.vmis.length > 0 ? m.vmis.map((v) => `${v.vmi}: ${v.reason}`).join('; ') : m.message,
         objects: [`node/${m.node}`, ...m.vmis.map((v) => `vm/${v.vmi}`)],
@@ -126,6 +128,56 @@ export function migrationFindings(records: Trace): Finding[] {
           'harvester/docs:docs/host/host.md (maintenance mode; non-migratable VMs need Force); kubevirt evictionStrategy (research/migration.md)',
       });
     }
+    if (r.kind === 'drain.result' && r.data.evicted.length > 0) {
+      const d = r.data;
+      findings.push({
+        rule: 'drain.vm-shut-down',
+        severity: 'warning',
+        timeSeconds: at(r),
+        title: `kubectl drain ${d.node} shut down ${d.evicted.length} VM(s) instead of migrating them`,
+        detail: `evicted (their guests stopped; runStrategy decides whether they start elsewhere): ${d.evicted.join(', ')}`,
+        objects: [`node/${d.node}`, ...d.evicted.map((v) => `vm/${v}`)],
+        source:
+          'kubevirt/kubevirt:pkg/virt-api/webhooks/validating-webhook/admitters/pod-eviction-admitter.go: evictionStrategy None, or LiveMigrateIfPossible on a VM that is not live-migratable, lets the eviction delete the launcher pod',
+      });
+    }
+    if (r.kind === 'drain.result' && r.data.refused !== undefined) {
+      findings.push({
+        rule: 'drain.refused',
+        severity: 'critical',
+        timeSeconds: at(r),
+        title: `kubectl drain ${r.data.node} refused: the last node neither cordoned nor in maintenance`,
+        detail: r.data.refused,
+        objects: [`node/${r.data.node}`],
+        source:
+          'harvester/harvester:pkg/webhook/resources/node/validator.go validateCordonAndMaintenanceMode (util.IsOtherNodeAvailable)',
+      });
+    } else if (r.kind === 'drain.result' && !r.data.drained) {
+      const d = r.data;
+      findings.push({
+        rule: 'drain.timed-out',
+        severity: 'critical',
+        timeSeconds: at(r),
+        title: `kubectl drain ${d.node} gave up after ${d.timeoutSeconds} s with ${d.remaining.length} VM(s) left`,
+        detail: d.remaining
+          .map(
+            (v) =>
+              `${v.vmi}: ${DRAIN_ACTION_MEANING[v.action]}${v.message === undefined ? '' : ` (${v.message})`}`,
+          )
+          .join('; '),
+        objects: [`node/${d.node}`, ...d.remaining.map((v) => `vm/${v.vmi}`)],
+        source:
+          "kubevirt/kubevirt:pkg/virt-api/webhooks/validating-webhook/admitters/pod-eviction-admitter.go (evictionStrategy: LiveMigrate blocks a non-migratable VM's eviction, migrations answer 429 until done); kubernetes/kubectl:pkg/drain/drain.go (--timeout)",
+      });
+    }
   }
   return findings;
 }
+
+/** What each eviction answer meant for a pod the drain left behind. */
+const DRAIN_ACTION_MEANING: Readonly<Record<DrainAction, string>> = {
+  block: 'eviction denied: evictionStrategy LiveMigrate on a VM that is not live-migratable',
+  migrate: 'eviction denied while its evacuation migration ran',
+  external: 'eviction denied: evictionStrategy External waits for an outside controller',
+  shutdown: 'evicted, still shutting down',
+};

@@ -78,3 +78,27 @@ export const MAINTAIN_MODE_SHUTDOWN_STRATEGIES: readonly MaintainModeStrategy[] 
   'ShutdownAndRestartAfterDisable',
   'Shutdown',
 ];
+
+/** Control-plane counts of `drainhelper.DrainPossible`. */
+export const CONTROL_PLANE_COUNTS: SourcedFields<{ single: number; highAvailability: number }> = {
+  single: {
+    value: 1,
+    source: 'harvester/harvester:pkg/util/drainhelper/helper.go defaultSingleCPCount',
+  },
+  highAvailability: {
+    value: 3,
+    source:
+      'harvester/harvester:pkg/util/drainhelper/helper.go defaultHACPCount (control-plane or etcd nodes without the maintain-status annotation must number exactly this)',
+  },
+};
+
+/**
+ * Reason keys of `FindNonMigratableVMS` besides the LiveMigratable condition's own reasons
+ * (harvester/harvester:pkg/util/constants.go). CD-ROM and container-disk VMs are not a key of
+ * their own at master: the node-drain controller sees them only through LiveMigratable=False
+ * (pkg/api/node/formatter_test.go Test_listUnmigratableVM expects 0 non-migratable VMs for them).
+ */
+export const NON_MIGRATABLE_KEYS = {
+  lastHealthyReplica: 'LastHealthyReplica',
+  schedulingRequirementsNotMet: 'NodeSchedulingRequirementsNotMet',
+} as const;

@@ -34,6 +34,12 @@ export interface MaintenanceWorld<V extends MaintenanceVmi> {
    * VMI has left the node.
    */
   stopVm(vmi: V, graceSeconds: number | undefined): Event<unknown>;
+  /**
+   * The eviction deleted the VM's launcher pod (kubectl drain, strategy None or a non-migratable
+   * LiveMigrateIfPossible VM): the guest is stopped within `graceSeconds` and the VM controller
+   * restarts it per its runStrategy. Absent: `stopVm`.
+   */
+  evictVm?(vmi: V, graceSeconds: number | undefined): Event<unknown>;
   /** Start a VM again (ShutdownAndRestartAfterEnable once maintenance is complete). */
   startVm?(vmi: V): void;
   cordon?(node: string): void;
@@ -44,7 +50,33 @@ export interface MaintenanceWorld<V extends MaintenanceVmi> {
    * replica on the node, VMs whose scheduling requirements no other node meets.
    */
   extraNonMigratable?(node: string): readonly { readonly vmi: string; readonly reason: string }[];
+  /**
+   * `drainhelper.DrainPossible`: why a control-plane or etcd node may not enter maintenance (a
+   * single control plane, another one already in maintenance), or null. Checked even when forced.
+   */
+  drainPossible?(node: string): string | null;
+  /**
+   * Harvester's node webhook (`validateCordonAndMaintenanceMode`): why cordoning this node is
+   * refused (it is the last node neither cordoned nor in maintenance), or null.
+   */
+  cordonRefused?(node: string): string | null;
+  /** The maintain-status annotation: set once the drain ran, removed when maintenance is disabled. */
+  maintenanceStatus?(node: string, inMaintenance: boolean): void;
 }
+
+/** A kubectl drain's options (`kubectl drain --grace-period --timeout`). */
+export interface DrainOptions {
+  /** Grace period given to every evicted pod; undefined: the pod's own (kubectl's -1). */
+  readonly graceSeconds: number | undefined;
+  readonly timeoutSeconds: number;
+}
+
+export type DrainResult = DrainOutcome & {
+  readonly seconds: number;
+  readonly evicted: readonly string[];
+  /** The cordon was refused by Harvester's webhook: nothing was evicted. */
+  readonly refused?: string;
+};
 
 export interface MaintenanceOptions {
   /** "Force" in the UI: shut down every non-migratable VM instead of refusing. */
@@ -72,6 +104,15 @@ export interface MaintenanceControllerOptions {
 interface DrainOutcome {
   readonly drained: boolean;
   readonly remaining: { vmi: string; action: DrainAction; message?: string }[];
+}
+
+interface DrainPass extends DrainOptions {
+  /** Pods the drain leaves alone (Harvester's maintainModeStrategyFilter). */
+  readonly skip: (vmi: MaintenanceVmi) => boolean;
+  /** An allowed eviction deletes the pod (`evictVm`) rather than halting the VM (`stopVm`). */
+  readonly evictPods: boolean;
+  /** VMIs whose eviction was allowed in this pass (their guests were stopped), filled in. */
+  readonly evicted: string[];
 }
 
 /**
@@ -116,8 +157,57 @@ export class MaintenanceController<V extends MaintenanceVmi> {
     return this.sim.process(this.run(node, options.forced ?? false), `maintenance ${node}`);
   }
 
+  /**
+   * `kubectl drain <node>` as an operator runs it: cordon, evict every VM pod through KubeVirt's
+   * eviction webhook, wait for them to go, give up after `timeoutSeconds` (the node stays cordoned).
+   * No Harvester pre-check, no maintain-mode-strategy filter. The event succeeds with the outcome,
+   * also written as a `drain.result` record.
+   */
+  kubectlDrain(node: string, options: DrainOptions): Event<DrainResult> {
+    const sim = this.sim;
+    const self = this;
+    return sim.process(
+      (function* (): ProcessGenerator<DrainResult> {
+        const started = sim.now;
+        const refused = self.world.cordonRefused?.(node) ?? null;
+        if (refused !== null) {
+          self.record.emit('drain.result', {
+            node,
+            drained: false,
+            seconds: 0,
+            timeoutSeconds: options.timeoutSeconds,
+            remaining: [],
+            evicted: [],
+            refused,
+          });
+          return { drained: false, remaining: [], seconds: 0, evicted: [], refused };
+        }
+        const evicted: string[] = [];
+        const outcome = yield* self.drain(node, { ...options, skip: () => false, evictPods: true, evicted });
+        const result = { ...outcome, seconds: sim.now - started, evicted };
+        self.record.emit('drain.result', {
+          node,
+          drained: result.drained,
+          seconds: result.seconds,
+          timeoutSeconds: options.timeoutSeconds,
+          remaining: result.remaining,
+          evicted,
+        });
+        return result;
+      })(),
+      `kubectl drain ${node}`,
+    );
+  }
+
   private *run(node: string, forced: boolean): ProcessGenerator<MaintenanceResult> {
     let retryDelaySeconds = this.timing.drainRetryInitialSeconds;
+    const impossible = this.world.drainPossible?.(node) ?? null;
+    if (impossible !== null) {
+      this.record.emit('maintenance.requested', { node, forced, attempt: 1 });
+      const message = `enabling maintenance mode is impossible: ${impossible}`;
+      this.record.emit('maintenance.blocked', { node, message, vmis: [] });
+      return { outcome: 'blocked', message, vmis: [] };
+    }
     for (let attempt = 1; attempt <= this.maxDrainAttempts; attempt++) {
       this.record.emit('maintenance.requested', { node, forced, attempt });
       const vmis = this.world.vmisOnNode(node);
@@ -134,9 +224,16 @@ export class MaintenanceController<V extends MaintenanceVmi> {
         if (shutdownKeys.has(vmiKey(vmi)))
           this.stop(node, vmi, undefined, forced ? 'forced' : strategyOf(vmi));
       }
-      const outcome = yield* this.drain(node);
+      const outcome = yield* this.drain(node, {
+        graceSeconds: this.timing.drainGracePeriodSeconds,
+        timeoutSeconds: this.timing.drainTimeoutSeconds,
+        skip: hasShutdownStrategy,
+        evictPods: false,
+        evicted: [],
+      });
       if (outcome.drained) {
         this.record.emit('maintenance.drained', { node, attempt });
+        this.world.maintenanceStatus?.(node, true);
         this.world.drained?.(node);
         return yield* this.awaitCompletion(node, attempt, vmis);
       }
@@ -161,15 +258,15 @@ export class MaintenanceController<V extends MaintenanceVmi> {
     return found.sort((a, b) => compare(a.reason, b.reason) || compare(a.vmi, b.vmi));
   }
 
-  /** One kubectl drain: cordon, evict, wait for the pods to go, at most drainTimeoutSeconds. */
-  private *drain(node: string): Generator<Event<any>, DrainOutcome, any> {
+  /** One kubectl drain: cordon, evict, wait for the pods to go, at most `timeoutSeconds`. */
+  private *drain(node: string, pass: DrainPass): Generator<Event<any>, DrainOutcome, any> {
     this.world.cordon?.(node);
-    const deadline = this.sim.now + this.timing.drainTimeoutSeconds;
-    const pods = this.world.vmisOnNode(node).filter((v) => !hasShutdownStrategy(v));
+    const deadline = this.sim.now + pass.timeoutSeconds;
+    const pods = this.world.vmisOnNode(node).filter((v) => !pass.skip(v));
     this.record.emit('maintenance.drain-started', {
       node,
       pods: pods.length,
-      timeoutSeconds: this.timing.drainTimeoutSeconds,
+      timeoutSeconds: pass.timeoutSeconds,
     });
     const nextEvictionAt = new Map<string, number>(pods.map((v) => [vmiKey(v), this.sim.now]));
     const lastAction = new Map<string, { action: DrainAction; message?: string }>();
@@ -186,7 +283,7 @@ export class MaintenanceController<V extends MaintenanceVmi> {
       for (const vmi of left) {
         const key = vmiKey(vmi);
         if (this.stopping.has(key) || this.sim.now < nextEvictionAt.get(key)!) continue;
-        const decision = this.evict(node, vmi, lastAction.get(key)?.action);
+        const decision = this.evict(node, vmi, lastAction.get(key)?.action, pass);
         lastAction.set(key, { action: decision.action, message: decision.message });
         nextEvictionAt.set(
           key,
@@ -198,7 +295,7 @@ export class MaintenanceController<V extends MaintenanceVmi> {
   }
 
   /** One eviction API call through KubeVirt's webhook. */
-  private evict(node: string, vmi: V, previous: DrainAction | undefined): EvictionDecision {
+  private evict(node: string, vmi: V, previous: DrainAction | undefined, pass: DrainPass): EvictionDecision {
     const strategy = effectiveEvictionStrategy(vmi.evictionStrategy, this.clusterStrategy);
     const decision = evictionDecision(strategy, vmi.liveMigratable, vmi.name, vmi.namespace);
     if (previous !== decision.action) {
@@ -212,16 +309,28 @@ export class MaintenanceController<V extends MaintenanceVmi> {
       this.record.emit('maintenance.eviction', data);
     }
     if (decision.action === 'migrate') this.evacuation.evacuate(vmi);
-    if (decision.evictionAllowed) this.stop(node, vmi, this.timing.drainGracePeriodSeconds, 'evicted');
+    if (decision.evictionAllowed) {
+      pass.evicted.push(vmiKey(vmi));
+      this.stop(node, vmi, pass.graceSeconds, 'evicted', pass.evictPods);
+    }
     return decision;
   }
 
-  private stop(node: string, vmi: V, graceSeconds: number | undefined, cause: string): void {
+  private stop(
+    node: string,
+    vmi: V,
+    graceSeconds: number | undefined,
+    cause: string,
+    evictPod = false,
+  ): void {
     const key = vmiKey(vmi);
     if (this.stopping.has(key)) return;
     this.stopping.add(key);
     this.record.emit('maintenance.shutdown', { node, vmi: key, cause });
-    const stopped = this.world.stopVm(vmi, graceSeconds);
+    const stopped =
+      evictPod && this.world.evictVm !== undefined
+        ? this.world.evictVm(vmi, graceSeconds)
+        : this.world.stopVm(vmi, graceSeconds);
     if (stopped.processed) this.stopping.delete(key);
     else stopped.addCallback(() => this.stopping.delete(key));
   }

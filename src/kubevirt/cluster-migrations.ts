@@ -1,7 +1,10 @@
 import type { Event, Simulation } from '../../sim/index.ts';
 import type { Fabric } from '../cluster/fabric.ts';
 import type { ShutdownMode, WorldObserver } from '../cluster/observer.ts';
+import { CONTROL_PLANE_COUNTS, NON_MIGRATABLE_KEYS } from '../harvester/maintenance-defaults.ts';
 import {
+  type DrainOptions,
+  type DrainResult,
   MaintenanceController,
   type MaintenanceResult,
   type MaintenanceVmi,
@@ -57,6 +60,14 @@ export interface MigrationWorld {
   /** A maintenance drain finished evicting the node's pods. */
   drained(node: string): void;
   migrated(vm: VmRef, to: string): void;
+  /** The launcher pod was evicted: the guest stops within the grace, runStrategy decides what follows. */
+  evict?(vm: VmRef, graceSeconds: number | undefined): Event<unknown>;
+  /** Nodes holding a started (RW or WO, not failed) replica of a volume (`namespace/name`). */
+  startedReplicaNodes?(volume: string): readonly string[];
+  /** Ready and not cordoned: where a VMI could go (nodedrain `isNodeReady`). */
+  readyAndSchedulable?(node: string): boolean;
+  /** The node is cordoned (`spec.unschedulable`). */
+  isCordoned?(node: string): boolean;
 }
 
 /**
@@ -74,6 +85,8 @@ export class ClusterMigrations implements WorldObserver {
   private readonly running = new Map<string, { run: MigrationRun; source: string; target: string }>();
   private readonly record: Recorder<'kubevirt'>;
   private readonly specs: Map<string, ScenarioVm>;
+  /** Nodes with Harvester's maintain-status annotation (drained for maintenance, not yet disabled). */
+  private readonly inMaintenance = new Set<string>();
 
   constructor(private readonly world: MigrationWorld) {
     const { sim, scenario } = world;
@@ -100,6 +113,16 @@ export class ClusterMigrations implements WorldObserver {
         startVm: (vmi) => world.start(vmi.ref),
         cordon: (node) => world.cordon(node, true),
         drained: (node) => world.drained(node),
+        ...(world.evict === undefined
+          ? {}
+          : { evictVm: (vmi: WorldVmi, grace: number | undefined) => world.evict!(vmi.ref, grace) }),
+        drainPossible: (node) => this.drainPossible(node),
+        cordonRefused: (node) => this.cordonRefused(node),
+        maintenanceStatus: (node, on) => {
+          if (on) this.inMaintenance.add(node);
+          else this.inMaintenance.delete(node);
+        },
+        extraNonMigratable: (node) => [...this.lastHealthyReplica(node), ...this.unschedulable(node)],
       },
       this.evacuation,
     );
@@ -135,10 +158,15 @@ export class ClusterMigrations implements WorldObserver {
     };
   }
 
+  /** `node.drain`: kubectl drain (cordon, evictions through the webhook, grace, timeout). */
+  drain(node: string, options: DrainOptions): Event<DrainResult> {
+    return this.maintenance.kubectlDrain(node, options);
+  }
+
   /** `node.maintenance` enable: Harvester's maintenance mode; the result is also a trace record. */
-  enableMaintenance(node: string): Event<MaintenanceResult> {
+  enableMaintenance(node: string, forced = false): Event<MaintenanceResult> {
     const started = this.world.sim.now;
-    const result = this.maintenance.enable(node);
+    const result = this.maintenance.enable(node, { forced });
     result.addCallback(() => {
       const r = result.value;
       this.record.emit('maintenance.result', {
@@ -153,7 +181,78 @@ export class ClusterMigrations implements WorldObserver {
   }
 
   disableMaintenance(node: string): void {
+    this.inMaintenance.delete(node);
     this.world.cordon(node, false);
+  }
+
+  /**
+   * `drainhelper.DrainPossible` (harvester/harvester:pkg/util/drainhelper/helper.go): a node with
+   * the control-plane or etcd role may enter maintenance only if it is not the only one, and only
+   * when exactly `defaultHACPCount` (3) such nodes are without the maintain-status annotation.
+   */
+  private drainPossible(node: string): string | null {
+    const controlPlane = this.world.scenario.nodes.filter((n) => n.role !== 'worker').map((n) => n.name);
+    if (!controlPlane.includes(node)) return null;
+    if (controlPlane.length === CONTROL_PLANE_COUNTS.single.value)
+      return 'draining of this node is not possible: single controlplane cluster, cannot place controlplane in maintenance mode';
+    const available = controlPlane.filter((n) => !this.inMaintenance.has(n)).length;
+    if (available !== CONTROL_PLANE_COUNTS.highAvailability.value)
+      return `draining of this node is not possible: another controlplane is already in maintenance mode, cannot place current node in maintenance mode (${available} of ${controlPlane.length} control-plane/etcd nodes available, ${CONTROL_PLANE_COUNTS.highAvailability.value} required)`;
+    return null;
+  }
+
+  /**
+   * Harvester's node webhook, `validateCordonAndMaintenanceMode` with `util.IsOtherNodeAvailable`
+   * (harvester/harvester:pkg/webhook/resources/node/validator.go): cordoning a node that is not
+   * cordoned yet is denied unless another node is neither cordoned nor in maintenance (powered
+   * off or not, witness or not: only the annotation and `unschedulable` count).
+   */
+  private cordonRefused(node: string): string | null {
+    const cordoned = this.world.isCordoned;
+    if (cordoned === undefined || cordoned(node) || this.inMaintenance.has(node)) return null;
+    const other = this.world.scenario.nodes.some(
+      (n) => n.name !== node && !cordoned(n.name) && !this.inMaintenance.has(n.name),
+    );
+    return other
+      ? null
+      : "admission webhook denied the request: can't enable maintenance mode or cordon on the last available node";
+  }
+
+  /**
+   * `listVolumeNames` + `listVMI` (nodedrain_controller.go): a volume with at most one started
+   * replica, that one on this node, blocks maintenance for every running VM using it.
+   */
+  private lastHealthyReplica(node: string): { vmi: string; reason: string }[] {
+    const replicaNodes = this.world.startedReplicaNodes;
+    if (replicaNodes === undefined) return [];
+    const found: { vmi: string; reason: string }[] = [];
+    for (const volume of this.world.scenario.volumes) {
+      if (volume.provisioner.kind !== 'longhorn') continue;
+      const key = `${volume.namespace}/${volume.name}`;
+      const started = replicaNodes(key);
+      if (started.length > 1 || !started.includes(node)) continue;
+      for (const spec of this.world.scenario.vms) {
+        if (spec.namespace !== volume.namespace || !spec.volumeNames.includes(volume.name)) continue;
+        if (this.world.nodeOf(spec) === null) continue;
+        found.push({ vmi: vmKey(spec), reason: `${NON_MIGRATABLE_KEYS.lastHealthyReplica} (volume ${key})` });
+      }
+    }
+    return found;
+  }
+
+  /**
+   * `CheckVMISchedulingRequirements` (nodedrain_controller.go): a VMI on the node that no other
+   * Ready, schedulable node could take. The scenario gives VMs no node affinity or selector, so
+   * every other Ready, uncordoned node qualifies.
+   */
+  private unschedulable(node: string): { vmi: string; reason: string }[] {
+    const ready = this.world.readyAndSchedulable;
+    if (ready === undefined) return [];
+    const others = this.world.scenario.nodes.some((n) => n.name !== node && ready(n.name));
+    if (others) return [];
+    return this.world
+      .runningOn(node)
+      .map((ref) => ({ vmi: vmKey(ref), reason: NON_MIGRATABLE_KEYS.schedulingRequirementsNotMet }));
   }
 
   /** A node that loses power fails the migrations it takes part in (post-copy ones lose the VM). */

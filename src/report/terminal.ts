@@ -31,6 +31,10 @@ function summaryLine(entry: TimelineEntry): string | null {
       return `  ${d.deployment} replicas ${d.replicas} (${d.by})`;
     case 'kubevirt/migration.finished':
       return `  VM ${d.vm} migration ${d.source} → ${d.target}: ${d.outcome} in ${d.seconds.toFixed(1)} s`;
+    case 'plan/fault.injected':
+      return `  fault ${d.type} on ${d.node || '?'}${d.applied ? '' : ` (no effect: ${d.detail})`}`;
+    case 'kubevirt/drain.result':
+      return `  kubectl drain ${d.node}: ${d.refused !== undefined ? 'refused' : d.drained ? 'drained' : `timed out, ${d.remaining.length} VM(s) left`}${d.evicted.length > 0 ? `, ${d.evicted.length} VM(s) shut down` : ''}`;
     case 'kubevirt/maintenance.result':
       return `  maintenance of ${d.node}: ${d.outcome}${d.outcome === 'completed' ? '' : ` (${d.message})`}`;
     case 'rancher/rancher.machine-replaced':

@@ -88,6 +88,15 @@ export interface PlanDocument {
   name: string;
   description: string;
   steps: Record<string, unknown>[];
+  /** The plan's fault schedule (`faults:`), when it has one. */
+  faults?: PlanFaultDocument[];
+}
+
+/** One entry of a plan's `faults:` list, as written in YAML (docs/scenario-format.md, Faults). */
+export interface PlanFaultDocument {
+  at: string | { step: string; after: string };
+  fault: 'node.power-loss' | 'node.shutdown' | 'node.power-on';
+  node: string;
 }
 
 /** Dirty rate in bytes per second, from the calibration guest's range with a database tail. */
@@ -313,6 +322,50 @@ export function evacuationPlan(node: string, schedule: FaultSchedule = []): Plan
     name: `evacuate-${node}`,
     description: `maintenance mode on ${node}${schedule.length > 0 ? ` with ${schedule.length} fault(s)` : ''}`,
     steps: [{ step: 'node.maintenance', node, action: 'enable' }, ...faultSteps(schedule)],
+  };
+}
+
+/**
+ * A plan's `faults:` list: up to `maxFaults` faults on the given nodes, each at a whole second up to
+ * `horizonSeconds` from the plan start or, with `steps`, from one of those steps' start. Shrinks to
+ * fewer faults, earlier times, the first node and the plan's start.
+ */
+export function planFaults(
+  nodes: readonly string[],
+  options: { maxFaults?: number; horizonSeconds?: number; steps?: readonly string[] } = {},
+): fc.Arbitrary<PlanFaultDocument[]> {
+  const seconds = fc.integer({ min: 0, max: options.horizonSeconds ?? 600 });
+  const steps = options.steps ?? [];
+  const at: fc.Arbitrary<PlanFaultDocument['at']> =
+    steps.length === 0
+      ? seconds.map((s) => `${s}s`)
+      : fc.oneof(
+          seconds.map((s) => `${s}s`),
+          fc.record({ step: fc.constantFrom(...steps), after: seconds.map((s) => `${s}s`) }),
+        );
+  return fc.array(
+    fc.record({
+      at,
+      fault: fc.constantFrom('node.power-loss' as const, 'node.shutdown' as const, 'node.power-on' as const),
+      node: fc.constantFrom(...nodes),
+    }),
+    { maxLength: options.maxFaults ?? 3 },
+  );
+}
+
+/**
+ * Maintenance mode on `node` with faults that strike while it runs: the maintenance step (id
+ * `maintenance`) runs in the background and a `steps-done` wait joins it.
+ */
+export function evacuationUnderFaults(node: string, faults: PlanFaultDocument[]): PlanDocument {
+  return {
+    name: `evacuate-${node}-under-faults`,
+    description: `maintenance mode on ${node} with ${faults.length} fault(s) during it`,
+    steps: [
+      { step: 'node.maintenance', id: 'maintenance', node, action: 'enable', background: true },
+      { step: 'wait-for', condition: 'steps-done', steps: ['maintenance'], timeout: '24h' },
+    ],
+    faults,
   };
 }
 

@@ -15,6 +15,7 @@ export const TRACE_KINDS: { readonly [S in Subsystem]: { readonly [K in KindOf<S
     'precondition.failed': true,
     'plan.end': true,
     'plan.recorded': true,
+    'fault.injected': true,
   },
   nodes: { 'node.power': true, 'node.ready': true, 'node.deployments-ready': true, 'node.address': true },
   etcd: {
@@ -86,6 +87,7 @@ export const TRACE_KINDS: { readonly [S in Subsystem]: { readonly [K in KindOf<S
     'maintenance.check': true,
     'maintenance.completed': true,
     'maintenance.gave-up': true,
+    'drain.result': true,
   },
   'kubevirt.migration': {
     start: true,

@@ -130,4 +130,16 @@ export interface KubevirtControllerRecordData {
   'maintenance.check': { node: string; remainingVmis: number };
   'maintenance.completed': { node: string; restarted: string[] };
   'maintenance.gave-up': { node: string; attempts: number };
+  /** A `node.drain` step (kubectl drain) ended: every VM pod gone, or `--timeout` reached with these left. */
+  'drain.result': {
+    node: string;
+    drained: boolean;
+    seconds: number;
+    timeoutSeconds: number;
+    remaining: { vmi: string; action: DrainAction; message?: string }[];
+    /** VMs whose launcher pod was evicted (strategy None, or LiveMigrateIfPossible and not migratable): their guests were shut down. */
+    evicted: string[];
+    /** kubectl's cordon was denied by Harvester's node webhook (the last available node): nothing was evicted. */
+    refused?: string;
+  };
 }

@@ -14,4 +14,9 @@ export interface PlanRecordData {
   'plan.end': { plan: string; ok: boolean; failedStep: number | null; reason: string };
   /** Values the runner wrote down (`scale-available`, the last node shut down, ...). */
   'plan.recorded': { key: string; value: string };
+  /**
+   * A fault of the plan's schedule struck (`faults[index]`); `applied` is false when it changed
+   * nothing (a power-loss on a node already off), with why in `detail`.
+   */
+  'fault.injected': { index: number; type: string; node: string; applied: boolean; detail: string };
 }

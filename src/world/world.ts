@@ -201,6 +201,18 @@ export class World {
         for (const o of this.observers) o.nodeDrained?.(node);
       },
       migrated: (vm, to) => this.fleet.migrated(vm, to),
+      // An evicted launcher pod: the guest is shut down; runStrategy Always brings the VM back elsewhere.
+      evict: (vm, grace) => this.fleet.evict(vm, grace),
+      startedReplicaNodes: (volume) =>
+        this.longhorn
+          .replicas(volume)
+          .filter(
+            (r) => r.failedAtSeconds === null && (r.mode === 'RW' || r.mode === 'WO') && r.node !== null,
+          )
+          .map((r) => r.node as string),
+      isCordoned: (node) => this.cordoned.has(node),
+      readyAndSchedulable: (node) =>
+        this.isRunning(node) && this.lifecycle.isReady(node) && !this.cordoned.has(node),
     });
     this.observers.push(this.migrations);
     this.longhorn = new LonghornModel({

@@ -259,6 +259,23 @@ export class VmFleet {
     if (vm.wanted && restartsOnFailure(vm.spec)) this.launch(vm);
   }
 
+  /**
+   * The launcher pod was evicted (kubectl drain): virt-launcher shuts the guest down, and the pod
+   * is killed when `graceSeconds` (the drain's --grace-period; undefined: the pod's own) runs out
+   * first. Then, as for a guest shutdown, runStrategy Always starts the VM again (elsewhere if
+   * its node is cordoned); RerunOnFailure and Manual leave it stopped.
+   */
+  evict(ref: VmRef, graceSeconds: number | undefined): Event<void> {
+    const vm = this.get(ref);
+    if (vm.phase !== 'Running' || vm.lost) return this.stop(ref, 'guest');
+    const done = this.sim.event<void>();
+    if (vm.spec.runStrategy !== 'Always') vm.wanted = false;
+    vm.transition?.interrupt('evicted');
+    vm.transition = this.sim.process(this.shutdown(vm, graceSeconds), `evict ${vm.key}`);
+    this.whenPhase(vm, 'Stopped', done);
+    return done;
+  }
+
   /** The node lost power: its VMIs' guests are gone; the VMI objects remain until reset. */
   nodeLost(node: string, mode: ShutdownMode): void {
     for (const vm of this.vms.values()) {
@@ -355,17 +372,24 @@ export class VmFleet {
     this.setPhase(vm, 'Running', node, 'guest booted');
   }
 
-  private *shutdown(vm: VmRuntime): ProcessGenerator<void> {
+  private *shutdown(vm: VmRuntime, graceSeconds?: number): ProcessGenerator<void> {
     const node = vm.node as string;
     this.setPhase(vm, 'Stopping', node, 'shutdown');
+    const guestSeconds = drawSeconds(vm.spec.guest.shutdown, this.random);
+    const killed = graceSeconds !== undefined && graceSeconds < guestSeconds;
     try {
-      yield this.sim.timeout(drawSeconds(vm.spec.guest.shutdown, this.random));
+      yield this.sim.timeout(killed ? graceSeconds : guestSeconds);
     } catch (error) {
       if (error instanceof Interrupt) return;
       throw error;
     }
     vm.transition = null;
-    this.setPhase(vm, 'Stopped', null, 'guest powered off');
+    this.setPhase(
+      vm,
+      'Stopped',
+      null,
+      killed ? 'killed at the end of the grace period' : 'guest powered off',
+    );
     for (const o of this.observers) o.vmStopped?.(vm.spec, node, 'stopped');
     if (vm.wanted && vm.spec.runStrategy === 'Always') this.launch(vm);
   }

@@ -132,6 +132,7 @@ export function planScenarioIssues(plan: Plan, scenario: Scenario): DocumentIssu
         checkTarget(action.nodes, path);
         break;
       case 'node.maintenance':
+      case 'node.drain':
         checkRef(action.node, [...path, 'node']);
         break;
       case 'etcd.move-leader':
@@ -173,5 +174,6 @@ export function planScenarioIssues(plan: Plan, scenario: Scenario): DocumentIssu
       checkCondition(wait.condition, [...path, 'waitFor', i]);
     });
   }
+  for (const fault of plan.faults ?? []) checkRef(fault.action.node, ['faults', fault.index, 'node']);
   return issues;
 }

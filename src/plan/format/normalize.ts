@@ -6,8 +6,10 @@ import type {
   AddonSelector,
   Condition,
   ConditionKind,
+  FaultTime,
   NodeTarget,
   Plan,
+  PlanFault,
   PlanStep,
   StepAction,
   VmSelector,
@@ -78,8 +80,19 @@ const conditionParameters: Readonly<Record<ConditionKind, readonly string[]>> = 
   'vms-running': ['vms'],
   'system-pods-healthy': [],
   'addons-settled': ['addons', 'enabled'],
+  'steps-done': ['steps'],
 };
-const conditionParameterKeys = ['node', 'nodes', 'group', 'on', 'notOn', 'vms', 'addons', 'enabled'] as const;
+const conditionParameterKeys = [
+  'node',
+  'nodes',
+  'group',
+  'on',
+  'notOn',
+  'vms',
+  'addons',
+  'enabled',
+  'steps',
+] as const;
 
 function condition(input: ConditionDocument, path: DocumentPath, fail: Fail): Condition {
   const allowed = conditionParameters[input.condition];
@@ -109,6 +122,9 @@ function condition(input: ConditionDocument, path: DocumentPath, fail: Fail): Co
         addons: addonSelector(input.addons ?? 'all'),
         enabled: input.enabled ?? false,
       };
+    case 'steps-done':
+      if (input.steps === undefined) fail([...path, 'steps'], 'the ids of the background steps to wait for');
+      return { kind: 'steps-done', steps: input.steps ?? [] };
     default:
       return { kind: input.condition };
   }
@@ -179,7 +195,22 @@ function action(input: StepDocument, path: DocumentPath, fail: Fail): StepAction
     case 'node.power-on':
       return { type: input.step, nodes: nodeTarget(input, path, fail, null), order: input.order };
     case 'node.maintenance':
-      return { type: input.step, node: parseNodeRef(input.node), enable: input.action === 'enable' };
+      if (input.force && input.action !== 'enable')
+        fail([...path, 'force'], 'force only with action: enable', 'force: true');
+      return {
+        type: input.step,
+        node: parseNodeRef(input.node),
+        enable: input.action === 'enable',
+        ...(input.force ? { force: true } : {}),
+      };
+    case 'node.drain':
+      return {
+        type: input.step,
+        node: parseNodeRef(input.node),
+        // kubectl drain's --grace-period=-1 default: each pod's own terminationGracePeriodSeconds.
+        graceSeconds: input.gracePeriod ?? null,
+        timeoutSeconds: input.timeout,
+      };
     case 'offline':
     case 'sleep':
       return { type: input.step, durationSeconds: input.duration };
@@ -207,7 +238,71 @@ export function normalizePlan(document: PlanDocument, fileName: string, fail: Fa
         condition(item, [...path, 'preconditions', i], fail),
       ),
       waits: input.waitFor.map((item, i) => wait(item, [...path, 'waitFor', i], fail)),
+      ...(input.background ? { background: true } : {}),
     };
   });
-  return { fileName, name: document.name, description: document.description, steps, locations: {} };
+  // `steps-done` names background steps that come before it.
+  for (const step of steps) {
+    const waits = step.action.type === 'wait-for' ? [step.action.wait, ...step.waits] : step.waits;
+    for (const w of waits) {
+      if (w.condition.kind !== 'steps-done') continue;
+      for (const id of w.condition.steps) {
+        const target = ids.get(id);
+        if (target === undefined || target >= step.index || !steps[target].background)
+          fail(
+            ['steps', step.index, 'steps'],
+            `the id of an earlier step with background: true`,
+            JSON.stringify(id),
+          );
+      }
+    }
+  }
+  const faults = document.faults.map((input, index) => planFault(input, index, ids, fail));
+  return {
+    fileName,
+    name: document.name,
+    description: document.description,
+    steps,
+    ...(faults.length > 0 ? { faults } : {}),
+    locations: {},
+  };
+}
+
+type FaultDocument = PlanDocument['faults'][number];
+
+function planFault(
+  input: FaultDocument,
+  index: number,
+  ids: ReadonlyMap<string, number>,
+  fail: Fail,
+): PlanFault {
+  const path = ['faults', index];
+  let at: FaultTime;
+  if (typeof input.at === 'number') at = { kind: 'plan', seconds: input.at };
+  else {
+    if (!ids.has(input.at.step))
+      fail([...path, 'at', 'step'], 'the id of a step of this plan', JSON.stringify(input.at.step));
+    at = { kind: 'step', step: input.at.step, afterSeconds: input.at.after };
+  }
+  const node = parseNodeRef(input.node);
+  switch (input.fault) {
+    case 'node.power-loss':
+    case 'node.shutdown':
+    case 'node.power-on':
+      return { index, at, action: { type: input.fault, node } };
+    case 'link.degrade':
+      if (!(input.bandwidth > 0))
+        fail([...path, 'bandwidth'], 'a bandwidth above 0', String(input.bandwidth));
+      return {
+        index,
+        at,
+        action: {
+          type: 'link.degrade',
+          node,
+          network: input.network,
+          bandwidthBytesPerSecond: input.bandwidth,
+          durationSeconds: input.for ?? null,
+        },
+      };
+  }
 }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { limits } from '../../scenario/limits.ts';
-import { secondsField } from '../../scenario/unit-fields.ts';
+import { bandwidthField, secondsField } from '../../scenario/unit-fields.ts';
 
 /** A node name, or a choice resolved at run time: "@etcd-leader", "@etcd-follower", "@witness", "@last-shut-down". */
 export const nodeRefText = z
@@ -55,6 +55,7 @@ const conditionName = z.enum([
   'vms-running',
   'system-pods-healthy',
   'addons-settled',
+  'steps-done',
 ]);
 
 /** Parameters a condition may take; which ones apply depends on `condition` (checked after parsing). */
@@ -66,6 +67,8 @@ const conditionFields = {
   vms: vmSelector.optional(),
   addons: addonSelector.optional(),
   enabled: z.boolean().optional(),
+  /** `steps-done`: ids of steps run with `background: true`. */
+  steps: z.array(z.string().min(1)).min(1).optional(),
 };
 
 export const preconditionSchema = z.strictObject(conditionFields);
@@ -81,6 +84,8 @@ const common = {
   note: z.string().optional(),
   preconditions: z.array(preconditionSchema).default([]),
   waitFor: z.array(waitSchema).default([]),
+  /** Run beside the following steps; join it later with `wait-for` `condition: steps-done`. */
+  background: z.boolean().default(false),
 };
 
 const step = <T extends string, S extends z.core.$ZodLooseShape>(type: T, fields: S) =>
@@ -131,7 +136,24 @@ export const stepSchema = z.discriminatedUnion('step', [
     ...nodeTargetFields,
     order: z.enum(['sequential', 'parallel']).default('sequential'),
   }),
-  step('node.maintenance', { node: nodeRefText, action: z.enum(['enable', 'disable']) }),
+  step('node.maintenance', {
+    node: nodeRefText,
+    action: z.enum(['enable', 'disable']),
+    // Harvester's "Force" checkbox: non-migratable VMs are shut down instead of refusing.
+    force: z.boolean().default(false),
+  }),
+  // kubectl drain: cordon, evict VM pods through KubeVirt's eviction webhook, --grace-period, --timeout.
+  step('node.drain', {
+    node: nodeRefText,
+    // --grace-period; absent: each pod's own terminationGracePeriodSeconds (kubectl's -1).
+    gracePeriod: secondsField({
+      min: 1,
+      max: limits.planWaitSeconds.max,
+      text: 'from 1s to 7 days (168h)',
+    }).optional(),
+    // --timeout: kubectl's default 0 waits for ever; a plan's drain always has a limit.
+    timeout: secondsField(limits.waitTimeoutSeconds),
+  }),
   step('offline', { duration: secondsField(limits.offlineSeconds) }),
   // Storage outside the cluster (scenario infrastructure.externalSystems): an iSCSI target, a Ceph cluster.
   step('external.shutdown', { system: z.string().min(1) }),
@@ -147,10 +169,36 @@ function conditionFieldsWithTimeout() {
   };
 }
 
+/** When a fault strikes: a duration from the plan's start, or `{ step, after }` from a step's start. */
+const faultTime = z.union(
+  [
+    secondsField(limits.planWaitSeconds),
+    z.strictObject({ step: z.string().min(1), after: secondsField(limits.planWaitSeconds).default(0) }),
+  ],
+  { error: 'a duration from the plan start, or { step: <step id>, after: <duration> }' },
+);
+
+const fault = <T extends string, S extends z.core.$ZodLooseShape>(type: T, fields: S) =>
+  z.strictObject({ at: faultTime, fault: z.literal(type), note: z.string().optional(), ...fields });
+
+export const faultSchema = z.discriminatedUnion('fault', [
+  fault('node.power-loss', { node: nodeRefText }),
+  fault('node.shutdown', { node: nodeRefText }),
+  fault('node.power-on', { node: nodeRefText }),
+  fault('link.degrade', {
+    node: nodeRefText,
+    network: z.enum(['management', 'storage', 'migration']).default('management'),
+    bandwidth: bandwidthField(),
+    for: secondsField(limits.planWaitSeconds).optional(),
+  }),
+]);
+
 export const planDocumentSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().default(''),
   steps: z.array(stepSchema).min(1).max(limits.listItems),
+  /** Faults as data: each strikes at its time, whichever step runs then. */
+  faults: z.array(faultSchema).max(limits.listItems).default([]),
 });
 
 export type PlanDocument = z.output<typeof planDocumentSchema>;

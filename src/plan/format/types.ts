@@ -68,7 +68,9 @@ export type Condition =
   /** No persistent Failed/CrashLoopBackOff pods in the KB's system namespaces. */
   | { readonly kind: 'system-pods-healthy' }
   /** The selected addons report AddonDisabled (or AddonDeploySuccessful when `enabled`). */
-  | { readonly kind: 'addons-settled'; readonly addons: AddonSelector; readonly enabled: boolean };
+  | { readonly kind: 'addons-settled'; readonly addons: AddonSelector; readonly enabled: boolean }
+  /** The named steps (run with `background: true`) have finished; a failed one fails the wait. */
+  | { readonly kind: 'steps-done'; readonly steps: readonly string[] };
 
 export type ConditionKind = Condition['kind'];
 
@@ -135,7 +137,26 @@ export type StepAction =
     }
   /** Nodes already powered on are skipped, so `group: etcd` after `@last-shut-down` starts the rest. */
   | { readonly type: 'node.power-on'; readonly nodes: NodeTarget; readonly order: NodeOrder }
-  | { readonly type: 'node.maintenance'; readonly node: NodeRef; readonly enable: boolean }
+  | {
+      readonly type: 'node.maintenance';
+      readonly node: NodeRef;
+      readonly enable: boolean;
+      /** Harvester's "Force" (annotation `harvesterhci.io/drain-forced`): shut non-migratable VMs down instead of refusing. */
+      readonly force?: boolean;
+    }
+  /**
+   * `kubectl drain <node>`: cordon, then evict every VM pod through KubeVirt's eviction webhook
+   * (the evictionStrategy table), each eviction allowed one `graceSeconds` to go, the whole drain
+   * bounded by `timeoutSeconds`.
+   */
+  | {
+      readonly type: 'node.drain';
+      readonly node: NodeRef;
+      /** `--grace-period`; null: each pod's own terminationGracePeriodSeconds (kubectl's -1). */
+      readonly graceSeconds: number | null;
+      /** `--timeout`: the drain gives up after this long (the step fails). */
+      readonly timeoutSeconds: number;
+    }
   /** An external system of the scenario (`infrastructure.externalSystems`) goes down or comes back; the world does not model it, `check` orders it. */
   | { readonly type: 'external.shutdown' | 'external.power-on'; readonly system: string }
   /** The cluster stays powered off (or as it is) for this long. */
@@ -156,6 +177,42 @@ export interface PlanStep {
   readonly preconditions: readonly Condition[];
   /** Waited for, in order, after the action. */
   readonly waits: readonly Wait[];
+  /** The step runs beside the ones after it; a later `wait-for` with `steps-done` joins it. */
+  readonly background?: boolean;
+}
+
+/** When a fault strikes: seconds after the plan started, or after a step started. */
+export type FaultTime =
+  | { readonly kind: 'plan'; readonly seconds: number }
+  | { readonly kind: 'step'; readonly step: string; readonly afterSeconds: number };
+
+/** What a fault does. Node references resolve when the fault strikes. */
+export type FaultAction =
+  /** The node loses power at once (no graceful stop of anything on it). */
+  | { readonly type: 'node.power-loss'; readonly node: NodeRef }
+  /** The node is shut down gracefully (an operator or a watchdog). */
+  | { readonly type: 'node.shutdown'; readonly node: NodeRef }
+  | { readonly type: 'node.power-on'; readonly node: NodeRef }
+  /**
+   * The node's NIC on one network drops to `bandwidthBytesPerSecond` in both directions (a
+   * renegotiated link, a bad cable), back to its capacity after `durationSeconds` (null: for good).
+   */
+  | {
+      readonly type: 'link.degrade';
+      readonly node: NodeRef;
+      readonly network: 'management' | 'storage' | 'migration';
+      readonly bandwidthBytesPerSecond: number;
+      readonly durationSeconds: number | null;
+    };
+
+export type FaultType = FaultAction['type'];
+
+/** One entry of a plan's fault schedule (STYLE.md: "Faults and schedules are data"). */
+export interface PlanFault {
+  /** Position in `faults`, from 0. */
+  readonly index: number;
+  readonly at: FaultTime;
+  readonly action: FaultAction;
 }
 
 export interface Plan {
@@ -163,6 +220,8 @@ export interface Plan {
   readonly name: string;
   readonly description: string;
   readonly steps: readonly PlanStep[];
+  /** Faults that strike at their time whatever step runs then; absent or empty: none. */
+  readonly faults?: readonly PlanFault[];
   /**
    * Line and column of values in the source file, keyed by their path as printed in errors
    * (`steps[3].nodes[0]`), so later checks can point into the file. Empty for plans built in code.

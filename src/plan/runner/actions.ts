@@ -134,6 +134,23 @@ export function* perform(ctx: ActionContext, action: StepAction): ProcessGenerat
       yield sim.allOf(done);
       return;
     }
+    case 'node.drain': {
+      requireApi(ctx, 'kubectl drain');
+      const node = resolve(ctx, action.node);
+      ctx.nodes.push(node);
+      const result = yield world.migrations.drain(node, {
+        graceSeconds: action.graceSeconds ?? undefined,
+        timeoutSeconds: action.timeoutSeconds,
+      });
+      if (result.refused !== undefined) throw new StepFailure(`kubectl drain ${node}: ${result.refused}`);
+      if (!result.drained)
+        throw new StepFailure(
+          `kubectl drain ${node} timed out after ${action.timeoutSeconds} s: ${result.remaining
+            .map((r: { vmi: string; action: string }) => `${r.vmi} (${r.action})`)
+            .join(', ')}`,
+        );
+      return;
+    }
     case 'node.maintenance': {
       requireApi(ctx, 'maintenance mode');
       const node = resolve(ctx, action.node);
@@ -142,7 +159,7 @@ export function* perform(ctx: ActionContext, action: StepAction): ProcessGenerat
         world.migrations.disableMaintenance(node);
         return;
       }
-      const result = yield world.migrations.enableMaintenance(node);
+      const result = yield world.migrations.enableMaintenance(node, action.force === true);
       if (result.outcome === 'blocked')
         throw new StepFailure(`maintenance of ${node} refused: ${result.message}`);
       if (result.outcome === 'gave-up') throw new StepFailure(`maintenance of ${node} did not complete`);

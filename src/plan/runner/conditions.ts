@@ -97,6 +97,9 @@ function observeNow(
         holds: world.systemPodsHealthy(),
         seen: world.systemPodsHealthy() ? 'healthy' : 'deployments not ready',
       };
+    case 'steps-done':
+      // Background steps are the runner's own state: it answers this condition before calling here.
+      return { holds: false, seen: `steps ${condition.steps.join(', ')}: only the plan runner knows` };
     case 'addons-settled': {
       const wanted = condition.enabled ? 'AddonDeploySuccessful' : 'AddonDisabled';
       const pending = world.addons.select(condition.addons).filter((a) => a.status !== wanted);

@@ -1,4 +1,10 @@
-import { DEFAULT_SEED, LimitExceeded, type ProcessGenerator, type TraceSink } from '../../../sim/index.ts';
+import {
+  DEFAULT_SEED,
+  type Event,
+  LimitExceeded,
+  type ProcessGenerator,
+  type TraceSink,
+} from '../../../sim/index.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import type { Trace } from '../../trace/record.ts';
 import { Recorder, RecordSink } from '../../trace/recorder.ts';
@@ -7,6 +13,7 @@ import type { World } from '../../world/world.ts';
 import type { Plan, PlanStep, Wait } from '../format/types.ts';
 import { perform } from './actions.ts';
 import { observe, type StorageView } from './conditions.ts';
+import { scheduleFaults } from './faults.ts';
 import { StepFailure } from './step-failure.ts';
 
 export interface PlanRunOptions {
@@ -68,10 +75,21 @@ export function runPlan(scenario: Scenario, plan: Plan, options: PlanRunOptions 
   const startSeconds = sim.now;
   const outcome = { ok: true, failedStep: null as number | null, reason: 'completed' };
 
+  const steps = new StepTracker(sim);
   const body = function* (): ProcessGenerator<void> {
     record.emit('plan.start', { plan: plan.name, scenario: scenario.name, steps: plan.steps.length });
+    scheduleFaults(world, record, plan.faults ?? [], (id) => steps.started(id));
     for (const step of plan.steps) {
-      const failure = yield* runStep(world, storage, record, step);
+      if (step.background === true) {
+        // Runs beside the next steps; a later `steps-done` wait joins it (and fails if it failed).
+        const done = sim.process(runStep(world, storage, record, step, steps), `background ${step.id}`);
+        steps.running(step.id, done);
+        // Let it check its preconditions and write step.start before the next step does.
+        yield steps.entered(step.id);
+        options.onStep?.(step, step.index, plan.steps.length);
+        continue;
+      }
+      const failure = yield* runStep(world, storage, record, step, steps);
       options.onStep?.(step, step.index, plan.steps.length);
       if (failure !== null) {
         outcome.ok = false;
@@ -109,21 +127,88 @@ export function runPlan(scenario: Scenario, plan: Plan, options: PlanRunOptions 
   return { world, records: memory.records, ...outcome, startSeconds, endSeconds: sim.now };
 }
 
+/** Which steps have started and how background steps ended: for faults and `steps-done` waits. */
+class StepTracker {
+  private readonly starts = new Map<string, Event<void>>();
+  private readonly background = new Map<string, Event<string | null>>();
+  private readonly entries = new Map<string, Event<void>>();
+  constructor(private readonly sim: World['sim']) {}
+
+  /** An event that succeeds when the step starts (at once if it has). */
+  started(id: string): Event<void> {
+    let event = this.starts.get(id);
+    if (event === undefined) {
+      event = this.sim.event<void>();
+      this.starts.set(id, event);
+    }
+    return event;
+  }
+
+  markStarted(id: string): void {
+    const event = this.started(id);
+    if (!event.triggered) event.succeed();
+  }
+
+  /** Succeeds when the step's process has begun (its preconditions checked, step.start written). */
+  entered(id: string): Event<void> {
+    let event = this.entries.get(id);
+    if (event === undefined) {
+      event = this.sim.event<void>();
+      this.entries.set(id, event);
+    }
+    return event;
+  }
+
+  markEntered(id: string): void {
+    const event = this.entered(id);
+    if (!event.triggered) event.succeed();
+  }
+
+  running(id: string, done: Event<string | null>): void {
+    this.background.set(id, done);
+  }
+
+  /** Whether the background steps have finished; a failure of one is returned as `failed`. */
+  observe(ids: readonly string[]): { holds: boolean; seen: string; failed: string | null } {
+    const pending: string[] = [];
+    for (const id of ids) {
+      const done = this.background.get(id);
+      if (done === undefined || !done.processed) {
+        pending.push(id);
+        continue;
+      }
+      if (done.value !== null)
+        return { holds: false, seen: `${id} failed`, failed: `background step ${id} failed: ${done.value}` };
+    }
+    return pending.length === 0
+      ? { holds: true, seen: 'finished', failed: null }
+      : { holds: false, seen: `still running: ${pending.join(', ')}`, failed: null };
+  }
+}
+
 /** Runs one step; returns null on success or why it failed. */
 function* runStep(
   world: World,
   storage: StorageView,
   record: Recorder<'plan'>,
   step: PlanStep,
+  steps: StepTracker,
 ): ProcessGenerator<string | null> {
   for (const condition of step.preconditions) {
-    if (!observe(world, storage, condition).holds) {
+    const holds =
+      condition.kind === 'steps-done'
+        ? steps.observe(condition.steps).holds
+        : observe(world, storage, condition).holds;
+    if (!holds) {
       record.emit('precondition.failed', { index: step.index, condition: condition.kind });
+      steps.markEntered(step.id);
       return `precondition ${condition.kind} does not hold before step ${step.id}`;
     }
   }
   const nodes: string[] = [];
   record.emit('step.start', { index: step.index, id: step.id, type: step.action.type, note: step.note });
+  steps.markStarted(step.id);
+  steps.markEntered(step.id);
   let failure: string | null = null;
   try {
     yield* perform({ world, record, stepIndex: step.index, nodes }, step.action);
@@ -133,7 +218,7 @@ function* runStep(
   }
   const waits = step.action.type === 'wait-for' ? [step.action.wait, ...step.waits] : step.waits;
   for (const wait of failure === null ? waits : []) {
-    failure = yield* waitFor(world, storage, record, step.index, wait);
+    failure = yield* waitFor(world, storage, record, step.index, wait, steps);
     if (failure !== null) break;
   }
   record.emit('step.end', {
@@ -152,15 +237,20 @@ function* waitFor(
   record: Recorder<'plan'>,
   index: number,
   wait: Wait,
+  steps: StepTracker,
 ): ProcessGenerator<string | null> {
   // The deadline is computed once: a remainder recomputed from `timeout - waited` shrinks below the
   // clock's resolution and stops time (issue 11, seed 24).
   const started = world.sim.now;
   const deadline = started + wait.timeoutSeconds;
   for (;;) {
-    const seen = observe(world, storage, wait.condition);
+    const condition = wait.condition;
+    const seen =
+      condition.kind === 'steps-done'
+        ? steps.observe(condition.steps)
+        : { ...observe(world, storage, condition), failed: null };
     const waitedSeconds = world.sim.now - started;
-    if (seen.holds || world.sim.now >= deadline) {
+    if (seen.holds || seen.failed !== null || world.sim.now >= deadline) {
       record.emit('wait.end', {
         index,
         condition: wait.condition.kind,
@@ -168,6 +258,7 @@ function* waitFor(
         waitedSeconds,
         timeoutSeconds: wait.timeoutSeconds,
       });
+      if (seen.failed !== null) return seen.failed;
       return seen.holds
         ? null
         : `timed out after ${wait.timeoutSeconds} s waiting for ${wait.condition.kind} (${seen.seen})`;

@@ -6,13 +6,14 @@ import {
   type MaintenanceResult,
   type MaintenanceVmi,
 } from '../harvester/maintenance-mode.ts';
+import { namespaceLabels } from '../scenario/normalize.ts';
 import type { Scenario, ScenarioVm, VmRef } from '../scenario/types.ts';
 import { Recorder } from '../trace/recorder.ts';
 import { EvacuationController } from './controller/evacuation.ts';
 import { MigrationController, type VmimOutcome } from './controller/migration-controller.ts';
 import { QEMU_MIGRATION_DEFAULTS } from './defaults.ts';
 import { liveMigrationCondition } from './eviction/live-migratable.ts';
-import { measuredGuestGeometry } from './migration/guest-geometry.ts';
+import { writerGuestGeometry } from './guest-hot-set.ts';
 import {
   defaultMigrationProfile,
   defaultMigrationSettings,
@@ -63,6 +64,11 @@ export class ClusterMigrations implements WorldObserver {
   private readonly running = new Map<string, { run: MigrationRun; source: string; target: string }>();
   private readonly record: Recorder<'kubevirt'>;
   private readonly specs: Map<string, ScenarioVm>;
+  /**
+   * VMIs by VM key and node: what a VMI is made of (labels, volumes, the LiveMigratable condition)
+   * does not change during a run, and the drain asks for the node's VMIs every second.
+   */
+  private readonly vmis = new Map<string, WorldVmi>();
 
   constructor(private readonly world: MigrationWorld) {
     const { sim, scenario } = world;
@@ -71,6 +77,7 @@ export class ClusterMigrations implements WorldObserver {
     const kubevirtVersion = scenario.profile.components.kubevirt;
     this.controller = new MigrationController<WorldVmi>(sim, {
       config: scenario.settings.kubevirtMigrations,
+      policies: scenario.migrationPolicies,
       kubevirtVersion,
       hooks: {
         chooseTarget: (vmi, source) => this.chooseTarget(vmi, source) ?? undefined,
@@ -190,16 +197,17 @@ export class ClusterMigrations implements WorldObserver {
   private request(ref: VmRef, config: ResolvedMigrationConfig): LiveMigrationRequest {
     const spec = this.specs.get(vmKey(ref)) as ScenarioVm;
     // The VM as a guest (scenario `guest`): touched memory (the rest are zero pages), working set,
-    // dirty rate, and the hot set, measured (guest-geometry.ts) unless the scenario gives one; the
+    // dirty rate, and the hot set, measured (guest-hot-set.ts) unless the scenario gives one; the
     // same request `harvester-sim migrate` builds. A CPU-bound writer under auto-converge.
     const touched = Math.min(spec.guest.touchedMemoryBytes ?? spec.memoryBytes, spec.memoryBytes);
     const workingSet = Math.min(spec.guest.workingSetBytes, touched);
-    const geometry = measuredGuestGeometry(workingSet);
+    const dirtyPagesPerSecond = spec.guest.dirtyRateBytesPerSecond / PAGE_BYTES;
+    const geometry = writerGuestGeometry(workingSet, dirtyPagesPerSecond);
     const guest: GuestWorkload = {
       memoryBytes: spec.memoryBytes,
       usedMemoryBytes: touched,
       workingSetBytes: workingSet,
-      dirtyPagesPerSecond: spec.guest.dirtyRateBytesPerSecond / PAGE_BYTES,
+      dirtyPagesPerSecond,
       throttleCatchUpMs: 0,
       blockMigrationDiskBytes: 0,
       ...geometry,
@@ -227,6 +235,16 @@ export class ClusterMigrations implements WorldObserver {
   }
 
   private vmi(ref: VmRef, node: string): WorldVmi {
+    const cacheKey = `${vmKey(ref)}@${node}`;
+    let vmi = this.vmis.get(cacheKey);
+    if (vmi === undefined) {
+      vmi = this.newVmi(ref, node);
+      this.vmis.set(cacheKey, vmi);
+    }
+    return vmi;
+  }
+
+  private newVmi(ref: VmRef, node: string): WorldVmi {
     const spec = this.specs.get(vmKey(ref)) as ScenarioVm;
     const volumes = spec.volumeNames.map((name) => {
       const volume = this.world.scenario.volumes.find(
@@ -246,6 +264,7 @@ export class ClusterMigrations implements WorldObserver {
       name: spec.name,
       nodeName: node,
       labels: spec.labels,
+      namespaceLabels: this.world.scenario.namespaces[spec.namespace] ?? namespaceLabels(spec.namespace),
       evictionStrategy: spec.evictionStrategy,
       liveMigratable: condition.liveMigratable,
       ...(condition.liveMigratable ? {} : { notMigratableReason: condition.reason }),

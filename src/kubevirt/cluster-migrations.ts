@@ -65,10 +65,10 @@ export class ClusterMigrations implements WorldObserver {
   private readonly record: Recorder<'kubevirt'>;
   private readonly specs: Map<string, ScenarioVm>;
   /**
-   * VMIs by VM key and node: what a VMI is made of (labels, volumes, the LiveMigratable condition)
+   * VMIs by VM reference, for the node they were built on: what a VMI is made of (labels, volumes, the LiveMigratable condition)
    * does not change during a run, and the drain asks for the node's VMIs every second.
    */
-  private readonly vmis = new Map<string, WorldVmi>();
+  private readonly vmis = new WeakMap<VmRef, WorldVmi>();
 
   constructor(private readonly world: MigrationWorld) {
     const { sim, scenario } = world;
@@ -235,11 +235,10 @@ export class ClusterMigrations implements WorldObserver {
   }
 
   private vmi(ref: VmRef, node: string): WorldVmi {
-    const cacheKey = `${vmKey(ref)}@${node}`;
-    let vmi = this.vmis.get(cacheKey);
-    if (vmi === undefined) {
+    let vmi = this.vmis.get(ref);
+    if (vmi === undefined || vmi.nodeName !== node) {
       vmi = this.newVmi(ref, node);
-      this.vmis.set(cacheKey, vmi);
+      this.vmis.set(ref, vmi);
     }
     return vmi;
   }

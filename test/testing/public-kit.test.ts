@@ -15,6 +15,7 @@ import {
   evacuation,
   evacuationPlan,
   faultSchedule,
+  migrationPolicies,
   PropertyFailure,
   violations,
   vmShape,
@@ -29,6 +30,25 @@ describe('harvester-sim/testing (public entry point)', () => {
     for (const doc of fc.sample(cluster(), { seed: 7, numRuns: 20 }))
       expect(() => scenarioFromData(doc)).not.toThrow();
   });
+
+  it('generates MigrationPolicies the loader accepts, in order', () => {
+    const docs = fc.sample(cluster({ policies: migrationPolicies() }), { seed: 8, numRuns: 20 });
+    for (const doc of docs) {
+      const scenario = scenarioFromData(doc);
+      expect(scenario.migrationPolicies.map((p) => p.name)).toEqual(
+        (doc.settings.kubevirt.migrationPolicies ?? []).map((p) => p.name),
+      );
+    }
+    expect(docs.some((d) => (d.settings.kubevirt.migrationPolicies ?? []).length > 0)).toBe(true);
+  });
+
+  it('the ready invariants hold over evacuations under MigrationPolicies', () => {
+    assertSimulationProperty(evacuation({ policies: migrationPolicies() }), (run) => violations(run), {
+      seed: 17,
+      numRuns: 3,
+      replay,
+    });
+  }, 300_000);
 
   it('the ready invariants hold over evacuations with any migration settings', () => {
     assertSimulationProperty(evacuation(), (run) => violations(run), { seed: 13, numRuns: 5, replay });

@@ -29,8 +29,13 @@ export async function sweepBenchmark(options: { grid: string; threads?: number; 
   const threads = options.threads ?? defaultThreads();
   const run = (indices: readonly number[]) => runPoints(spec, indices, { threads });
   const started = performance.now();
+  // Process CPU time counts every thread (getrusage): on a shared machine it says what the sweep cost,
+  // whatever else ran; divided by the threads it is the wall time on as many idle cores.
+  const cpuBefore = process.cpuUsage();
   const unsharded = mergeShards([await runShard(spec, 0, 1, run)]);
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   let shardsIdentical: boolean | null = null;
   if (options.checkShards) {
     const shards = [];
@@ -45,6 +50,10 @@ export async function sweepBenchmark(options: { grid: string; threads?: number; 
     threads,
     seconds: Number(seconds.toFixed(1)),
     pointsPerSecond: Number((pointCount(spec.axes) / seconds).toFixed(2)),
+    cpuSeconds: Number(cpuSeconds.toFixed(1)),
+    cpuMillisecondsPerPoint: Math.round((1000 * cpuSeconds) / pointCount(spec.axes)),
+    /** Wall seconds on `threads` idle cores at this CPU cost. */
+    idleCoresSeconds: Number((cpuSeconds / threads).toFixed(1)),
     targetSeconds: 60,
     met: seconds < 60,
     shardsIdentical,

@@ -271,8 +271,9 @@ export class MaintenanceController<V extends MaintenanceVmi> {
     const nextEvictionAt = new Map<string, number>(pods.map((v) => [vmiKey(v), this.sim.now]));
     const lastAction = new Map<string, { action: DrainAction; message?: string }>();
     for (;;) {
-      const onNode = new Set(this.world.vmisOnNode(node).map(vmiKey));
-      const left = pods.filter((v) => onNode.has(vmiKey(v)));
+      // The same VMIs come back at every poll: their keys are remembered (`keyOf`).
+      const onNode = new Set(this.world.vmisOnNode(node).map(keyOf));
+      const left = pods.filter((v) => onNode.has(keyOf(v)));
       if (left.length === 0) return { drained: true, remaining: [] };
       if (this.sim.now >= deadline) {
         return {
@@ -356,6 +357,18 @@ export class MaintenanceController<V extends MaintenanceVmi> {
     this.record.emit('maintenance.gave-up', { node, attempts: drainAttempts });
     return { outcome: 'gave-up', drainAttempts };
   }
+}
+
+const keys = new WeakMap<MaintenanceVmi, string>();
+
+/** `vmiKey`, remembered per VMI object (the drain asks for the node's VMIs every second). */
+function keyOf(vmi: MaintenanceVmi): string {
+  let key = keys.get(vmi);
+  if (key === undefined) {
+    key = vmiKey(vmi);
+    keys.set(vmi, key);
+  }
+  return key;
 }
 
 function strategyOf(vmi: MaintenanceVmi): MaintainModeStrategy {

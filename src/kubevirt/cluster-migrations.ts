@@ -9,13 +9,14 @@ import {
   type MaintenanceResult,
   type MaintenanceVmi,
 } from '../harvester/maintenance-mode.ts';
+import { namespaceLabels } from '../scenario/normalize.ts';
 import type { Scenario, ScenarioVm, VmRef } from '../scenario/types.ts';
 import { Recorder } from '../trace/recorder.ts';
 import { EvacuationController } from './controller/evacuation.ts';
 import { MigrationController, type VmimOutcome } from './controller/migration-controller.ts';
 import { QEMU_MIGRATION_DEFAULTS } from './defaults.ts';
 import { liveMigrationCondition } from './eviction/live-migratable.ts';
-import { measuredGuestGeometry } from './migration/guest-geometry.ts';
+import { writerGuestGeometry } from './guest-hot-set.ts';
 import {
   defaultMigrationProfile,
   defaultMigrationSettings,
@@ -87,6 +88,11 @@ export class ClusterMigrations implements WorldObserver {
   private readonly specs: Map<string, ScenarioVm>;
   /** Nodes with Harvester's maintain-status annotation (drained for maintenance, not yet disabled). */
   private readonly inMaintenance = new Set<string>();
+  /**
+   * VMIs by VM reference, for the node they were built on: what a VMI is made of (labels, volumes, the LiveMigratable condition)
+   * does not change during a run, and the drain asks for the node's VMIs every second.
+   */
+  private readonly vmis = new WeakMap<VmRef, WorldVmi>();
 
   constructor(private readonly world: MigrationWorld) {
     const { sim, scenario } = world;
@@ -95,6 +101,7 @@ export class ClusterMigrations implements WorldObserver {
     const kubevirtVersion = scenario.profile.components.kubevirt;
     this.controller = new MigrationController<WorldVmi>(sim, {
       config: scenario.settings.kubevirtMigrations,
+      policies: scenario.migrationPolicies,
       kubevirtVersion,
       hooks: {
         chooseTarget: (vmi, source) => this.chooseTarget(vmi, source) ?? undefined,
@@ -318,16 +325,17 @@ export class ClusterMigrations implements WorldObserver {
   private request(ref: VmRef, config: ResolvedMigrationConfig): LiveMigrationRequest {
     const spec = this.specs.get(vmKey(ref)) as ScenarioVm;
     // The VM as a guest (scenario `guest`): touched memory (the rest are zero pages), working set,
-    // dirty rate, and the hot set, measured (guest-geometry.ts) unless the scenario gives one; the
+    // dirty rate, and the hot set, measured (guest-hot-set.ts) unless the scenario gives one; the
     // same request `harvester-sim migrate` builds. A CPU-bound writer under auto-converge.
     const touched = Math.min(spec.guest.touchedMemoryBytes ?? spec.memoryBytes, spec.memoryBytes);
     const workingSet = Math.min(spec.guest.workingSetBytes, touched);
-    const geometry = measuredGuestGeometry(workingSet);
+    const dirtyPagesPerSecond = spec.guest.dirtyRateBytesPerSecond / PAGE_BYTES;
+    const geometry = writerGuestGeometry(workingSet, dirtyPagesPerSecond);
     const guest: GuestWorkload = {
       memoryBytes: spec.memoryBytes,
       usedMemoryBytes: touched,
       workingSetBytes: workingSet,
-      dirtyPagesPerSecond: spec.guest.dirtyRateBytesPerSecond / PAGE_BYTES,
+      dirtyPagesPerSecond,
       throttleCatchUpMs: 0,
       blockMigrationDiskBytes: 0,
       ...geometry,
@@ -355,6 +363,15 @@ export class ClusterMigrations implements WorldObserver {
   }
 
   private vmi(ref: VmRef, node: string): WorldVmi {
+    let vmi = this.vmis.get(ref);
+    if (vmi === undefined || vmi.nodeName !== node) {
+      vmi = this.newVmi(ref, node);
+      this.vmis.set(ref, vmi);
+    }
+    return vmi;
+  }
+
+  private newVmi(ref: VmRef, node: string): WorldVmi {
     const spec = this.specs.get(vmKey(ref)) as ScenarioVm;
     const volumes = spec.volumeNames.map((name) => {
       const volume = this.world.scenario.volumes.find(
@@ -374,6 +391,7 @@ export class ClusterMigrations implements WorldObserver {
       name: spec.name,
       nodeName: node,
       labels: spec.labels,
+      namespaceLabels: this.world.scenario.namespaces[spec.namespace] ?? namespaceLabels(spec.namespace),
       evictionStrategy: spec.evictionStrategy,
       liveMigratable: condition.liveMigratable,
       ...(condition.liveMigratable ? {} : { notMigratableReason: condition.reason }),

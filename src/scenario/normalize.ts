@@ -219,6 +219,18 @@ export function normalizeScenario(
       })),
     },
     settings,
+    migrationPolicies: document.settings.kubevirt.migrationPolicies.map((policy) => ({
+      name: policy.name,
+      ...(policy.selectors === undefined ? {} : { selectors: policy.selectors }),
+      ...defined('allowAutoConverge', policy.allowAutoConverge),
+      ...defined('bandwidthPerMigrationBytesPerSecond', policy.bandwidthPerMigration),
+      ...defined('completionTimeoutPerGiBSeconds', policy.completionTimeoutPerGiB),
+      ...defined('allowPostCopy', policy.allowPostCopy),
+      ...defined('allowWorkloadDisruption', policy.allowWorkloadDisruption),
+    })),
+    namespaces: Object.fromEntries(
+      Object.entries(document.namespaces ?? {}).map(([name, ns]) => [name, namespaceLabels(name, ns.labels)]),
+    ),
     overriddenSettings,
     certificateAges: {
       rke2IssuedSecondsAgo: stated.rke2LastRotated ?? stated.installed ?? null,
@@ -226,4 +238,17 @@ export function normalizeScenario(
     },
     warnings,
   };
+}
+
+/** A field only when it is set, so that an unset policy field keeps the cluster's value. */
+function defined<K extends string, T>(key: K, value: T | undefined): { [P in K]?: T } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: T };
+}
+
+/** Kubernetes labels every namespace with `kubernetes.io/metadata.name` (its name); the rest are the scenario's. */
+export function namespaceLabels(
+  name: string,
+  labels: Readonly<Record<string, string>> = {},
+): Readonly<Record<string, string>> {
+  return { ...labels, 'kubernetes.io/metadata.name': name };
 }

@@ -198,6 +198,23 @@ const networksSchema = z.strictObject({
   migration: z.strictObject({ vlan: vlan.optional(), cidr, bandwidth: bandwidthField() }).optional(),
 });
 
+/** A MigrationPolicy as `kubectl get migrationpolicy -o yaml` shows its name and spec. */
+const migrationPolicySchema = z.strictObject({
+  name: objectName('MigrationPolicy name'),
+  /** Absent: the policy matches no VMI (upstream `matchPolicy`). */
+  selectors: z
+    .strictObject({
+      namespaceSelector: labelsSchema.optional(),
+      virtualMachineInstanceSelector: labelsSchema.optional(),
+    })
+    .optional(),
+  allowAutoConverge: z.boolean().optional(),
+  bandwidthPerMigration: bandwidthField().optional(),
+  completionTimeoutPerGiB: secondsField().optional(),
+  allowPostCopy: z.boolean().optional(),
+  allowWorkloadDisruption: z.boolean().optional(),
+});
+
 /** Overrides of cluster settings, named as on the cluster (`kubectl get settings…`, KubeVirt CR, etcd-arg). */
 const settingsSchema = z.strictObject({
   kubevirt: z
@@ -214,8 +231,13 @@ const settingsSchema = z.strictObject({
           allowWorkloadDisruption: z.boolean().optional(),
         })
         .default({}),
+      /**
+       * `migrations.kubevirt.io/v1alpha1` MigrationPolicy objects: each VMI takes the one whose
+       * selectors match best (src/kubevirt/policy/match.ts); the fields it sets replace the cluster's.
+       */
+      migrationPolicies: z.array(migrationPolicySchema).max(limits.listItems).default([]),
     })
-    .default({ migrations: {} }),
+    .default({ migrations: {}, migrationPolicies: [] }),
   longhorn: z
     .strictObject({
       'default-replica-count': z.number().int().min(1).max(20).optional(),
@@ -321,12 +343,19 @@ export const scenarioDocumentSchema = z.strictObject({
   addons: z.array(addonSchema).max(limits.addons).default([]),
   rancher: rancherSchema.default({ importedIntoRancherManager: false, downstreamClusters: [] }),
   settings: settingsSchema.default({
-    kubevirt: { migrations: {} },
+    kubevirt: { migrations: {}, migrationPolicies: [] },
     longhorn: {},
     harvester: {},
     kubelet: {},
     etcd: {},
   }),
+  /**
+   * Namespace labels, for MigrationPolicy namespace selectors. Every namespace also carries
+   * `kubernetes.io/metadata.name: <name>` (Kubernetes sets it on every namespace).
+   */
+  namespaces: z
+    .record(dnsLabel('namespace'), z.strictObject({ labels: labelsSchema.default({}) }))
+    .optional(),
   /** Facts `harvester-sim check` checks and the models do not simulate (src/scenario/infrastructure.ts). */
   infrastructure: infrastructureSchema.optional(),
   /** The certificates' age when the plan starts (issue 15 §4; docs/scenario-format.md). */

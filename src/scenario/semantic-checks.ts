@@ -38,6 +38,15 @@ export function checkScenarioDocument(
     fail,
   );
   unique(document.addons, (addon) => `${addon.namespace}/${addon.name}`, ['addons'], 'name', 'addon', fail);
+  // MigrationPolicy is cluster-scoped: one object per name.
+  unique(
+    document.settings.kubevirt.migrationPolicies,
+    (policy) => policy.name,
+    ['settings', 'kubevirt', 'migrationPolicies'],
+    'name',
+    'MigrationPolicy',
+    fail,
+  );
   unique(
     document.rancher.downstreamClusters,
     (c) => c.name,

@@ -205,6 +205,23 @@ export interface CertificateAges {
   readonly rancherTokenIssuedSecondsAgo: number | null;
 }
 
+/**
+ * A `migrations.kubevirt.io/v1alpha1` MigrationPolicy (`settings.kubevirt.migrationPolicies`): the
+ * fields it sets replace the cluster's for the VMIs it matches best; absent fields keep them.
+ */
+export interface ScenarioMigrationPolicy {
+  readonly name: string;
+  readonly selectors?: {
+    readonly namespaceSelector?: Readonly<Record<string, string>>;
+    readonly virtualMachineInstanceSelector?: Readonly<Record<string, string>>;
+  };
+  readonly allowAutoConverge?: boolean;
+  readonly bandwidthPerMigrationBytesPerSecond?: number;
+  readonly completionTimeoutPerGiBSeconds?: number;
+  readonly allowPostCopy?: boolean;
+  readonly allowWorkloadDisruption?: boolean;
+}
+
 /** A scenario, validated and normalized. */
 export interface Scenario {
   /** The file it came from, for messages. */
@@ -224,6 +241,13 @@ export interface Scenario {
   readonly rancher: ScenarioRancher;
   /** The profile's defaults with the scenario's overrides applied. */
   readonly settings: ClusterSettings;
+  /** MigrationPolicy objects, in document order (`settings.kubevirt.migrationPolicies`). */
+  readonly migrationPolicies: readonly ScenarioMigrationPolicy[];
+  /**
+   * Labels of the namespaces the scenario lists under `namespaces`, each with
+   * `kubernetes.io/metadata.name`; a namespace not listed has only that label (`namespaceLabels`).
+   */
+  readonly namespaces: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Proxy, RKE2 token, external storage: facts for `harvester-sim check` (src/scenario/infrastructure.ts). */
   readonly infrastructure: Infrastructure;
   /** Certificate ages the scenario states, seconds before the plan starts; null where it says nothing. */

@@ -34,6 +34,31 @@ export const NETWORK_SETTING_PREFIX = 'networks.';
 export const MIGRATION_NETWORK = 'migrationNetwork';
 export const MIGRATION_NETWORK_CIDR = '10.254.254.0/24';
 
+/**
+ * `policy.<name>.<field>=v1,v2`: a field of the scenario's MigrationPolicy `<name>`
+ * (`settings.kubevirt.migrationPolicies`), by its name in the MigrationPolicy spec
+ * (`kubevirt/kubevirt:staging/src/kubevirt.io/api/migrations/v1alpha1/types.go`).
+ */
+export const POLICY_PREFIX = 'policy.';
+export const POLICY_SETTINGS = [
+  'allowAutoConverge',
+  'bandwidthPerMigration',
+  'completionTimeoutPerGiB',
+  'allowPostCopy',
+  'allowWorkloadDisruption',
+] as const;
+
+/** `policy.<name>.<field>` → its policy name and field, or undefined for any other setting. */
+export function policySetting(setting: string): { policy: string; field: string } | undefined {
+  if (!setting.startsWith(POLICY_PREFIX)) return undefined;
+  const dot = setting.lastIndexOf('.');
+  const policy = setting.slice(POLICY_PREFIX.length, dot);
+  const field = setting.slice(dot + 1);
+  if (!/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(policy)) return undefined;
+  if (!(POLICY_SETTINGS as readonly string[]).includes(field)) return undefined;
+  return { policy, field };
+}
+
 export type GridValue = string | number | boolean;
 
 export interface GridAxis {
@@ -71,7 +96,7 @@ export function parseGrid(text: string): GridAxis[] {
     const setting = part.slice(0, equals).trim();
     if (!isSweepable(setting)) {
       throw new GridError(
-        `expected a setting of ${MIGRATION_SETTINGS.join(', ')}, ${MIGRATION_NETWORK} or a path under "${NETWORK_SETTING_PREFIX}", found "${setting}"`,
+        `expected a setting of ${MIGRATION_SETTINGS.join(', ')}, ${MIGRATION_NETWORK}, a path under "${NETWORK_SETTING_PREFIX}" or "${POLICY_PREFIX}<name>.<${POLICY_SETTINGS.join('|')}>", found "${setting}"`,
       );
     }
     if (axes.some((a) => a.setting === setting)) throw new GridError(`"${setting}" is given twice`);
@@ -90,6 +115,7 @@ export function parseGrid(text: string): GridAxis[] {
 export function isSweepable(setting: string): boolean {
   return (
     setting === MIGRATION_NETWORK ||
+    policySetting(setting) !== undefined ||
     (MIGRATION_SETTINGS as readonly string[]).includes(setting) ||
     (setting.startsWith(NETWORK_SETTING_PREFIX) && /^networks(\.[A-Za-z][A-Za-z0-9]*)+$/.test(setting))
   );
@@ -129,6 +155,11 @@ export function applyPoint(document: unknown, point: GridPoint): unknown {
       setMigrationNetwork(copy, value);
       continue;
     }
+    const policy = policySetting(setting);
+    if (policy !== undefined) {
+      setPolicyField(copy, policy.policy, policy.field, value);
+      continue;
+    }
     const path = documentPath(setting);
     let at: Record<string, unknown> = copy;
     for (const key of path.slice(0, -1)) {
@@ -152,6 +183,22 @@ function setMigrationNetwork(document: Record<string, unknown>, value: GridValue
   }
   const existing = networks.migration as Record<string, unknown> | undefined;
   networks.migration = { ...(existing ?? { cidr: MIGRATION_NETWORK_CIDR }), bandwidth: value };
+}
+
+function setPolicyField(document: Record<string, unknown>, name: string, field: string, value: GridValue) {
+  const settings = document.settings as Record<string, unknown> | undefined;
+  const kubevirt = settings?.kubevirt as Record<string, unknown> | undefined;
+  const policies = kubevirt?.migrationPolicies;
+  const policy = Array.isArray(policies)
+    ? (policies.find((p) => (p as { name?: unknown } | null)?.name === name) as Record<string, unknown>)
+    : undefined;
+  if (policy === undefined) {
+    const names = Array.isArray(policies) ? policies.map((p) => (p as { name?: unknown })?.name) : [];
+    throw new GridError(
+      `${POLICY_PREFIX}${name}: expected a MigrationPolicy of the scenario (settings.kubevirt.migrationPolicies: ${names.length === 0 ? 'none' : names.join(', ')}), found "${name}"`,
+    );
+  }
+  policy[field] = value;
 }
 
 /** `bandwidthPerMigration=512Mi allowAutoConverge=true` */

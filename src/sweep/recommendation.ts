@@ -3,10 +3,19 @@
  * KubeVirt CR (Harvester keeps it as `kubevirt` in `harvester-system`), every field with the value
  * the point ran with, and the reasons it was chosen.
  */
+
+import { stringify } from 'yaml';
 import type { KubevirtMigrationSettings } from '../profiles/types.ts';
 import { scenarioFromData } from '../scenario/load.ts';
-import type { Scenario } from '../scenario/types.ts';
-import { applyPoint, documentPath, MIGRATION_NETWORK, MIGRATION_SETTINGS, pointLabel } from './grid.ts';
+import type { Scenario, ScenarioMigrationPolicy } from '../scenario/types.ts';
+import {
+  applyPoint,
+  documentPath,
+  MIGRATION_NETWORK,
+  MIGRATION_SETTINGS,
+  pointLabel,
+  policySetting,
+} from './grid.ts';
 import type { SweepResult } from './merge.ts';
 import type { PointResult } from './point-metrics.ts';
 import { type PreparedSweep, pointScenario, prepareSweep } from './spec.ts';
@@ -15,6 +24,8 @@ export interface Recommendation {
   readonly point: PointResult;
   /** The KubeVirt CR with only `spec.configuration.migrations`, as YAML. */
   readonly kubevirtYaml: string;
+  /** The swept MigrationPolicy objects with the point's values, as YAML documents; null when none is swept. */
+  readonly policyYaml: string | null;
   /** One line per reason. */
   readonly why: readonly string[];
 }
@@ -58,12 +69,20 @@ export function recommend(
   result: SweepResult,
   settings: KubevirtMigrationSettings,
   baseline: number | null,
+  policies: readonly ScenarioMigrationPolicy[] = [],
 ): Recommendation {
   const point = result.points[result.recommended];
   const block = migrationsBlock(settings);
   const network = Object.entries(point.settings).filter(
-    ([k]) => !(MIGRATION_SETTINGS as readonly string[]).includes(k),
+    ([k]) => !(MIGRATION_SETTINGS as readonly string[]).includes(k) && policySetting(k) === undefined,
   );
+  const swept = new Set(Object.keys(point.settings).map((k) => policySetting(k)?.policy));
+  const policyYaml = policies.some((p) => swept.has(p.name))
+    ? policies
+        .filter((p) => swept.has(p.name))
+        .map((p) => migrationPolicyManifest(p))
+        .join('---\n')
+    : null;
   const lines = [
     '# kubectl -n harvester-system edit kubevirt kubevirt   (or: kubectl apply --server-side -f this file)',
     `# harvester-sim sweep: grid point ${point.index}, ${pointLabel(point.settings)}`,
@@ -108,7 +127,33 @@ export function recommend(
     why.push(
       'bandwidthPerMigration 0 is unlimited: migrations share the link between themselves and everything else on it',
     );
-  return { point, kubevirtYaml: `${lines.join('\n')}\n`, why };
+  return { point, kubevirtYaml: `${lines.join('\n')}\n`, policyYaml, why };
+}
+
+/**
+ * A MigrationPolicy as `kubectl apply -f` takes it (`migrations.kubevirt.io/v1alpha1`, cluster-scoped;
+ * selectors are plain label maps): the fields the policy sets, with the values the point ran with.
+ */
+export function migrationPolicyManifest(policy: ScenarioMigrationPolicy): string {
+  const spec: Record<string, unknown> = {};
+  if (policy.selectors !== undefined) spec.selectors = policy.selectors;
+  if (policy.allowAutoConverge !== undefined) spec.allowAutoConverge = policy.allowAutoConverge;
+  if (policy.bandwidthPerMigrationBytesPerSecond !== undefined)
+    spec.bandwidthPerMigration = quantity(policy.bandwidthPerMigrationBytesPerSecond);
+  if (policy.completionTimeoutPerGiBSeconds !== undefined)
+    spec.completionTimeoutPerGiB = Math.round(policy.completionTimeoutPerGiBSeconds);
+  if (policy.allowPostCopy !== undefined) spec.allowPostCopy = policy.allowPostCopy;
+  if (policy.allowWorkloadDisruption !== undefined)
+    spec.allowWorkloadDisruption = policy.allowWorkloadDisruption;
+  return stringify(
+    {
+      apiVersion: 'migrations.kubevirt.io/v1alpha1',
+      kind: 'MigrationPolicy',
+      metadata: { name: policy.name },
+      spec,
+    },
+    { aliasDuplicateObjects: false },
+  );
 }
 
 /**
@@ -116,7 +161,8 @@ export function recommend(
  * normalized migration settings and networks as they were. Null when the grid does not contain them.
  */
 export function baselinePoint(prepared: PreparedSweep): number | null {
-  const key = (s: Scenario) => JSON.stringify([s.settings.kubevirtMigrations, s.networks]);
+  const key = (s: Scenario) =>
+    JSON.stringify([s.settings.kubevirtMigrations, s.networks, s.migrationPolicies]);
   const base = key(prepared.base);
   const sameAsBase = prepared.spec.axes.map((axis) =>
     axis.values.findIndex(
@@ -141,5 +187,8 @@ export function recommendationFor(result: SweepResult): Recommendation & { basel
   const prepared = prepareSweep(result.spec);
   const { scenario } = pointScenario(prepared, result.recommended);
   const baseline = baselinePoint(prepared);
-  return { ...recommend(result, scenario.settings.kubevirtMigrations, baseline), baseline };
+  return {
+    ...recommend(result, scenario.settings.kubevirtMigrations, baseline, scenario.migrationPolicies),
+    baseline,
+  };
 }

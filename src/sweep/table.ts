@@ -98,5 +98,11 @@ export function sweepTable(result: SweepResult, recommendation: Recommendation, 
   if (shown.length < result.ranking.length)
     out.push(`… ${result.ranking.length - shown.length} more (--json or --csv for all)`);
   out.push('', 'Recommended:', ...recommendation.why.map((w) => `  - ${w}`), '', recommendation.kubevirtYaml);
+  if (recommendation.policyYaml !== null)
+    out.push(
+      '---',
+      '# the swept MigrationPolicy objects (kubectl apply -f)',
+      recommendation.policyYaml.trimEnd(),
+    );
   return `${out.join('\n')}\n`;
 }

@@ -60,6 +60,23 @@ export interface MigrationSettingsDocument {
   progressTimeout?: number;
 }
 
+/**
+ * A `migrations.kubevirt.io/v1alpha1` MigrationPolicy of `settings.kubevirt.migrationPolicies`: a name,
+ * selectors, and the spec fields it sets (unset ones keep the cluster's).
+ */
+export interface MigrationPolicyDocument {
+  name: string;
+  selectors?: {
+    virtualMachineInstanceSelector?: Record<string, string>;
+    namespaceSelector?: Record<string, string>;
+  };
+  allowAutoConverge?: boolean;
+  bandwidthPerMigration?: string;
+  completionTimeoutPerGiB?: number;
+  allowPostCopy?: boolean;
+  allowWorkloadDisruption?: boolean;
+}
+
 /** A scenario document (what a scenario YAML file holds). */
 export interface ScenarioDocument {
   name: string;
@@ -80,7 +97,9 @@ export interface ScenarioDocument {
   vms: VmDocument[];
   volumes: VolumeDocument[];
   rancher: { importedIntoRancherManager: false };
-  settings: { kubevirt: { migrations: MigrationSettingsDocument } };
+  settings: {
+    kubevirt: { migrations: MigrationSettingsDocument; migrationPolicies?: MigrationPolicyDocument[] };
+  };
 }
 
 /** A plan document (what a plan YAML file holds). */
@@ -202,6 +221,44 @@ export function migrationSettings(): fc.Arbitrary<MigrationSettingsDocument> {
   );
 }
 
+/**
+ * Up to `maxPolicies` MigrationPolicies named policy-1, policy-2, …: each selects one generated VM by
+ * its `app` label (vm-1 … vm-`vms`), the `default` namespace by `kubernetes.io/metadata.name`, both, or
+ * nothing (a policy without selectors matches no VMI), and sets any of its fields. Shrinks towards
+ * no policy.
+ */
+export function migrationPolicies(
+  options: { maxPolicies?: number; vms?: number } = {},
+): fc.Arbitrary<MigrationPolicyDocument[]> {
+  const vms = options.vms ?? 6;
+  const selectors = fc.oneof(
+    fc.constant(undefined),
+    fc.integer({ min: 1, max: vms }).map((i) => ({ virtualMachineInstanceSelector: { app: `vm-${i}` } })),
+    fc.constant({ namespaceSelector: { 'kubernetes.io/metadata.name': 'default' } }),
+    fc.integer({ min: 1, max: vms }).map((i) => ({
+      virtualMachineInstanceSelector: { app: `vm-${i}` },
+      namespaceSelector: { 'kubernetes.io/metadata.name': 'default' },
+    })),
+  );
+  const spec = fc.record(
+    {
+      allowAutoConverge: fc.boolean(),
+      bandwidthPerMigration: fc.constantFrom('64Mi', '256Mi', '1Gi', '2Gi', '5Gi'),
+      completionTimeoutPerGiB: fc.constantFrom(20, 150, 800),
+      allowPostCopy: fc.boolean(),
+      allowWorkloadDisruption: fc.boolean(),
+    },
+    { requiredKeys: [] },
+  );
+  return fc.array(fc.record({ selectors, spec }), { maxLength: options.maxPolicies ?? 3 }).map((policies) =>
+    policies.map(({ selectors: s, spec: fields }, i) => ({
+      name: `policy-${i + 1}`,
+      ...(s === undefined ? {} : { selectors: s }),
+      ...fields,
+    })),
+  );
+}
+
 export interface ClusterOptions {
   /** Worker nodes beside the three management nodes (default 0 – 2). */
   readonly workers?: { min: number; max: number };
@@ -211,6 +268,8 @@ export interface ClusterOptions {
   readonly vm?: fc.Arbitrary<VmShape>;
   /** Migration settings (default: `migrationSettings()`). */
   readonly migrations?: fc.Arbitrary<MigrationSettingsDocument>;
+  /** MigrationPolicies (default: none; e.g. `migrationPolicies()`). */
+  readonly policies?: fc.Arbitrary<MigrationPolicyDocument[]>;
   readonly harvesterVersion?: string;
 }
 
@@ -244,12 +303,14 @@ export function cluster(options: ClusterOptions = {}): fc.Arbitrary<ScenarioDocu
       nic: fc.constantFrom('10Gbps', '25Gbps'),
       bandwidth: fc.constantFrom('10Gbps', '1Gbps', '25Gbps'),
       migrations: options.migrations ?? migrationSettings(),
+      // Only when asked for, so that the cases of every existing seed stay as they were.
+      ...(options.policies === undefined ? {} : { policies: options.policies }),
       vms: fc.array(fc.record({ placement: fc.nat(), shape: options.vm ?? vmShape() }), {
         minLength: vms.min,
         maxLength: vms.max,
       }),
     })
-    .map(({ workers: workerCount, nic, bandwidth, migrations, vms: shapes }) => {
+    .map(({ workers: workerCount, nic, bandwidth, migrations, policies, vms: shapes }) => {
       const nodes = Array.from({ length: 3 + workerCount }, (_, i) =>
         node(i, i < 3 ? 'management' : 'worker', nic),
       );
@@ -266,7 +327,9 @@ export function cluster(options: ClusterOptions = {}): fc.Arbitrary<ScenarioDocu
         vms: docs.map((d) => d.vm),
         volumes: docs.map((d) => d.volume),
         rancher: { importedIntoRancherManager: false as const },
-        settings: { kubevirt: { migrations } },
+        settings: {
+          kubevirt: { migrations, ...(policies === undefined ? {} : { migrationPolicies: policies }) },
+        },
       };
     });
 }

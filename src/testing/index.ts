@@ -1,6 +1,6 @@
 /**
  * harvester-sim/testing: a fast-check kit for properties of Harvester clusters — arbitraries for
- * clusters, VMs, volumes, migration settings, plans and fault schedules (all as YAML-shaped data, so
+ * clusters, VMs, volumes, migration settings and policies, plans and fault schedules (all as YAML-shaped data, so
  * they shrink and print as files `harvester-sim evaluate` reads), ready invariants, and
  * `assertSimulationProperty`, whose failure gives the seed, the replay commands and the shrunk
  * counter-example. docs/testing.md shows it in use.
@@ -18,8 +18,10 @@ export {
   faultSchedule,
   faultSteps,
   type GuestDocument,
+  type MigrationPolicyDocument,
   type MigrationSettingsDocument,
   memoryGiB,
+  migrationPolicies,
   migrationSettings,
   type PlanDocument,
   type PlanFaultDocument,

@@ -6,6 +6,7 @@ import {
   parseGrid,
   pointAt,
   pointCount,
+  policySetting,
 } from '../../src/sweep/grid.ts';
 
 describe('sweep grid', () => {
@@ -57,5 +58,37 @@ describe('sweep grid', () => {
       settings: { kubevirt: { migrations: { allowPostCopy: true } } },
     });
     expect(document).toEqual({ name: 'x', networks: { management: { vlan: 1 } } });
+  });
+
+  it('sweeps a field of a scenario MigrationPolicy as policy.<name>.<field> (names may hold dots)', () => {
+    expect(policySetting('policy.large.vms.allowAutoConverge')).toEqual({
+      policy: 'large.vms',
+      field: 'allowAutoConverge',
+    });
+    expect(policySetting('policy.large.progressTimeout')).toBeUndefined(); // not a MigrationPolicy field
+    const document = {
+      settings: {
+        kubevirt: { migrationPolicies: [{ name: 'a' }, { name: 'large.vms', allowPostCopy: true }] },
+      },
+    };
+    expect(
+      applyPoint(document, {
+        'policy.large.vms.bandwidthPerMigration': '2Gi',
+        'policy.a.allowAutoConverge': true,
+      }),
+    ).toEqual({
+      settings: {
+        kubevirt: {
+          migrationPolicies: [
+            { name: 'a', allowAutoConverge: true },
+            { name: 'large.vms', allowPostCopy: true, bandwidthPerMigration: '2Gi' },
+          ],
+        },
+      },
+    });
+    expect(() => parseGrid('policy.large.progressTimeout=10')).toThrow(/policy\.<name>\./);
+    expect(() => applyPoint(document, { 'policy.missing.allowPostCopy': true })).toThrow(
+      /policy\.missing: expected a MigrationPolicy of the scenario \(settings\.kubevirt\.migrationPolicies: a, large\.vms\), found "missing"/,
+    );
   });
 });

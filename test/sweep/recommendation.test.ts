@@ -3,7 +3,12 @@ import { kubevirtMigrationDefaults } from '../../src/profiles/kubevirt-migration
 import { valuesOf } from '../../src/profiles/sourced.ts';
 import type { SweepResult } from '../../src/sweep/merge.ts';
 import type { PointResult } from '../../src/sweep/point-metrics.ts';
-import { migrationsBlock, quantity, recommend } from '../../src/sweep/recommendation.ts';
+import {
+  migrationPolicyManifest,
+  migrationsBlock,
+  quantity,
+  recommend,
+} from '../../src/sweep/recommendation.ts';
 
 const point = (index: number, settings: Record<string, string | number | boolean>): PointResult => ({
   index,
@@ -63,5 +68,47 @@ describe('sweep recommendation', () => {
     expect(r.why[1]).toMatch(/^on the Pareto front/);
     expect(r.why[2]).toMatch(/^the scenario's own settings \(point 0, rank 2\): makespan 300 s/);
     expect(r.why[3]).toMatch(/losing the source or the target node loses the VM/);
+  });
+
+  it('emits the swept MigrationPolicy as a manifest with the values the point ran with', () => {
+    const defaults = valuesOf(kubevirtMigrationDefaults('v1.6.0'));
+    const result = {
+      objective: ['failures', 'makespan', 'p99-downtime'],
+      points: [
+        point(0, { 'policy.db.allowAutoConverge': false }),
+        point(1, { 'policy.db.allowAutoConverge': true }),
+      ],
+      ranking: [1, 0],
+      pareto: [1],
+      recommended: 1,
+    } as unknown as SweepResult;
+    const db = {
+      name: 'db',
+      selectors: { virtualMachineInstanceSelector: { tier: 'db' } },
+      allowAutoConverge: true,
+      bandwidthPerMigrationBytesPerSecond: 2 * 2 ** 30,
+      completionTimeoutPerGiBSeconds: 300,
+    };
+    const r = recommend(result, defaults, null, [db, { name: 'other', allowPostCopy: true }]);
+    // migrations.kubevirt.io/v1alpha1 MigrationPolicy: cluster-scoped, selectors are label maps.
+    expect(r.policyYaml).toBe(
+      [
+        'apiVersion: migrations.kubevirt.io/v1alpha1',
+        'kind: MigrationPolicy',
+        'metadata:',
+        '  name: db',
+        'spec:',
+        '  selectors:',
+        '    virtualMachineInstanceSelector:',
+        '      tier: db',
+        '  allowAutoConverge: true',
+        '  bandwidthPerMigration: 2Gi',
+        '  completionTimeoutPerGiB: 300',
+        '',
+      ].join('\n'),
+    );
+    expect(r.kubevirtYaml).not.toContain('is the network');
+    expect(migrationPolicyManifest({ name: 'bare' })).toContain('spec: {}');
+    expect(recommend(result, defaults, null, []).policyYaml).toBeNull();
   });
 });

@@ -15,6 +15,7 @@ import {
   evacuation,
   evacuationPlan,
   faultSchedule,
+  migrationPolicies,
   PropertyFailure,
   violations,
   vmShape,
@@ -29,6 +30,25 @@ describe('harvester-sim/testing (public entry point)', () => {
     for (const doc of fc.sample(cluster(), { seed: 7, numRuns: 20 }))
       expect(() => scenarioFromData(doc)).not.toThrow();
   });
+
+  it('generates MigrationPolicies the loader accepts, in order', () => {
+    const docs = fc.sample(cluster({ policies: migrationPolicies() }), { seed: 8, numRuns: 20 });
+    for (const doc of docs) {
+      const scenario = scenarioFromData(doc);
+      expect(scenario.migrationPolicies.map((p) => p.name)).toEqual(
+        (doc.settings.kubevirt.migrationPolicies ?? []).map((p) => p.name),
+      );
+    }
+    expect(docs.some((d) => (d.settings.kubevirt.migrationPolicies ?? []).length > 0)).toBe(true);
+  });
+
+  it('the ready invariants hold over evacuations under MigrationPolicies', () => {
+    assertSimulationProperty(evacuation({ policies: migrationPolicies() }), (run) => violations(run), {
+      seed: 17,
+      numRuns: 3,
+      replay,
+    });
+  }, 300_000);
 
   it('the ready invariants hold over evacuations with any migration settings', () => {
     assertSimulationProperty(evacuation(), (run) => violations(run), { seed: 13, numRuns: 5, replay });
@@ -45,8 +65,12 @@ describe('harvester-sim/testing (public entry point)', () => {
       // The link is shared by nothing else (one migration at a time): it bounds each migration.
       const link = scenarioFromData(scenario).networks.management.bandwidthBytesPerSecond;
       const dirty = scenarioFromData(scenario).vms.map((v) => v.guest.dirtyRateBytesPerSecond);
-      // 10 Gb/s and up: on 1 Gb/s the kit found a 32 GiB idle VM whose evacuation does not finish
-      // within 2 simulated hours (FC_SEED=21 before this filter), not yet explained.
+      // 10 Gb/s and up. On 1 Gb/s (FC_SEED=21 without this filter) a 32 GiB VM never converges: the
+      // measured hot set holds its 16 GiB working set's page tables (11,119 pages, 45.5 MB), re-marked
+      // at every sync whatever the throttle, above the 1 Gb/s × 300 ms = 37.5 MB QEMU may stop with.
+      // An idle guest now keeps only the base hot set (test/kubevirt/cluster/idle-guest-evacuation.test.ts);
+      // a slow writer (500 KiB/s) still gets the whole term until the pre-copy machine scales it with
+      // the pages written per sync (src/kubevirt/migration/precopy-machine.ts, sync).
       return link >= 1.25e9 && Math.min(link, 2 * 2 ** 30) >= 2 * Math.max(...dirty);
     });
     assertSimulationProperty(

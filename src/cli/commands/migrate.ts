@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { QEMU_MIGRATION_DEFAULTS } from '../../kubevirt/defaults.ts';
-import { measuredGuestGeometry } from '../../kubevirt/migration/guest-geometry.ts';
+import { writerGuestGeometry } from '../../kubevirt/guest-hot-set.ts';
 import {
   type MigrationEnsemble,
   measuredDirtyRateVariability,
@@ -120,20 +120,21 @@ export function migrateRequest(options: MigrateOptions): {
     scenarioDefaults.nicBandwidthBytesPerSecond.value,
   );
   check(linkBytesPerSecond > 0, `--link: expected a bandwidth above 0, found "${options.link}"`);
+  const dirtyPagesPerSecond = read('--dirty-rate', options.dirtyRate, (t) => parseDirtyPagesPerSecond(t));
   const request: LiveMigrationRequest = {
     name: 'vm',
     guest: {
       memoryBytes: memory,
       usedMemoryBytes: used,
       workingSetBytes: workingSet,
-      dirtyPagesPerSecond: read('--dirty-rate', options.dirtyRate, (t) => parseDirtyPagesPerSecond(t)),
+      dirtyPagesPerSecond,
       throttleCatchUpMs: read('--throttle-catch-up', options.throttleCatchUp, milliseconds),
       blockMigrationDiskBytes: read('--disk', options.disk, (t) => {
         const bytes = parseBytes(t);
         check(bytes <= limits.storageBytes.max, `--disk: expected ${limits.storageBytes.text}, found "${t}"`);
         return bytes;
       }),
-      ...measuredGuestGeometry(workingSet),
+      ...writerGuestGeometry(workingSet, dirtyPagesPerSecond),
       ...(options.hotSet === undefined
         ? {}
         : { hotSetPages: read('--hot-set', options.hotSet, parseBytes) / profile.pageSizeBytes }),

@@ -70,7 +70,7 @@ function sweepDefinition(command: Command): Command {
     .option('--plan <file>', 'run this plan YAML instead of an evacuation')
     .option(
       '--grid <grid>',
-      "settings and their values: 'bandwidthPerMigration=0,512Mi;allowAutoConverge=false,true' (a path under networks. sweeps the network)",
+      "settings and their values: 'bandwidthPerMigration=0,512Mi;allowAutoConverge=false,true' (a path under networks. sweeps the network; policy.<name>.<field> a MigrationPolicy of the scenario)",
     )
     .option('--runs <n>', 'seeds per grid point', '1')
     .option('--seed <n>', 'first seed (the others count up from it)', String(DEFAULT_SEED))

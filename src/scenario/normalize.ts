@@ -203,6 +203,8 @@ export function normalizeScenario(
       })),
     },
     settings,
+    migrationUncertainty:
+      document.migrationUncertainty === undefined ? null : { runs: document.migrationUncertainty.runs },
     overriddenSettings: effective.overridden,
     warnings,
   };

@@ -308,6 +308,14 @@ export const scenarioDocumentSchema = z.strictObject({
   settings: settingsSchema.default({ kubevirt: { migrations: {} }, longhorn: {}, harvester: {}, etcd: {} }),
   /** Facts `harvester-sim check` checks and the models do not simulate (src/scenario/infrastructure.ts). */
   infrastructure: infrastructureSchema.optional(),
+  /**
+   * Each live migration of the run is also run `runs` times alone, the guest's dirty rate drawn from the
+   * measured variability (`migrate --runs`): `metrics.migration` then gives its completion probability
+   * and p10/p50/p90 (docs/model/migration.md, "Uncertainty").
+   */
+  migrationUncertainty: z
+    .strictObject({ runs: z.number().int().min(1).max(limits.migrationUncertaintyRuns) })
+    .optional(),
 });
 
 export type ScenarioDocument = z.output<typeof scenarioDocumentSchema>;

@@ -207,6 +207,11 @@ export interface Scenario {
   readonly settings: ClusterSettings;
   /** Proxy, RKE2 token, external storage: facts for `harvester-sim check` (src/scenario/infrastructure.ts). */
   readonly infrastructure: Infrastructure;
+  /**
+   * Per-migration uncertainty (`migrationUncertainty` in the document): each migration is also run this
+   * many times alone with the guest's dirty rate varying as measured; null = not asked for.
+   */
+  readonly migrationUncertainty: { readonly runs: number } | null;
   /** Dotted paths under `settings` that the scenario overrode, e.g. `etcd.electionTimeoutMs`. */
   readonly overriddenSettings: readonly string[];
   /** Legal but notable facts (e.g. volumes that will run Degraded), one line each, naming file and path. */

@@ -131,6 +131,11 @@ export interface MigrationModelParameters {
   readonly switchoverFixedSeconds: Sourced<number>;
   /** Link speed of the final copy: QEMU lifts max-bandwidth at completion (README point 2). */
   readonly switchoverBytesPerSecond: Sourced<number>;
+  /**
+   * Fixed part of the post-copy switch downtime: vCPU stop, the discard-bitmap sync and the device-state
+   * package, without the completion of a pre-copy (no last RAM pass, no wait for the destination).
+   */
+  readonly postCopySwitchFixedSeconds: Sourced<number>;
   /** Throughput ceiling of one migration stream (TLS proxy + one QEMU thread); Harvester = 1 stream. */
   readonly perStreamBytesPerSecond: Sourced<number>;
   /**
@@ -239,6 +244,10 @@ export const MIGRATION_MODEL_PARAMETERS: MigrationModelParameters = {
   switchoverBytesPerSecond: {
     value: 1.583e9,
     source: `${FIT}: same fit; loopback of the QEMU 7.2 campaign, stands for the NIC speed on a cluster`,
+  },
+  postCopySwitchFixedSeconds: {
+    value: 0.003,
+    source: `${CALIBRATION}: downtime_ms of the fit set's post-copy run m256-bw16-r16000-w128-dt300-pc (3 ms; QEMU 7.2 migration/migration.c postcopy_start sets downtime = now - time_at_stop once the package with the device state is sent, before any page is pushed)`,
   },
   perStreamBytesPerSecond: {
     value: 1.25e9,

@@ -333,3 +333,28 @@ export const MIGRATION_ENSEMBLE_DEFAULTS: SourcedFields<MigrationEnsembleDefault
     source: `${CALIBRATION.replace('results.csv', 'traces')}: the dirtier's DIRTY report period, over which its per-second variability is measured`,
   },
 };
+
+/** A guest's dirty-rate variability for `migrate --runs` (guest-dirtying.ts `DirtyRateVariability`). */
+export interface DirtyRateVariabilityDefaults {
+  readonly perSecondRelativeSd: number;
+  readonly perRunRelativeSd: number;
+}
+
+/**
+ * The calibration guest on a busy host: the same dirtier, measured while other work kept the 2-core lab
+ * machine at load 4–25 (test/calibration/qemu-holdout-loaded, never judged against the targets). A host
+ * that deschedules the guest's vCPU makes its rate vary sixteen times as much per second as on the idle
+ * fit set (QEMU_CALIBRATION_CAMPAIGN); `migrate --runs N --dirty-rate-sd 0.168 --dirty-rate-run-sd 0.081`.
+ */
+export const BUSY_HOST_DIRTY_RATE_VARIABILITY: SourcedFields<DirtyRateVariabilityDefaults> = {
+  perSecondRelativeSd: {
+    value: 0.168,
+    source:
+      "test/calibration/qemu-holdout-loaded/traces: standard deviation of each unthrottled per-second DIRTY report from its run's mean while the migration is active, over the 857 reports of its paced runs (test/calibration/dirty-rate-variability.ts)",
+  },
+  perRunRelativeSd: {
+    value: 0.081,
+    source:
+      'test/calibration/qemu-holdout-loaded/results.csv: standard deviation of achieved_rate_pps / target_rate_pps − 1 over its 27 pre-copy runs with 0 < target < 100,000 pages/s (mean −16 %)',
+  },
+};

@@ -12,7 +12,9 @@ import {
   QEMU_CALIBRATION_CAMPAIGN,
   QEMU_MIGRATION_DEFAULTS,
 } from '../../src/kubevirt/defaults.ts';
+import type { DirtyRateVariability } from '../../src/kubevirt/migration/guest-dirtying.ts';
 import {
+  busyHostDirtyRateVariability,
   type MigrationEnsemble,
   measuredDirtyRateVariability,
   simulateMigrationRuns,
@@ -32,6 +34,7 @@ import {
   readCompleteRunSet,
   recordedCampaign,
 } from './qemu-runs.ts';
+import { readRunSyncs, type SyncAgreement, syncAgreement } from './sync-comparison.ts';
 import { readSyncObservations } from './sync-observations.ts';
 import { readThrottleObservations } from './throttle-observations.ts';
 
@@ -134,7 +137,10 @@ function summaryLine(t: TargetFigures): string {
 }
 
 /** The knife-edge inputs with their repeats, each input run with the repeats' mean achieved rate. */
-function knifeInputs(knifeRuns: readonly CalibrationRun[]) {
+function knifeInputs(
+  knifeRuns: readonly CalibrationRun[],
+  variability: DirtyRateVariability = measuredDirtyRateVariability(),
+) {
   const groups = new Map<string, CalibrationRun[]>();
   for (const run of knifeRuns) {
     const base = run.runId.replace(/-rep\d+$/, '');
@@ -142,18 +148,31 @@ function knifeInputs(knifeRuns: readonly CalibrationRun[]) {
   }
   return [...groups.entries()].map(([base, repeats]) => {
     const rate = repeats.reduce((sum, r) => sum + r.achievedRatePps, 0) / repeats.length;
-    return { base, repeats, ensemble: ensembleFor({ ...repeats[0], achievedRatePps: rate }) };
+    return { base, repeats, ensemble: ensembleFor({ ...repeats[0], achievedRatePps: rate }, variability) };
   });
 }
 
-/** `migrate --runs 200` on a run's own inputs, the dirty rate varying as measured. */
-function ensembleFor(run: CalibrationRun): MigrationEnsemble {
+/** `migrate --runs 200` on a run's own inputs, the dirty rate varying as measured (idle host unless told). */
+function ensembleFor(
+  run: CalibrationRun,
+  variability: DirtyRateVariability = measuredDirtyRateVariability(),
+): MigrationEnsemble {
   const campaign = recordedCampaign();
   return simulateMigrationRuns(
     calibrationRequest(run, campaign),
     { linkBytesPerSecond: campaign.linkBytesPerSecond, untilSeconds: run.capSeconds + 60 },
-    { runs: ENSEMBLE_RUNS, firstSeed: 1, variability: measuredDirtyRateVariability() },
+    { runs: ENSEMBLE_RUNS, firstSeed: 1, variability },
   );
+}
+
+function rangeCell(e: MigrationEnsemble): string {
+  const t = e.migrationSeconds;
+  return `${(100 * e.completionProbability).toFixed(0)} %, ${t === null ? '–' : `${t.p10.toFixed(1)}–${t.p90.toFixed(1)} s`}`;
+}
+
+function insideCell(run: CalibrationRun, e: MigrationEnsemble): string {
+  if (run.outcome === 'cancelled') return e.completionProbability < 1 ? 'yes (can fail)' : 'no';
+  return insideRange(run, e) ? 'yes' : 'no';
 }
 
 function holdoutRow(
@@ -182,6 +201,21 @@ interface OutOfSample {
   readonly contention: ReadonlyMap<string, HostContention>;
   readonly quietIds: ReadonlySet<string>;
   readonly throttle: { readonly catchUpMs: number; readonly seconds: number };
+  readonly syncs: { readonly all: SyncAgreement; readonly autoConverge: SyncAgreement };
+}
+
+/** Sync by sync (sync-comparison.ts) over the runs QEMU completed. */
+function syncFigures(runs: readonly CalibrationRun[], directory: string) {
+  const syncs = readRunSyncs(
+    runs.filter((r) => r.outcome !== 'cancelled'),
+    directory,
+  );
+  return { all: syncAgreement(syncs), autoConverge: syncAgreement(syncs.filter((s) => s.run.autoConverge)) };
+}
+
+function syncLine(s: { readonly all: SyncAgreement; readonly autoConverge: SyncAgreement }): string {
+  const a = s.autoConverge;
+  return `Sync by sync (\`sync-comparison.ts\`, the ${s.all.runs} completed runs): each sync's time since \`migrate\` is within ${percent(s.all.medianRelativeTimeError)} of QEMU's (median over ${s.all.syncs} syncs); auto-converge: ${percent(a.medianRelativeTimeError)} over ${a.syncs} syncs, and the throttle in effect after a sync is QEMU's at ${a.throttleAgrees} of ${a.throttleSyncs} syncs.`;
 }
 
 function lagMedian(m: ReadonlyMap<string, HostContention>): number {
@@ -221,6 +255,7 @@ function outOfSample(
     contention,
     quietIds,
     throttle: { catchUpMs: throttle.coefficients[0], seconds: throttle.runs },
+    syncs: syncFigures(runs, directory),
   };
 }
 
@@ -265,30 +300,37 @@ function hostParagraph(set: OutOfSample, fitLagMs: number, fitRuns: readonly Cal
 }
 
 function knifeTables(set: OutOfSample): string[] {
+  const busy = busyHostDirtyRateVariability();
+  const c = QEMU_CALIBRATION_CAMPAIGN;
+  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+  const idleInputs = knifeInputs(set.knifeRuns);
+  const busyInputs = new Map(knifeInputs(set.knifeRuns, busy).map((i) => [i.base, i.ensemble]));
   return [
-    `Knife-edge inputs: \`migrate --runs ${ENSEMBLE_RUNS}\` on each run's own inputs, the dirty rate varying as measured on the`,
-    `fit set (±${(100 * QEMU_CALIBRATION_CAMPAIGN.dirtyRatePerRunRelativeSd.value).toFixed(1)} % per run, ±${(100 * QEMU_CALIBRATION_CAMPAIGN.dirtyRatePerSecondRelativeSd.value).toFixed(1)} % per second):`,
+    `Knife-edge inputs: \`migrate --runs ${ENSEMBLE_RUNS}\` on each run's own inputs, the dirty rate varying as the traces show it:`,
+    `on an idle host (the fit set: ±${pct(c.dirtyRatePerRunRelativeSd.value)} per run, ±${pct(c.dirtyRatePerSecondRelativeSd.value)} per second; the model's default, judged by the targets)`,
+    `and on a busy host (the loaded-host set: ±${pct(busy.perRunRelativeSd)} per run, ±${pct(busy.perPeriodRelativeSd)} per second; \`--dirty-rate-run-sd\`, \`--dirty-rate-sd\`).`,
     '',
-    '| run | QEMU | completes | p10–p90 s | inside |',
-    '|---|---|---|---|---|',
+    '| run | QEMU | idle host: completes, p10–p90 | inside | busy host: completes, p10–p90 | inside |',
+    '|---|---|---|---|---|---|',
     ...set.knifeRuns.map((run) => {
       const e = set.ensembles.get(run.runId) as MigrationEnsemble;
-      const t = e.migrationSeconds;
-      return `| ${run.runId} | ${run.outcome} ${(run.totalMs / 1000).toFixed(1)} s | ${(100 * e.completionProbability).toFixed(0)} % | ${t === null ? '–' : `${t.p10.toFixed(1)}–${t.p90.toFixed(1)}`} | ${run.outcome === 'cancelled' ? (e.completionProbability < 1 ? 'yes (can fail)' : 'no') : insideRange(run, e) ? 'yes' : 'no'} |`;
+      const b = ensembleFor(run, busy);
+      return `| ${run.runId} | ${run.outcome} ${(run.totalMs / 1000).toFixed(1)} s | ${rangeCell(e)} | ${insideCell(run, e)} | ${rangeCell(b)} | ${insideCell(run, b)} |`;
     }),
     '',
     `The same per input, as a user would ask it: \`migrate --runs ${ENSEMBLE_RUNS}\` with the mean achieved rate of the repeats of each knife-edge input, against all its repeats:`,
     '',
-    '| input | repeats (QEMU) | completes | p10–p90 s | repeats inside (completed) |',
-    '|---|---|---|---|---|',
-    ...knifeInputs(set.knifeRuns).map(({ base, repeats, ensemble }) => {
-      const t = ensemble.migrationSeconds;
+    '| input | repeats (QEMU) | idle host: completes, p10–p90 | repeats inside | busy host: completes, p10–p90 | repeats inside |',
+    '|---|---|---|---|---|---|',
+    ...idleInputs.map(({ base, repeats, ensemble }) => {
+      const b = busyInputs.get(base) as MigrationEnsemble;
       const completed = repeats.filter((r) => r.outcome !== 'cancelled');
-      const inside = completed.filter((r) => insideRange(r, ensemble)).length;
+      const inside = (e: MigrationEnsemble) =>
+        `${completed.filter((r) => insideRange(r, e)).length} of ${completed.length}${completed.length < repeats.length ? ` (+${repeats.length - completed.length} cancelled; model ${(100 * (1 - e.completionProbability)).toFixed(0)} %)` : ''}`;
       const observed = repeats
         .map((r) => (r.outcome === 'cancelled' ? 'cancelled' : `${(r.totalMs / 1000).toFixed(1)} s`))
         .join(', ');
-      return `| ${base} | ${observed} | ${(100 * ensemble.completionProbability).toFixed(0)} % | ${t === null ? '–' : `${t.p10.toFixed(1)}–${t.p90.toFixed(1)}`} | ${inside} of ${completed.length}${completed.length < repeats.length ? ` (${repeats.length - completed.length} cancelled; the model gives ${(100 * (1 - ensemble.completionProbability)).toFixed(0)} % for that)` : ''} |`;
+      return `| ${base} | ${observed} | ${rangeCell(ensemble)} | ${inside(ensemble)} | ${rangeCell(b)} | ${inside(b)} |`;
     }),
   ];
 }
@@ -348,6 +390,8 @@ export function validationMarkdown(): string {
     '',
     ...byKind(idle),
     '',
+    syncLine(idle.syncs),
+    '',
     ...hostParagraph(idle, fitLagMs, runs),
     '',
     ...knifeTables(idle),
@@ -364,6 +408,8 @@ export function validationMarkdown(): string {
     '',
     ...byKind(loaded),
     '',
+    syncLine(loaded.syncs),
+    '',
     ...hostParagraph(loaded, fitLagMs, runs),
     '',
     '## Fit set',
@@ -371,6 +417,8 @@ export function validationMarkdown(): string {
     targetRows(fitTargets).join('\n'),
     '',
     `Largest absolute time error over all runs ${percent(s.maxAbsTotalTimeError)}; median absolute transferred-bytes error ${percent(s.medianAbsTransferredError)}.`,
+    '',
+    syncLine(syncFigures(runs, QEMU_CALIBRATION_DIRECTORY)),
     '',
     misses.length === 0
       ? 'All verdicts match.'

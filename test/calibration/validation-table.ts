@@ -42,6 +42,8 @@ import { readThrottleObservations } from './throttle-observations.ts';
 const FIT_SET_RUNS = 39;
 const HOLDOUT_RUNS = 45;
 const HOLDOUT_LOADED_RUNS = 39;
+/** A run counts as measured on a quiet host when the 1-minute load average stayed at most the lab's 2 cores. */
+const QUIET_LOAD = 2;
 /** Runs of `migrate --runs` per knife-edge input. */
 const ENSEMBLE_RUNS = 200;
 
@@ -290,12 +292,17 @@ function hostParagraph(set: OutOfSample, fitLagMs: number, fitRuns: readonly Cal
     set.rows.filter((r) => set.quietIds.has(r.run.runId)),
     set.ensembles,
   );
+  const idleHost = set.rows.filter(
+    (r) => (set.contention.get(r.run.runId)?.load1Mean ?? Infinity) <= QUIET_LOAD,
+  );
+  const idleTargets = targetFigures(idleHost, set.ensembles);
   return [
     `Host during the runs: 1-minute load average ${loadRange(set)} (\`host-load.csv\`, mean over each run); the median`,
     `of the guest's worst pacing-tick lateness per unthrottled second is ${lagMedian(set.contention).toFixed(0)} ms (fit set: ${fitLagMs.toFixed(0)} ms); the guest reached`,
     `${readiness(set.runs)} of its target rate before the migration (fit set: ${readiness(fitRuns)}); under auto-converge its effective`,
     `catch-up per throttle stall, fitted as on the fit set, is ${set.throttle.catchUpMs.toFixed(2)} ms over ${set.throttle.seconds} settled seconds (fit set: ${QEMU_CALIBRATION_CAMPAIGN.throttleEffectiveCatchUpMs.value} ms).`,
     `On the ${set.quietIds.size} runs whose guest lateness stayed within twice the fit set's (${(2 * fitLagMs).toFixed(0)} ms): ${summaryLine(quiet)}.`,
+    `On the ${idleHost.length} runs measured while the host's load stayed at most ${QUIET_LOAD} (its core count: the lab README's quiet machine): ${summaryLine(idleTargets)}${idleHost.length === 0 ? '' : `, downtime within 2× in ${idleTargets.downtimeWithin2x}/${idleTargets.downtimeCompared}`} (${idleHost.map((r) => `\`${r.run.runId}\``).join(', ')}).`,
   ];
 }
 

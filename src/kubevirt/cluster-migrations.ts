@@ -10,7 +10,7 @@ import type { Scenario, ScenarioVm, VmRef } from '../scenario/types.ts';
 import { Recorder } from '../trace/recorder.ts';
 import { EvacuationController } from './controller/evacuation.ts';
 import { MigrationController, type VmimOutcome } from './controller/migration-controller.ts';
-import { QEMU_MIGRATION_DEFAULTS } from './defaults.ts';
+import { MIGRATION_ENSEMBLE_DEFAULTS, QEMU_MIGRATION_DEFAULTS } from './defaults.ts';
 import { liveMigrationCondition } from './eviction/live-migratable.ts';
 import { measuredGuestGeometry } from './migration/guest-geometry.ts';
 import { measuredDirtyRateVariability, simulateMigrationRuns } from './migration/migration-ensemble.ts';
@@ -215,7 +215,9 @@ export class ClusterMigrations implements WorldObserver {
       request.settings.bandwidthPerMigrationBytesPerSecond > 0 || seconds === 0 || bytes === 0
         ? bottleneckBytesPerSecond
         : Math.min(bottleneckBytesPerSecond, bytes / seconds);
-    const firstSeed = this.world.sim.rng.stream(`kubevirt.migration.uncertainty/${key}`).integer(1, 2 ** 31);
+    const firstSeed = this.world.sim.rng
+      .stream(`kubevirt.migration.uncertainty/${key}`)
+      .integer(1, MIGRATION_ENSEMBLE_DEFAULTS.largestSeed.value);
     const ensemble = simulateMigrationRuns(
       request,
       { linkBytesPerSecond: shared },

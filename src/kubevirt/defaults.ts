@@ -318,6 +318,8 @@ export interface MigrationEnsembleDefaults {
   readonly knifeEdgeTimeSpread: number;
   /** The guest's dirty rate is drawn afresh this often (the calibration guest reports it per second). */
   readonly dirtyRatePeriodSeconds: number;
+  /** A cluster migration's first ensemble seed is drawn from 1 to this (scenario `migrationUncertainty`). */
+  readonly largestSeed: number;
 }
 
 export const MIGRATION_ENSEMBLE_DEFAULTS: SourcedFields<MigrationEnsembleDefaults> = {
@@ -327,6 +329,11 @@ export const MIGRATION_ENSEMBLE_DEFAULTS: SourcedFields<MigrationEnsembleDefault
     value: 0.5,
     source:
       'reporting choice: a spread of half the time between p10 and p90 means the pass count, not the bandwidth, decides the time (the knife-edge repeats of test/calibration/qemu-holdout)',
+  },
+  largestSeed: {
+    value: 2 ** 31 - 1,
+    source:
+      'reporting choice: seeds drawn in 1…2^31 − 1 stay plain integers in the trace and on a `migrate --seed` command line',
   },
   dirtyRatePeriodSeconds: {
     value: 1,

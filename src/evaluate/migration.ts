@@ -7,9 +7,15 @@ import { select, type Trace } from '../trace/record.ts';
 import type { Finding } from './finding.ts';
 
 type Finished = VmRecordData['migration.finished'];
+/** The migration run again N times (scenario `migrationUncertainty`); the record without its `vm`. */
+export type MigrationUncertainty = Omit<VmRecordData['migration.uncertainty'], 'vm'>;
 
 export interface MigrationMetrics {
-  readonly migrations: readonly (Finished & { readonly endSeconds: number })[];
+  /** Each migration; `uncertainty` only when the scenario asked for it. */
+  readonly migrations: readonly (Finished & {
+    readonly endSeconds: number;
+    readonly uncertainty?: MigrationUncertainty;
+  })[];
   readonly completed: number;
   readonly aborted: number;
   readonly postCopy: number;
@@ -26,10 +32,20 @@ export interface MigrationMetrics {
 const HOLDS_SLOT = new Set<string>(['Scheduling', 'Scheduled', 'PreparingTarget', 'TargetReady', 'Running']);
 
 export function migrationMetrics(records: Trace): MigrationMetrics {
-  const finished = select(records, 'kubevirt', 'migration.finished').map((r) => ({
-    ...r.data,
-    endSeconds: r.timeSeconds,
-  }));
+  // A `migration.uncertainty` record comes just before its migration's `migration.finished`.
+  const uncertainty = new Map<string, MigrationUncertainty>();
+  const finished: MigrationMetrics['migrations'][number][] = [];
+  for (const r of records) {
+    if (r.subsystem !== 'kubevirt') continue;
+    if (r.kind === 'migration.uncertainty') {
+      const { vm, ...rest } = r.data;
+      uncertainty.set(vm, rest);
+    } else if (r.kind === 'migration.finished') {
+      const u = uncertainty.get(r.data.vm);
+      uncertainty.delete(r.data.vm);
+      finished.push({ ...r.data, endSeconds: r.timeSeconds, ...(u === undefined ? {} : { uncertainty: u }) });
+    }
+  }
   // Concurrency from the controller's phase records: a slot is held from target-pod creation.
   const holding = new Map<string, string>();
   let peak = 0;

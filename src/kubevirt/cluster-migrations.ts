@@ -14,14 +14,16 @@ import type { Scenario, ScenarioVm, VmRef } from '../scenario/types.ts';
 import { Recorder } from '../trace/recorder.ts';
 import { EvacuationController } from './controller/evacuation.ts';
 import { MigrationController, type VmimOutcome } from './controller/migration-controller.ts';
-import { QEMU_MIGRATION_DEFAULTS } from './defaults.ts';
+import { MIGRATION_ENSEMBLE_DEFAULTS, QEMU_MIGRATION_DEFAULTS } from './defaults.ts';
 import { liveMigrationCondition } from './eviction/live-migratable.ts';
 import { writerGuestGeometry } from './guest-hot-set.ts';
+import { measuredDirtyRateVariability, simulateMigrationRuns } from './migration/migration-ensemble.ts';
 import {
   defaultMigrationProfile,
   defaultMigrationSettings,
   type GuestWorkload,
   type LiveMigrationRequest,
+  type LiveMigrationResult,
 } from './migration/migration-request.ts';
 import { type MigrationRun, startMigration } from './migration/migration-run.ts';
 import type { ResolvedMigrationConfig } from './policy/types.ts';
@@ -286,7 +288,8 @@ export class ClusterMigrations implements WorldObserver {
     const { sim, fabric } = this.world;
     const request = this.request(vmi.ref, config);
     // Harvester's vm-migration-network when set, else the management network (Fabric.path falls back).
-    const run = startMigration(sim, fabric.net, request, fabric.path(source, target, 'migration'));
+    const path = fabric.path(source, target, 'migration');
+    const run = startMigration(sim, fabric.net, request, path);
     const key = vmKey(vmi.ref);
     this.running.set(key, { run, source, target });
     const outcome = sim.event<VmimOutcome>();
@@ -297,6 +300,11 @@ export class ClusterMigrations implements WorldObserver {
       if (result.vmRunsOn === 'target') this.world.migrated(vmi.ref, target);
       const postCopySeconds =
         result.postCopyStartSeconds === null ? 0 : result.migrationSeconds - result.postCopyStartSeconds;
+      const asked = this.world.scenario.migrationUncertainty;
+      if (asked !== null) {
+        const bottleneck = Math.min(...path.map((link) => link.capacityBytesPerSecond));
+        this.recordUncertainty(key, request, result, bottleneck, asked.runs);
+      }
       this.record.emit('migration.finished', {
         vm: key,
         source,
@@ -319,6 +327,48 @@ export class ClusterMigrations implements WorldObserver {
       );
     });
     return outcome;
+  }
+
+  /**
+   * `migrate --runs N` for a migration that just ended (scenario `migrationUncertainty`): its request run
+   * alone N times, the dirty rate drawn from the measured variability, seeds from the migration's own
+   * stream. Each draw runs on a link of the bandwidth this migration had: the path's bottleneck under a
+   * rate limit (the limit paces the passes, the link only the bursts and the switch), else the mean
+   * throughput of its pre-copy passes (its share of links it shared), at most the bottleneck.
+   */
+  private recordUncertainty(
+    key: string,
+    request: LiveMigrationRequest,
+    result: LiveMigrationResult,
+    bottleneckBytesPerSecond: number,
+    runs: number,
+  ): void {
+    const precopy = result.passes.filter((p) => p.kind === 'pre-copy' && p.seconds > 0);
+    const bytes = precopy.reduce((sum, p) => sum + p.bytes, 0);
+    const seconds = precopy.reduce((sum, p) => sum + p.seconds, 0);
+    const shared =
+      request.settings.bandwidthPerMigrationBytesPerSecond > 0 || seconds === 0 || bytes === 0
+        ? bottleneckBytesPerSecond
+        : Math.min(bottleneckBytesPerSecond, bytes / seconds);
+    const firstSeed = this.world.sim.rng
+      .stream(`kubevirt.migration.uncertainty/${key}`)
+      .integer(1, MIGRATION_ENSEMBLE_DEFAULTS.largestSeed.value);
+    const ensemble = simulateMigrationRuns(
+      request,
+      { linkBytesPerSecond: shared },
+      { runs, firstSeed, variability: measuredDirtyRateVariability() },
+    );
+    this.record.emit('migration.uncertainty', {
+      vm: key,
+      runs: ensemble.runs,
+      firstSeed,
+      linkBytesPerSecond: shared,
+      completionProbability: ensemble.completionProbability,
+      migrationSeconds: ensemble.migrationSeconds,
+      iterations: ensemble.iterations,
+      downtimeMs: ensemble.downtimeMs,
+      knifeEdge: ensemble.knifeEdge,
+    });
   }
 
   /** The single-migration request for a scenario VM under the resolved migration config. */

@@ -131,6 +131,11 @@ export interface MigrationModelParameters {
   readonly switchoverFixedSeconds: Sourced<number>;
   /** Link speed of the final copy: QEMU lifts max-bandwidth at completion (README point 2). */
   readonly switchoverBytesPerSecond: Sourced<number>;
+  /**
+   * Fixed part of the post-copy switch downtime: vCPU stop, the discard-bitmap sync and the device-state
+   * package, without the completion of a pre-copy (no last RAM pass, no wait for the destination).
+   */
+  readonly postCopySwitchFixedSeconds: Sourced<number>;
   /** Throughput ceiling of one migration stream (TLS proxy + one QEMU thread); Harvester = 1 stream. */
   readonly perStreamBytesPerSecond: Sourced<number>;
   /**
@@ -240,6 +245,10 @@ export const MIGRATION_MODEL_PARAMETERS: MigrationModelParameters = {
     value: 1.583e9,
     source: `${FIT}: same fit; loopback of the QEMU 7.2 campaign, stands for the NIC speed on a cluster`,
   },
+  postCopySwitchFixedSeconds: {
+    value: 0.003,
+    source: `${CALIBRATION}: downtime_ms of the fit set's post-copy run m256-bw16-r16000-w128-dt300-pc (3 ms; QEMU 7.2 migration/migration.c postcopy_start sets downtime = now - time_at_stop once the package with the device state is sent, before any page is pushed)`,
+  },
   perStreamBytesPerSecond: {
     value: 1.25e9,
     source:
@@ -309,6 +318,8 @@ export interface MigrationEnsembleDefaults {
   readonly knifeEdgeTimeSpread: number;
   /** The guest's dirty rate is drawn afresh this often (the calibration guest reports it per second). */
   readonly dirtyRatePeriodSeconds: number;
+  /** A cluster migration's first ensemble seed is drawn from 1 to this (scenario `migrationUncertainty`). */
+  readonly largestSeed: number;
 }
 
 export const MIGRATION_ENSEMBLE_DEFAULTS: SourcedFields<MigrationEnsembleDefaults> = {
@@ -319,8 +330,38 @@ export const MIGRATION_ENSEMBLE_DEFAULTS: SourcedFields<MigrationEnsembleDefault
     source:
       'reporting choice: a spread of half the time between p10 and p90 means the pass count, not the bandwidth, decides the time (the knife-edge repeats of test/calibration/qemu-holdout)',
   },
+  largestSeed: {
+    value: 2 ** 31 - 1,
+    source:
+      'reporting choice: seeds drawn in 1…2^31 − 1 stay plain integers in the trace and on a `migrate --seed` command line',
+  },
   dirtyRatePeriodSeconds: {
     value: 1,
     source: `${CALIBRATION.replace('results.csv', 'traces')}: the dirtier's DIRTY report period, over which its per-second variability is measured`,
+  },
+};
+
+/** A guest's dirty-rate variability for `migrate --runs` (guest-dirtying.ts `DirtyRateVariability`). */
+export interface DirtyRateVariabilityDefaults {
+  readonly perSecondRelativeSd: number;
+  readonly perRunRelativeSd: number;
+}
+
+/**
+ * The calibration guest on a busy host: the same dirtier, measured while other work kept the 2-core lab
+ * machine at load 4–25 (test/calibration/qemu-holdout-loaded, never judged against the targets). A host
+ * that deschedules the guest's vCPU makes its rate vary sixteen times as much per second as on the idle
+ * fit set (QEMU_CALIBRATION_CAMPAIGN); `migrate --runs N --dirty-rate-sd 0.168 --dirty-rate-run-sd 0.081`.
+ */
+export const BUSY_HOST_DIRTY_RATE_VARIABILITY: SourcedFields<DirtyRateVariabilityDefaults> = {
+  perSecondRelativeSd: {
+    value: 0.168,
+    source:
+      "test/calibration/qemu-holdout-loaded/traces: standard deviation of each unthrottled per-second DIRTY report from its run's mean while the migration is active, over the 857 reports of its paced runs (test/calibration/dirty-rate-variability.ts)",
+  },
+  perRunRelativeSd: {
+    value: 0.081,
+    source:
+      'test/calibration/qemu-holdout-loaded/results.csv: standard deviation of achieved_rate_pps / target_rate_pps − 1 over its 27 pre-copy runs with 0 < target < 100,000 pages/s (mean −16 %)',
   },
 };

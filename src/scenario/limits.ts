@@ -22,6 +22,8 @@ export const limits = {
    * scale benchmarks (500 nodes) while bounding what a typo can ask for.
    */
   nodes: 1_000,
+  /** Draws per migration for `migrationUncertainty` (each is one single-migration run). */
+  migrationUncertaintyRuns: 1_000,
   /** VMs and volumes: 60,000 each (60 per node at the node bound; the 500-node benchmark has 15,000 VMs and 30,000 volumes). */
   vms: 60_000,
   volumes: 60_000,

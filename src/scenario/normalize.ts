@@ -236,6 +236,8 @@ export function normalizeScenario(
       rke2IssuedSecondsAgo: stated.rke2LastRotated ?? stated.installed ?? null,
       rancherTokenIssuedSecondsAgo: stated.rancherTokenIssued ?? null,
     },
+    migrationUncertainty:
+      document.migrationUncertainty === undefined ? null : { runs: document.migrationUncertainty.runs },
     warnings,
   };
 }

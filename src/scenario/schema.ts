@@ -371,6 +371,14 @@ export const scenarioDocumentSchema = z.strictObject({
       rancherTokenIssued: secondsField(limits.certificateAgeSeconds).optional(),
     })
     .optional(),
+  /**
+   * Each live migration of the run is also run `runs` times alone, the guest's dirty rate drawn from the
+   * measured variability (`migrate --runs`): `metrics.migration` then gives its completion probability
+   * and p10/p50/p90 (docs/model/migration.md, "Uncertainty").
+   */
+  migrationUncertainty: z
+    .strictObject({ runs: z.number().int().min(1).max(limits.migrationUncertaintyRuns) })
+    .optional(),
 });
 
 export type ScenarioDocument = z.output<typeof scenarioDocumentSchema>;

@@ -252,6 +252,11 @@ export interface Scenario {
   readonly infrastructure: Infrastructure;
   /** Certificate ages the scenario states, seconds before the plan starts; null where it says nothing. */
   readonly certificateAges: CertificateAges;
+  /**
+   * Per-migration uncertainty (`migrationUncertainty` in the document): each migration is also run this
+   * many times alone with the guest's dirty rate varying as measured; null = not asked for.
+   */
+  readonly migrationUncertainty: { readonly runs: number } | null;
   /** Dotted paths under `settings` that the scenario overrode, e.g. `etcd.electionTimeoutMs`. */
   readonly overriddenSettings: readonly string[];
   /** Legal but notable facts (e.g. volumes that will run Degraded), one line each, naming file and path. */

@@ -66,6 +66,7 @@ export const TRACE_KINDS: { readonly [S in Subsystem]: { readonly [K in KindOf<S
     'vm.phase': true,
     'vm.force-restarted': true,
     'migration.finished': true,
+    'migration.uncertainty': true,
     'maintenance.result': true,
     'vm.lost-with-node': true,
     'migration.created': true,

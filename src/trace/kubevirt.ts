@@ -28,6 +28,24 @@ export interface VmRecordData {
     postCopySeconds: number;
     policy: string | null;
   };
+  /**
+   * The migration that just ended, run again `runs` times alone (scenario `migrationUncertainty`), the
+   * guest's dirty rate drawn per run and per second from the measured variability: the share that
+   * completed (VM on the target) and p10/p50/p90 over those; written just before its `migration.finished`.
+   */
+  'migration.uncertainty': {
+    vm: string;
+    runs: number;
+    firstSeed: number;
+    /** The link each draw ran on: the bandwidth this migration had in the cluster (docs/model/migration.md). */
+    linkBytesPerSecond: number;
+    completionProbability: number;
+    /** QEMU's time, `migrate` to the end (the target pod's start, in `migration.finished` `seconds`, excluded). */
+    migrationSeconds: { p10: number; p50: number; p90: number } | null;
+    iterations: { p10: number; p50: number; p90: number } | null;
+    downtimeMs: { p10: number; p50: number; p90: number } | null;
+    knifeEdge: boolean;
+  };
   /** A node maintenance (Harvester maintenance mode) ended. */
   'maintenance.result': {
     node: string;

@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { median } from './qemu-comparison.ts';
 
 export interface HostContention {
-  /** Median over the run's migration of the guest's worst tick lateness per second. */
+  /**
+   * Median over the run's migration of the guest's worst tick lateness per second, seconds under an
+   * auto-converge throttle left out (a throttle stall makes the tick late by design).
+   */
   readonly guestLagMedianMs: number | null;
   readonly load1Mean: number | null;
 }
@@ -23,11 +26,20 @@ function medianOrNull(values: readonly number[]): number | null {
 export function guestLagMedianMs(jsonl: string): number | null {
   const lags: number[] = [];
   let migrating = false;
+  let throttled = false;
   for (const line of jsonl.split('\n')) {
     if (line.trim() === '') continue;
     const record = JSON.parse(line);
-    if (record.type === 'query-migrate') migrating = record.r?.status === 'active';
-    else if (migrating && record.type === 'serial' && record.vm === 'src' && /^DIRTY /.test(record.line)) {
+    if (record.type === 'query-migrate') {
+      migrating = record.r?.status === 'active';
+      throttled = (record.r?.['cpu-throttle-percentage'] ?? 0) > 0;
+    } else if (
+      migrating &&
+      !throttled &&
+      record.type === 'serial' &&
+      record.vm === 'src' &&
+      /^DIRTY /.test(record.line)
+    ) {
       const lag = /lag_ms=([\d.]+)/.exec(record.line);
       if (lag !== null) lags.push(Number(lag[1]));
     }

@@ -22,9 +22,14 @@ export const QEMU_CALIBRATION_DIRECTORY = fileURLToPath(new URL('./qemu/', impor
 /** The same directory as the repository cites it. */
 export const QEMU_CALIBRATION_CITATION = 'test/calibration/qemu';
 
-/** Runs measured after the fit, with the same harness (README there): the out-of-sample set. */
+/** Runs measured after the fit on the idle machine, with the same harness (README there): the out-of-sample set. */
 export const QEMU_HOLDOUT_DIRECTORY = fileURLToPath(new URL('./qemu-holdout/', import.meta.url));
 export const QEMU_HOLDOUT_CITATION = 'test/calibration/qemu-holdout';
+/** The same grids measured first on a loaded host (README there): kept, reported, never judged against the targets. */
+export const QEMU_HOLDOUT_LOADED_DIRECTORY = fileURLToPath(
+  new URL('./qemu-holdout-loaded/', import.meta.url),
+);
+export const QEMU_HOLDOUT_LOADED_CITATION = 'test/calibration/qemu-holdout-loaded';
 
 export type CalibrationOutcome = 'converged' | 'converged-postcopy' | 'cancelled';
 

@@ -4,7 +4,11 @@
  * its time, iterations and downtime (`harvester-sim migrate --runs N`). Near the knife edge, where
  * the dirty rate is close to what the bandwidth clears, small changes in the rate flip the outcome.
  */
-import { MIGRATION_ENSEMBLE_DEFAULTS, QEMU_CALIBRATION_CAMPAIGN } from '../defaults.ts';
+import {
+  BUSY_HOST_DIRTY_RATE_VARIABILITY,
+  MIGRATION_ENSEMBLE_DEFAULTS,
+  QEMU_CALIBRATION_CAMPAIGN,
+} from '../defaults.ts';
 import type { DirtyRateVariability } from './guest-dirtying.ts';
 import type { LiveMigrationRequest, LiveMigrationResult } from './migration-request.ts';
 import { type SingleMigrationWorld, simulateMigration } from './single-migration-world.ts';
@@ -58,6 +62,16 @@ export function measuredDirtyRateVariability(): DirtyRateVariability {
   return {
     perRunRelativeSd: c.dirtyRatePerRunRelativeSd.value,
     perPeriodRelativeSd: c.dirtyRatePerSecondRelativeSd.value,
+    periodSeconds: MIGRATION_ENSEMBLE_DEFAULTS.dirtyRatePeriodSeconds.value,
+  };
+}
+
+/** The same guest on a busy host (defaults.ts BUSY_HOST_DIRTY_RATE_VARIABILITY), redrawn each second. */
+export function busyHostDirtyRateVariability(): DirtyRateVariability {
+  const b = BUSY_HOST_DIRTY_RATE_VARIABILITY;
+  return {
+    perRunRelativeSd: b.perRunRelativeSd.value,
+    perPeriodRelativeSd: b.perSecondRelativeSd.value,
     periodSeconds: MIGRATION_ENSEMBLE_DEFAULTS.dirtyRatePeriodSeconds.value,
   };
 }

@@ -66,6 +66,8 @@ export interface MigrationProfile {
   readonly targetPodStartSeconds: number;
   readonly qemuSetupSeconds: number;
   readonly switchoverFixedSeconds: number;
+  /** Fixed part of the post-copy switch downtime (the package, not a pre-copy completion). */
+  readonly postCopySwitchFixedSeconds: number;
   /** Throughput ceiling of the single migration stream; Infinity = only the links limit it. */
   readonly perStreamBytesPerSecond: number;
   readonly deviceStateBytes: number;
@@ -133,6 +135,7 @@ export function defaultMigrationProfile(): MigrationProfile {
     targetPodStartSeconds: m.targetPodStartSeconds.value,
     qemuSetupSeconds: m.qemuSetupSeconds.value,
     switchoverFixedSeconds: m.switchoverFixedSeconds.value,
+    postCopySwitchFixedSeconds: m.postCopySwitchFixedSeconds.value,
     perStreamBytesPerSecond: m.perStreamBytesPerSecond.value,
     deviceStateBytes: m.deviceStateBytes.value,
     postCopySwitchBytes: m.postCopySwitchBytes.value,

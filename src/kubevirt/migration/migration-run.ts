@@ -270,7 +270,11 @@ export class MigrationRun {
     const switchBytes = action.kind === 'stop-and-copy' ? action.wireBytes : action.switchBytes;
     this.phase = 'stop-and-copy';
     ledger.start(switchBytes, linkSpeed, action.kind);
-    const handshake = sim.timeout(profile.switchoverFixedSeconds);
+    // A pre-copy completion ends with QEMU's completion handshake; the post-copy switch once the
+    // package (device state, discard bitmap) is sent (migration.c postcopy_start, `ms->downtime`).
+    const handshake = sim.timeout(
+      action.kind === 'stop-and-copy' ? profile.switchoverFixedSeconds : profile.postCopySwitchFixedSeconds,
+    );
     const failure = yield* this.waitSwitchover([handshake, (ledger.flow as Flow).done], stopped);
     if (failure !== null) return failure;
     this.downtimeBytes = ledger.retire();

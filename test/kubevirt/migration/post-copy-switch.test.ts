@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { MIGRATION_MODEL_PARAMETERS } from '../../../src/kubevirt/defaults.ts';
+import { simulateMigration } from '../../../src/kubevirt/migration/single-migration-world.ts';
+import { calibrationRequest, readCalibrationRuns, recordedCampaign } from '../../calibration/qemu-runs.ts';
+
+const campaign = recordedCampaign();
+const run = (id: string) => {
+  const found = readCalibrationRuns().find((r) => r.runId === id);
+  if (found === undefined) throw new Error(`no run ${id} in test/calibration/qemu/results.csv`);
+  return found;
+};
+
+// QEMU 7.2 migration/migration.c postcopy_start: the source stops the VM, syncs the bitmap, sends the
+// discard bitmap and the device-state package, then sets `ms->downtime = now - time_at_stop`, before
+// any page is pushed; a pre-copy's downtime also covers the last RAM pass and the completion.
+describe('the post-copy switch downtime is the package, not a pre-copy completion', () => {
+  it('the fit set’s post-copy run (QEMU downtime_ms 3) is predicted at its own switch time, 3 ms', () => {
+    const pc = run('m256-bw16-r16000-w128-dt300-pc');
+    expect(pc.downtimeMs).toBe(3);
+    const result = simulateMigration(calibrationRequest(pc, campaign), {
+      linkBytesPerSecond: campaign.linkBytesPerSecond,
+      untilSeconds: pc.capSeconds + 60,
+    });
+    expect(result.outcome).toBe('post-copy');
+    // max(fixed 3 ms, 1 MiB package / 1.583 GB/s = 0.66 ms)
+    expect(result.downtimeMs).toBeCloseTo(
+      1000 * MIGRATION_MODEL_PARAMETERS.postCopySwitchFixedSeconds.value,
+      6,
+    );
+  });
+
+  it('a converged pre-copy run still pays the completion’s fixed time (6.85 ms) at least', () => {
+    const pre = run('m256-bw32-r1000-w32-dt300');
+    const result = simulateMigration(calibrationRequest(pre, campaign), {
+      linkBytesPerSecond: campaign.linkBytesPerSecond,
+      untilSeconds: pre.capSeconds + 60,
+    });
+    expect(result.outcome).toBe('completed');
+    expect(result.downtimeMs).toBeGreaterThanOrEqual(
+      1000 * MIGRATION_MODEL_PARAMETERS.switchoverFixedSeconds.value,
+    );
+  });
+});

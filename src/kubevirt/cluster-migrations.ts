@@ -6,7 +6,7 @@ import {
   type MaintenanceResult,
   type MaintenanceVmi,
 } from '../harvester/maintenance-mode.ts';
-import type { Scenario, ScenarioVm, VmRef } from '../scenario/types.ts';
+import type { Scenario, ScenarioVm, ScenarioVolume, VmRef } from '../scenario/types.ts';
 import { Recorder } from '../trace/recorder.ts';
 import { EvacuationController } from './controller/evacuation.ts';
 import { MigrationController, type VmimOutcome } from './controller/migration-controller.ts';
@@ -63,6 +63,7 @@ export class ClusterMigrations implements WorldObserver {
   private readonly running = new Map<string, { run: MigrationRun; source: string; target: string }>();
   private readonly record: Recorder<'kubevirt'>;
   private readonly specs: Map<string, ScenarioVm>;
+  private volumes: Map<string, ScenarioVolume> | null = null;
 
   constructor(private readonly world: MigrationWorld) {
     const { sim, scenario } = world;
@@ -226,12 +227,22 @@ export class ClusterMigrations implements WorldObserver {
     };
   }
 
+  /** The scenario's first volume of that namespace and name (a map built once, not a scan per VMI). */
+  private volumeOf(namespace: string, name: string): ScenarioVolume | undefined {
+    if (this.volumes === null) {
+      this.volumes = new Map();
+      for (const v of this.world.scenario.volumes) {
+        const key = `${v.namespace}/${v.name}`;
+        if (!this.volumes.has(key)) this.volumes.set(key, v);
+      }
+    }
+    return this.volumes.get(`${namespace}/${name}`);
+  }
+
   private vmi(ref: VmRef, node: string): WorldVmi {
     const spec = this.specs.get(vmKey(ref)) as ScenarioVm;
     const volumes = spec.volumeNames.map((name) => {
-      const volume = this.world.scenario.volumes.find(
-        (v) => v.namespace === spec.namespace && v.name === name,
-      );
+      const volume = this.volumeOf(spec.namespace, name);
       return {
         name,
         kind: 'persistentVolumeClaim' as const,

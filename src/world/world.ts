@@ -177,11 +177,7 @@ export class World {
       sim: this.sim,
       scenario,
       fabric: this.fabric,
-      runningOn: (node) =>
-        this.fleet
-          .all()
-          .filter((vm) => vm.node === node && vm.phase === 'Running' && !vm.lost)
-          .map((vm) => vm.spec),
+      runningOn: (node) => this.fleet.runningOn(node).map((vm) => vm.spec),
       nodeOf: (vm) => {
         const runtime = this.fleet.get(vm);
         return runtime.phase === 'Running' && !runtime.lost ? runtime.node : null;

@@ -65,6 +65,7 @@ export class DiskInventory {
   private readonly ordered: MutableSchedulingDisk[] = [];
   private readonly position = new Map<SchedulingDisk, number>();
   private readonly disksByNode = new Map<string, SchedulingDisk[]>();
+  private readonly statusOf = new Map<string, NodeStatus>();
   private readonly index: SchedulingIndex = {
     ordered: this.ordered,
     disksOf: (node) => this.disksByNode.get(node) ?? NO_DISKS,
@@ -135,6 +136,8 @@ export class DiskInventory {
       e.scheduling.reservedBytes = this.reservedBytes(e);
       e.scheduling.availableBytes = this.available(e);
       this.ordered.push(e.scheduling);
+      this.current.push(e.scheduling);
+      this.statusOf.set(e.node, e.status);
       const list = this.disksByNode.get(e.node) ?? [];
       list.push(e.scheduling);
       this.disksByNode.set(e.node, list);
@@ -203,15 +206,19 @@ export class DiskInventory {
     const rounding = this.parameters.storageAvailableRoundingBytes;
     const cordonBlocks = this.settings.disableSchedulingOnCordonedNode;
     if (without === undefined || without.size === 0) {
-      const disks = this.current;
-      for (let i = 0; i < this.entries.length; i++) {
-        const e = this.entries[i];
-        const d = e.scheduling;
-        d.nodeReady = e.status.ready;
-        d.nodeSchedulable = !(e.status.cordoned && cordonBlocks);
-        disks[i] = d;
+      // A node's flags are copied to its disks only when they changed (per node, not per disk).
+      for (const [node, disks] of this.disksByNode) {
+        const status = this.statusOf.get(node) as NodeStatus;
+        const ready = status.ready;
+        const schedulable = !(status.cordoned && cordonBlocks);
+        const first = disks[0] as MutableSchedulingDisk;
+        if (first.nodeReady === ready && first.nodeSchedulable === schedulable) continue;
+        for (const d of disks as MutableSchedulingDisk[]) {
+          d.nodeReady = ready;
+          d.nodeSchedulable = schedulable;
+        }
       }
-      return disks;
+      return this.current;
     }
     // Built straight from the sums (no usage or status objects in between).
     const usages = this.usages(without);
@@ -256,6 +263,20 @@ export class DiskInventory {
     return availableBytes(e.maximumBytes, e.otherUsedBytes, e.actualBytes, rounding);
   }
 
+  /** Where `d` is in pick order (binary search: its key has not changed yet). */
+  private orderedIndex(d: SchedulingDisk): number {
+    const ordered = this.ordered;
+    let low = 0;
+    let high = ordered.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.pickOrder(ordered[mid], d) < 0) low = mid + 1;
+      else high = mid;
+    }
+    if (ordered[low] !== d) throw new Error(`disk ${d.node}/${d.disk} is not where its space puts it`);
+    return low;
+  }
+
   /** The sums changed: the scheduler's copy, and the disk's place in pick order. */
   private refreshSpace(e: DiskEntry): void {
     const d = e.scheduling;
@@ -263,7 +284,7 @@ export class DiskInventory {
     const available = this.available(e);
     if (available === d.availableBytes) return;
     const ordered = this.ordered;
-    ordered.splice(ordered.indexOf(d), 1);
+    ordered.splice(this.orderedIndex(d), 1);
     d.availableBytes = available;
     let low = 0;
     let high = ordered.length;

@@ -36,9 +36,9 @@ export interface WorldOptions {
 /**
  * The whole cluster on the kernel: nodes and power, etcd, the Kubernetes API and node lifecycle,
  * Harvester's force reset, VMs and their live migrations, Longhorn, the guests' filesystems, Rancher
- * and addons, wired together. Build it with `buildWorld`. A control loop evaluates the API every
- * `apiProbeSeconds` while any node has power, and the controllers every node-monitor-period while
- * the API serves.
+ * and addons, wired together. Build it with `buildWorld`. A control loop evaluates the API on a grid of
+ * `apiProbeSeconds` while any node has power, skipping the probes where nothing it reads changed,
+ * and the controllers every node-monitor-period while the API serves.
  */
 export class World {
   readonly sim: Simulation;

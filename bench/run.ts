@@ -10,6 +10,7 @@ import { searchBenchmark } from './search.ts';
 import { seedsBenchmark } from './seeds.ts';
 import { startupBenchmark } from './startup.ts';
 import { sweepBenchmark, THOUSAND_POINT_GRID } from './sweep.ts';
+import { traceHashes } from './trace-hashes.ts';
 
 /** `npm run bench -- <name> [options]`: one JSON object per benchmark on stdout. */
 const program = new Command('bench').exitOverride();
@@ -115,6 +116,14 @@ program
   .option('--runs <n>', 'seeds', int, 10)
   .action((o) => {
     print(offlineYearBenchmark({ runs: o.runs }));
+  });
+program
+  .command('trace-hashes')
+  .description(
+    'SHA-256 of the records and report of every shipped scenario x plan: one JSON line each, to diff before and after a speed change',
+  )
+  .action(() => {
+    for (const hash of traceHashes()) print(hash);
   });
 program
   .command('all')

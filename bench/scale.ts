@@ -38,6 +38,14 @@ export interface ScaleResult {
   readonly peakRssBytes: number;
   /** The largest heap seen after a plan step. */
   readonly peakHeapBytes: number;
+  /** Issue 10's target for this size and plan (simulation seconds), null when it sets none. */
+  readonly targetSeconds: number | null;
+}
+
+/** Issue 10: 100 nodes under the KB plan in 2 s, 500 nodes in 15 s, a 30-VM drain on 100 nodes in 1 s. */
+function targetSeconds(nodes: number, plan: ScalePlan): number | null {
+  if (plan === 'drain') return nodes === 100 ? 1 : null;
+  return nodes === 100 ? 2 : nodes === 500 ? 15 : null;
 }
 
 const kbPlanPath = fileURLToPath(new URL('../scenarios/plans/kb-shutdown-restart.yaml', import.meta.url));
@@ -89,6 +97,7 @@ export function scaleOnce(nodes: number, plan: ScalePlan, seed: number): ScaleRe
     records: run.records.length,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     peakHeapBytes: peakHeap,
+    targetSeconds: targetSeconds(nodes, plan),
   };
 }
 

@@ -85,6 +85,21 @@ export class Simulation {
     return event;
   }
 
+  /**
+   * An event that succeeds at the absolute time `timeSeconds` (not before now). A periodic process
+   * that skips idle periods lands exactly where its repeated `timeout(period)` steps would have.
+   */
+  timeoutAt<T = undefined>(timeSeconds: number, value?: T): Event<T> {
+    if (!(timeSeconds >= this.nowSeconds) || timeSeconds === Number.POSITIVE_INFINITY)
+      throw new RangeError(
+        `timeoutAt: expected a finite time not before now ${this.nowSeconds}, found ${timeSeconds}`,
+      );
+    const event = new Event<T>(this);
+    event._value = value;
+    this.heap.push(timeSeconds, NORMAL, event);
+    return event;
+  }
+
   /** Starts a generator as a process, at the current time before NORMAL events. */
   process<R>(generator: ProcessGenerator<R>, name = 'process'): Process<R> {
     return new Process<R>(this, generator, name);

@@ -8,7 +8,8 @@ import type { MemberId } from './raft/message.ts';
  * keep their order, as on etcd's TCP streams (rafthttp stream.go).
  */
 export class Transport {
-  private readonly lastArrivalMs = new Map<string, number>();
+  /** Per sender, per receiver: the last arrival time on that link (no per-message key string). */
+  private readonly lastArrivalMs = new Map<MemberId, Map<MemberId, number>>();
 
   constructor(
     private readonly environment: EtcdEnvironment,
@@ -26,9 +27,14 @@ export class Transport {
   arrivalMs(from: MemberId, to: MemberId, sentMs: number): number {
     const { min, max } = this.environment.loopbackOneWayMs;
     const arrival = sentMs + this.rng.uniform(min, max) + this.networkRoundTripMs / 2;
-    const key = `${from}>${to}`;
-    const ordered = Math.max(arrival, this.lastArrivalMs.get(key) ?? 0);
-    this.lastArrivalMs.set(key, ordered);
+    let links = this.lastArrivalMs.get(from);
+    if (links === undefined) {
+      links = new Map();
+      this.lastArrivalMs.set(from, links);
+    }
+    const last = links.get(to);
+    const ordered = last === undefined || arrival > last ? arrival : last;
+    links.set(to, ordered);
     return ordered;
   }
 

@@ -10,7 +10,7 @@ import {
   type MaintenanceVmi,
 } from '../harvester/maintenance-mode.ts';
 import { namespaceLabels } from '../scenario/normalize.ts';
-import type { Scenario, ScenarioVm, VmRef } from '../scenario/types.ts';
+import type { Scenario, ScenarioVm, ScenarioVolume, VmRef } from '../scenario/types.ts';
 import { Recorder } from '../trace/recorder.ts';
 import { EvacuationController } from './controller/evacuation.ts';
 import { MigrationController, type VmimOutcome } from './controller/migration-controller.ts';
@@ -95,6 +95,7 @@ export class ClusterMigrations implements WorldObserver {
    * does not change during a run, and the drain asks for the node's VMIs every second.
    */
   private readonly vmis = new WeakMap<VmRef, WorldVmi>();
+  private volumes: Map<string, ScenarioVolume> | null = null;
 
   constructor(private readonly world: MigrationWorld) {
     const { sim, scenario } = world;
@@ -412,6 +413,18 @@ export class ClusterMigrations implements WorldObserver {
     };
   }
 
+  /** The scenario's first volume of that namespace and name (a map built once, not a scan per VMI). */
+  private volumeOf(namespace: string, name: string): ScenarioVolume | undefined {
+    if (this.volumes === null) {
+      this.volumes = new Map();
+      for (const v of this.world.scenario.volumes) {
+        const key = `${v.namespace}/${v.name}`;
+        if (!this.volumes.has(key)) this.volumes.set(key, v);
+      }
+    }
+    return this.volumes.get(`${namespace}/${name}`);
+  }
+
   private vmi(ref: VmRef, node: string): WorldVmi {
     let vmi = this.vmis.get(ref);
     if (vmi === undefined || vmi.nodeName !== node) {
@@ -424,9 +437,7 @@ export class ClusterMigrations implements WorldObserver {
   private newVmi(ref: VmRef, node: string): WorldVmi {
     const spec = this.specs.get(vmKey(ref)) as ScenarioVm;
     const volumes = spec.volumeNames.map((name) => {
-      const volume = this.world.scenario.volumes.find(
-        (v) => v.namespace === spec.namespace && v.name === name,
-      );
+      const volume = this.volumeOf(spec.namespace, name);
       return {
         name,
         kind: 'persistentVolumeClaim' as const,

@@ -21,7 +21,7 @@ import {
 import type { LonghornModelParameters } from './defaults.ts';
 import type { LonghornModelOptions } from './options.ts';
 import type { Replica } from './replica.ts';
-import type { SchedulingDisk } from './scheduling.ts';
+import type { SchedulingDisk, SchedulingIndex } from './scheduling.ts';
 import type { Volume } from './volume.ts';
 
 export interface NodeStatus {
@@ -44,15 +44,32 @@ interface DiskEntry {
   readonly diskTags: readonly string[];
   scheduledBytes: number;
   actualBytes: number;
+  /** What the scheduler sees of this disk, kept up to date and handed out again (no copy per placement). */
+  readonly scheduling: MutableSchedulingDisk;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type MutableSchedulingDisk = Mutable<SchedulingDisk>;
+
 const NO_TAGS: readonly string[] = [];
+const NO_DISKS: readonly SchedulingDisk[] = [];
 
 export class DiskInventory {
   /** Every Longhorn disk, nodes in scenario order, disks in node order. */
   private readonly entries: DiskEntry[] = [];
   /** `node/disk` → its entry. */
   private readonly byKey = new Map<string, DiskEntry>();
+  /** The array `schedulingDisks()` hands out, one per entry. */
+  private readonly current: SchedulingDisk[] = [];
+  /** The same disks in pick order (`SchedulingIndex`), kept sorted as their space changes. */
+  private readonly ordered: MutableSchedulingDisk[] = [];
+  private readonly position = new Map<SchedulingDisk, number>();
+  private readonly disksByNode = new Map<string, SchedulingDisk[]>();
+  private readonly statusOf = new Map<string, NodeStatus>();
+  private readonly index: SchedulingIndex = {
+    ordered: this.ordered,
+    disksOf: (node) => this.disksByNode.get(node) ?? NO_DISKS,
+  };
 
   constructor(
     private readonly nodes: ReadonlyMap<string, NodeStatus>,
@@ -67,22 +84,82 @@ export class DiskInventory {
       for (const d of node.disks) {
         if (!d.longhorn) continue;
         const key = `${node.name}/${d.name}`;
+        const otherUsedBytes = options.diskOtherUsedBytes?.[key] ?? 0;
+        const isDefault = d.name === defaultDisk;
+        const nodeTags = options.nodeTags?.[node.name] ?? NO_TAGS;
+        const diskTags = options.diskTags?.[key] ?? NO_TAGS;
         const entry: DiskEntry = {
           status,
           node: node.name,
           disk: d.name,
           maximumBytes: d.sizeBytes,
-          otherUsedBytes: options.diskOtherUsedBytes?.[key] ?? 0,
-          isDefault: d.name === defaultDisk,
-          nodeTags: options.nodeTags?.[node.name] ?? NO_TAGS,
-          diskTags: options.diskTags?.[key] ?? NO_TAGS,
+          otherUsedBytes,
+          isDefault,
+          nodeTags,
+          diskTags,
           scheduledBytes: 0,
           actualBytes: 0,
+          scheduling: {
+            node: node.name,
+            disk: d.name,
+            zone: node.zone,
+            nodeReady: status.ready,
+            nodeSchedulable: true,
+            nodeTags,
+            diskTags,
+            maximumBytes: d.sizeBytes,
+            availableBytes: 0,
+            reservedBytes: 0,
+            scheduledBytes: 0,
+            nameOrder: 0,
+          },
         };
         this.entries.push(entry);
         this.byKey.set(key, entry);
       }
     }
+    // Name order as the scheduler's tie-break collates it (node, then disk; localeCompare).
+    const byName = [...this.entries].sort(
+      (a, b) => a.node.localeCompare(b.node) || a.disk.localeCompare(b.disk),
+    );
+    for (let i = 0; i < byName.length; i++) {
+      const previous = i > 0 ? byName[i - 1] : null;
+      const same =
+        previous !== null &&
+        previous.node.localeCompare(byName[i].node) === 0 &&
+        previous.disk.localeCompare(byName[i].disk) === 0;
+      byName[i].scheduling.nameOrder = same ? (previous as DiskEntry).scheduling.nameOrder : i;
+    }
+    for (let i = 0; i < this.entries.length; i++) {
+      const e = this.entries[i];
+      this.position.set(e.scheduling, i);
+      e.scheduling.reservedBytes = this.reservedBytes(e);
+      e.scheduling.availableBytes = this.available(e);
+      this.ordered.push(e.scheduling);
+      this.current.push(e.scheduling);
+      this.statusOf.set(e.node, e.status);
+      const list = this.disksByNode.get(e.node) ?? [];
+      list.push(e.scheduling);
+      this.disksByNode.set(e.node, list);
+    }
+    this.ordered.sort((a, b) => this.pickOrder(a, b));
+  }
+
+  /**
+   * The disks in pick order, valid after `schedulingDisks()` (which refreshes the node flags) and
+   * until the next change.
+   */
+  schedulingIndex(): SchedulingIndex {
+    return this.index;
+  }
+
+  /** `pick`'s order: most usable space (available − reserved) first, then names, then entry order. */
+  private pickOrder(a: SchedulingDisk, b: SchedulingDisk): number {
+    return (
+      b.availableBytes - b.reservedBytes - (a.availableBytes - a.reservedBytes) ||
+      (a.nameOrder as number) - (b.nameOrder as number) ||
+      (this.position.get(a) as number) - (this.position.get(b) as number)
+    );
   }
 
   /** A replica of `v` now has a disk (created placed, or placed later). */
@@ -120,17 +197,36 @@ export class DiskInventory {
     return harvesterStorageView(this.usages().map((u) => diskStatus(u, rounding, op)));
   }
 
-  /** What the replica scheduler sees of every disk (leaving out the replicas given). */
-  schedulingDisks(without?: ReadonlySet<Replica>): SchedulingDisk[] {
+  /**
+   * What the replica scheduler sees of every disk (leaving out the replicas given). Without replicas
+   * to leave out, the disks are the inventory's own, refreshed (valid until the next change: the
+   * scheduler reads them at once).
+   */
+  schedulingDisks(without?: ReadonlySet<Replica>): readonly SchedulingDisk[] {
     const rounding = this.parameters.storageAvailableRoundingBytes;
     const cordonBlocks = this.settings.disableSchedulingOnCordonedNode;
-    // Built straight from the sums (no usage or status objects in between): this runs per placement.
-    const usages = without !== undefined && without.size > 0 ? this.usages(without) : null;
+    if (without === undefined || without.size === 0) {
+      // A node's flags are copied to its disks only when they changed (per node, not per disk).
+      for (const [node, disks] of this.disksByNode) {
+        const status = this.statusOf.get(node) as NodeStatus;
+        const ready = status.ready;
+        const schedulable = !(status.cordoned && cordonBlocks);
+        const first = disks[0] as MutableSchedulingDisk;
+        if (first.nodeReady === ready && first.nodeSchedulable === schedulable) continue;
+        for (const d of disks as MutableSchedulingDisk[]) {
+          d.nodeReady = ready;
+          d.nodeSchedulable = schedulable;
+        }
+      }
+      return this.current;
+    }
+    // Built straight from the sums (no usage or status objects in between).
+    const usages = this.usages(without);
     const disks: SchedulingDisk[] = new Array(this.entries.length);
     for (let i = 0; i < this.entries.length; i++) {
       const e = this.entries[i];
-      const scheduled = usages === null ? e.scheduledBytes : usages[i].scheduledBytes;
-      const actual = usages === null ? e.actualBytes : usages[i].replicaActualBytes;
+      const scheduled = usages[i].scheduledBytes;
+      const actual = usages[i].replicaActualBytes;
       disks[i] = {
         node: e.node,
         disk: e.disk,
@@ -143,6 +239,7 @@ export class DiskInventory {
         availableBytes: availableBytes(e.maximumBytes, e.otherUsedBytes, actual, rounding),
         reservedBytes: this.reservedBytes(e),
         scheduledBytes: scheduled,
+        nameOrder: e.scheduling.nameOrder,
       };
     }
     return disks;
@@ -158,6 +255,45 @@ export class DiskInventory {
     if (e === undefined) return;
     e.scheduledBytes += sign * v.spec.sizeBytes;
     e.actualBytes += sign * v.spec.usedBytes;
+    this.refreshSpace(e);
+  }
+
+  private available(e: DiskEntry): number {
+    const rounding = this.parameters.storageAvailableRoundingBytes;
+    return availableBytes(e.maximumBytes, e.otherUsedBytes, e.actualBytes, rounding);
+  }
+
+  /** Where `d` is in pick order (binary search: its key has not changed yet). */
+  private orderedIndex(d: SchedulingDisk): number {
+    const ordered = this.ordered;
+    let low = 0;
+    let high = ordered.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.pickOrder(ordered[mid], d) < 0) low = mid + 1;
+      else high = mid;
+    }
+    if (ordered[low] !== d) throw new Error(`disk ${d.node}/${d.disk} is not where its space puts it`);
+    return low;
+  }
+
+  /** The sums changed: the scheduler's copy, and the disk's place in pick order. */
+  private refreshSpace(e: DiskEntry): void {
+    const d = e.scheduling;
+    d.scheduledBytes = e.scheduledBytes;
+    const available = this.available(e);
+    if (available === d.availableBytes) return;
+    const ordered = this.ordered;
+    ordered.splice(this.orderedIndex(d), 1);
+    d.availableBytes = available;
+    let low = 0;
+    let high = ordered.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.pickOrder(ordered[mid], d) < 0) low = mid + 1;
+      else high = mid;
+    }
+    ordered.splice(low, 0, d);
   }
 
   /** The usages with the given replicas' bytes taken off their disks. */

@@ -25,6 +25,7 @@ import { isFailed, isPotentiallyReusable, type Replica } from './replica.ts';
 import {
   type ScheduleResult,
   type SchedulingDisk,
+  type SchedulingIndex,
   type SchedulingPolicy,
   scheduleReplica,
 } from './scheduling.ts';
@@ -39,7 +40,9 @@ export interface ManagerView {
   /** Longhorn disk tags, by `node/disk`. */
   readonly diskTags: Readonly<Record<string, readonly string[]>>;
   /** Every Longhorn disk as the replica scheduler sees it, leaving out the replicas given. */
-  schedulingDisks(without?: ReadonlySet<Replica>): SchedulingDisk[];
+  schedulingDisks(without?: ReadonlySet<Replica>): readonly SchedulingDisk[];
+  /** The disks of `schedulingDisks()` (no replicas left out) in pick order, if the view keeps them. */
+  schedulingIndex?(): SchedulingIndex;
 }
 
 export interface Reconcile {
@@ -270,8 +273,10 @@ function schedule(
       failed: isFailed(r),
       potentiallyReusable: isPotentiallyReusable(r, maxRetry),
     }));
+  const disks = view.schedulingDisks(without);
+  const index = without === undefined || without.size === 0 ? view.schedulingIndex?.() : undefined;
   return scheduleReplica(
-    view.schedulingDisks(without),
+    disks,
     {
       sizeBytes: v.spec.sizeBytes,
       actualBytes: v.spec.usedBytes,
@@ -282,6 +287,7 @@ function schedule(
       preferNode,
     },
     policy,
+    index,
   );
 }
 

@@ -550,6 +550,7 @@ export class LonghornModel implements WorldObserver {
       nodes: this.nodes,
       diskTags: this.options.diskTags ?? {},
       schedulingDisks: (without) => this.disks.schedulingDisks(without),
+      schedulingIndex: () => this.disks.schedulingIndex(),
     };
   }
 

@@ -19,6 +19,12 @@ export interface SchedulingDisk {
   readonly reservedBytes: number;
   /** Σ nominal size of every replica CR on the disk, failed ones included. */
   readonly scheduledBytes: number;
+  /**
+   * The disk's place in (node, disk) name order as `localeCompare` sorts them (equal for names that
+   * compare equal). When both disks of a comparison have it, it breaks ties instead of comparing the
+   * names: the same order, without collating strings on every placement.
+   */
+  readonly nameOrder?: number;
 }
 
 export interface ExistingReplicaPlacement {
@@ -47,6 +53,16 @@ export interface SchedulingPolicy {
   readonly diskSoftAntiAffinity: boolean;
   readonly overProvisioningPercentage: number;
   readonly minimalAvailablePercentage: number;
+}
+
+/**
+ * The same disks as a placement's list, in the order `pick` prefers them (most usable space first,
+ * then name order, then list order), and per node in list order: a placement then stops at the
+ * first disk that qualifies instead of visiting every disk (DiskInventory keeps it as sums change).
+ */
+export interface SchedulingIndex {
+  readonly ordered: readonly SchedulingDisk[];
+  disksOf(node: string): readonly SchedulingDisk[];
 }
 
 export type ScheduleFailureReason =
@@ -100,16 +116,132 @@ export function isSchedulableToDisk(
 }
 
 function tagsMatch(tags: readonly string[], selector: readonly string[]): boolean {
-  return selector.every((tag) => tags.includes(tag));
+  for (let i = 0; i < selector.length; i++) if (!tags.includes(selector[i])) return false;
+  return true;
 }
 
-/** Picks a disk for one new replica, or says why none fits. */
+/**
+ * Picks a disk for one new replica, or says why none fits. One pass per stage keeps the best disk of
+ * each pool (empty of this volume's replicas or not; on the preferred node or anywhere) instead of
+ * building candidate lists: this runs for every replica placed. When no stage has a candidate, the
+ * reasons are gathered by `explainedSchedule`, the same stages with every disk's failure written out.
+ */
 export function scheduleReplica(
   disks: readonly SchedulingDisk[],
   request: SchedulingRequest,
   policy: SchedulingPolicy,
+  index?: SchedulingIndex,
 ): ScheduleResult {
-  // Plain loops over the disks, no per-disk allocation: this runs for every replica placed.
+  if (index !== undefined) return indexedSchedule(disks, request, policy, index);
+  const counting: ExistingReplicaPlacement[] = [];
+  for (const r of request.existing)
+    if (!r.failed || (r.potentiallyReusable && !request.replenishing)) counting.push(r);
+  const usedNodes = new Set<string>();
+  for (const r of counting) usedNodes.add(r.node);
+  const usedZones = new Set<string>();
+  if (usedNodes.size > 0)
+    for (const d of disks) if (d.zone !== null && usedNodes.has(d.node)) usedZones.add(d.zone);
+  const preferNode = request.preferNode ?? null;
+  const stages = policy.zoneSoftAntiAffinity ? (policy.nodeSoftAntiAffinity ? 3 : 2) : 1;
+  for (let stage = 0; stage < stages; stage++) {
+    let bestEmpty: SchedulingDisk | null = null;
+    let bestEmptyLocal: SchedulingDisk | null = null;
+    let bestFitting: SchedulingDisk | null = null;
+    let bestFittingLocal: SchedulingDisk | null = null;
+    for (const d of disks) {
+      if (!d.nodeReady || !d.nodeSchedulable || !tagsMatch(d.nodeTags, request.nodeSelector)) continue;
+      const used = usedNodes.has(d.node);
+      if (stage === 2 ? !used : used) continue;
+      if (stage === 0 && d.zone !== null && usedZones.has(d.zone)) continue;
+      if (!fitsDisk(request.sizeBytes, request.actualBytes, d, policy)) continue;
+      if (!tagsMatch(d.diskTags, request.diskSelector)) continue;
+      const local = d.node === preferNode;
+      if (bestFitting === null || before(d, bestFitting)) bestFitting = d;
+      if (local && (bestFittingLocal === null || before(d, bestFittingLocal))) bestFittingLocal = d;
+      let holds = false;
+      for (const r of counting)
+        if (r.node === d.node && r.disk === d.disk) {
+          holds = true;
+          break;
+        }
+      if (holds) continue;
+      if (bestEmpty === null || before(d, bestEmpty)) bestEmpty = d;
+      if (local && (bestEmptyLocal === null || before(d, bestEmptyLocal))) bestEmptyLocal = d;
+    }
+    const useEmpty = bestEmpty !== null || !policy.diskSoftAntiAffinity;
+    const best = useEmpty ? (bestEmptyLocal ?? bestEmpty) : (bestFittingLocal ?? bestFitting);
+    if (best !== null) return { ok: true, node: best.node, disk: best.disk };
+  }
+  return explainedSchedule(disks, request, policy);
+}
+
+/**
+ * `scheduleReplica` over the index: per stage, the first qualifying disk in pick order that holds no
+ * replica of the volume (else the first qualifying one, with disk soft anti-affinity), and the best
+ * on the preferred node from that node's disks alone. The same choice as the full scan.
+ */
+function indexedSchedule(
+  disks: readonly SchedulingDisk[],
+  request: SchedulingRequest,
+  policy: SchedulingPolicy,
+  index: SchedulingIndex,
+): ScheduleResult {
+  const counting: ExistingReplicaPlacement[] = [];
+  for (const r of request.existing)
+    if (!r.failed || (r.potentiallyReusable && !request.replenishing)) counting.push(r);
+  const usedNodes = new Set<string>();
+  for (const r of counting) usedNodes.add(r.node);
+  const usedZones = new Set<string>();
+  for (const node of usedNodes)
+    for (const d of index.disksOf(node)) if (d.zone !== null) usedZones.add(d.zone);
+  const preferNode = request.preferNode ?? null;
+  const qualifies = (d: SchedulingDisk, stage: number): boolean => {
+    if (!d.nodeReady || !d.nodeSchedulable || !tagsMatch(d.nodeTags, request.nodeSelector)) return false;
+    const used = usedNodes.has(d.node);
+    if (stage === 2 ? !used : used) return false;
+    if (stage === 0 && d.zone !== null && usedZones.has(d.zone)) return false;
+    return (
+      fitsDisk(request.sizeBytes, request.actualBytes, d, policy) &&
+      tagsMatch(d.diskTags, request.diskSelector)
+    );
+  };
+  const holds = (d: SchedulingDisk): boolean => {
+    for (const r of counting) if (r.node === d.node && r.disk === d.disk) return true;
+    return false;
+  };
+  const stages = policy.zoneSoftAntiAffinity ? (policy.nodeSoftAntiAffinity ? 3 : 2) : 1;
+  for (let stage = 0; stage < stages; stage++) {
+    let firstEmpty: SchedulingDisk | null = null;
+    let firstFitting: SchedulingDisk | null = null;
+    for (const d of index.ordered) {
+      if (!qualifies(d, stage)) continue;
+      if (firstFitting === null) firstFitting = d;
+      if (!holds(d)) {
+        firstEmpty = d;
+        break;
+      }
+    }
+    let bestEmptyLocal: SchedulingDisk | null = null;
+    let bestFittingLocal: SchedulingDisk | null = null;
+    if (preferNode !== null)
+      for (const d of index.disksOf(preferNode)) {
+        if (!qualifies(d, stage)) continue;
+        if (bestFittingLocal === null || before(d, bestFittingLocal)) bestFittingLocal = d;
+        if (!holds(d) && (bestEmptyLocal === null || before(d, bestEmptyLocal))) bestEmptyLocal = d;
+      }
+    const useEmpty = firstEmpty !== null || !policy.diskSoftAntiAffinity;
+    const best = useEmpty ? (bestEmptyLocal ?? firstEmpty) : (bestFittingLocal ?? firstFitting);
+    if (best !== null) return { ok: true, node: best.node, disk: best.disk };
+  }
+  return explainedSchedule(disks, request, policy);
+}
+
+/** `scheduleReplica` written out with every disk's reason, for the case where no disk fits. */
+function explainedSchedule(
+  disks: readonly SchedulingDisk[],
+  request: SchedulingRequest,
+  policy: SchedulingPolicy,
+): ScheduleResult {
   let anyUsable = false;
   let anyTagged = false;
   for (const d of disks) {
@@ -217,9 +349,9 @@ function pick(candidates: readonly SchedulingDisk[], preferNode: string | null):
 }
 
 function before(a: SchedulingDisk, b: SchedulingDisk): boolean {
-  const order =
-    b.availableBytes - b.reservedBytes - (a.availableBytes - a.reservedBytes) ||
-    a.node.localeCompare(b.node) ||
-    a.disk.localeCompare(b.disk);
+  const space = b.availableBytes - b.reservedBytes - (a.availableBytes - a.reservedBytes);
+  if (space !== 0) return space < 0;
+  if (a.nameOrder !== undefined && b.nameOrder !== undefined) return a.nameOrder < b.nameOrder;
+  const order = a.node.localeCompare(b.node) || a.disk.localeCompare(b.disk);
   return order < 0;
 }

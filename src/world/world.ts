@@ -1,4 +1,4 @@
-import { type Event, type ProcessGenerator, Simulation } from '../../sim/index.ts';
+import { type Event, Interrupt, type Process, type ProcessGenerator, Simulation } from '../../sim/index.ts';
 import { Addons } from '../addons/addons.ts';
 import { Fabric } from '../cluster/fabric.ts';
 import type { ShutdownMode, WorldObserver } from '../cluster/observer.ts';
@@ -38,9 +38,9 @@ export interface WorldOptions {
 /**
  * The whole cluster on the kernel: nodes and power, etcd, the Kubernetes API and node lifecycle,
  * Harvester's force reset, VMs and their live migrations, Longhorn, the guests' filesystems, Rancher
- * and addons, wired together. Build it with `buildWorld`. A control loop evaluates the API every
- * `apiProbeSeconds` while any node has power, and the controllers every node-monitor-period while
- * the API serves.
+ * and addons, wired together. Build it with `buildWorld`. A control loop evaluates the API on a grid of
+ * `apiProbeSeconds` while any node has power, skipping the probes where nothing it reads changed,
+ * and the controllers every node-monitor-period while the API serves.
  */
 export class World {
   readonly sim: Simulation;
@@ -77,6 +77,16 @@ export class World {
   private rke2Refuses: string | null = null;
   private allOffSinceSeconds: number | null = null;
   private powerSignal: Event<void>;
+  /**
+   * The control loop (null before `start`), its next wake (Infinity while awake or waiting for
+   * power), the time its grid counts from, and whether it must wake at the next grid time.
+   */
+  private loop: Process<void> | null = null;
+  private loopWakeSeconds = Number.POSITIVE_INFINITY;
+  /** The grid time before the wake: the loop sleeps until then, then one probe step to the wake. */
+  private loopHopSeconds = 0;
+  private loopGridBase = 0;
+  private loopDirty = false;
   /** Node names in the order they lost power in this run. */
   readonly powerOffOrder: string[] = [];
   /** Node names in the order they were powered on in this run. */
@@ -178,11 +188,7 @@ export class World {
       sim: this.sim,
       scenario,
       fabric: this.fabric,
-      runningOn: (node) =>
-        this.fleet
-          .all()
-          .filter((vm) => vm.node === node && vm.phase === 'Running' && !vm.lost)
-          .map((vm) => vm.spec),
+      runningOn: (node) => this.fleet.runningOn(node).map((vm) => vm.spec),
       nodeOf: (vm) => {
         const runtime = this.fleet.get(vm);
         return runtime.phase === 'Running' && !runtime.lost ? runtime.node : null;
@@ -236,7 +242,7 @@ export class World {
   /** Places the initial VMs and starts the control loop; call once, after extensions are added. */
   start(): void {
     this.fleet.placeInitial();
-    this.sim.process(this.controlLoop(), 'control-loop');
+    this.loop = this.sim.process(this.controlLoop(), 'control-loop');
   }
 
   /** Tracing started (the cluster settled): models write their starting state. */
@@ -314,17 +320,55 @@ export class World {
     return place(request, this.capacities());
   }
 
+  /**
+   * The control loop wakes on a grid of `apiProbeSeconds` steps, each step added to the previous
+   * wake time as `timeout(apiProbeSeconds)` would; a wake where nothing can change is skipped, so a
+   * steady cluster costs one event per due task rather than one per probe. A wake is due when the
+   * node lifecycle, the scheduler retry (while the API serves) or the load sample is due, or when
+   * something the probe reads changed since the last wake (`pokeControlLoop`: node power, apiserver,
+   * API availability). Skipped wakes are those whose probe would have found nothing to do.
+   */
   private *controlLoop(): ProcessGenerator<void> {
     let nextLifecycle = 0;
     let nextRetry = 0;
     let nextSample = 0;
+    const probeSeconds = this.kube.apiProbeSeconds;
     for (;;) {
       if (this.scenario.nodes.every((n) => this.power.state(n.name) === 'off')) {
         this.updateApi();
         yield this.powerSignal;
         continue;
       }
-      yield this.sim.timeout(this.kube.apiProbeSeconds);
+      const base = this.sim.now;
+      let hop = base;
+      let wake = base + probeSeconds;
+      if (!this.loopDirty) {
+        const apiUp = this.api.available;
+        while (wake < nextLifecycle && !(apiUp && wake >= nextRetry) && wake < nextSample) {
+          hop = wake;
+          wake += probeSeconds;
+        }
+      }
+      this.loopGridBase = base;
+      this.loopHopSeconds = hop;
+      this.loopWakeSeconds = wake;
+      for (;;) {
+        try {
+          // The wake itself is scheduled one probe ahead, from the grid time before it, as it was
+          // when every probe ran: events due at the same instant keep their order around it.
+          if (this.sim.now < this.loopHopSeconds) {
+            yield this.sim.timeoutAt(this.loopHopSeconds);
+            continue;
+          }
+          yield this.sim.timeoutAt(this.loopWakeSeconds);
+          break;
+        } catch (error) {
+          // pokeControlLoop moved the wake earlier.
+          if (!(error instanceof Interrupt)) throw error;
+        }
+      }
+      this.loopWakeSeconds = Number.POSITIVE_INFINITY;
+      this.loopDirty = false;
       const now = this.sim.now;
       this.updateApi();
       const apiUp = this.api.available;
@@ -352,6 +396,30 @@ export class World {
     }
   }
 
+  /**
+   * Something the control loop's probe reads changed: it must wake at the first grid time after now.
+   * A change at a grid time itself comes after that time's wake, as it did when every wake ran: the
+   * wake had been scheduled a probe earlier, before the plan step or model event that caused the
+   * change (the plan runner and the loop step on the same grid from the world's start).
+   */
+  private pokeControlLoop(): void {
+    this.loopDirty = true;
+    const loop = this.loop;
+    if (loop === null || this.loopWakeSeconds === Number.POSITIVE_INFINITY) return;
+    const probeSeconds = this.kube.apiProbeSeconds;
+    const now = this.sim.now;
+    let hop = this.loopGridBase;
+    let wake = hop + probeSeconds;
+    while (wake <= now) {
+      hop = wake;
+      wake += probeSeconds;
+    }
+    if (wake >= this.loopWakeSeconds) return;
+    this.loopHopSeconds = hop;
+    this.loopWakeSeconds = wake;
+    loop.interrupt('poke');
+  }
+
   /** The current etcd leader, or the last one seen (an operator's note from `endpoint status`). */
   lastKnownLeader(): string | null {
     const leader = this.etcd.leader();
@@ -361,7 +429,10 @@ export class World {
 
   private updateApi(): void {
     this.lastKnownLeader();
+    const wasUp = this.api.available;
+    const vip = this.api.vipHolder;
     this.api.update();
+    if (this.api.available !== wasUp || this.api.vipHolder !== vip) this.pokeControlLoop();
   }
 
   private sampleLoad(now: number): void {
@@ -380,6 +451,7 @@ export class World {
   }
 
   private onShuttingDown(node: string): void {
+    this.pokeControlLoop();
     for (const o of this.observers) o.nodeShuttingDown?.(node);
   }
 
@@ -395,6 +467,7 @@ export class World {
   }
 
   private onServicesStopping(node: string): void {
+    this.pokeControlLoop();
     this.runningSince.set(node, Number.POSITIVE_INFINITY);
     this.apiserverServing.delete(node);
     this.deploymentsReady.delete(node);
@@ -406,6 +479,7 @@ export class World {
   }
 
   private onPoweredOff(node: string, mode: ShutdownMode): void {
+    this.pokeControlLoop();
     this.runningSince.set(node, Number.POSITIVE_INFINITY);
     this.deploymentsReady.delete(node);
     this.apiserverServing.delete(node);
@@ -419,6 +493,7 @@ export class World {
   }
 
   private onPoweringOn(node: string): void {
+    this.pokeControlLoop();
     this.powerOnOrder.push(node);
     this.awaitingReady.add(node);
     if (this.allOffSinceSeconds !== null) {
@@ -441,6 +516,7 @@ export class World {
   }
 
   private onRunning(node: string, addressChanged: boolean): void {
+    this.pokeControlLoop();
     const since = this.sim.now;
     this.runningSince.set(node, since);
     this.sim.process(

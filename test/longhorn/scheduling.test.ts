@@ -154,6 +154,23 @@ describe('replica placement', () => {
     expect(scheduleReplica(disks, request, harvesterPolicy)).toEqual({ ok: true, node: 'n2', disk: 'data' });
   });
 
+  it('breaks a tie in usable space by node name as localeCompare sorts it (node-10 before node-9), or by nameOrder when every disk has one', () => {
+    // localeCompare compares "node-1…" and "node-9" at the character after "node-": '1' < '9'.
+    const tied = [disk('node-9'), disk('node-10')];
+    expect(scheduleReplica(tied, request, harvesterPolicy)).toEqual({
+      ok: true,
+      node: 'node-10',
+      disk: 'data',
+    });
+    // nameOrder is the same order precomputed (DiskInventory ranks its disks once); it decides alone.
+    const ranked = [disk('node-9', { nameOrder: 0 }), disk('node-10', { nameOrder: 1 })];
+    expect(scheduleReplica(ranked, request, harvesterPolicy)).toEqual({
+      ok: true,
+      node: 'node-9',
+      disk: 'data',
+    });
+  });
+
   it('reports insufficient storage with the rule that failed', () => {
     const result = scheduleReplica([disk('n1', { availableBytes: 260 * GiB })], request, harvesterPolicy);
     expect(result).toMatchObject({ ok: false, reason: 'insufficient-storage' });

@@ -122,6 +122,13 @@ export class VmFleet {
     return [...this.vms.values()];
   }
 
+  /** The VMs running on `node` (not lost), in fleet order: `all()` filtered, from the node's own list. */
+  runningOn(node: string): VmRuntime[] {
+    const running: VmRuntime[] = [];
+    for (const vm of this.placedOn.get(node) ?? []) if (vm.phase === 'Running' && !vm.lost) running.push(vm);
+    return running;
+  }
+
   get(ref: VmRef): VmRuntime {
     const vm = this.vms.get(vmKey(ref));
     if (vm === undefined) throw new Error(`unknown VM '${vmKey(ref)}'`);

@@ -719,11 +719,13 @@ export class LonghornModel implements WorldObserver {
     );
   }
 
+  /** Health after a change, then the write rate: a faulted engine takes no writes (writes.ts). */
   private refresh(v: Volume): void {
     this.dirty.add(v);
-    this.trackWriting(v);
     const driver = v.spec.provisioner.kind === 'external' ? v.spec.provisioner.driver : '';
     refreshHealth(v, this.sim.now, !this.unreachableDrivers.has(driver), this.record);
+    updateWriteRate(v, this.record);
+    this.trackWriting(v);
   }
 
   private emitAccounting(): void {

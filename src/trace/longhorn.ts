@@ -48,7 +48,7 @@ export interface LonghornRecordData {
     healthyReplicas: number;
     wantedReplicas: number;
   };
-  /** The volume's write rate changed (VM started, stopped, paused, resumed). */
+  /** The write rate the volume takes changed (VM started, stopped, paused, resumed; 0 while faulted: the engine fails I/O). */
   'volume.writes': { volume: string; bytesPerSecond: number };
   /** Bytes written while exactly one healthy replica held the data, one record per such period. */
   'volume.data-at-risk': { volume: string; bytes: number; fromSeconds: number; toSeconds: number };

@@ -39,6 +39,7 @@ export {
   quorumKept,
   type RunCase,
   replicaAntiAffinityKept,
+  replicaCountKept,
   violations,
   vmsEndAsPlanned,
 } from './invariants.ts';

@@ -1,4 +1,5 @@
 /** From the validated plan document to the typed Plan; collects the issues zod cannot phrase well. */
+import { PLAN_STEP_TIMEOUTS } from '../../profiles/plan-step-timeouts.ts';
 import type { DocumentPath } from '../../scenario/document-error.ts';
 import { parseNodeRef } from './node-ref.ts';
 import type { PlanDocument, StepDocument, VmSelectorDocument } from './schema.ts';
@@ -207,7 +208,14 @@ export function normalizePlan(document: PlanDocument, fileName: string, fail: Fa
         condition(item, [...path, 'preconditions', i], fail),
       ),
       waits: input.waitFor.map((item, i) => wait(item, [...path, 'waitFor', i], fail)),
+      timeoutSeconds: stepTimeout(input),
     };
   });
   return { fileName, name: document.name, description: document.description, steps, locations: {} };
+}
+
+/** The step's `timeout:`, else its type's default; null for steps their own duration or wait bounds. */
+export function stepTimeout(input: StepDocument): number | null {
+  if (input.step === 'wait-for' || input.step === 'sleep' || input.step === 'offline') return null;
+  return input.timeout ?? PLAN_STEP_TIMEOUTS[input.step].value;
 }

@@ -156,6 +156,12 @@ export interface PlanStep {
   readonly preconditions: readonly Condition[];
   /** Waited for, in order, after the action. */
   readonly waits: readonly Wait[];
+  /**
+   * How long the action may take (the step's `timeout:`, else its type's default,
+   * src/profiles/plan-step-timeouts.ts); past it the run stops with a step timeout. null for
+   * `sleep`, `offline` and `wait-for`, which their duration or their wait's timeout bound.
+   */
+  readonly timeoutSeconds: number | null;
 }
 
 export interface Plan {

@@ -135,7 +135,17 @@ export type TrimTrigger = 'fstrim.timer' | 'discard' | 'windows-retrim' | 'scena
 export interface GuestRecordData {
   'trim.started': { vm: string; trigger: TrimTrigger; volumes: string[] };
   'trim.finished': { vm: string; trigger: TrimTrigger; outcome: UnmapOutcome };
-  /** "VM Paused due to IO error at the volume: disk-N". */
-  'vm.paused': { vm: string; reason: 'io-error'; volume: string; disk: string; cause: 'trim'; flap: number };
+  /**
+   * "VM Paused due to IO error at the volume: disk-N": a failed UNMAP (`trim`), or a write to a
+   * faulted volume whose engine fails I/O (`volume-faulted`).
+   */
+  'vm.paused': {
+    vm: string;
+    reason: 'io-error';
+    volume: string;
+    disk: string;
+    cause: 'trim' | 'volume-faulted';
+    flap: number;
+  };
   'vm.unpaused': { vm: string; pausedSeconds: number; flap: number };
 }

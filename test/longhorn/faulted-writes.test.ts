@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { GuestModel } from '../../src/guest/model.ts';
 import { fixture } from './cluster-fixture.ts';
 
 // research longhorn.md §1.2 (LM controller/volume_controller.go `ReconcileEngineReplicaState`): "No
@@ -12,19 +13,29 @@ const MB = 1_000_000;
 
 function faultedByDrains() {
   // 4 nodes, one volume with 3 replicas: the VM runs on the node without a replica, so draining the
-  // three replica nodes leaves the attached volume with no healthy replica.
+  // three replica nodes leaves the attached volume with no healthy replica. The guest is wired as the
+  // world wires it (src/world/world.ts).
+  let guests: GuestModel | undefined;
   const f = fixture({
     nodes: 4,
     volumes: [{ name: 'vol-1', size: '20Gi', used: '2Gi' }],
     vms: [{ name: 'vm-1', node: null, volumes: ['vol-1'], writeRate: '1MB/s' }],
+    options: { onIoFailing: (volume, vms, failing) => guests?.volumeIoFailing(volume, vms, failing) },
   });
+  guests = new GuestModel({ sim: f.sim, scenario: f.scenario, storage: f.model });
+  const vm = { namespace: 'default', name: 'vm-1' };
   const replicaNodes = f.model.replicas('default/vol-1').map((r) => r.node as string);
   const free = ['n1', 'n2', 'n3', 'n4'].find((n) => !replicaNodes.includes(n)) as string;
-  f.at(1, () => f.model.vmStarted({ namespace: 'default', name: 'vm-1' }, free));
+  f.at(1, () => {
+    f.model.vmStarted(vm, free);
+    guests.vmStarted(vm, free);
+  });
   replicaNodes.forEach((node, i) => {
     f.at(10 + i, () => f.model.nodeDrained(node));
   });
-  return { f, replicaNodes };
+  const guestRecords = () =>
+    f.sink.records.filter((r) => r.subsystem === 'guest').map((r) => [r.timeSeconds, r.kind, r.data]);
+  return { f, replicaNodes, guestRecords };
 }
 
 describe('a faulted volume takes no writes', () => {
@@ -53,6 +64,28 @@ describe('a faulted volume takes no writes', () => {
       [1, 1 * MB],
       [12, 0],
       [100, 1 * MB],
+    ]);
+  });
+
+  it('the VM writing to it pauses with an IO error at the fault and resumes when the volume is salvaged', () => {
+    // research longhorn.md §4: "VM Paused due to IO error at the volume: disk-0".
+    const { f, replicaNodes, guestRecords } = faultedByDrains();
+    f.at(100, () => f.model.nodeReady(replicaNodes[2]));
+    f.sim.run({ until: 200 });
+    expect(guestRecords()).toEqual([
+      [
+        12,
+        'vm.paused',
+        {
+          vm: 'default/vm-1',
+          reason: 'io-error',
+          volume: 'default/vol-1',
+          disk: 'disk-0',
+          cause: 'volume-faulted',
+          flap: 1,
+        },
+      ],
+      [100, 'vm.unpaused', { vm: 'default/vm-1', pausedSeconds: 88, flap: 1 }],
     ]);
   });
 });

@@ -5,6 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { planFromData } from '../../src/plan/format/load.ts';
+import { scenarioFromData } from '../../src/scenario/load.ts';
+import { simulate } from '../../src/simulate/simulate.ts';
 import type { SwarmCase } from './cases.ts';
 import { swarmViolations } from './swarm-run.ts';
 
@@ -38,4 +41,15 @@ describe('swarm regressions', () => {
       expect(swarmViolations(swarmCaseFrom(name), simulationSeed)).toEqual([]);
     },
   );
+
+  it('seed-2: the VM whose volume faulted pauses with an IO error, and the report says so', () => {
+    const input = swarmCaseFrom('seed-2');
+    const result = simulate(
+      scenarioFromData(input.scenario, 'seed-2.scenario.yaml'),
+      planFromData(input.plan, 'seed-2.plan.yaml'),
+      { seed: 1 },
+    );
+    const paused = result.evaluation.findings.filter((f) => f.rule === 'longhorn.vm-paused-volume-faulted');
+    expect(paused.map((f) => f.objects)).toEqual([['vm/default/vm-2', 'volume/default/vm-2-root']]);
+  });
 });

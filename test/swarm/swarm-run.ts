@@ -80,27 +80,29 @@ export type SwarmOutcome =
 export function runSwarm(options: SwarmOptions): SwarmOutcome {
   let done = 0;
   let shrinking = false;
+  // Only shrinking is bounded in time: a time limit on the whole check (fast-check's
+  // interruptAfterTimeLimit) would end a long swarm early and call the runs it made a pass.
+  let shrinkDeadline = Number.POSITIVE_INFINITY;
+  const shrinkLimitMs = options.shrinkTimeLimitMs ?? 120_000;
   const why = new Map<string, string[]>();
   const property = fc.property(
     swarmCase(),
     fc.integer({ min: 1, max: 2 ** 31 - 1 }),
     (input, simulationSeed) => {
+      // Shrinking time is up: every further candidate "passes", so the smallest failure found stays.
+      if (shrinking && Date.now() > shrinkDeadline) return true;
       const found = swarmViolations(input, simulationSeed);
       if (!shrinking) options.onRun?.(++done);
       if (found.length > 0) {
+        if (!shrinking) shrinkDeadline = Date.now() + shrinkLimitMs;
         shrinking = true;
         why.set(JSON.stringify([input, simulationSeed]), found);
       }
       return found.length === 0;
     },
   );
-  const details = fc.check(property, {
-    seed: options.seed,
-    numRuns: options.runs,
-    interruptAfterTimeLimit: options.shrinkTimeLimitMs ?? 120_000,
-    markInterruptAsFailure: false,
-  });
-  if (!details.failed || details.counterexample === null) return { ok: true, runs: details.numRuns };
+  const details = fc.check(property, { seed: options.seed, numRuns: options.runs });
+  if (!details.failed || details.counterexample === null) return { ok: true, runs: done };
   const [input, simulationSeed] = details.counterexample;
   const files = writeCounterExample(join(tmpdir(), `harvester-sim-swarm-${options.seed}`), input);
   const reasons = why.get(JSON.stringify([input, simulationSeed])) ?? [String(details.errorInstance)];

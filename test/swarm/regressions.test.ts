@@ -25,6 +25,7 @@ describe('swarm regressions', () => {
       'a faulted volume takes no writes (three maintenance drains fail the last healthy replica)',
     ],
     ['seed-3', 1, 'a faulted volume takes no writes (maintenance, then two power losses)'],
+    ['seed-14', 10, 'two power-ons of a node at one instant boot it once'],
   ])('%s (simulation seed %i): %s', (name, simulationSeed) => {
     expect(swarmViolations(swarmCaseFrom(name), simulationSeed)).toEqual([]);
   });

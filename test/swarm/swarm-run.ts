@@ -92,7 +92,10 @@ export function runSwarm(options: SwarmOptions): SwarmOutcome {
       // Shrinking time is up: every further candidate "passes", so the smallest failure found stays.
       if (shrinking && Date.now() > shrinkDeadline) return true;
       const found = swarmViolations(input, simulationSeed);
-      if (!shrinking) options.onRun?.(++done);
+      if (!shrinking) {
+        done++;
+        options.onRun?.(done);
+      }
       if (found.length > 0) {
         if (!shrinking) shrinkDeadline = Date.now() + shrinkLimitMs;
         shrinking = true;

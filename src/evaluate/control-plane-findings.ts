@@ -14,8 +14,22 @@ export function controlPlaneFindings(records: Trace, run: RunSummary): Finding[]
   const findings: Finding[] = [];
   const roles = new Map(run.nodes.map((n) => [n.name, n.role]));
 
+  const timedOut = new Set<number>();
+  for (const r of of(records, 'plan', 'step.timeout')) {
+    timedOut.add(r.data.index);
+    findings.push({
+      rule: 'plan.step-timeout',
+      severity: 'critical',
+      timeSeconds: at(r),
+      title: `step ${r.data.id} (${r.data.type}) did not finish within ${r.data.timeoutSeconds} s`,
+      detail: `the plan stopped at step ${r.data.index}: its action was still under way when its timeout ran out (the step's \`timeout:\`, else the default for ${r.data.type})`,
+      objects: [`step/${r.data.id}`],
+      source:
+        'plan runner: every step has a timeout (src/profiles/plan-step-timeouts.ts); past it the plan stops',
+    });
+  }
   for (const end of of(records, 'plan', 'plan.end')) {
-    if (end.data.ok) continue;
+    if (end.data.ok || (end.data.failedStep !== null && timedOut.has(end.data.failedStep))) continue;
     findings.push({
       rule: 'plan.step-failed',
       severity: 'critical',

@@ -105,6 +105,7 @@ function trimPauses(records: Trace, end: number): Record<string, VmTrimImpact> {
     if (r.subsystem !== 'guest' || r.timeSeconds > end) continue;
     if (r.kind === 'vm.paused') {
       const data = r.data;
+      if (data.cause !== 'trim') continue;
       const entry = (impact[data.vm] ??= { pausedSeconds: 0, flaps: 0 });
       entry.flaps++;
       open.set(data.vm, r.timeSeconds);
@@ -235,6 +236,31 @@ export function storageFindings(records: Trace, run: RunSummary): Finding[] {
         'longhorn/website …/volumes/trim-filesystem.md "Known Issues: Rebuilding Volumes"; longhorn-engine PR #1008',
     });
   }
+
+  // A write to a faulted volume is an I/O error: the guest pauses until auto-salvage (guest/model.ts).
+  const faultPauses = new Map<string, { since: number; volume: string; disk: string }>();
+  const reportFaultPause = (vm: string, until: number) => {
+    const open = faultPauses.get(vm);
+    if (open === undefined) return;
+    faultPauses.delete(vm);
+    findings.push({
+      rule: 'longhorn.vm-paused-volume-faulted',
+      severity: 'critical',
+      timeSeconds: open.since,
+      title: `VM ${vm} paused by IO errors: volume ${open.volume} is faulted`,
+      detail: `no healthy replica of ${open.volume} (${open.disk}) remained, so its engine failed every write and the VM paused for ${(until - open.since).toFixed(0)} s${until >= end ? ', until the end of the plan' : ' until the volume was salvaged'}`,
+      objects: [`vm/${vm}`, `volume/${open.volume}`],
+      source:
+        'research/longhorn.md §1.2 (no healthy replica → faulted; auto-salvage revives replicas and remounts) and §4 ("VM Paused due to IO error at the volume")',
+    });
+  };
+  for (const r of records) {
+    if (r.subsystem !== 'guest' || r.timeSeconds > end) continue;
+    if (r.kind === 'vm.paused' && r.data.cause === 'volume-faulted')
+      faultPauses.set(r.data.vm, { since: r.timeSeconds, volume: r.data.volume, disk: r.data.disk });
+    else if (r.kind === 'vm.unpaused') reportFaultPause(r.data.vm, r.timeSeconds);
+  }
+  for (const vm of [...faultPauses.keys()]) reportFaultPause(vm, end);
 
   const seen = new Set<string>();
   for (const r of of(records, 'replica.unschedulable')) {

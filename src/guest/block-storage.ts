@@ -7,4 +7,6 @@ export interface GuestBlockStorage {
   unmap(vm: VmRef, volume: string): { readonly outcome: UnmapOutcome; readonly rebuilding: boolean };
   /** A paused guest writes nothing. */
   setWritesSuspended(vm: VmRef, suspended: boolean): void;
+  /** The volume's engine fails every I/O (a faulted Longhorn volume). */
+  ioFailing(volume: string): boolean;
 }

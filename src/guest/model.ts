@@ -47,6 +47,8 @@ interface GuestVm {
   /** Simulated time of the last run of the scenario's trim schedule. */
   lastScheduledRunSeconds: number;
   retry: IoErrorRetryState | null;
+  /** Volumes whose engine fails I/O (faulted) under this running VM: it stays paused while any is. */
+  failingVolumes: Set<string>;
 }
 
 export class GuestModel implements WorldObserver {
@@ -86,6 +88,7 @@ export class GuestModel implements WorldObserver {
         lastTimerCalendarEpochSeconds: previousWeeklyCalendarPoint(this.startEpochSeconds),
         lastScheduledRunSeconds: Number.NEGATIVE_INFINITY,
         retry: null,
+        failingVolumes: new Set(),
       });
     }
   }
@@ -120,6 +123,30 @@ export class GuestModel implements WorldObserver {
     if (this.periodicTrim(g) !== 'none')
       g.processes.push(this.sim.process(this.trimLoop(g), `guest-trim ${g.key}`));
     if (this.discards(g)) g.processes.push(this.sim.process(this.discardLoop(g), `guest-discard ${g.key}`));
+    const failing = g.volumes.filter((v) => this.storage.ioFailing(v));
+    if (failing.length > 0) this.volumeIoFailing(failing[0], [g.key], true);
+    for (const v of failing.slice(1)) g.failingVolumes.add(v);
+  }
+
+  /**
+   * A volume's engine started (or stopped) failing I/O: a faulted Longhorn volume answers every write
+   * with an error, so each running VM writing to it pauses ("VM Paused due to IO error at the volume:
+   * disk-N", QEMU's werror=stop; research longhorn.md §4 for the pause) and stays paused until the
+   * volume takes writes again (auto-salvage). Modelled as one pause: KubeVirt's unpause retries fail
+   * at once while the volume is faulted.
+   */
+  volumeIoFailing(volume: string, vms: readonly string[], failing: boolean): void {
+    for (const key of vms) {
+      const g = this.vms.get(key);
+      if (g === undefined || !g.running) continue;
+      if (failing) {
+        if (g.failingVolumes.has(volume)) continue;
+        g.failingVolumes.add(volume);
+        if (!g.paused) this.pause(g, g.volumes.indexOf(volume), 'volume-faulted');
+      } else if (g.failingVolumes.delete(volume) && g.failingVolumes.size === 0 && g.paused) {
+        this.unpause(g);
+      }
+    }
   }
 
   vmStopped(vm: VmRef, _node: string, _reason: 'stopped' | 'node-lost' | 'force-reset'): void {
@@ -128,6 +155,7 @@ export class GuestModel implements WorldObserver {
     g.running = false;
     for (const p of g.processes) if (p.isAlive) p.interrupt('vm stopped');
     g.processes = [];
+    g.failingVolumes.clear();
     if (g.paused) this.unpause(g);
   }
 
@@ -234,7 +262,7 @@ export class GuestModel implements WorldObserver {
     const config = this.defaults.ioErrorRetry.value;
     g.retry ??= config === null ? null : new IoErrorRetryState(config);
     for (let flap = 0; flap < LIMITS.maxFlapsPerIoError; flap++) {
-      this.pause(g, disk);
+      if (!g.paused) this.pause(g, disk, 'trim');
       if (g.retry !== null) {
         let wait = g.retry.delaySeconds(this.sim.now);
         for (let i = 0; wait > 0 && i < LIMITS.maxRetryWaitsPerPause; i++) {
@@ -243,7 +271,8 @@ export class GuestModel implements WorldObserver {
         }
       }
       yield this.sim.timeout(this.reactionSeconds);
-      this.unpause(g);
+      // A faulted volume under the VM keeps it paused (volumeIoFailing).
+      if (g.failingVolumes.size === 0) this.unpause(g);
       // QEMU re-issues the request that failed (werror=stop).
       const outcome = this.storage.unmap(g.ref, g.volumes[disk]).outcome;
       if (outcome !== 'io-error') return outcome;
@@ -251,7 +280,7 @@ export class GuestModel implements WorldObserver {
     return 'io-error';
   }
 
-  private pause(g: GuestVm, disk: number): void {
+  private pause(g: GuestVm, disk: number, cause: 'trim' | 'volume-faulted'): void {
     g.paused = true;
     g.pausedSinceSeconds = this.sim.now;
     g.flaps++;
@@ -261,7 +290,7 @@ export class GuestModel implements WorldObserver {
       reason: 'io-error',
       volume: g.volumes[disk],
       disk: `disk-${disk}`,
-      cause: 'trim',
+      cause,
       flap: g.flaps,
     });
   }

@@ -44,7 +44,7 @@ import { healthyCount, type Robustness, type VolumeState } from './robustness.ts
 import { unmapOutcome } from './unmap.ts';
 import { newVolume, type RunningRebuild, type Volume, volumeKey } from './volume.ts';
 import { closeAtRisk, refreshHealth } from './volume-health.ts';
-import { accrueWrites, updateWriteRate, writeShareBytesPerSecond } from './writes.ts';
+import { accrueWrites, engineTakesWrites, updateWriteRate, writeShareBytesPerSecond } from './writes.ts';
 
 export interface LonghornModelInit {
   readonly sim: Simulation;
@@ -731,11 +731,23 @@ export class LonghornModel implements WorldObserver {
     );
   }
 
+  /** Health after a change, then the write rate: a faulted engine takes no writes (writes.ts). */
   private refresh(v: Volume): void {
     this.dirty.add(v);
-    this.trackWriting(v);
     const driver = v.spec.provisioner.kind === 'external' ? v.spec.provisioner.driver : '';
     refreshHealth(v, this.sim.now, !this.unreachableDrivers.has(driver), this.record);
+    updateWriteRate(v, this.record);
+    this.trackWriting(v);
+    const failing = v.state === 'attached' && !engineTakesWrites(v);
+    if (failing !== v.ioFailing) {
+      v.ioFailing = failing;
+      if (v.writers.size > 0) this.options.onIoFailing?.(v.key, [...v.writers.keys()], failing);
+    }
+  }
+
+  /** The volume's engine fails every I/O: attached and faulted, or with no healthy replica. */
+  ioFailing(volume: string): boolean {
+    return this.volume(volume).ioFailing;
   }
 
   private emitAccounting(): void {

@@ -45,6 +45,11 @@ export interface LonghornModelOptions {
   readonly nodeIsRunning?: (node: string) => boolean;
   /** The world's "does the Kubernetes API serve" probe; longhorn-manager reconciles only then. */
   readonly controlPlaneAvailable?: () => boolean;
+  /**
+   * The engine of `volume` started or stopped failing I/O (faulted, or salvaged) while `vms`
+   * (`namespace/name`) write to it: the world tells their guests.
+   */
+  readonly onIoFailing?: (volume: string, vms: readonly string[], failing: boolean) => void;
   /** External CSI drivers whose cluster is unreachable at the start. */
   readonly unreachableExternalDrivers?: readonly string[];
 }

@@ -37,6 +37,8 @@ export interface Volume {
   /** The engine's node lost power while attached. */
   engineLost: boolean;
   faulted: boolean;
+  /** The engine fails I/O (attached, and faulted or without a healthy replica); last value reported. */
+  ioFailing: boolean;
   /** An engine live migration is under way (the world reports migrations only when they end). */
   migrating: boolean;
   robustness: Robustness;
@@ -90,6 +92,7 @@ export function newVolume(
     engineNode: null,
     engineLost: false,
     faulted: false,
+    ioFailing: false,
     migrating: false,
     robustness: 'unknown',
     reportedHealthyReplicas: -1,

@@ -6,6 +6,7 @@
  */
 import type { Recorder } from '../trace/recorder.ts';
 import { isFailed } from './replica.ts';
+import { healthyCount } from './robustness.ts';
 import type { Volume } from './volume.ts';
 
 /**
@@ -22,10 +23,25 @@ export function writeShareBytesPerSecond(
   return v.longhorn && longhornVolumesOfVm > 0 ? vmWriteBytesPerSecond / longhornVolumesOfVm : 0;
 }
 
-/** The volume's rate is the sum over its writers that are not suspended; `volume.writes` when it changes. */
+/**
+ * Whether the engine takes writes: not when the volume is faulted or attached with no healthy
+ * replica, for then "no healthy active replica remains" and the engine fails every I/O
+ * (longhorn/longhorn-manager:controller/volume_controller.go `ReconcileEngineReplicaState`; research
+ * longhorn.md §1.2, faulted). The guest sees I/O errors; nothing reaches a replica.
+ */
+export function engineTakesWrites(v: Volume): boolean {
+  if (!v.longhorn) return true;
+  if (v.faulted) return false;
+  return v.state !== 'attached' || healthyCount(v.replicas) > 0;
+}
+
+/**
+ * The volume's rate is the sum over its writers that are not suspended, and 0 while the engine fails
+ * I/O (`engineTakesWrites`); `volume.writes` when it changes.
+ */
 export function updateWriteRate(v: Volume, record: Recorder<'longhorn'>): void {
   let rate = 0;
-  for (const [vm, share] of v.writers) if (!v.suspended.has(vm)) rate += share;
+  if (engineTakesWrites(v)) for (const [vm, share] of v.writers) if (!v.suspended.has(vm)) rate += share;
   if (rate === v.writeBytesPerSecond) return;
   v.writeBytesPerSecond = rate;
   if (v.longhorn) record.emit('volume.writes', { volume: v.key, bytesPerSecond: rate });

@@ -112,7 +112,10 @@ export class NodePower {
     const running = this.sim.event<void>();
     if (runtime.state === 'running') return running.succeed();
     runtime.waiters.running.push(running);
-    if (runtime.state === 'off') runtime.transition = this.sim.process(this.boot(runtime), `boot ${node}`);
+    // A boot asked for at this instant has not run its first line yet (the node still reads `off`):
+    // a second power-on joins it rather than starting another boot (swarm seed 14).
+    if (runtime.state === 'off' && runtime.transition === null)
+      runtime.transition = this.sim.process(this.boot(runtime), `boot ${node}`);
     if (runtime.state === 'shutting-down') runtime.bootWhenOff = true;
     return running;
   }

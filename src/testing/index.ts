@@ -44,6 +44,7 @@ export {
   quorumKept,
   type RunCase,
   replicaAntiAffinityKept,
+  replicaCountKept,
   violations,
   vmsEndAsPlanned,
 } from './invariants.ts';

@@ -12,6 +12,7 @@ export const TRACE_KINDS: { readonly [S in Subsystem]: { readonly [K in KindOf<S
     'step.start': true,
     'step.end': true,
     'wait.end': true,
+    'step.timeout': true,
     'precondition.failed': true,
     'plan.end': true,
     'plan.recorded': true,

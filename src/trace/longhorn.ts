@@ -48,7 +48,7 @@ export interface LonghornRecordData {
     healthyReplicas: number;
     wantedReplicas: number;
   };
-  /** The volume's write rate changed (VM started, stopped, paused, resumed). */
+  /** The write rate the volume takes changed (VM started, stopped, paused, resumed; 0 while faulted: the engine fails I/O). */
   'volume.writes': { volume: string; bytesPerSecond: number };
   /** Bytes written while exactly one healthy replica held the data, one record per such period. */
   'volume.data-at-risk': { volume: string; bytes: number; fromSeconds: number; toSeconds: number };
@@ -135,7 +135,17 @@ export type TrimTrigger = 'fstrim.timer' | 'discard' | 'windows-retrim' | 'scena
 export interface GuestRecordData {
   'trim.started': { vm: string; trigger: TrimTrigger; volumes: string[] };
   'trim.finished': { vm: string; trigger: TrimTrigger; outcome: UnmapOutcome };
-  /** "VM Paused due to IO error at the volume: disk-N". */
-  'vm.paused': { vm: string; reason: 'io-error'; volume: string; disk: string; cause: 'trim'; flap: number };
+  /**
+   * "VM Paused due to IO error at the volume: disk-N": a failed UNMAP (`trim`), or a write to a
+   * faulted volume whose engine fails I/O (`volume-faulted`).
+   */
+  'vm.paused': {
+    vm: string;
+    reason: 'io-error';
+    volume: string;
+    disk: string;
+    cause: 'trim' | 'volume-faulted';
+    flap: number;
+  };
   'vm.unpaused': { vm: string; pausedSeconds: number; flap: number };
 }

@@ -10,6 +10,8 @@ export interface PlanRecordData {
     waitedSeconds: number;
     timeoutSeconds: number;
   };
+  /** The step's action did not finish within its `timeout` (or its type's default): the run stops. */
+  'step.timeout': { index: number; id: string; type: string; timeoutSeconds: number };
   'precondition.failed': { index: number; condition: string };
   'plan.end': { plan: string; ok: boolean; failedStep: number | null; reason: string };
   /** Values the runner wrote down (`scale-available`, the last node shut down, ...). */

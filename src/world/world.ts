@@ -228,6 +228,7 @@ export class World {
       options: {
         nodeIsRunning: (node) => this.isRunning(node),
         controlPlaneAvailable: () => this.apiAvailable(),
+        onIoFailing: (volume, vms, failing) => this.guests.volumeIoFailing(volume, vms, failing),
       },
     });
     this.guests = new GuestModel({

@@ -14,12 +14,13 @@ import { simulate } from '../../src/simulate/simulate.ts';
 import {
   etcdWritesKept,
   migrationLimitsKept,
+  noWriteWithoutReplica,
   type RunCase,
   replicaAntiAffinityKept,
+  replicaCountKept,
   vmsEndAsPlanned,
 } from '../../src/testing/invariants.ts';
 import { writeCounterExample } from '../../src/testing/property.ts';
-import { select } from '../../src/trace/record.ts';
 import { type SwarmCase, swarmCase } from './cases.ts';
 
 /** Limits of one swarm run: generated plans sleep at most an hour a step, so a day is ample. */
@@ -36,64 +37,15 @@ function timeMonotonic({ result }: RunCase): string[] {
   return [];
 }
 
-/**
- * Every VM ends in a state the plan explains: when the plan completed, as `vmsEndAsPlanned` says,
- * except a VM left Pending for which the scheduler said why (schedule.failed), or still Stopping
- * after a vm.stop step.
- */
-function vmsExplained(run: RunCase): string[] {
-  if (!run.result.run.ok) return [];
-  const unschedulable = new Set(
-    select(run.result.trace, 'kube', 'schedule.failed').map((r) => r.data.object.replace(/^vmi\//, '')),
-  );
-  // A vm.stop step does not wait for the guest to power off, so a VM may end Stopping.
-  const stops = run.plan.steps.some((s) => s.action.type === 'vm.stop');
-  return vmsEndAsPlanned
-    .check(run)
-    .filter((v) => !(v.endsWith(' ends Pending') && unschedulable.has(v.split(' ')[0])))
-    .filter((v) => !(stops && v.endsWith(' ends Stopping')));
-}
-
-/**
- * No write is accepted with zero healthy replicas, checked at the end of each instant: a volume that
- * attaches writes its rate and its new robustness at one simulated time, in that order, so the
- * testing kit's record-by-record `noWriteWithoutReplica` sees the detached volume's 0 replicas with
- * the new write rate (reported to the kit's owners).
- */
-function noWriteWithoutReplicaAtInstantEnd({ result }: RunCase): string[] {
-  const healthy = new Map<string, number>();
-  const writing = new Map<string, number>();
-  const touched = new Set<string>();
-  const violations: string[] = [];
-  const flush = (t: number) => {
-    for (const volume of touched)
-      if (healthy.get(volume) === 0 && (writing.get(volume) ?? 0) > 0)
-        violations.push(
-          `at ${t.toFixed(1)} s: ${volume} takes ${writing.get(volume)} B/s with no healthy replica`,
-        );
-    touched.clear();
-  };
-  let now = Number.NEGATIVE_INFINITY;
-  for (const r of result.trace) {
-    if (r.timeSeconds !== now) flush(now);
-    now = r.timeSeconds;
-    if (r.subsystem !== 'longhorn') continue;
-    if (r.kind === 'volume.robustness') healthy.set(r.data.volume, r.data.healthyReplicas);
-    else if (r.kind === 'volume.writes') writing.set(r.data.volume, r.data.bytesPerSecond);
-    else continue;
-    touched.add(r.data.volume);
-  }
-  flush(now);
-  return violations;
-}
-
+/** The testing kit's invariants (src/testing/invariants.ts) and time's order. */
 const invariants: readonly { name: string; check: (run: RunCase) => string[] }[] = [
   { name: 'time-monotonic', check: timeMonotonic },
-  { name: 'vms-explained', check: vmsExplained },
+  vmsEndAsPlanned,
   etcdWritesKept,
   replicaAntiAffinityKept,
+  replicaCountKept,
   migrationLimitsKept,
-  { name: 'no-write-without-replica', check: noWriteWithoutReplicaAtInstantEnd },
+  noWriteWithoutReplica,
 ];
 
 /** The violations of one case on one simulation seed; an exception is one too (with its kind). */
@@ -128,27 +80,32 @@ export type SwarmOutcome =
 export function runSwarm(options: SwarmOptions): SwarmOutcome {
   let done = 0;
   let shrinking = false;
+  // Only shrinking is bounded in time: a time limit on the whole check (fast-check's
+  // interruptAfterTimeLimit) would end a long swarm early and call the runs it made a pass.
+  let shrinkDeadline = Number.POSITIVE_INFINITY;
+  const shrinkLimitMs = options.shrinkTimeLimitMs ?? 120_000;
   const why = new Map<string, string[]>();
   const property = fc.property(
     swarmCase(),
     fc.integer({ min: 1, max: 2 ** 31 - 1 }),
     (input, simulationSeed) => {
+      // Shrinking time is up: every further candidate "passes", so the smallest failure found stays.
+      if (shrinking && Date.now() > shrinkDeadline) return true;
       const found = swarmViolations(input, simulationSeed);
-      if (!shrinking) options.onRun?.(++done);
+      if (!shrinking) {
+        done++;
+        options.onRun?.(done);
+      }
       if (found.length > 0) {
+        if (!shrinking) shrinkDeadline = Date.now() + shrinkLimitMs;
         shrinking = true;
         why.set(JSON.stringify([input, simulationSeed]), found);
       }
       return found.length === 0;
     },
   );
-  const details = fc.check(property, {
-    seed: options.seed,
-    numRuns: options.runs,
-    interruptAfterTimeLimit: options.shrinkTimeLimitMs ?? 120_000,
-    markInterruptAsFailure: false,
-  });
-  if (!details.failed || details.counterexample === null) return { ok: true, runs: details.numRuns };
+  const details = fc.check(property, { seed: options.seed, numRuns: options.runs });
+  if (!details.failed || details.counterexample === null) return { ok: true, runs: done };
   const [input, simulationSeed] = details.counterexample;
   const files = writeCounterExample(join(tmpdir(), `harvester-sim-swarm-${options.seed}`), input);
   const reasons = why.get(JSON.stringify([input, simulationSeed])) ?? [String(details.errorInstance)];

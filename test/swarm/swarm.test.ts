@@ -16,5 +16,7 @@ describe('the seeded swarm', () => {
     const outcome = runSwarm({ seed, runs, shrinkTimeLimitMs: 60_000 });
     // On failure the report holds the seed, the replay commands and the shrunk YAML.
     expect(outcome.ok ? '' : outcome.report).toBe('');
+    // Every run was made: nothing ends the swarm early and calls it a pass.
+    expect(outcome.ok && outcome.runs).toBe(runs);
   });
 });

@@ -31,6 +31,11 @@ try {
     runs,
     onRun: (done) => {
       if (tty) process.stderr.write(`\rswarm seed ${seed}: ${done}/${runs}`);
+      // Piped (a long swarm in the background, CI): a line every 100 runs, so a log shows how far it got.
+      else if (done % 100 === 0)
+        process.stderr.write(
+          `swarm seed ${seed}: ${done}/${runs} at ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+        );
     },
   });
   if (tty) process.stderr.write('\n');

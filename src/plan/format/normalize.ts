@@ -1,4 +1,5 @@
 /** From the validated plan document to the typed Plan; collects the issues zod cannot phrase well. */
+import { PLAN_STEP_TIMEOUTS } from '../../profiles/plan-step-timeouts.ts';
 import type { DocumentPath } from '../../scenario/document-error.ts';
 import { parseNodeRef } from './node-ref.ts';
 import type { PlanDocument, StepDocument, VmSelectorDocument } from './schema.ts';
@@ -239,6 +240,7 @@ export function normalizePlan(document: PlanDocument, fileName: string, fail: Fa
       ),
       waits: input.waitFor.map((item, i) => wait(item, [...path, 'waitFor', i], fail)),
       ...(input.background ? { background: true } : {}),
+      timeoutSeconds: stepTimeout(input),
     };
   });
   // `steps-done` names background steps that come before it.
@@ -305,4 +307,12 @@ function planFault(
         },
       };
   }
+}
+
+/** The step's `timeout:`, else its type's default; null for steps their own duration or wait bounds. */
+export function stepTimeout(input: StepDocument): number | null {
+  if (input.step === 'wait-for' || input.step === 'sleep' || input.step === 'offline') return null;
+  // kubectl drain's own --timeout (required in a plan) ends the step: no second limit.
+  if (input.step === 'node.drain') return null;
+  return input.timeout ?? PLAN_STEP_TIMEOUTS[input.step].value;
 }

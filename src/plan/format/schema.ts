@@ -91,17 +91,24 @@ const common = {
 const step = <T extends string, S extends z.core.$ZodLooseShape>(type: T, fields: S) =>
   z.strictObject({ step: z.literal(type), ...common, ...fields });
 
+/**
+ * A step whose action can take time: `timeout` bounds it (default per step type,
+ * src/profiles/plan-step-timeouts.ts); past it the run stops with a step-timeout finding.
+ */
+const timedStep = <T extends string, S extends z.core.$ZodLooseShape>(type: T, fields: S) =>
+  step(type, { timeout: secondsField(limits.waitTimeoutSeconds).optional(), ...fields });
+
 export const stepSchema = z.discriminatedUnion('step', [
-  step('support-bundle', { extraNamespaces: z.array(z.string().min(1)).default([]) }),
-  step('rancher.disconnect', {
+  timedStep('support-bundle', { extraNamespaces: z.array(z.string().min(1)).default([]) }),
+  timedStep('rancher.disconnect', {
     recordScaleAvailable: z.boolean().default(true),
     clearScaleAvailable: z.boolean().default(true),
     scaleRancherToZero: z.boolean().default(true),
     scaleClusterAgentToZero: z.boolean().default(true),
     forceDeleteStuckPods: z.boolean().default(true),
   }),
-  step('rancher.remove-import', {}),
-  step('rancher.reconnect', {
+  timedStep('rancher.remove-import', {}),
+  timedStep('rancher.reconnect', {
     scaleAvailable: z
       .union([z.literal('recorded'), z.number().int().min(1), z.null()], {
         error: '"recorded", a number of replicas or null',
@@ -113,30 +120,30 @@ export const stepSchema = z.discriminatedUnion('step', [
       })
       .default('recorded'),
   }),
-  step('vm.stop', {
+  timedStep('vm.stop', {
     vms: vmSelector,
     method: z.enum(['guest', 'virtctl', 'guest-then-virtctl']).default('guest-then-virtctl'),
   }),
-  step('vm.start', { vms: vmSelector }),
-  step('vm.migrate', { vms: vmSelector, target: nodeRefText.optional() }),
-  step('addon.disable', { addons: addonSelector }),
-  step('addon.enable', { addons: addonSelector }),
+  timedStep('vm.start', { vms: vmSelector }),
+  timedStep('vm.migrate', { vms: vmSelector, target: nodeRefText.optional() }),
+  timedStep('addon.disable', { addons: addonSelector }),
+  timedStep('addon.enable', { addons: addonSelector }),
   step('wait-for', conditionFieldsWithTimeout()),
-  step('etcd.move-leader', {
+  timedStep('etcd.move-leader', {
     to: z.union([z.literal('off-witness'), nodeRefText], { error: '"off-witness" or a node reference' }),
     method: z.enum(['etcdctl', 'delete-pod']).default('etcdctl'),
   }),
-  step('node.shutdown', {
+  timedStep('node.shutdown', {
     ...nodeTargetFields,
     mode: z.enum(['graceful', 'power-loss']).default('graceful'),
     order: z.enum(['sequential', 'parallel']).default('sequential'),
     waitEachDown: z.boolean().default(true),
   }),
-  step('node.power-on', {
+  timedStep('node.power-on', {
     ...nodeTargetFields,
     order: z.enum(['sequential', 'parallel']).default('sequential'),
   }),
-  step('node.maintenance', {
+  timedStep('node.maintenance', {
     node: nodeRefText,
     action: z.enum(['enable', 'disable']),
     // Harvester's "Force" checkbox: non-migratable VMs are shut down instead of refusing.
@@ -156,8 +163,8 @@ export const stepSchema = z.discriminatedUnion('step', [
   }),
   step('offline', { duration: secondsField(limits.offlineSeconds) }),
   // Storage outside the cluster (scenario infrastructure.externalSystems): an iSCSI target, a Ceph cluster.
-  step('external.shutdown', { system: z.string().min(1) }),
-  step('external.power-on', { system: z.string().min(1) }),
+  timedStep('external.shutdown', { system: z.string().min(1) }),
+  timedStep('external.power-on', { system: z.string().min(1) }),
   step('sleep', { duration: secondsField(limits.planWaitSeconds) }),
 ]);
 

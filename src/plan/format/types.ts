@@ -179,6 +179,13 @@ export interface PlanStep {
   readonly waits: readonly Wait[];
   /** The step runs beside the ones after it; a later `wait-for` with `steps-done` joins it. */
   readonly background?: boolean;
+  /**
+   * How long the action may take (the step's `timeout:`, else its type's default,
+   * src/profiles/plan-step-timeouts.ts); past it the run stops with a step timeout. null for
+   * `sleep`, `offline`, `wait-for` and `node.drain`, which their duration, their wait's timeout or the
+   * drain's own `timeout` bound.
+   */
+  readonly timeoutSeconds: number | null;
 }
 
 /** When a fault strikes: seconds after the plan started, or after a step started. */

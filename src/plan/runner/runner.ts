@@ -1,6 +1,7 @@
 import {
   DEFAULT_SEED,
   type Event,
+  Interrupt,
   LimitExceeded,
   type ProcessGenerator,
   type TraceSink,
@@ -210,11 +211,22 @@ function* runStep(
   steps.markStarted(step.id);
   steps.markEntered(step.id);
   let failure: string | null = null;
+  const timeout = watchStep(world, step);
   try {
     yield* perform({ world, record, stepIndex: step.index, nodes }, step.action);
   } catch (error) {
-    if (!(error instanceof StepFailure)) throw error;
-    failure = error.message;
+    if (error instanceof Interrupt && error.cause === timeout) {
+      record.emit('step.timeout', {
+        index: step.index,
+        id: step.id,
+        type: step.action.type,
+        timeoutSeconds: step.timeoutSeconds as number,
+      });
+      failure = `step ${step.id} did not finish within its timeout of ${step.timeoutSeconds} s`;
+    } else if (error instanceof StepFailure) failure = error.message;
+    else throw error;
+  } finally {
+    timeout.done = true;
   }
   const waits = step.action.type === 'wait-for' ? [step.action.wait, ...step.waits] : step.waits;
   for (const wait of failure === null ? waits : []) {
@@ -229,6 +241,21 @@ function* runStep(
     detail: failure ?? (nodes.length > 0 ? nodes.join(', ') : 'done'),
   });
   return failure;
+}
+
+/**
+ * Bounds a step's action by its timeout: when it runs out first, the plan's process is interrupted
+ * where it waits (the action is left to the cluster, as an operator would leave it), and the step
+ * fails. The action runs inline, so a step that finishes in time runs exactly as without a watch.
+ */
+function watchStep(world: World, step: PlanStep): { done: boolean } {
+  const watch = { done: false };
+  const plan = world.sim.activeProcess;
+  if (step.timeoutSeconds === null || plan === null) return watch;
+  world.sim.timeout(step.timeoutSeconds).addCallback(() => {
+    if (!watch.done && plan.isAlive) plan.interrupt(watch);
+  });
+  return watch;
 }
 
 function* waitFor(

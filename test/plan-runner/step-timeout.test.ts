@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { evaluate } from '../../src/evaluate/evaluate.ts';
+import { planFromData } from '../../src/plan/format/load.ts';
+import { runPlan } from '../../src/plan/runner/runner.ts';
+import { PLAN_STEP_TIMEOUTS } from '../../src/profiles/plan-step-timeouts.ts';
+import { scenarioFromData } from '../../src/scenario/load.ts';
+import { select } from '../../src/trace/record.ts';
+
+// Every plan step has a limit (STYLE.md "Put a limit on everything": every wait has a timeout). The
+// swarm found a plan that waited for ever: `npm run swarm -- --seed 4 --runs 1`, a node.maintenance
+// whose VMs never finish migrating (each migration aborted at completionTimeoutPerGiB, the drain
+// requeued without end by Harvester's node-drain controller).
+const regression = (kind: string) =>
+  parse(readFileSync(new URL(`../swarm/regressions/seed-4.${kind}.yaml`, import.meta.url), 'utf8'));
+const scenario = scenarioFromData(regression('scenario'), 'seed-4.scenario.yaml');
+
+function planWith(maintenance: Record<string, unknown>) {
+  const document = regression('plan');
+  document.steps[0] = { ...document.steps[0], ...maintenance };
+  return planFromData(document, 'seed-4.plan.yaml');
+}
+
+describe('step timeouts', () => {
+  it('a node.maintenance that cannot complete stops the plan at its `timeout:` (10 min) with a step-timeout finding', () => {
+    const run = runPlan(scenario, planWith({ timeout: '10m' }), { seed: 1 });
+    const start = select(run.records, 'plan', 'step.start')[0];
+    const timeout = select(run.records, 'plan', 'step.timeout');
+    expect(
+      timeout.map((r) => [r.timeSeconds - start.timeSeconds, r.data.index, r.data.timeoutSeconds]),
+    ).toEqual([[600, 0, 600]]);
+    expect(run.ok).toBe(false);
+    expect(run.failedStep).toBe(0);
+    const findings = evaluate(run.records).findings.filter((f) => f.severity === 'critical');
+    // One finding for the stop: the timeout, not also a generic "step failed".
+    expect(findings.map((f) => f.rule)).toEqual(['plan.step-timeout']);
+    expect(findings[0].timeSeconds).toBe(600);
+  });
+
+  it('without `timeout:` the step type default applies: node.maintenance 2 h, etcd.move-leader 5 s (etcdctl --command-timeout)', () => {
+    const plan = planFromData(
+      {
+        name: 'defaults',
+        steps: [
+          { step: 'node.maintenance', node: 'node-1', action: 'enable' },
+          { step: 'etcd.move-leader', to: 'node-2' },
+          { step: 'support-bundle' },
+          { step: 'sleep', duration: '1m' },
+          { step: 'wait-for', condition: 'nodes-ready', timeout: '5m' },
+        ],
+      },
+      'defaults.yaml',
+    );
+    expect(plan.steps.map((s) => s.timeoutSeconds)).toEqual([7200, 5, 600, null, null]);
+    expect(PLAN_STEP_TIMEOUTS['etcd.move-leader'].source).toContain('--command-timeout=5s');
+  });
+
+  it('a step that finishes within its timeout runs exactly as without one (same trace)', () => {
+    const document = {
+      name: 'quick',
+      steps: [
+        { step: 'vm.stop', vms: 'all' },
+        { step: 'wait-for', condition: 'no-vmis', timeout: '10m' },
+        { step: 'vm.start', vms: 'all' },
+      ],
+    };
+    const timed = structuredClone(document);
+    (timed.steps[0] as Record<string, unknown>).timeout = '1h';
+    const a = runPlan(scenario, planFromData(document, 'a.yaml'), { seed: 7 });
+    const b = runPlan(scenario, planFromData(timed, 'b.yaml'), { seed: 7 });
+    expect(a.ok).toBe(true);
+    expect(JSON.stringify(b.records)).toBe(JSON.stringify(a.records));
+  });
+
+  it('`timeout` is refused on sleep (its duration bounds it), with a one-line error naming the field', () => {
+    expect(() =>
+      planFromData({ name: 'x', steps: [{ step: 'sleep', duration: '1m', timeout: '5m' }] }, 'x.yaml'),
+    ).toThrow(/steps\[0\].*timeout/);
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * Cases the seeded swarm found, shrunk, kept as the YAML it printed (test/swarm/regressions/, each
+ * file naming its swarm seed and the violation), run again with every swarm invariant.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { planFromData } from '../../src/plan/format/load.ts';
+import { scenarioFromData } from '../../src/scenario/load.ts';
+import { simulate } from '../../src/simulate/simulate.ts';
+import type { SwarmCase } from './cases.ts';
+import { swarmViolations } from './swarm-run.ts';
+
+function swarmCaseFrom(name: string): SwarmCase {
+  const read = (kind: string) =>
+    parse(readFileSync(new URL(`./regressions/${name}.${kind}.yaml`, import.meta.url), 'utf8'));
+  return { scenario: read('scenario'), plan: read('plan') };
+}
+
+describe('swarm regressions', () => {
+  it.each([
+    [
+      'seed-2',
+      1,
+      'a faulted volume takes no writes (three maintenance drains fail the last healthy replica)',
+    ],
+    ['seed-3', 1, 'a faulted volume takes no writes (maintenance, then two power losses)'],
+    ['seed-14', 10, 'two power-ons of a node at one instant boot it once'],
+  ])('%s (simulation seed %i): %s', (name, simulationSeed) => {
+    expect(swarmViolations(swarmCaseFrom(name), simulationSeed)).toEqual([]);
+  });
+
+  it.each([
+    ['seed-4', 1],
+    ['seed-11', 555514549],
+  ])(
+    '%s (simulation seed %i): a maintenance that never completes ends at its step timeout, within the run limits',
+    {
+      timeout: 120_000,
+    },
+    (name, simulationSeed) => {
+      expect(swarmViolations(swarmCaseFrom(name), simulationSeed)).toEqual([]);
+    },
+  );
+
+  it('seed-2: the VM whose volume faulted pauses with an IO error, and the report says so', () => {
+    const input = swarmCaseFrom('seed-2');
+    const result = simulate(
+      scenarioFromData(input.scenario, 'seed-2.scenario.yaml'),
+      planFromData(input.plan, 'seed-2.plan.yaml'),
+      { seed: 1 },
+    );
+    const paused = result.evaluation.findings.filter((f) => f.rule === 'longhorn.vm-paused-volume-faulted');
+    expect(paused.map((f) => f.objects)).toEqual([['vm/default/vm-2', 'volume/default/vm-2-root']]);
+  });
+});

@@ -43,14 +43,30 @@ describe('swarm regressions', () => {
     },
   );
 
-  it('seed-2: the VM whose volume faulted pauses with an IO error, and the report says so', () => {
+  it('seed-3: the VM whose volume faulted pauses with an IO error, and the report says so', () => {
+    const input = swarmCaseFrom('seed-3');
+    const result = simulate(
+      scenarioFromData(input.scenario, 'seed-3.scenario.yaml'),
+      planFromData(input.plan, 'seed-3.plan.yaml'),
+      { seed: 1 },
+    );
+    const paused = result.evaluation.findings.filter((f) => f.rule === 'longhorn.vm-paused-volume-faulted');
+    expect(paused.map((f) => f.objects)).toEqual([['vm/default/vm-1', 'volume/default/vm-1-root']]);
+  });
+
+  it("seed-2: since Harvester's maintenance pre-checks are modelled, the third drain is refused and no volume faults", () => {
+    // pkg/controller/master/nodedrain DrainPossible: the drain that would take the control planes
+    // below three out of maintenance (or a volume's last healthy replica) is refused.
     const input = swarmCaseFrom('seed-2');
     const result = simulate(
       scenarioFromData(input.scenario, 'seed-2.scenario.yaml'),
       planFromData(input.plan, 'seed-2.plan.yaml'),
       { seed: 1 },
     );
-    const paused = result.evaluation.findings.filter((f) => f.rule === 'longhorn.vm-paused-volume-faulted');
-    expect(paused.map((f) => f.objects)).toEqual([['vm/default/vm-2', 'volume/default/vm-2-root']]);
+    const rules = result.evaluation.findings.map((f) => f.rule);
+    expect(result.evaluation.findings.find((f) => f.rule === 'maintenance.blocked')?.objects).toEqual([
+      'node/node-2',
+    ]);
+    expect(rules).not.toContain('longhorn.vm-paused-volume-faulted');
   });
 });

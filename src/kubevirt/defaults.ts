@@ -136,6 +136,12 @@ export interface MigrationModelParameters {
    * package, without the completion of a pre-copy (no last RAM pass, no wait for the destination).
    */
   readonly postCopySwitchFixedSeconds: Sourced<number>;
+  /**
+   * From the end of QEMU's reported downtime to the guest running on the target: the destination
+   * loads what the switch sent (device state, the post-copy package) and its bottom half starts the
+   * vCPUs. QEMU's `downtime` is measured on the source and stops before this.
+   */
+  readonly destinationResumeSeconds: Sourced<number>;
   /** Throughput ceiling of one migration stream (TLS proxy + one QEMU thread); Harvester = 1 stream. */
   readonly perStreamBytesPerSecond: Sourced<number>;
   /**
@@ -248,6 +254,10 @@ export const MIGRATION_MODEL_PARAMETERS: MigrationModelParameters = {
   postCopySwitchFixedSeconds: {
     value: 0.003,
     source: `${CALIBRATION}: downtime_ms of the fit set's post-copy run m256-bw16-r16000-w128-dt300-pc (3 ms; QEMU 7.2 migration/migration.c postcopy_start sets downtime = now - time_at_stop once the package with the device state is sent, before any page is pushed)`,
+  },
+  destinationResumeSeconds: {
+    value: 0.00825,
+    source: `${CALIBRATION}: median of downtime_guest_ms − downtime_ms over the 20 completed runs of the fit set that report both (3.9–17.7 ms; the post-copy run 8.8 ms), test/calibration/fit-parameters.ts fitDestinationResume. QEMU 7.2 migration/migration.c migration_calculate_complete and postcopy_start end \`downtime\` on the source; the destination resumes in process_incoming_migration_bh (pre-copy) or migration/savevm.c loadvm_postcopy_handle_run_bh (post-copy), vm_start`,
   },
   perStreamBytesPerSecond: {
     value: 1.25e9,

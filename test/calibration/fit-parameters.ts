@@ -129,3 +129,30 @@ export function fitThrottleCatchUp(
     }),
   );
 }
+
+/** The destination's resume after QEMU's reported downtime, one value for the campaign. */
+export interface ResumeFit {
+  /** Median of downtime_guest_ms − downtime_ms, seconds. */
+  readonly seconds: number;
+  readonly runs: number;
+  readonly minSeconds: number;
+  readonly maxSeconds: number;
+}
+
+/**
+ * The guest resumes on the target after QEMU's `downtime` ends on the source (the destination loads
+ * the last device state or the post-copy package, then starts the vCPUs): the median gap between the
+ * harness's two downtimes over the completed runs that report both. The median, not the mean: the
+ * gap is skewed by a destination that waited for the CPU.
+ */
+export function fitDestinationResume(runs: readonly CalibrationRun[]): ResumeFit {
+  const gaps = runs
+    .filter((r) => r.outcome !== 'cancelled' && r.downtimeMs !== null && r.downtimeGuestMs !== null)
+    .map((r) => ((r.downtimeGuestMs as number) - (r.downtimeMs as number)) / 1000)
+    .sort((a, b) => a - b);
+  if (gaps.length === 0)
+    throw new Error('fitDestinationResume: no run reports both downtime_ms and downtime_guest_ms');
+  const mid = Math.floor(gaps.length / 2);
+  const seconds = gaps.length % 2 === 1 ? gaps[mid] : (gaps[mid - 1] + gaps[mid]) / 2;
+  return { seconds, runs: gaps.length, minSeconds: gaps[0], maxSeconds: gaps[gaps.length - 1] };
+}

@@ -211,6 +211,7 @@ export function migrateJson(result: LiveMigrationResult): Record<string, unknown
     migrationSeconds: result.migrationSeconds,
     targetPodStartSeconds: result.targetPodStartSeconds,
     downtimeMs: result.downtimeMs,
+    guestDowntimeMs: result.guestDowntimeMs,
     guestPausedSeconds: result.guestPausedSeconds,
     iterations: result.iterations,
     transferredBytes: Math.round(result.transferredBytes),
@@ -233,6 +234,11 @@ export function migrateTable(result: LiveMigrationResult): string {
     `outcome          ${result.outcome} (${result.reason}); VM runs on ${result.vmRunsOn}`,
     `total            ${result.totalSeconds.toFixed(2)} s (target pod ${result.targetPodStartSeconds.toFixed(2)} s + migration ${result.migrationSeconds.toFixed(2)} s)`,
     `downtime         ${result.downtimeMs.toFixed(1)} ms`,
+    ...(result.vmRunsOn === 'target'
+      ? [
+          `guest downtime   ${result.guestDowntimeMs.toFixed(1)} ms (QEMU's, then the target resumes the guest)`,
+        ]
+      : []),
     `iterations       ${result.iterations}`,
     `transferred      ${(result.transferredBytes / MiB).toFixed(1)} MiB`,
     `max throttle     ${result.maxThrottlePercent} %`,

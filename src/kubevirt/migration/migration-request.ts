@@ -68,6 +68,8 @@ export interface MigrationProfile {
   readonly switchoverFixedSeconds: number;
   /** Fixed part of the post-copy switch downtime (the package, not a pre-copy completion). */
   readonly postCopySwitchFixedSeconds: number;
+  /** After QEMU's reported downtime, until the guest runs on the target (the destination's load and start). */
+  readonly destinationResumeSeconds: number;
   /** Throughput ceiling of the single migration stream; Infinity = only the links limit it. */
   readonly perStreamBytesPerSecond: number;
   readonly deviceStateBytes: number;
@@ -116,6 +118,11 @@ export interface LiveMigrationResult {
   readonly migrationSeconds: number;
   /** VM stopped at the switch (stop-and-copy or post-copy switch). */
   readonly downtimeMs: number;
+  /**
+   * The guest's own pause when it moved: QEMU's downtime plus the destination's resume (QEMU's
+   * `downtime_guest` of the harness: source STOP to destination RESUME); 0 when it did not move.
+   */
+  readonly guestDowntimeMs: number;
   readonly downtimeBytes: number;
   /** Guest suspended by KubeVirt (workload disruption without post-copy) before the switch. */
   readonly guestPausedSeconds: number;
@@ -136,6 +143,7 @@ export function defaultMigrationProfile(): MigrationProfile {
     qemuSetupSeconds: m.qemuSetupSeconds.value,
     switchoverFixedSeconds: m.switchoverFixedSeconds.value,
     postCopySwitchFixedSeconds: m.postCopySwitchFixedSeconds.value,
+    destinationResumeSeconds: m.destinationResumeSeconds.value,
     perStreamBytesPerSecond: m.perStreamBytesPerSecond.value,
     deviceStateBytes: m.deviceStateBytes.value,
     postCopySwitchBytes: m.postCopySwitchBytes.value,

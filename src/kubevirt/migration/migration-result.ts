@@ -22,6 +22,8 @@ export interface RunAtEnd {
   /** Start of the disk copy or of the post-copy push, whichever came last. */
   readonly phaseStartSeconds: number;
   readonly downtimeSeconds: number;
+  /** The destination's resume after QEMU's downtime (profile), counted when the VM ends on the target. */
+  readonly destinationResumeSeconds: number;
   readonly downtimeBytes: number;
   readonly guestPausedAtSeconds: number | null;
   /** Seconds after `migrate` at which the VM switched to post-copy; null without post-copy. */
@@ -47,6 +49,8 @@ export function migrationResult(end: RunAtEnd): LiveMigrationResult {
     targetPodStartSeconds: (end.migrationStartSeconds ?? now) - end.requestSeconds,
     migrationSeconds: end.migrationStartSeconds === null ? 0 : now - end.migrationStartSeconds,
     downtimeMs: end.downtimeSeconds * 1000,
+    guestDowntimeMs:
+      end.vmRunsOn === 'target' ? (end.downtimeSeconds + end.destinationResumeSeconds) * 1000 : 0,
     downtimeBytes: end.downtimeBytes,
     guestPausedSeconds: end.guestPausedAtSeconds === null ? 0 : now - end.guestPausedAtSeconds,
     iterations: end.precopy?.syncCount ?? 0,

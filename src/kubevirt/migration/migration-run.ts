@@ -168,6 +168,7 @@ export class MigrationRun {
       phase: this.phase,
       phaseStartSeconds: this.phaseStartSeconds,
       downtimeSeconds: this.downtimeSeconds,
+      destinationResumeSeconds: this.request.profile.destinationResumeSeconds,
       downtimeBytes: this.downtimeBytes,
       guestPausedAtSeconds: this.guest.pausedAtSeconds,
       postCopyStartSeconds: this.postCopyStartSeconds,

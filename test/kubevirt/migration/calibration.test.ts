@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MIGRATION_MODEL_PARAMETERS, QEMU_CALIBRATION_CAMPAIGN } from '../../../src/kubevirt/defaults.ts';
-import { fitCampaign, fitGeometry, fitThrottleCatchUp } from '../../calibration/fit-parameters.ts';
+import {
+  fitCampaign,
+  fitDestinationResume,
+  fitGeometry,
+  fitThrottleCatchUp,
+} from '../../calibration/fit-parameters.ts';
 import { compareRun, summarize } from '../../calibration/qemu-comparison.ts';
 import { readCalibrationRuns } from '../../calibration/qemu-runs.ts';
 import { readSyncObservations } from '../../calibration/sync-observations.ts';
@@ -29,6 +34,14 @@ describe('migration model against the QEMU calibration campaign', () => {
     close(fit.resident.coefficients[1], QEMU_CALIBRATION_CAMPAIGN.residentPagesPerMemoryPage.value);
     close(fit.wire.coefficients[0], QEMU_CALIBRATION_CAMPAIGN.fittedPageHeaderBytes.value);
     close(fit.wire.coefficients[1], QEMU_CALIBRATION_CAMPAIGN.fittedZeroPageBytes.value);
+  });
+
+  it("the recorded destination resume is the median gap between QEMU downtime and the guest's (20 runs)", () => {
+    const fit = fitDestinationResume(runs);
+    expect(fit.runs).toBe(20);
+    expect(Math.abs(fit.seconds - MIGRATION_MODEL_PARAMETERS.destinationResumeSeconds.value)).toBeLessThan(
+      1e-6,
+    );
   });
 
   it('the recorded hot set and contiguous overlap are the least-squares fits over every sync of every trace', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   QEMU_CALIBRATION_DIRECTORY,
+  QEMU_HOLDOUT_CONTENDED_DIRECTORY,
   QEMU_HOLDOUT_DIRECTORY,
   QEMU_HOLDOUT_LOADED_DIRECTORY,
   readCompleteRunSet,
@@ -40,8 +41,18 @@ describe('the validation report fails loudly when data is missing', () => {
     expect(readCompleteRunSet(QEMU_CALIBRATION_DIRECTORY, 'test/calibration/qemu', 39)).toHaveLength(39);
   });
 
-  it('reads the out-of-sample set whole: 36 grid points and 3 repeats of each knife-edge point, every trace', () => {
-    const runs = readCompleteRunSet(QEMU_HOLDOUT_DIRECTORY, 'test/calibration/qemu-holdout', 45);
+  it('reads the out-of-sample set whole: 36 grid points and 2 repeats of each knife-edge point, every trace', () => {
+    const runs = readCompleteRunSet(QEMU_HOLDOUT_DIRECTORY, 'test/calibration/qemu-holdout', 42);
+    expect(runs).toHaveLength(42);
+    expect(runs.filter((r) => r.group === 'knife-repeat')).toHaveLength(6);
+  });
+
+  it('reads the contended-host set whole: 36 grid points and 3 repeats of each knife-edge point, every trace', () => {
+    const runs = readCompleteRunSet(
+      QEMU_HOLDOUT_CONTENDED_DIRECTORY,
+      'test/calibration/qemu-holdout-contended',
+      45,
+    );
     expect(runs).toHaveLength(45);
     expect(runs.filter((r) => r.group === 'knife-repeat')).toHaveLength(9);
   });

@@ -17,7 +17,14 @@ export const TRACE_KINDS: { readonly [S in Subsystem]: { readonly [K in KindOf<S
     'plan.recorded': true,
     'fault.injected': true,
   },
-  nodes: { 'node.power': true, 'node.ready': true, 'node.deployments-ready': true, 'node.address': true },
+  nodes: {
+    'node.power': true,
+    'node.ready': true,
+    'node.deployments-ready': true,
+    'node.address': true,
+    'node.partitioned': true,
+    'node.partition-healed': true,
+  },
   etcd: {
     'member-start': true,
     'member-running': true,

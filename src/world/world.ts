@@ -142,6 +142,7 @@ export class World {
         apiserverServing: (node) => this.apiserverServing.has(node),
         etcdCanWrite: () => this.etcd.canWrite(),
         etcdHasQuorum: () => this.etcd.hasQuorum(),
+        onApiSide: (node) => this.onApiSide(node),
       },
       this.kubeRecord,
     );
@@ -284,6 +285,46 @@ export class World {
     return this.power.powerOn(node);
   }
 
+  /**
+   * A `node.network-partition` fault: `nodes` are cut off from every other node on the management
+   * network while they keep power. etcd drops the messages across the cut, kubelets there stop
+   * renewing their leases, the API and the VIP stay with the side that has etcd's leader. Returns
+   * the side's number for `healPartition`.
+   */
+  partition(nodes: readonly string[]): number {
+    const side = this.fabric.partition(nodes);
+    this.nodeRecord.emit('node.partitioned', { side, nodes: [...nodes] });
+    this.applyPartition();
+    return side;
+  }
+
+  /** The partition of `side` heals; returns its nodes. */
+  healPartition(side: number): string[] {
+    const nodes = this.fabric.heal(side);
+    this.nodeRecord.emit('node.partition-healed', { side, nodes });
+    this.applyPartition();
+    return nodes;
+  }
+
+  /**
+   * Whether the node reaches the side of the network that holds etcd's leader (every node does
+   * without a partition, or while no leader runs).
+   */
+  onApiSide(node: string): boolean {
+    if (!this.fabric.partitioned) return true;
+    const leader = this.etcd.leader();
+    // etcd member ids are the names of their nodes (see the constructor).
+    return leader === null || this.fabric.reachable(node, leader);
+  }
+
+  private applyPartition(): void {
+    const fabric = this.fabric;
+    // etcd member ids are the names of their nodes: the cut is between their hosts.
+    this.etcd.setPartition(fabric.partitioned ? (from, to) => !fabric.reachable(from, to) : null);
+    this.pokeControlLoop();
+    this.updateApi();
+  }
+
   /** Every deployment on running nodes is ready and the API serves (KB restart step 5). */
   systemPodsHealthy(): boolean {
     return (
@@ -374,7 +415,8 @@ export class World {
       const apiUp = this.api.available;
       if (now >= nextLifecycle) {
         nextLifecycle = now + this.kube.nodeMonitorPeriodSeconds;
-        this.lifecycle.tick(now, apiUp, (node) => this.isRunning(node) && apiUp);
+        // A kubelet cut off from the API's side renews no lease (kube node-monitor-grace-period).
+        this.lifecycle.tick(now, apiUp, (node) => this.isRunning(node) && apiUp && this.onApiSide(node));
         this.announceReadyAfterPowerOn();
         if (apiUp) {
           this.workloads.reconcile(

@@ -323,6 +323,7 @@ export class World {
     this.etcd.setPartition(fabric.partitioned ? (from, to) => !fabric.reachable(from, to) : null);
     this.pokeControlLoop();
     this.updateApi();
+    for (const o of this.observers) o.networkChanged?.();
   }
 
   /** Every deployment on running nodes is ready and the API serves (KB restart step 5). */

@@ -30,7 +30,7 @@ function only<T>(items: readonly T[]): T {
   return items[0];
 }
 
-const after = (records: Trace, seconds: number) => records.filter((r) => r.timeSeconds >= seconds);
+const from = (records: Trace, seconds: number) => records.filter((r) => r.timeSeconds >= seconds);
 
 describe('etcd under a partition (etcd-io/raft raft.go)', () => {
   it('checkQuorum: a cut-off leader steps down; the majority elects another once its election timeout passes', () => {
@@ -45,7 +45,7 @@ describe('etcd under a partition (etcd-io/raft raft.go)', () => {
     expect(fault.data).toMatchObject({ type: 'node.network-partition', applied: true });
     const cut = fault.data.node;
     const t0 = fault.timeSeconds;
-    const during = after(run.records, t0).filter((r) => r.timeSeconds < t0 + 60);
+    const during = from(run.records, t0).filter((r) => r.timeSeconds < t0 + 60);
     const stepDown = select(during, 'etcd', 'leader-step-down').find((r) => r.data.member === cut);
     expect(stepDown).toBeDefined();
     expect((stepDown?.timeSeconds ?? 0) - t0).toBeLessThanOrEqual(2 * ELECTION_TIMEOUT_S + 0.5);
@@ -74,8 +74,8 @@ describe('etcd under a partition (etcd-io/raft raft.go)', () => {
       idlePlan([{ at: '10s', fault: 'node.network-partition', node: '@etcd-follower', for: '60s' }]),
     );
     const t0 = select(run.records, 'plan', 'fault.injected')[0].timeSeconds;
-    expect(select(after(run.records, t0), 'etcd', 'leader-elected')).toHaveLength(0);
-    expect(select(after(run.records, t0), 'kube', 'api.unavailable')).toHaveLength(0);
+    expect(select(from(run.records, t0), 'etcd', 'leader-elected')).toHaveLength(0);
+    expect(select(from(run.records, t0), 'kube', 'api.unavailable')).toHaveLength(0);
   });
 
   it('pre-vote off: the returning follower has raised its term and forces a new election', () => {
@@ -92,9 +92,9 @@ describe('etcd under a partition (etcd-io/raft raft.go)', () => {
     const t0 = select(run.records, 'plan', 'fault.injected')[0].timeSeconds;
     const healedAt = t0 + 60;
     expect(
-      select(after(run.records, t0), 'etcd', 'leader-elected').filter((r) => r.timeSeconds < healedAt),
+      select(from(run.records, t0), 'etcd', 'leader-elected').filter((r) => r.timeSeconds < healedAt),
     ).toHaveLength(0);
-    const afterHeal = select(after(run.records, healedAt), 'etcd', 'leader-elected');
+    const afterHeal = select(from(run.records, healedAt), 'etcd', 'leader-elected');
     expect(afterHeal.length).toBeGreaterThan(0);
   });
 });
@@ -109,9 +109,7 @@ describe('the kubelet under a partition (kube-controller-manager node-monitor-gr
       idlePlan([{ at: '10s', fault: 'node.network-partition', node: 'harv2', for: '120s' }]),
     );
     const t0 = select(run.records, 'plan', 'fault.injected')[0].timeSeconds;
-    const ready = select(after(run.records, t0), 'nodes', 'node.ready').filter(
-      (r) => r.data.node === 'harv2',
-    );
+    const ready = select(from(run.records, t0), 'nodes', 'node.ready').filter((r) => r.data.node === 'harv2');
     expect(ready.map((r) => r.data.status)).toEqual(['Unknown', 'True']);
     const notReadyAfter = ready[0].timeSeconds - t0;
     expect(notReadyAfter).toBeGreaterThan(NODE_MONITOR_GRACE_S - NODE_MONITOR_PERIOD_S);
@@ -121,7 +119,7 @@ describe('the kubelet under a partition (kube-controller-manager node-monitor-gr
     // The Rancher machine klmno runs on harv2 (scenarios/seed-witness.yaml).
     const vm = { namespace: 'default', name: 'rke2-prod-pool1-7d9f8-klmno' };
     expect(run.world.fleet.get(vm)).toMatchObject({ phase: 'Running', node: 'harv2', lost: false });
-    expect(select(after(run.records, t0), 'kubevirt', 'vm.phase')).toHaveLength(0);
+    expect(select(from(run.records, t0), 'kubevirt', 'vm.phase')).toHaveLength(0);
     const nodes = select(run.records, 'nodes', 'node.partitioned');
     expect(only(nodes).data.nodes).toEqual(['harv2']);
     expect(only(select(run.records, 'nodes', 'node.partition-healed')).timeSeconds - t0).toBeCloseTo(120, 6);
@@ -134,7 +132,7 @@ describe('the kubelet under a partition (kube-controller-manager node-monitor-gr
     );
     const t0 = select(run.records, 'plan', 'fault.injected')[0].timeSeconds;
     // kube-vip binds the VIP on the first management node at start (harv41 in seed-witness).
-    const bound = select(after(run.records, t0), 'kube', 'vip.bound')[0];
+    const bound = select(from(run.records, t0), 'kube', 'vip.bound')[0];
     expect(bound.data.node).toBe('harv42');
     expect(bound.timeSeconds - t0).toBeLessThanOrEqual(2 * ELECTION_TIMEOUT_S + 0.5);
   });
@@ -155,5 +153,42 @@ describe('the kubelet under a partition (kube-controller-manager node-monitor-gr
       applied: false,
       detail: 'no node would be left on the other side',
     });
+  });
+});
+
+describe('Longhorn under a partition (longhorn-engine engine-replica-timeout)', () => {
+  const ENGINE_REPLICA_TIMEOUT_S = 8; // Longhorn setting engine-replica-timeout (default 8 s)
+
+  it('engines lose the replicas across the cut after engine-replica-timeout; the cut-off engine keeps its local one', () => {
+    // A replica that does not answer the engine within engine-replica-timeout is marked ERR.
+    const run = runPlan(
+      seed,
+      idlePlan([{ at: '10s', fault: 'node.network-partition', node: 'harv2', for: '60s' }]),
+    );
+    const t0 = select(run.records, 'plan', 'fault.injected')[0].timeSeconds;
+    const failed = select(from(run.records, t0), 'longhorn', 'replica.failed').filter(
+      (r) => r.timeSeconds < t0 + 60,
+    );
+    expect(failed.length).toBeGreaterThan(0);
+    for (const f of failed) {
+      expect(f.data.reason).toBe('engine-replica-timeout');
+      expect(f.timeSeconds - t0).toBeCloseTo(ENGINE_REPLICA_TIMEOUT_S, 6);
+    }
+    // The Rancher machine's disk has its engine on harv2: it loses its replicas elsewhere, not its own.
+    const machine = failed.filter((f) => f.data.volume === 'default/rke2-prod-pool1-7d9f8-klmno-disk-0');
+    expect(machine.length).toBeGreaterThan(0);
+    expect(machine.every((f) => f.data.node !== 'harv2')).toBe(true);
+    // vm1's engine runs on harv41: only its replica on harv2 fails.
+    const vm1 = failed.filter((f) => f.data.volume === 'default/vm1-rootdisk');
+    expect(vm1.map((f) => f.data.node)).toEqual(['harv2']);
+  });
+
+  it('a partition shorter than engine-replica-timeout fails no replica', () => {
+    const run = runPlan(
+      seed,
+      idlePlan([{ at: '10s', fault: 'node.network-partition', node: 'harv2', for: '5s' }]),
+    );
+    const t0 = select(run.records, 'plan', 'fault.injected')[0].timeSeconds;
+    expect(select(from(run.records, t0), 'longhorn', 'replica.failed')).toHaveLength(0);
   });
 });

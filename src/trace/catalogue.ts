@@ -72,6 +72,7 @@ export const TRACE_KINDS: { readonly [S in Subsystem]: { readonly [K in KindOf<S
   kubevirt: {
     'vm.phase': true,
     'vm.force-restarted': true,
+    'vm.split-brain': true,
     'migration.finished': true,
     'migration.uncertainty': true,
     'maintenance.result': true,

@@ -154,7 +154,14 @@ export class World {
       scenario.settings.harvester,
       this.nodeRecord,
       this.kubeRecord,
-      { outOfService: (node) => this.fleet.forceReset(node), ready: (node) => this.onReady(node) },
+      {
+        outOfService: (node) => {
+          // A node cut off by a partition still runs its guests: deleting their VMIs splits the brain.
+          if (this.fabric.isCutOff(node) && this.isRunning(node)) this.fleet.orphanRunning(node);
+          this.fleet.forceReset(node);
+        },
+        ready: (node) => this.onReady(node),
+      },
     );
     this.workloads = new SystemWorkloads(scenario, this.kube, this.kubeRecord);
     this.fleet = new VmFleet(

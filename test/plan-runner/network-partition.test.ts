@@ -125,6 +125,30 @@ describe('the kubelet under a partition (kube-controller-manager node-monitor-gr
     expect(only(select(run.records, 'nodes', 'node.partition-healed')).timeSeconds - t0).toBeCloseTo(120, 6);
   });
 
+  it('vm-force-reset-policy on a cut-off node: the VMI is force-deleted while its guest runs there (split brain)', () => {
+    // Harvester before v1.7.0 (node_down_controller.go): the VMIs of a node Unknown for `period`
+    // (300 s) are force-deleted and runStrategy restarts them elsewhere; the cut-off kubelet does not
+    // hear of it, so the guest keeps running where it was.
+    const FORCE_RESET_PERIOD_S = 300;
+    const run = runPlan(
+      seed,
+      idlePlan([{ at: '10s', fault: 'node.network-partition', node: 'harv2', for: '420s' }], '8m'),
+    );
+    const t0 = select(run.records, 'plan', 'fault.injected')[0].timeSeconds;
+    const unknown = select(from(run.records, t0), 'nodes', 'node.ready').find(
+      (r) => r.data.status === 'Unknown',
+    );
+    const split = only(select(run.records, 'kubevirt', 'vm.split-brain'));
+    expect(split.data).toEqual({ vm: 'default/rke2-prod-pool1-7d9f8-klmno', node: 'harv2' });
+    expect(split.timeSeconds - (unknown?.timeSeconds ?? 0)).toBeGreaterThanOrEqual(FORCE_RESET_PERIOD_S);
+    expect(split.timeSeconds - (unknown?.timeSeconds ?? 0)).toBeLessThanOrEqual(
+      FORCE_RESET_PERIOD_S + NODE_MONITOR_PERIOD_S,
+    );
+    const restarted = only(select(run.records, 'kubevirt', 'vm.force-restarted'));
+    expect(restarted.data.from).toBe('harv2');
+    expect(restarted.data.to).not.toBe('harv2');
+  });
+
   it('kube-vip: a cut-off VIP holder loses the VIP to a management node on the majority side', () => {
     const run = runPlan(
       seed,

@@ -20,6 +20,12 @@ export class Fabric {
   private readonly storage = new Map<string, NodeLinks>();
   private readonly migration = new Map<string, NodeLinks>();
   private readonly disks = new Map<string, Link>();
+  /**
+   * Network partitions: per cut-off node, the side it is on (absent: the main side). Nodes on
+   * different sides exchange no packets; empty (the usual case) costs one size check per query.
+   */
+  private readonly side = new Map<string, number>();
+  private nextSide = 1;
   /** Capacities links were built with, kept when a fault changes them. */
   private readonly builtCapacity = new Map<Link, number>();
 
@@ -93,6 +99,42 @@ export class Fabric {
       this.net.setLinkCapacity(link, bytesPerSecond ?? (this.builtCapacity.get(link) as number));
     }
     return true;
+  }
+
+  /** True while some partition holds. */
+  get partitioned(): boolean {
+    return this.side.size > 0;
+  }
+
+  /** Whether packets pass between the two nodes (a node always reaches itself). */
+  reachable(a: string, b: string): boolean {
+    return this.side.size === 0 || (this.side.get(a) ?? 0) === (this.side.get(b) ?? 0);
+  }
+
+  /**
+   * A fault: `nodes` (known to the scenario, none already cut off) form a side of their own, cut
+   * off from every other node. Returns the side's number, for `heal`.
+   */
+  partition(nodes: readonly string[]): number {
+    for (const node of nodes) {
+      if (!this.management.has(node)) throw new Error(`no node ${node} to partition`);
+      if (this.side.has(node)) throw new Error(`node ${node} is already partitioned`);
+    }
+    const side = this.nextSide++;
+    for (const node of nodes) this.side.set(node, side);
+    return side;
+  }
+
+  /** The nodes of `side` reach the others again; returns them. */
+  heal(side: number): string[] {
+    const nodes = [...this.side].filter(([, s]) => s === side).map(([node]) => node);
+    for (const node of nodes) this.side.delete(node);
+    return nodes;
+  }
+
+  /** Whether the node is cut off from the main side. */
+  isCutOff(node: string): boolean {
+    return this.side.has(node);
   }
 
   /** The write link of one disk of a node. */

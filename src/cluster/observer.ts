@@ -21,6 +21,11 @@ export interface WorldObserver {
    * mode runs it): Longhorn's instance manager goes with them, so its replicas fail at once.
    */
   nodeDrained?(node: string): void;
+  /**
+   * A network partition began or healed: what reaches what changed (read it from the Fabric's
+   * `reachable`). Power stays on on both sides.
+   */
+  networkChanged?(): void;
   /** The node became unschedulable (maintenance, cordon) or schedulable again. */
   nodeCordoned?(node: string, cordoned: boolean): void;
   /** A VMI runs on `node`; its volumes are attached there. */

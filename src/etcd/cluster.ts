@@ -100,6 +100,16 @@ export class EtcdCluster {
     this.lifecycle.powerLoss(id);
   }
 
+  /**
+   * A network partition between members' hosts (null: none). Messages across the cut are dropped;
+   * Raft's own timers do the rest (checkQuorum deposes a cut-off leader, the majority elects once
+   * its election timeout passes, pre-vote keeps a returning member from disrupting it).
+   */
+  setPartition(cut: ((from: MemberId, to: MemberId) => boolean) | null): void {
+    this.host.setCut(cut);
+    this.changed();
+  }
+
   /** `etcdctl move-leader <to>`: the current leader transfers leadership to `to`. */
   moveLeader(to: MemberId): Event<TransferResult> {
     return moveLeader(this.host, this.quorum.leader(), to);

@@ -84,6 +84,7 @@ export class EtcdHost {
     if (ready.messages.length > 0) {
       const sentMs = this.nowMs() + (ready.mustSync ? this.transport.syncDelayMs() : 0);
       for (const msg of ready.messages) {
+        if (!this.transport.reaches(msg.from, msg.to)) continue;
         const arrivalMs = this.transport.arrivalMs(msg.from, msg.to, sentMs);
         this.at(arrivalMs - this.nowMs(), () => this.deliver(msg));
       }
@@ -94,6 +95,8 @@ export class EtcdHost {
   deliver(msg: Message): void {
     const target = this.members.get(msg.to);
     if (target === undefined || target.status === 'down') return;
+    // A partition that began while the message was on the wire drops it too.
+    if (!this.transport.reaches(msg.from, msg.to)) return;
     if (target.status === 'starting') {
       // The peer listener is open from process start, so a connection waits in the accept backlog
       // and its request is served once the server runs (etcd-io/etcd server/embed/etcd.go StartEtcd:
@@ -103,6 +106,16 @@ export class EtcdHost {
     }
     target.raft.step(msg);
     this.flush(target);
+  }
+
+  /** Sets (or clears) a network partition between members' hosts (see Transport.setCut). */
+  setCut(cut: ((from: MemberId, to: MemberId) => boolean) | null): void {
+    this.transport.setCut(cut);
+  }
+
+  /** Whether messages pass from `from` to `to` now. */
+  reaches(from: MemberId, to: MemberId): boolean {
+    return this.transport.reaches(from, to);
   }
 
   /** One-way delay of a client request forwarded between members (no WAL sync involved). */

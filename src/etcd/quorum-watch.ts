@@ -32,14 +32,18 @@ export class QuorumWatch {
     return best === null ? null : best.spec.id;
   }
 
-  /** A leader whose term no running member has passed, with a majority of the voters running. */
+  /**
+   * A leader whose term no running member it reaches has passed, with a majority of the voters
+   * running and reachable from it (under a partition, what is cut off from the leader neither
+   * counts for its quorum nor deposes it until the partition heals).
+   */
   hasQuorum(): boolean {
     const leader = this.leader();
     if (leader === null) return false;
     const term = this.host.member(leader).raft.term;
     let running = 0;
     for (const m of this.host.members.values()) {
-      if (m.status !== 'running') continue;
+      if (m.status !== 'running' || !this.host.reaches(leader, m.spec.id)) continue;
       if (m.raft.term > term) return false;
       running++;
     }

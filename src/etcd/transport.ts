@@ -10,12 +10,28 @@ import type { MemberId } from './raft/message.ts';
 export class Transport {
   /** Per sender, per receiver: the last arrival time on that link (no per-message key string). */
   private readonly lastArrivalMs = new Map<MemberId, Map<MemberId, number>>();
+  /**
+   * A network partition: true when no packet passes between the two members' hosts. Null (the
+   * usual case) costs one comparison per message; rafthttp drops what it cannot deliver and raft
+   * retries from its own state (heartbeats, elections), so a cut link is a dropped message.
+   */
+  private cut: ((from: MemberId, to: MemberId) => boolean) | null = null;
 
   constructor(
     private readonly environment: EtcdEnvironment,
     private readonly networkRoundTripMs: number,
     private readonly rng: RandomStream,
   ) {}
+
+  /** Sets (or clears, with null) the pairs of members no packet passes between. */
+  setCut(cut: ((from: MemberId, to: MemberId) => boolean) | null): void {
+    this.cut = cut;
+  }
+
+  /** Whether a message from `from` reaches `to` (always, without a partition). */
+  reaches(from: MemberId, to: MemberId): boolean {
+    return this.cut === null || !this.cut(from, to);
+  }
 
   /** WAL fsync before sending what a state change produced. */
   syncDelayMs(): number {

@@ -86,6 +86,19 @@ export function controlPlaneFindings(records: Trace, run: RunSummary): Finding[]
     });
   }
 
+  const split = of(records, 'kubevirt', 'vm.split-brain');
+  if (split.length > 0) {
+    findings.push({
+      rule: 'vm.split-brain',
+      severity: 'critical',
+      timeSeconds: at(split[0]),
+      title: `${split.length} VM(s) force-deleted on a node cut off by a network partition while their guests ran`,
+      detail: split.map((r) => `${r.data.vm} still running on ${r.data.node}`).join('; '),
+      objects: split.map((r) => `vm/${r.data.vm}`),
+      source: RESEARCH.forceReset,
+    });
+  }
+
   findings.push(...crowdingFindings(records));
 
   const failed = of(records, 'kube', 'schedule.failed');

@@ -286,6 +286,25 @@ export class LonghornModel implements WorldObserver {
     this.failReplicasAtOnce(node);
   }
 
+  /**
+   * A partition cut an attached volume's engine off from some of its replicas: the engine's IO to
+   * them times out and it marks them ERR after engine-replica-timeout, as for a peer that went
+   * silent (longhorn-engine: a replica that does not answer within the timeout is set to ERR). An
+   * engine on the cut-off side keeps the replicas it still reaches (its local one), so the volume
+   * stays writable there. A replica reached again before the timeout stays.
+   */
+  networkChanged(): void {
+    if (!this.fabric.partitioned) return;
+    for (const v of this.volumes.values()) {
+      const engine = v.engineNode;
+      if (!v.longhorn || v.state !== 'attached' || engine === null || v.engineLost) continue;
+      for (const r of v.replicas) {
+        if (isFailed(r) || r.node === null || this.fabric.reachable(engine, r.node)) continue;
+        this.failUnreachableAfterTimeout(v, r, engine);
+      }
+    }
+  }
+
   nodePoweredOff(node: string, mode: ShutdownMode): void {
     this.accrue();
     this.node(node).ready = false;
@@ -463,6 +482,24 @@ export class LonghornModel implements WorldObserver {
     );
     this.sim.timeout(seconds).addCallback(() => {
       if (!engineTimeoutFails(v, r, this.isReady)) return;
+      this.accrue();
+      failReplica(v, r, 'engine-replica-timeout', this.sim.now, this.record);
+      this.refresh(v);
+      this.scheduleReconcile();
+    });
+  }
+
+  /** A replica cut off from its engine: ERR after engine-replica-timeout if still unreachable then. */
+  private failUnreachableAfterTimeout(v: Volume, r: Replica, engine: string): void {
+    const seconds = engineReplicaTimeoutSeconds(
+      v,
+      r,
+      this.settings.engineReplicaTimeoutSeconds,
+      this.parameters.lastReplicaTimeoutFactor,
+    );
+    this.sim.timeout(seconds).addCallback(() => {
+      if (isFailed(r) || r.node === null || !v.replicas.includes(r) || v.state !== 'attached') return;
+      if (v.engineNode !== engine || this.fabric.reachable(engine, r.node)) return;
       this.accrue();
       failReplica(v, r, 'engine-replica-timeout', this.sim.now, this.record);
       this.refresh(v);

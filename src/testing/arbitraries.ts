@@ -108,7 +108,16 @@ export interface PlanDocument {
   description: string;
   steps: Record<string, unknown>[];
   /** The plan's fault schedule (`faults:`), when it has one. */
-  faults?: PlanFaultDocument[];
+  faults?: (PlanFaultDocument | PlanPartitionDocument)[];
+}
+
+/** A `node.network-partition` entry of `faults:`: `node` and `with` cut off from the rest for `for`. */
+export interface PlanPartitionDocument {
+  at: string | { step: string; after: string };
+  fault: 'node.network-partition';
+  node: string;
+  with: string[];
+  for: string;
 }
 
 /** One entry of a plan's `faults:` list, as written in YAML (docs/scenario-format.md, Faults). */
@@ -417,10 +426,43 @@ export function planFaults(
 }
 
 /**
+ * Network partitions as `faults:` entries: each cuts a non-empty proper subset of `nodes` off from
+ * the rest for 1 s – `maxForSeconds`, at 0 – `horizonSeconds` from the plan start. Shrinks towards
+ * fewer partitions, one node (the first), earlier and shorter.
+ */
+export function networkPartitions(
+  nodes: readonly string[],
+  options: { maxPartitions?: number; horizonSeconds?: number; maxForSeconds?: number } = {},
+): fc.Arbitrary<PlanPartitionDocument[]> {
+  if (nodes.length < 2) throw new Error('a partition needs at least two nodes');
+  return fc.array(
+    fc
+      .record({
+        at: fc.integer({ min: 0, max: options.horizonSeconds ?? 600 }).map((s) => `${s}s`),
+        first: fc.integer({ min: 0, max: nodes.length - 1 }),
+        others: fc.subarray([...nodes]),
+        forSeconds: fc.integer({ min: 1, max: options.maxForSeconds ?? 300 }),
+      })
+      .map(({ at, first, others, forSeconds }) => ({
+        at,
+        fault: 'node.network-partition' as const,
+        node: nodes[first],
+        // At least one node stays on the other side.
+        with: others.filter((n) => n !== nodes[first]).slice(0, nodes.length - 2),
+        for: `${forSeconds}s`,
+      })),
+    { maxLength: options.maxPartitions ?? 2 },
+  );
+}
+
+/**
  * Maintenance mode on `node` with faults that strike while it runs: the maintenance step (id
  * `maintenance`) runs in the background and a `steps-done` wait joins it.
  */
-export function evacuationUnderFaults(node: string, faults: PlanFaultDocument[]): PlanDocument {
+export function evacuationUnderFaults(
+  node: string,
+  faults: (PlanFaultDocument | PlanPartitionDocument)[],
+): PlanDocument {
   return {
     name: `evacuate-${node}-under-faults`,
     description: `maintenance mode on ${node} with ${faults.length} fault(s) during it`,

@@ -18,7 +18,14 @@ export const TRACE_KINDS: { readonly [S in Subsystem]: { readonly [K in KindOf<S
     'plan.recorded': true,
     'fault.injected': true,
   },
-  nodes: { 'node.power': true, 'node.ready': true, 'node.deployments-ready': true, 'node.address': true },
+  nodes: {
+    'node.power': true,
+    'node.ready': true,
+    'node.deployments-ready': true,
+    'node.address': true,
+    'node.partitioned': true,
+    'node.partition-healed': true,
+  },
   etcd: {
     'member-start': true,
     'member-running': true,
@@ -66,6 +73,7 @@ export const TRACE_KINDS: { readonly [S in Subsystem]: { readonly [K in KindOf<S
   kubevirt: {
     'vm.phase': true,
     'vm.force-restarted': true,
+    'vm.split-brain': true,
     'migration.finished': true,
     'migration.uncertainty': true,
     'maintenance.result': true,

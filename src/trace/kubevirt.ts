@@ -56,6 +56,12 @@ export interface VmRecordData {
   };
   /** A VMI was still running when its node lost power. */
   'vm.lost-with-node': { vm: string; node: string; mode: 'graceful' | 'power-loss' };
+  /**
+   * vm-force-reset-policy force-deleted the VMI of a node cut off by a network partition, whose
+   * guest still runs there (its kubelet cannot hear the deletion until the partition heals): a
+   * second copy may start elsewhere on the same volumes.
+   */
+  'vm.split-brain': { vm: string; node: string };
 }
 
 /**

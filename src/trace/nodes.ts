@@ -13,4 +13,11 @@ export interface NodeRecordData {
   'node.deployments-ready': { node: string };
   /** Address after boot; a DHCP node without a fixed binding may come back with another one. */
   'node.address': { node: string; address: string; changed: boolean };
+  /**
+   * A network partition began: `nodes` are cut off from every node outside them on the management
+   * network (power stays on); `side` names this group until it heals.
+   */
+  'node.partitioned': { side: number; nodes: string[] };
+  /** The partition of `side` healed: its nodes reach the others again. */
+  'node.partition-healed': { side: number; nodes: string[] };
 }

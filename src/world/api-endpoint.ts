@@ -8,6 +8,8 @@ export interface ApiEndpointView {
   apiserverServing(node: string): boolean;
   etcdCanWrite(): boolean;
   etcdHasQuorum(): boolean;
+  /** The node reaches the side of a network partition that holds etcd's leader (always without one). */
+  onApiSide(node: string): boolean;
 }
 
 /**
@@ -62,7 +64,9 @@ export class ApiEndpoint {
     }
     // kube-vip keeps the address while its lease holds; a leadership transfer's milliseconds of
     // dropped writes do not make it give the VIP up (it does when the API stays down).
-    const holderRuns = this.vipNode !== null && this.view.isRunning(this.vipNode);
+    // A holder cut off by a partition renews no lease: kube-vip's leader election moves the VIP.
+    const holderRuns =
+      this.vipNode !== null && this.view.isRunning(this.vipNode) && this.view.onApiSide(this.vipNode);
     const vip =
       up || (this.transferring && apiserver !== null) ? (holderRuns ? this.vipNode : apiserver) : null;
     if (vip !== this.vipNode) {
@@ -76,7 +80,8 @@ export class ApiEndpoint {
   /** A management node whose apiserver has had time to start. */
   private firstApiNode(): string | null {
     for (const node of this.scenario.nodes) {
-      if (node.role !== 'management' || !this.view.isRunning(node.name)) continue;
+      if (node.role !== 'management' || !this.view.isRunning(node.name) || !this.view.onApiSide(node.name))
+        continue;
       if (this.view.apiserverServing(node.name)) return node.name;
     }
     return null;

@@ -142,6 +142,7 @@ export class World {
         apiserverServing: (node) => this.apiserverServing.has(node),
         etcdCanWrite: () => this.etcd.canWrite(),
         etcdHasQuorum: () => this.etcd.hasQuorum(),
+        onApiSide: (node) => this.onApiSide(node),
       },
       this.kubeRecord,
     );
@@ -153,7 +154,14 @@ export class World {
       scenario.settings.harvester,
       this.nodeRecord,
       this.kubeRecord,
-      { outOfService: (node) => this.fleet.forceReset(node), ready: (node) => this.onReady(node) },
+      {
+        outOfService: (node) => {
+          // A node cut off by a partition still runs its guests: deleting their VMIs splits the brain.
+          if (this.fabric.isCutOff(node) && this.isRunning(node)) this.fleet.orphanRunning(node);
+          this.fleet.forceReset(node);
+        },
+        ready: (node) => this.onReady(node),
+      },
     );
     this.workloads = new SystemWorkloads(scenario, this.kube, this.kubeRecord);
     this.fleet = new VmFleet(
@@ -285,6 +293,47 @@ export class World {
     return this.power.powerOn(node);
   }
 
+  /**
+   * A `node.network-partition` fault: `nodes` are cut off from every other node on the management
+   * network while they keep power. etcd drops the messages across the cut, kubelets there stop
+   * renewing their leases, the API and the VIP stay with the side that has etcd's leader. Returns
+   * the side's number for `healPartition`.
+   */
+  partition(nodes: readonly string[]): number {
+    const side = this.fabric.partition(nodes);
+    this.nodeRecord.emit('node.partitioned', { side, nodes: [...nodes] });
+    this.applyPartition();
+    return side;
+  }
+
+  /** The partition of `side` heals; returns its nodes. */
+  healPartition(side: number): string[] {
+    const nodes = this.fabric.heal(side);
+    this.nodeRecord.emit('node.partition-healed', { side, nodes });
+    this.applyPartition();
+    return nodes;
+  }
+
+  /**
+   * Whether the node reaches the side of the network that holds etcd's leader (every node does
+   * without a partition, or while no leader runs).
+   */
+  onApiSide(node: string): boolean {
+    if (!this.fabric.partitioned) return true;
+    const leader = this.etcd.leader();
+    // etcd member ids are the names of their nodes (see the constructor).
+    return leader === null || this.fabric.reachable(node, leader);
+  }
+
+  private applyPartition(): void {
+    const fabric = this.fabric;
+    // etcd member ids are the names of their nodes: the cut is between their hosts.
+    this.etcd.setPartition(fabric.partitioned ? (from, to) => !fabric.reachable(from, to) : null);
+    this.pokeControlLoop();
+    this.updateApi();
+    for (const o of this.observers) o.networkChanged?.();
+  }
+
   /** Every deployment on running nodes is ready and the API serves (KB restart step 5). */
   systemPodsHealthy(): boolean {
     return (
@@ -375,7 +424,8 @@ export class World {
       const apiUp = this.api.available;
       if (now >= nextLifecycle) {
         nextLifecycle = now + this.kube.nodeMonitorPeriodSeconds;
-        this.lifecycle.tick(now, apiUp, (node) => this.isRunning(node) && apiUp);
+        // A kubelet cut off from the API's side renews no lease (kube node-monitor-grace-period).
+        this.lifecycle.tick(now, apiUp, (node) => this.isRunning(node) && apiUp && this.onApiSide(node));
         this.announceReadyAfterPowerOn();
         if (apiUp) {
           this.workloads.reconcile(

@@ -439,7 +439,11 @@ export class RaftNode {
       if (m.reject) {
         // A rejection of an index already known to match is stale (etcd tracker.Progress.MaybeDecrTo).
         if (m.index < pr.match) return;
-        pr.next = Math.max(pr.match + 1, Math.min(m.rejectHint + 1, pr.next - 1));
+        // Probe below the rejected index (etcd tracker.Progress.MaybeDecrTo: next = max(min(rejected,
+        // matchHint+1), match+1)); counting from `next`, which pipelining moved past the log's end,
+        // would resend the same rejected index forever when the follower holds conflicting entries
+        // of its own (a leader cut off by a partition appended writes no one else has).
+        pr.next = Math.max(pr.match + 1, Math.min(m.rejectHint + 1, m.index));
         this.sendAppend(m.from);
         return;
       }

@@ -296,6 +296,23 @@ export class VmFleet {
     }
   }
 
+  /**
+   * The force reset is about to delete the VMIs of `node`, which a network partition cut off while
+   * its guests run: the API loses them (as for a lost node), the guests do not stop until the
+   * kubelet there hears of the deletion, after the partition heals.
+   */
+  orphanRunning(node: string): void {
+    for (const vm of this.vms.values()) {
+      if (vm.node !== node || vm.phase === 'Stopped' || vm.lost) continue;
+      vm.transition?.interrupt('node cut off');
+      vm.transition = null;
+      vm.lost = true;
+      vm.failingSinceSeconds = this.sim.now;
+      this.record.emit('vm.split-brain', { vm: vm.key, node });
+      for (const o of this.observers) o.vmStopped?.(vm.spec, node, 'force-reset');
+    }
+  }
+
   /** Harvester's out-of-service taint force-deleted the VMIs of `node`; runStrategy restarts them. */
   forceReset(node: string): void {
     for (const vm of this.vms.values()) {

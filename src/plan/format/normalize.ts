@@ -306,6 +306,17 @@ function planFault(
           durationSeconds: input.for ?? null,
         },
       };
+    case 'node.network-partition':
+      return {
+        index,
+        at,
+        action: {
+          type: 'node.network-partition',
+          node,
+          with: input.with.map(parseNodeRef),
+          durationSeconds: input.for ?? null,
+        },
+      };
   }
 }
 

@@ -198,6 +198,12 @@ export const faultSchema = z.discriminatedUnion('fault', [
     bandwidth: bandwidthField(),
     for: secondsField(limits.planWaitSeconds).optional(),
   }),
+  fault('node.network-partition', {
+    node: nodeRefText,
+    /** Other nodes on the cut-off side with `node`. */
+    with: z.array(nodeRefText).max(limits.listItems).default([]),
+    for: secondsField(limits.planWaitSeconds).optional(),
+  }),
 ]);
 
 export const planDocumentSchema = z.strictObject({

@@ -210,6 +210,16 @@ export type FaultAction =
       readonly network: 'management' | 'storage' | 'migration';
       readonly bandwidthBytesPerSecond: number;
       readonly durationSeconds: number | null;
+    }
+  /**
+   * The node, and the nodes `with` it, are cut off from every other node on the management network
+   * while they keep power; the partition heals after `durationSeconds` (null: for good).
+   */
+  | {
+      readonly type: 'node.network-partition';
+      readonly node: NodeRef;
+      readonly with: readonly NodeRef[];
+      readonly durationSeconds: number | null;
     };
 
 export type FaultType = FaultAction['type'];

@@ -39,8 +39,11 @@ function* runFault(
     yield sim.timeout(fault.at.seconds);
   }
   let node: string;
+  let others: string[] = [];
   try {
     node = resolveNode(world, fault.action.node);
+    if (fault.action.type === 'node.network-partition')
+      others = fault.action.with.map((ref) => resolveNode(world, ref));
   } catch (error) {
     if (!(error instanceof ResolveError)) throw error;
     record.emit('fault.injected', {
@@ -50,6 +53,10 @@ function* runFault(
       applied: false,
       detail: error.message,
     });
+    return;
+  }
+  if (fault.action.type === 'node.network-partition') {
+    yield* partition(world, record, fault.index, [node, ...others], fault.action.durationSeconds);
     return;
   }
   const { applied, detail } = strike(world, fault.action, node);
@@ -67,6 +74,50 @@ function* runFault(
   }
 }
 
+/** Cuts `nodes` off from the rest (power stays on), and heals the cut after `durationSeconds`. */
+function* partition(
+  world: World,
+  record: Recorder<'plan'>,
+  index: number,
+  nodes: readonly string[],
+  durationSeconds: number | null,
+): ProcessGenerator<void> {
+  const type = 'node.network-partition';
+  const side = [...new Set(nodes)];
+  const node = side.join(',');
+  const already = side.find((n) => world.fabric.isCutOff(n));
+  const refused =
+    side.length !== nodes.length
+      ? 'a node is named twice'
+      : side.length >= world.scenario.nodes.length
+        ? 'no node would be left on the other side'
+        : already !== undefined
+          ? `${already} is already partitioned`
+          : null;
+  if (refused !== null) {
+    record.emit('fault.injected', { index, type, node, applied: false, detail: refused });
+    return;
+  }
+  const id = world.partition(side);
+  record.emit('fault.injected', {
+    index,
+    type,
+    node,
+    applied: true,
+    detail: `${node} cut off from the other nodes on the management network${durationSeconds === null ? '' : ` for ${durationSeconds} s`}`,
+  });
+  if (durationSeconds === null) return;
+  yield world.sim.timeout(durationSeconds);
+  world.healPartition(id);
+  record.emit('fault.injected', {
+    index,
+    type: 'network.heal',
+    node,
+    applied: true,
+    detail: `${node} reach the other nodes again`,
+  });
+}
+
 function strike(world: World, action: FaultAction, node: string): { applied: boolean; detail: string } {
   const state = world.power.state(node);
   switch (action.type) {
@@ -79,6 +130,8 @@ function strike(world: World, action: FaultAction, node: string): { applied: boo
       if (state !== 'off') return { applied: false, detail: `${node} is ${state}` };
       world.powerOn(node);
       return { applied: true, detail: `${node} powering on` };
+    case 'node.network-partition':
+      throw new Error('a partition is run by partition()');
     case 'link.degrade': {
       const network: NetworkName = action.network;
       const applied = world.fabric.setNodeBandwidth(node, network, action.bandwidthBytesPerSecond);

@@ -100,8 +100,10 @@ program
   .command('startup')
   .description('--help, evaluate and migrate as whole processes, built and from sources (issue 10)')
   .option('--runs <n>', 'runs of each command', int, 5)
+  .option('--built-only', 'time the built CLI only, not the sources through tsx')
+  .option('--cli <file>', 'built executable to time (default dist/cli/harvester-sim.js)')
   .action((o) => {
-    print(startupBenchmark({ runs: o.runs }));
+    print(startupBenchmark({ runs: o.runs, builtOnly: o.builtOnly === true, cli: o.cli }));
   });
 program
   .command('seeds')

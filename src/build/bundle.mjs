@@ -37,7 +37,9 @@ await Promise.all([
     entryPoints: { 'cli/harvester-sim': 'src/cli/bin.ts' },
     outdir: 'dist',
     // Commands load heavy modules (the adapter's Kubernetes and etcd clients, vega) with import():
-    // split chunks keep those, and their packages, out of every other command's start-up.
+    // split chunks keep those, and their packages, out of every other command's start-up. Every command
+    // loads its work so (src/cli/commands/*.ts); test/cli/startup-imports.test.ts checks what `--help`,
+    // `migrate` and `evaluate` load from this same graph.
     splitting: true,
     chunkNames: 'cli/chunks/[name]-[hash]',
     banner: { js: '#!/usr/bin/env node' },

@@ -1,8 +1,9 @@
-import cliProgress from 'cli-progress';
+import { loadCliProgress } from './load-cli-progress.ts';
 
 /** A step counter on a terminal; nothing when stderr is piped (kubectl's habit). */
 export function stepProgress(total: number, label: string): { step(name: string): void; stop(): void } {
   if (!process.stderr.isTTY) return { step: () => {}, stop: () => {} };
+  const cliProgress = loadCliProgress();
   const bar = new cliProgress.SingleBar(
     {
       format: `${label} [{bar}] {value}/{total} steps  {name}`,
@@ -21,6 +22,7 @@ export function stepProgress(total: number, label: string): { step(name: string)
 /** Finished runs of a many-seed job with an ETA on a terminal; nothing when stderr is piped. */
 export function runProgress(label: string, total: number): { update(done: number): void; stop(): void } {
   if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  const cliProgress = loadCliProgress();
   const bar = new cliProgress.SingleBar(
     {
       format: `${label} [{bar}] {value}/{total} runs  {percentage}%  ETA {eta_formatted}`,

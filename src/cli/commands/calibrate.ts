@@ -1,8 +1,5 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { calibrateScenario, observedFigures } from '../../adapter/calibrate.ts';
-import { Journal } from '../../adapter/journal.ts';
-import { parseTrace } from '../../trace/read.ts';
 
 interface CalibrateOptions {
   scenario?: string;
@@ -16,7 +13,11 @@ export function registerCalibrate(program: Command): void {
     )
     .argument('<journal>', 'journal of `replay --execute`')
     .option('--scenario <file>', 'scenario to calibrate (default: the one the replay ran on)')
-    .action((journalPath: string, options: CalibrateOptions) => {
+    .action(async (journalPath: string, options: CalibrateOptions) => {
+      // Loaded here, not at start-up: `--help` and the other commands need none of it (issue 10).
+      const { calibrateScenario, observedFigures } = await import('../../adapter/calibrate.ts');
+      const { Journal } = await import('../../adapter/journal.ts');
+      const { parseTrace } = await import('../../trace/read.ts');
       const journal = Journal.open(journalPath);
       const begin = journal.begin();
       journal.close();

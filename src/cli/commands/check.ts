@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { checkPlan } from '../../check/check.ts';
 import type { CheckReport } from '../../check/problem.ts';
-import { resolveInputs } from '../../simulate/simulate.ts';
 import { setExitStatus } from '../exit-status.ts';
 
 interface CheckOptions {
@@ -20,7 +18,10 @@ export function registerCheck(program: Command): void {
     .argument('<scenario>', 'scenario YAML')
     .argument('<plan>', 'plan YAML')
     .option('--json', 'print { scenario, plan, problems, advice, steps } as JSON')
-    .action((scenarioPath: string, planPath: string, options: CheckOptions) => {
+    .action(async (scenarioPath: string, planPath: string, options: CheckOptions) => {
+      // Loaded here, not at start-up: `--help` and the other commands need none of it (issue 10).
+      const { checkPlan } = await import('../../check/check.ts');
+      const { resolveInputs } = await import('../../simulate/simulate.ts');
       const { scenario, plan } = resolveInputs(scenarioPath, planPath);
       const report = checkPlan(scenario, plan);
       process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : checkText(report));

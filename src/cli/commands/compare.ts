@@ -1,13 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DEFAULT_SEED } from '../../../sim/index.ts';
-import { type Comparison, comparePlans } from '../../compare/compare.ts';
+import { DEFAULT_SEED } from '../../../sim/random.ts';
+import type { Comparison } from '../../compare/compare.ts';
 import type { Evaluation } from '../../evaluate/evaluate.ts';
 import type { Severity } from '../../evaluate/finding.ts';
-import { comparisonTerminalReport } from '../../report/comparison-terminal.ts';
-import { comparisonHtml } from '../../report/html.ts';
-import { comparisonMarkdown } from '../../report/markdown.ts';
-import { simulate } from '../../simulate/simulate.ts';
 import { EXIT_OK, EXIT_VERDICT, type FailOn } from '../options/run-verdict.ts';
 import { runProgress } from '../progress.ts';
 import { parseSeed } from '../seed-option.ts';
@@ -64,6 +60,11 @@ export async function runManySeeds(
   const threads = options.threads === undefined ? undefined : Number(options.threads);
   if (threads !== undefined && (!Number.isSafeInteger(threads) || threads < 0))
     throw new Error(`--threads: expected a whole number ≥ 0, found '${options.threads}'`);
+  // Loaded here, not at start-up: `--help` and the other commands need none of it (issue 10).
+  const { comparePlans } = await import('../../compare/compare.ts');
+  const { comparisonTerminalReport } = await import('../../report/comparison-terminal.ts');
+  const { comparisonHtml } = await import('../../report/html.ts');
+  const { comparisonMarkdown } = await import('../../report/markdown.ts');
   const total = runs * planPaths.length;
   const progress = runProgress(options.label ?? 'compare', total);
   let comparison: Comparison;
@@ -78,7 +79,7 @@ export async function runManySeeds(
     progress.stop();
   }
   if (options.report !== undefined)
-    writeFileSync(options.report, await comparisonHtml(comparison, representativeRuns(comparison)));
+    writeFileSync(options.report, await comparisonHtml(comparison, await representativeRuns(comparison)));
   process.stdout.write(
     options.json
       ? `${JSON.stringify(comparison, null, 2)}\n`
@@ -105,7 +106,8 @@ export function manySeedsExitCode(comparison: Comparison, failOn: FailOn): numbe
 }
 
 /** One run per plan for the page's timeline, replayed with its trace: the first failing seed, else the first seed. */
-function representativeRuns(comparison: Comparison): Evaluation[] {
+async function representativeRuns(comparison: Comparison): Promise<Evaluation[]> {
+  const { simulate } = await import('../../simulate/simulate.ts');
   return comparison.plans.map((p) => {
     const seed = p.failedSeeds[0]?.seed ?? comparison.seeds[0];
     return simulate(comparison.scenarioPath, p.planPath, { seed }).evaluation;

@@ -1,11 +1,8 @@
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DEFAULT_SEED, JsonLinesSink, type TraceSink } from '../../../sim/index.ts';
-import { evaluationHtml } from '../../report/html.ts';
-import { evaluationJsonText } from '../../report/json.ts';
-import { evaluationMarkdown } from '../../report/markdown.ts';
-import { terminalReport } from '../../report/terminal.ts';
-import { resolveInputs, simulate } from '../../simulate/simulate.ts';
+import type { TraceSink } from '../../../sim/index.ts';
+import { DEFAULT_SEED } from '../../../sim/random.ts';
+import type { simulate } from '../../simulate/simulate.ts';
 import { setExitStatus } from '../exit-status.ts';
 import { explainLimit, type RunLimitOptions, runLimits } from '../options/run-limits.ts';
 import { exitStatusHelp, parseFailOn, verdictExitCode } from '../options/run-verdict.ts';
@@ -62,6 +59,9 @@ export function registerEvaluate(program: Command): void {
         setExitStatus(manySeedsExitCode(comparison, failOnMany));
         return;
       }
+      // Loaded here, not at start-up: `--help` and the other commands need none of it (issue 10).
+      const { resolveInputs, simulate } = await import('../../simulate/simulate.ts');
+      const { JsonLinesSink } = await import('../../../sim/trace.ts');
       const seed = parseSeed(options.seed);
       const failOn = parseFailOn(options.failOn);
       const limits = runLimits(options);
@@ -83,7 +83,13 @@ export function registerEvaluate(program: Command): void {
         progress.stop();
         traceFile?.close();
       }
-      if (options.report !== undefined) writeFileSync(options.report, await evaluationHtml(evaluation));
+      if (options.report !== undefined) {
+        const { evaluationHtml } = await import('../../report/html.ts');
+        writeFileSync(options.report, await evaluationHtml(evaluation));
+      }
+      const { evaluationJsonText } = await import('../../report/json.ts');
+      const { evaluationMarkdown } = await import('../../report/markdown.ts');
+      const { terminalReport } = await import('../../report/terminal.ts');
       process.stdout.write(
         options.json
           ? evaluationJsonText(evaluation)

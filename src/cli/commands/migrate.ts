@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { QEMU_MIGRATION_DEFAULTS } from '../../kubevirt/defaults.ts';
 import { writerGuestGeometry } from '../../kubevirt/guest-hot-set.ts';
-import {
-  type MigrationEnsemble,
+import type {
+  MigrationEnsemble,
   measuredDirtyRateVariability,
-  type Percentiles,
-  simulateMigrationRuns,
+  Percentiles,
 } from '../../kubevirt/migration/migration-ensemble.ts';
 import {
   defaultMigrationProfile,
@@ -13,7 +12,6 @@ import {
   type LiveMigrationRequest,
   type LiveMigrationResult,
 } from '../../kubevirt/migration/migration-request.ts';
-import { simulateMigration } from '../../kubevirt/migration/single-migration-world.ts';
 import {
   effectiveAllowWorkloadDisruption,
   LATEST_KUBEVIRT_VERSION,
@@ -259,13 +257,14 @@ export function migrateTable(result: LiveMigrationResult): string {
 }
 
 /** `--runs N` with its seed and the dirty rate's variability; null for one exact run. */
-export function migrateRuns(options: MigrateOptions): {
+export async function migrateRuns(options: MigrateOptions): Promise<{
   runs: number;
   firstSeed: number;
   variability: ReturnType<typeof measuredDirtyRateVariability>;
-} | null {
+} | null> {
   const runs = optional('--runs', options.runs, (t) => parseCount(t, 1), 1);
   if (runs === 1 && options.dirtyRateSd === undefined && options.dirtyRateRunSd === undefined) return null;
+  const { measuredDirtyRateVariability } = await import('../../kubevirt/migration/migration-ensemble.ts');
   const measured = measuredDirtyRateVariability();
   return {
     runs,
@@ -381,10 +380,12 @@ export function registerMigrate(program: Command): void {
       '--dirty-rate-run-sd <fraction>',
       'relative spread of the dirty rate from run to run (default as measured)',
     )
-    .action((options: MigrateOptions) => {
+    .action(async (options: MigrateOptions) => {
       const { request, linkBytesPerSecond } = migrateRequest(options);
-      const runs = migrateRuns(options);
+      const runs = await migrateRuns(options);
       if (runs !== null) {
+        // Loaded here, not at start-up: `--help` and the other commands need none of it (issue 10).
+        const { simulateMigrationRuns } = await import('../../kubevirt/migration/migration-ensemble.ts');
         const ensemble = simulateMigrationRuns(request, { linkBytesPerSecond }, runs);
         process.stdout.write(
           options.json
@@ -393,6 +394,7 @@ export function registerMigrate(program: Command): void {
         );
         return;
       }
+      const { simulateMigration } = await import('../../kubevirt/migration/single-migration-world.ts');
       const result = simulateMigration(request, { linkBytesPerSecond });
       process.stdout.write(
         options.json ? `${JSON.stringify(migrateJson(result), null, 2)}\n` : migrateTable(result),

@@ -1,10 +1,5 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { compareTraces, comparisonText } from '../../adapter/compare.ts';
-import { evaluate } from '../../evaluate/evaluate.ts';
-import { evaluationJsonText } from '../../report/json.ts';
-import { terminalReport } from '../../report/terminal.ts';
-import { parseTrace } from '../../trace/read.ts';
 
 interface ReportOptions {
   json?: boolean;
@@ -21,7 +16,13 @@ export function registerReport(program: Command): void {
       '--predicted <trace>',
       'with an observed trace: also print the predicted one (replay writes <journal>.predicted.jsonl) beside it, per step and in total',
     )
-    .action((tracePath: string, options: ReportOptions) => {
+    .action(async (tracePath: string, options: ReportOptions) => {
+      // Loaded here, not at start-up: `--help` and the other commands need none of it (issue 10).
+      const { compareTraces, comparisonText } = await import('../../adapter/compare.ts');
+      const { evaluate } = await import('../../evaluate/evaluate.ts');
+      const { evaluationJsonText } = await import('../../report/json.ts');
+      const { terminalReport } = await import('../../report/terminal.ts');
+      const { parseTrace } = await import('../../trace/read.ts');
       let text: string;
       try {
         text = readFileSync(tracePath, 'utf8');

@@ -1,18 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { DEFAULT_SEED } from '../../../sim/index.ts';
-import { checkPlanAgainstScenario } from '../../plan/format/check-against-scenario.ts';
-import { loadPlan } from '../../plan/format/load.ts';
+import { DEFAULT_SEED } from '../../../sim/random.ts';
 import type { Plan } from '../../plan/format/types.ts';
-import { loadScenario } from '../../scenario/load.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import { parseDurationSeconds } from '../../scenario/units.ts';
-import { bestPlanYaml, reasons } from '../../search/explain.ts';
 import { OBJECTIVES, type Objective } from '../../search/score.ts';
-import { type SearchProgress, searchPlan } from '../../search/search.ts';
-import { seedsOf } from '../../simulate/simulate.ts';
+import type { SearchProgress } from '../../search/search.ts';
+import { loadCliProgress } from '../load-cli-progress.ts';
 import { parseCount } from '../options/plain-numbers.ts';
 import { readOption } from '../options/read-option.ts';
 import { builtIn } from '../package-paths.ts';
@@ -52,17 +47,22 @@ export function registerSearch(program: Command): void {
     )
     .option('-o, --output <file>', 'write the best plan as YAML (default: print it)')
     .option('--json', 'print { best, baseline, reasons, plan } as JSON')
-    .action((scenarioPath: string, options: SearchCommandOptions) => {
+    .action(async (scenarioPath: string, options: SearchCommandOptions) => {
       const objective = options.objective as Objective;
       if (!OBJECTIVES.includes(objective))
         throw new Error(
           `--objective: expected one of ${OBJECTIVES.join(', ')}, found "${options.objective}"`,
         );
+      // Loaded here, not at start-up: `--help` and the other commands need none of it (issue 10).
+      const { loadScenario } = await import('../../scenario/load.ts');
+      const { bestPlanYaml, reasons } = await import('../../search/explain.ts');
+      const { searchPlan } = await import('../../search/search.ts');
+      const { seedsOf } = await import('../../simulate/simulate.ts');
       const budgetSeconds = readOption('--budget', options.budget, (t) => parseDurationSeconds(t));
       const runs = readOption('--seeds', options.seeds, (t) => parseCount(t, 1));
       const seeds = seedsOf({ runs, seed: parseSeed(options.seed) });
       const scenario = loadScenario(scenarioPath);
-      const baseline = baselinePlan(scenario, options.baseline);
+      const baseline = await baselinePlan(scenario, options.baseline);
       const bar = progressBar(budgetSeconds);
       const result = searchPlan(scenario, {
         seeds,
@@ -91,7 +91,9 @@ export function registerSearch(program: Command): void {
 }
 
 /** The KB plan (or `--baseline`), when it fits the scenario. */
-function baselinePlan(scenario: Scenario, path: string | undefined): Plan | null {
+async function baselinePlan(scenario: Scenario, path: string | undefined): Promise<Plan | null> {
+  const { checkPlanAgainstScenario } = await import('../../plan/format/check-against-scenario.ts');
+  const { loadPlan } = await import('../../plan/format/load.ts');
   const plan = loadPlan(path ?? builtIn.plan);
   try {
     checkPlanAgainstScenario(plan, scenario);
@@ -105,6 +107,7 @@ function baselinePlan(scenario: Scenario, path: string | undefined): Plan | null
 /** Budget bar on a terminal; nothing when stderr is piped. */
 function progressBar(budgetSeconds: number): { update(p: SearchProgress): void; stop(): void } {
   if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  const cliProgress = loadCliProgress();
   const bar = new cliProgress.SingleBar(
     {
       format: 'search [{bar}] {value}/{total} s  {scored} scored, {pruned} pruned  best: {best}',

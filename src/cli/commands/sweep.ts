@@ -5,23 +5,49 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
-import { DEFAULT_SEED } from '../../../sim/index.ts';
-import { readDocumentFile } from '../../scenario/load.ts';
+import { DEFAULT_SEED } from '../../../sim/random.ts';
+import type * as Load from '../../scenario/load.ts';
 import { chartSvg } from '../../sweep/chart.ts';
 import { parseGrid } from '../../sweep/grid.ts';
-import { jobManifest } from '../../sweep/job-manifest.ts';
-import { asShard, mergeShards, type SweepResult } from '../../sweep/merge.ts';
-import { runPoints } from '../../sweep/pool.ts';
+import type * as JobManifest from '../../sweep/job-manifest.ts';
+import type * as Merge from '../../sweep/merge.ts';
+import type { SweepResult } from '../../sweep/merge.ts';
+import type * as Pool from '../../sweep/pool.ts';
 import { DEFAULT_OBJECTIVE, parseObjective } from '../../sweep/ranking.ts';
-import { recommendationFor } from '../../sweep/recommendation.ts';
-import { parseShard, runShard, shardPoints } from '../../sweep/shard.ts';
-import { prepareSweep, type SweepSpec, sweepSpec } from '../../sweep/spec.ts';
+import type * as Recommendation from '../../sweep/recommendation.ts';
+import type * as Shard from '../../sweep/shard.ts';
+import type * as Spec from '../../sweep/spec.ts';
+import type { SweepSpec } from '../../sweep/spec.ts';
 import { sweepCsv, sweepTable } from '../../sweep/table.ts';
+import { loadCliProgress } from '../load-cli-progress.ts';
 import { parseCount } from '../options/plain-numbers.ts';
 import { packageRoot } from '../package-paths.ts';
 import { parseSeed } from '../seed-option.ts';
+
+// The sweep's modules (the scenario and plan loaders, the simulation, the worker pool) are loaded when
+// a sweep command runs, not at start-up: `--help` and the other commands need none of them (issue 10).
+let readDocumentFile: typeof Load.readDocumentFile;
+let jobManifest: typeof JobManifest.jobManifest;
+let asShard: typeof Merge.asShard;
+let mergeShards: typeof Merge.mergeShards;
+let runPoints: typeof Pool.runPoints;
+let recommendationFor: typeof Recommendation.recommendationFor;
+let parseShard: typeof Shard.parseShard;
+let runShard: typeof Shard.runShard;
+let shardPoints: typeof Shard.shardPoints;
+let prepareSweep: typeof Spec.prepareSweep;
+let sweepSpec: typeof Spec.sweepSpec;
+
+async function loadSweepModules(): Promise<void> {
+  ({ readDocumentFile } = await import('../../scenario/load.ts'));
+  ({ jobManifest } = await import('../../sweep/job-manifest.ts'));
+  ({ asShard, mergeShards } = await import('../../sweep/merge.ts'));
+  ({ runPoints } = await import('../../sweep/pool.ts'));
+  ({ recommendationFor } = await import('../../sweep/recommendation.ts'));
+  ({ parseShard, runShard, shardPoints } = await import('../../sweep/shard.ts'));
+  ({ prepareSweep, sweepSpec } = await import('../../sweep/spec.ts'));
+}
 
 interface SweepOptions {
   evacuate?: string;
@@ -121,6 +147,7 @@ function specFrom(scenarioPath: string, options: SweepOptions): { spec: SweepSpe
 /** Points done of all, with an ETA, on a terminal; nothing when stderr is piped. */
 function pointProgress(total: number): { tick(): void; stop(): void } {
   if (!process.stderr.isTTY) return { tick: () => {}, stop: () => {} };
+  const cliProgress = loadCliProgress();
   const bar = new cliProgress.SingleBar(
     {
       format: 'sweep [{bar}] {value}/{total} points  {duration_formatted} elapsed, ETA {eta_formatted}',
@@ -185,6 +212,7 @@ export function registerSweep(program: Command): void {
   )
     .option('--shard <i/n>', 'run shard i of n only and print its shard file (merge with `sweep merge`)')
     .action(async (scenarioPath: string, options: SweepOptions) => {
+      await loadSweepModules();
       const { spec } = specFrom(scenarioPath, options);
       const objective =
         options.objective === undefined ? DEFAULT_OBJECTIVE : parseObjective(options.objective);
@@ -219,7 +247,8 @@ export function registerSweep(program: Command): void {
     .option('--namespace <namespace>', 'namespace', 'default')
     .option('--pvc <claim>', 'write shard files to this PersistentVolumeClaim instead of the pod logs')
     .option('--output <file>', 'write the manifest to this file')
-    .action((scenarioPath: string, _local: ExportOptions, command: Command) => {
+    .action(async (scenarioPath: string, _local: ExportOptions, command: Command) => {
+      await loadSweepModules();
       // The parent `sweep` parses the options it shares with this command: read both.
       const options = command.optsWithGlobals<ExportOptions>();
       const { spec, args } = specFrom(scenarioPath, options);
@@ -247,6 +276,7 @@ export function registerSweep(program: Command): void {
       .description('merge shard files (sweep --shard i/n) into the result an unsharded sweep prints')
       .argument('<shards...>', 'shard files'),
   ).action(async (paths: string[], _local: ReportOptions, command: Command) => {
+    await loadSweepModules();
     const options = command.optsWithGlobals<ReportOptions>();
     const objective = options.objective === undefined ? DEFAULT_OBJECTIVE : parseObjective(options.objective);
     await report(mergeShards(paths.map(readShard), objective), options);

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadScenario } from '../../scenario/load.ts';
-import { startTestbed } from '../../testbed/testbed.ts';
 
 interface ServeOptions {
   port: string;
@@ -34,6 +32,9 @@ export function registerTestbed(program: Command): void {
     .option('--no-etcd', 'serve etcd leadership from the model instead of real etcd members')
     .option('--for <seconds>', 'stop after this many real seconds')
     .action(async (scenarioPath: string, options: ServeOptions) => {
+      // Loaded here, not at start-up: `--help` and the other commands need none of it (issue 10).
+      const { loadScenario } = await import('../../scenario/load.ts');
+      const { startTestbed } = await import('../../testbed/testbed.ts');
       const scenario = loadScenario(scenarioPath);
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)

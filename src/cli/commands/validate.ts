@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { checkPlanAgainstScenario } from '../../plan/format/check-against-scenario.ts';
-import { loadPlan } from '../../plan/format/load.ts';
-import { loadScenario } from '../../scenario/load.ts';
 
 /**
  * `validate <scenario> [plan]`: the checks `evaluate` makes before it runs anything (the document
@@ -18,7 +15,11 @@ export function registerValidate(program: Command): void {
       'after',
       '\nExit status:\n  0  valid (warnings are printed, they do not fail)\n  1  invalid: one line per problem on stderr\n',
     )
-    .action((scenarioPath: string, planPath: string | undefined) => {
+    .action(async (scenarioPath: string, planPath: string | undefined) => {
+      // Loaded here, not at start-up: `--help` and the other commands need none of it (issue 10).
+      const { checkPlanAgainstScenario } = await import('../../plan/format/check-against-scenario.ts');
+      const { loadPlan } = await import('../../plan/format/load.ts');
+      const { loadScenario } = await import('../../scenario/load.ts');
       const scenario = loadScenario(scenarioPath);
       const lines = [
         `${scenarioPath}: scenario '${scenario.name}' is valid (Harvester ${scenario.harvesterVersion}, ${count(scenario.nodes.length, 'node')}, ${count(scenario.vms.length, 'VM')}, ${count(scenario.volumes.length, 'volume')})`,

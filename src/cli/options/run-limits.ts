@@ -1,5 +1,5 @@
 /** `--max-events` and `--max-simulated-time`: the run's hard limits, raised by the user when needed. */
-import { LimitExceeded } from '../../../sim/index.ts';
+import { LimitExceeded } from '../../../sim/errors.ts';
 import { parseDurationSeconds } from '../../scenario/units.ts';
 import { parseCount } from './plain-numbers.ts';
 import { readOption } from './read-option.ts';

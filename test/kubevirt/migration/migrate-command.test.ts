@@ -236,12 +236,12 @@ describe('harvester-sim migrate on the calibration inputs', () => {
 });
 
 describe('harvester-sim migrate --runs N', () => {
-  it('one run (the default) draws nothing: the exact model', () => {
-    expect(migrateRuns(options())).toBeNull();
+  it('one run (the default) draws nothing: the exact model', async () => {
+    expect(await migrateRuns(options())).toBeNull();
   });
 
-  it('--runs, --seed and the dirty-rate spreads: defaults as measured (1.0 % per second, 2.2 % per run)', () => {
-    const runs = migrateRuns(options({ runs: '20', seed: '5' }));
+  it('--runs, --seed and the dirty-rate spreads: defaults as measured (1.0 % per second, 2.2 % per run)', async () => {
+    const runs = await migrateRuns(options({ runs: '20', seed: '5' }));
     expect(runs?.runs).toBe(20);
     expect(runs?.firstSeed).toBe(5);
     expect(runs?.variability).toEqual({
@@ -249,16 +249,16 @@ describe('harvester-sim migrate --runs N', () => {
       perPeriodRelativeSd: 0.0101,
       periodSeconds: 1,
     });
-    const given = migrateRuns(options({ runs: '20', dirtyRateSd: '0.1', dirtyRateRunSd: '0' }));
+    const given = await migrateRuns(options({ runs: '20', dirtyRateSd: '0.1', dirtyRateRunSd: '0' }));
     expect(given?.variability.perPeriodRelativeSd).toBe(0.1);
     expect(given?.variability.perRunRelativeSd).toBe(0);
   });
 
-  it('prints the completion probability, p10/p50/p90 and the knife-edge line', () => {
+  it('prints the completion probability, p10/p50/p90 and the knife-edge line', async () => {
     const { request, linkBytesPerSecond } = migrateRequest(
       options({ bandwidth: '64MiB/s', cancelAfter: '60s' }),
     );
-    const runs = migrateRuns(options({ runs: '4' }));
+    const runs = await migrateRuns(options({ runs: '4' }));
     if (runs === null) throw new Error('expected runs');
     const table = migrateRunsTable(simulateMigrationRuns(request, { linkBytesPerSecond }, runs));
     expect(table).toMatch(/^runs {13}4 \(seeds 1–4;/);

@@ -15,6 +15,7 @@ import {
   type PodDisruptionBudget,
 } from '../kube/pod-disruption-budget.ts';
 import { instanceManagerPdbHold, type PdbVolumeView } from '../longhorn/instance-manager-pdb.ts';
+import { drainPossibleRoles } from '../profiles/drain-possible.ts';
 import { namespaceLabels } from '../scenario/normalize.ts';
 import type { Scenario, ScenarioVm, ScenarioVolume, VmRef } from '../scenario/types.ts';
 import type { PdbRefusal } from '../trace/kubevirt.ts';
@@ -214,11 +215,14 @@ export class ClusterMigrations implements WorldObserver {
 
   /**
    * `drainhelper.DrainPossible` (harvester/harvester:pkg/util/drainhelper/helper.go): a node with
-   * the control-plane or etcd role may enter maintenance only if it is not the only one, and only
-   * when exactly `defaultHACPCount` (3) such nodes are without the maintain-status annotation.
+   * the control-plane or (from v1.3.0) etcd role may enter maintenance only if it is not the only
+   * one, and only when exactly `defaultHACPCount` (3) such nodes are without the maintain-status
+   * annotation. The roles counted per release: src/profiles/drain-possible.ts.
    */
   private drainPossible(node: string): string | null {
-    const controlPlane = this.world.scenario.nodes.filter((n) => n.role !== 'worker').map((n) => n.name);
+    const { scenario } = this.world;
+    const counted: readonly string[] = drainPossibleRoles(scenario.harvesterVersion).value;
+    const controlPlane = scenario.nodes.filter((n) => counted.includes(n.role)).map((n) => n.name);
     if (!controlPlane.includes(node)) return null;
     if (controlPlane.length === CONTROL_PLANE_COUNTS.single.value)
       return 'draining of this node is not possible: single controlplane cluster, cannot place controlplane in maintenance mode';

@@ -168,3 +168,19 @@ describe('podDisruptionBudgets of the scenario over launcher pods (eviction.go c
     expect(byUserBudget?.length).toBe(2);
   });
 });
+
+describe('DrainPossible per release (pkg/util/drainhelper/helper.go): check and run time agree', () => {
+  it('v1.3.0 counts the witness: maintenance of harv41 on seed-witness is not refused by DrainPossible', () => {
+    const run = runPlan(seed, plan([{ step: 'node.maintenance', node: 'harv41', action: 'enable' }]));
+    const [requested] = select(run.records, 'kubevirt', 'maintenance.blocked');
+    expect(requested?.data.message ?? '').not.toMatch(/draining of this node is not possible/);
+    expect(select(run.records, 'kubevirt', 'maintenance.drain-started').length).toBeGreaterThan(0);
+  });
+
+  it('v1.2.2 counts control-plane nodes only: 2 available of 3 required, refused', () => {
+    const older: Scenario = { ...seed, harvesterVersion: '1.2.2' };
+    const run = runPlan(older, plan([{ step: 'node.maintenance', node: 'harv41', action: 'enable' }]));
+    expect(run.ok).toBe(false);
+    expect(run.reason).toMatch(/another controlplane is already in maintenance mode/);
+  });
+});

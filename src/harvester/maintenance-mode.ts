@@ -135,8 +135,10 @@ interface DrainPass extends DrainOptions {
  *    maintain-mode-strategy Shutdown* are shut down (runStrategy Halted) and skipped by the drain;
  * 2. drain (`pkg/util/drainhelper/helper.go`, kubectl drain): cordon, evict every other VM pod with
  *    grace 180 s; KubeVirt's webhook answers per evictionStrategy: migrate/external/block deny with
- *    429 (retried every 5 s), shutdown deletes the pod. The drain gives up after 240 s; the
- *    controller then requeues and tries the whole step again;
+ *    429 (retried every 5 s), shutdown deletes the pod, unless a PodDisruptionBudget then refuses it
+ *    (429, retried likewise); Longhorn's instance-manager pod is evicted through its budget too
+ *    (`instanceManagerPdbRefusal`). The drain gives up after 240 s; the controller then requeues and
+ *    tries the whole step again;
  * 3. maintain controller (`pkg/controller/master/node/maintain_controller.go`): every 10 s, Completed
  *    once no VMI is left on the node; ShutdownAndRestartAfterEnable VMs are started again.
  */

@@ -107,6 +107,25 @@ describe("Longhorn's instance-manager PodDisruptionBudget (canDeleteInstanceMana
     expect(refusalsFor(run, 'default/vm1-rootdisk')).toEqual([]);
   });
 
+  it("Harvester's maintenance drain goes through the same budget: each 240 s attempt times out, one finding names it", () => {
+    const scenario = oneReplica('block-if-contains-last-replica');
+    const node = holder(scenario);
+    const run = runPlan(
+      scenario,
+      plan([
+        { step: 'vm.stop', vms: { names: ['default/vm1'] } },
+        { step: 'sleep', duration: '1m' },
+        { step: 'node.maintenance', node, action: 'enable' },
+      ]),
+    );
+    const timeouts = select(run.records, 'kubevirt', 'maintenance.drain-timeout');
+    expect(timeouts.length).toBeGreaterThan(1);
+    expect(timeouts[0].data.blockedByPdb?.flatMap((b) => b.objects)).toContain('volume/default/vm1-rootdisk');
+    const findings = evaluate(run.records).findings.filter((f) => f.rule === 'maintenance.blocked-by-pdb');
+    expect(findings.length).toBe(1);
+    expect(findings[0].objects).toEqual([`node/${node}`, 'volume/default/vm1-rootdisk']);
+  });
+
   it('three replicas: a healthy replica on another schedulable node lets the budget go', () => {
     const scenario = { ...seed };
     const run = runPlan(

@@ -6,6 +6,7 @@
  * (`FindNonMigratableVMS`); research controlplane.md §5.
  */
 import { KB_PROCEDURE } from '../evaluate/kb-sentences.ts';
+import { drainPossibleRoles } from '../profiles/drain-possible.ts';
 import type { reporter } from './procedure-rules.ts';
 import type { StaticRun } from './static-run.ts';
 import { vmKey } from './static-run.ts';
@@ -14,15 +15,16 @@ type Report = ReturnType<typeof reporter>;
 
 export const MAINTENANCE_SOURCES = {
   nodeCounts:
-    'controlplane.md §5 (harvester/docs:docs/host/host.md): maintenance mode needs ≥ 2 active nodes and is not allowed with only 2 control-plane nodes',
+    'controlplane.md §5 (harvester/docs:docs/host/host.md): maintenance mode needs ≥ 2 active nodes',
   lastReplica:
     'harvester/harvester:pkg/controller/master/nodedrain (FindNonMigratableVMS): a VM holding the last healthy Longhorn replica on the node blocks maintenance',
 } as const;
 
 /** Active nodes maintenance mode needs (controlplane.md §5). */
 const MIN_ACTIVE_NODES = 2;
-/** Control-plane nodes below which a control-plane node may not enter maintenance (controlplane.md §5). */
-const MIN_CONTROL_PLANE_NODES = 3;
+/** `defaultSingleCPCount` and `defaultHACPCount` of DrainPossible (harvester/harvester:pkg/util/drainhelper/helper.go). */
+const SINGLE_CONTROL_PLANE = 1;
+const HA_CONTROL_PLANE = 3;
 
 export function maintenanceRules(run: StaticRun, report: Report): void {
   const { scenario } = run;
@@ -40,22 +42,32 @@ export function maintenanceRules(run: StaticRun, report: Report): void {
           `${node}: only ${active.length} active node(s)`,
           MAINTENANCE_SOURCES.nodeCounts,
         );
-      if (role.get(node) === 'management') {
-        const controlPlane = scenario.nodes.filter((n) => n.role === 'management').map((n) => n.name);
+      // DrainPossible as the scenario's release has it: which roles it counts (a witness from
+      // v1.3.0), not the docs' "not allowed with only 2 control-plane nodes".
+      const counted = drainPossibleRoles(scenario.harvesterVersion);
+      const nodeRole = role.get(node);
+      if (nodeRole !== undefined && (counted.value as readonly string[]).includes(nodeRole)) {
+        const controlPlane = scenario.nodes
+          .filter((n) => (counted.value as readonly string[]).includes(n.role))
+          .map((n) => n.name);
         const others = controlPlane.filter((n) => n !== node && before.maintenance.has(n));
-        if (controlPlane.length < MIN_CONTROL_PLANE_NODES)
+        const available = controlPlane.filter((n) => !before.maintenance.has(n)).length;
+        if (
+          controlPlane.length === SINGLE_CONTROL_PLANE ||
+          (others.length === 0 && available !== HA_CONTROL_PLANE)
+        )
           report(
             step,
             'maintenance.single-control-plane',
-            `${node} is one of only ${controlPlane.length} control-plane node(s)`,
-            MAINTENANCE_SOURCES.nodeCounts,
+            `${node}: ${controlPlane.length} control-plane/etcd node(s) counted (${counted.value.join(', ')} roles), ${HA_CONTROL_PLANE} required without maintenance`,
+            counted.source,
           );
         if (others.length > 0)
           report(
             step,
             'maintenance.another-control-plane',
             `control-plane node ${others.join(', ')} is already in maintenance`,
-            MAINTENANCE_SOURCES.nodeCounts,
+            counted.source,
           );
       }
       // Forced (the UI's Force), Harvester shuts these VMs down instead of refusing

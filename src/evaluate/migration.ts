@@ -86,6 +86,8 @@ const KB_MIGRATION =
 
 export function migrationFindings(records: Trace): Finding[] {
   const findings: Finding[] = [];
+  /** Nodes whose maintenance drain was already reported blocked by a budget (every retry writes a timeout). */
+  const pdbReported = new Set<string>();
   const at = (r: { readonly timeSeconds: number }) => r.timeSeconds;
   for (const r of records) {
     if (r.subsystem !== 'kubevirt') continue;
@@ -186,6 +188,27 @@ export function migrationFindings(records: Trace): Finding[] {
           "kubevirt/kubevirt:pkg/virt-api/webhooks/validating-webhook/admitters/pod-eviction-admitter.go (evictionStrategy: LiveMigrate blocks a non-migratable VM's eviction, migrations answer 429 until done); kubernetes/kubectl:pkg/drain/drain.go (--timeout)",
       });
     }
+    if (
+      (r.kind === 'drain.result' || r.kind === 'maintenance.drain-timeout') &&
+      r.data.blockedByPdb !== undefined &&
+      r.data.blockedByPdb.length > 0
+    ) {
+      const kubectl = r.kind === 'drain.result';
+      const node = r.data.node;
+      if (!kubectl && pdbReported.has(node)) continue;
+      pdbReported.add(node);
+      const blocked = r.data.blockedByPdb;
+      findings.push({
+        rule: kubectl ? 'drain.blocked-by-pdb' : 'maintenance.blocked-by-pdb',
+        severity: 'critical',
+        timeSeconds: at(r),
+        title: `${kubectl ? 'kubectl drain' : 'maintenance drain of'} ${node} blocked by PodDisruptionBudget ${blocked.map((b) => b.pdb).join(', ')}`,
+        detail: blocked.map((b) => `${b.pod} (${b.objects.join(', ')}): ${b.message}`).join('; '),
+        objects: [`node/${node}`, ...blocked.flatMap((b) => b.objects)],
+        source:
+          'kubernetes/kubernetes:pkg/registry/core/pod/storage/eviction.go (429 "Cannot evict pod as it would violate the pod\'s disruption budget."; kubectl drain retries every 5 s until --timeout); longhorn/longhorn-manager:controller/instance_manager_controller.go canDeleteInstanceManagerPDB (node-drain-policy)',
+      });
+    }
   }
   return findings;
 }
@@ -196,4 +219,5 @@ const DRAIN_ACTION_MEANING: Readonly<Record<DrainAction, string>> = {
   migrate: 'eviction denied while its evacuation migration ran',
   external: 'eviction denied: evictionStrategy External waits for an outside controller',
   shutdown: 'evicted, still shutting down',
+  pdb: 'eviction denied (429): a PodDisruptionBudget allows no disruption',
 };

@@ -8,7 +8,7 @@ import {
 } from '../kubevirt/eviction/eviction-strategy.ts';
 import { valuesOf } from '../profiles/sourced.ts';
 import type { EvictionStrategy, MaintainModeStrategy } from '../profiles/types.ts';
-import type { DrainAction, KubevirtControllerRecordData } from '../trace/kubevirt.ts';
+import type { DrainAction, KubevirtControllerRecordData, PdbRefusal } from '../trace/kubevirt.ts';
 import { Recorder } from '../trace/recorder.ts';
 import {
   MAINTAIN_MODE_SHUTDOWN_STRATEGIES,
@@ -62,6 +62,13 @@ export interface MaintenanceWorld<V extends MaintenanceVmi> {
   cordonRefused?(node: string): string | null;
   /** The maintain-status annotation: set once the drain ran, removed when maintenance is disabled. */
   maintenanceStatus?(node: string, inMaintenance: boolean): void;
+  /**
+   * The eviction API's budget check for a VM's launcher pod, after the webhook let it through
+   * (src/kube/pod-disruption-budget.ts); `terminating`: VMIs whose pods are already being deleted.
+   */
+  launcherPdbRefusal?(vmi: V, terminating: ReadonlySet<string>): PdbRefusal | null;
+  /** Longhorn's instance-manager budget on the node (src/longhorn/instance-manager-pdb.ts), or null once it is gone. */
+  instanceManagerPdbRefusal?(node: string): PdbRefusal | null;
 }
 
 /** A kubectl drain's options (`kubectl drain --grace-period --timeout`). */
@@ -104,6 +111,8 @@ export interface MaintenanceControllerOptions {
 interface DrainOutcome {
   readonly drained: boolean;
   readonly remaining: { vmi: string; action: DrainAction; message?: string }[];
+  /** Evictions a PodDisruptionBudget still refused when the drain ended. */
+  readonly blockedByPdb: PdbRefusal[];
 }
 
 interface DrainPass extends DrainOptions {
@@ -113,6 +122,8 @@ interface DrainPass extends DrainOptions {
   readonly evictPods: boolean;
   /** VMIs whose eviction was allowed in this pass (their guests were stopped), filled in. */
   readonly evicted: string[];
+  /** The last budget refusal of each VMI's eviction in this pass, filled in. */
+  readonly pdbRefusals: Map<string, PdbRefusal>;
 }
 
 /**
@@ -124,8 +135,10 @@ interface DrainPass extends DrainOptions {
  *    maintain-mode-strategy Shutdown* are shut down (runStrategy Halted) and skipped by the drain;
  * 2. drain (`pkg/util/drainhelper/helper.go`, kubectl drain): cordon, evict every other VM pod with
  *    grace 180 s; KubeVirt's webhook answers per evictionStrategy: migrate/external/block deny with
- *    429 (retried every 5 s), shutdown deletes the pod. The drain gives up after 240 s; the
- *    controller then requeues and tries the whole step again;
+ *    429 (retried every 5 s), shutdown deletes the pod, unless a PodDisruptionBudget then refuses it
+ *    (429, retried likewise); Longhorn's instance-manager pod is evicted through its budget too
+ *    (`instanceManagerPdbRefusal`). The drain gives up after 240 s; the controller then requeues and
+ *    tries the whole step again;
  * 3. maintain controller (`pkg/controller/master/node/maintain_controller.go`): every 10 s, Completed
  *    once no VMI is left on the node; ShutdownAndRestartAfterEnable VMs are started again.
  */
@@ -180,10 +193,16 @@ export class MaintenanceController<V extends MaintenanceVmi> {
             evicted: [],
             refused,
           });
-          return { drained: false, remaining: [], seconds: 0, evicted: [], refused };
+          return { drained: false, remaining: [], blockedByPdb: [], seconds: 0, evicted: [], refused };
         }
         const evicted: string[] = [];
-        const outcome = yield* self.drain(node, { ...options, skip: () => false, evictPods: true, evicted });
+        const outcome = yield* self.drain(node, {
+          ...options,
+          skip: () => false,
+          evictPods: true,
+          evicted,
+          pdbRefusals: new Map(),
+        });
         const result = { ...outcome, seconds: sim.now - started, evicted };
         self.record.emit('drain.result', {
           node,
@@ -192,6 +211,7 @@ export class MaintenanceController<V extends MaintenanceVmi> {
           timeoutSeconds: options.timeoutSeconds,
           remaining: result.remaining,
           evicted,
+          ...(result.blockedByPdb.length > 0 ? { blockedByPdb: result.blockedByPdb } : {}),
         });
         return result;
       })(),
@@ -230,6 +250,7 @@ export class MaintenanceController<V extends MaintenanceVmi> {
         skip: hasShutdownStrategy,
         evictPods: false,
         evicted: [],
+        pdbRefusals: new Map(),
       });
       if (outcome.drained) {
         this.record.emit('maintenance.drained', { node, attempt });
@@ -241,6 +262,7 @@ export class MaintenanceController<V extends MaintenanceVmi> {
         node,
         remaining: outcome.remaining,
         retryInSeconds: retryDelaySeconds,
+        ...(outcome.blockedByPdb.length > 0 ? { blockedByPdb: outcome.blockedByPdb } : {}),
       });
       yield this.sim.timeout(retryDelaySeconds);
       retryDelaySeconds = Math.min(retryDelaySeconds * 2, this.timing.drainRetryMaxSeconds);
@@ -270,15 +292,32 @@ export class MaintenanceController<V extends MaintenanceVmi> {
     });
     const nextEvictionAt = new Map<string, number>(pods.map((v) => [vmiKey(v), this.sim.now]));
     const lastAction = new Map<string, { action: DrainAction; message?: string }>();
+    // Longhorn's instance-manager pod is evicted with the VM pods (the drain skips only DaemonSet,
+    // CSI attacher/provisioner and hotplug pods) and retried like them while its budget stands.
+    let instanceManager: { nextAt: number; refusal: PdbRefusal | null; evicted: boolean } = {
+      nextAt: this.sim.now,
+      refusal: null,
+      evicted: this.world.instanceManagerPdbRefusal === undefined,
+    };
     for (;;) {
       // The same VMIs come back at every poll: their keys are remembered (`keyOf`).
       const onNode = new Set(this.world.vmisOnNode(node).map(keyOf));
       const left = pods.filter((v) => onNode.has(keyOf(v)));
-      if (left.length === 0) return { drained: true, remaining: [] };
+      if (!instanceManager.evicted && this.sim.now >= instanceManager.nextAt)
+        instanceManager = this.evictInstanceManager(node, instanceManager.refusal);
+      if (left.length === 0 && instanceManager.evicted)
+        return { drained: true, remaining: [], blockedByPdb: [] };
       if (this.sim.now >= deadline) {
+        const blockedByPdb = left.flatMap((v) => {
+          const refusal = pass.pdbRefusals.get(vmiKey(v));
+          return lastAction.get(vmiKey(v))?.action === 'pdb' && refusal !== undefined ? [refusal] : [];
+        });
+        if (!instanceManager.evicted && instanceManager.refusal !== null)
+          blockedByPdb.push(instanceManager.refusal);
         return {
           drained: false,
           remaining: left.map((v) => ({ vmi: vmiKey(v), ...lastAction.get(vmiKey(v))! })),
+          blockedByPdb,
         };
       }
       for (const vmi of left) {
@@ -295,10 +334,36 @@ export class MaintenanceController<V extends MaintenanceVmi> {
     }
   }
 
-  /** One eviction API call through KubeVirt's webhook. */
+  /** One eviction call for the node's Longhorn instance-manager pod, through its budget. */
+  private evictInstanceManager(
+    node: string,
+    previous: PdbRefusal | null,
+  ): { nextAt: number; refusal: PdbRefusal | null; evicted: boolean } {
+    const refusal = this.world.instanceManagerPdbRefusal?.(node) ?? null;
+    if (refusal === null) return { nextAt: Infinity, refusal: null, evicted: true };
+    if (
+      previous === null ||
+      previous.message !== refusal.message ||
+      previous.objects.join() !== refusal.objects.join()
+    )
+      this.record.emit('drain.pdb-refused', { node, ...refusal });
+    return { nextAt: this.sim.now + this.timing.evictionRetrySeconds, refusal, evicted: false };
+  }
+
+  /** One eviction API call: KubeVirt's webhook, then the pod's disruption budgets. */
   private evict(node: string, vmi: V, previous: DrainAction | undefined, pass: DrainPass): EvictionDecision {
     const strategy = effectiveEvictionStrategy(vmi.evictionStrategy, this.clusterStrategy);
-    const decision = evictionDecision(strategy, vmi.liveMigratable, vmi.name, vmi.namespace);
+    let decision = evictionDecision(strategy, vmi.liveMigratable, vmi.name, vmi.namespace);
+    if (decision.evictionAllowed) {
+      const refusal = this.world.launcherPdbRefusal?.(vmi, this.stopping) ?? null;
+      if (refusal !== null) {
+        const before = pass.pdbRefusals.get(vmiKey(vmi));
+        if (before === undefined || before.message !== refusal.message)
+          this.record.emit('drain.pdb-refused', { node, ...refusal });
+        pass.pdbRefusals.set(vmiKey(vmi), refusal);
+        decision = { strategy, action: 'pdb', evictionAllowed: false, message: refusal.message };
+      }
+    }
     if (previous !== decision.action) {
       const data: KubevirtControllerRecordData['maintenance.eviction'] = {
         node,

@@ -9,12 +9,22 @@ import {
   type MaintenanceResult,
   type MaintenanceVmi,
 } from '../harvester/maintenance-mode.ts';
+import {
+  evictionRefusal,
+  PDB_VIOLATION_MESSAGE,
+  type PodDisruptionBudget,
+} from '../kube/pod-disruption-budget.ts';
+import { instanceManagerPdbHold, type PdbVolumeView } from '../longhorn/instance-manager-pdb.ts';
+import { drainPossibleRoles } from '../profiles/drain-possible.ts';
 import { namespaceLabels } from '../scenario/normalize.ts';
 import type { Scenario, ScenarioVm, ScenarioVolume, VmRef } from '../scenario/types.ts';
+import type { PdbRefusal } from '../trace/kubevirt.ts';
 import { Recorder } from '../trace/recorder.ts';
 import { EvacuationController } from './controller/evacuation.ts';
 import { MigrationController, type VmimOutcome } from './controller/migration-controller.ts';
 import { MIGRATION_ENSEMBLE_DEFAULTS, QEMU_MIGRATION_DEFAULTS } from './defaults.ts';
+import { effectiveEvictionStrategy } from './eviction/eviction-strategy.ts';
+import { launcherPdbMinAvailable } from './eviction/launcher-pdb.ts';
 import { liveMigrationCondition } from './eviction/live-migratable.ts';
 import { writerGuestGeometry } from './guest-hot-set.ts';
 import { measuredDirtyRateVariability, simulateMigrationRuns } from './migration/migration-ensemble.ts';
@@ -71,6 +81,10 @@ export interface MigrationWorld {
   readyAndSchedulable?(node: string): boolean;
   /** The node is cordoned (`spec.unschedulable`). */
   isCordoned?(node: string): boolean;
+  /** Longhorn volumes as its instance-manager budgets see them; absent: no Longhorn budget is modelled. */
+  pdbVolumes?(): readonly PdbVolumeView[];
+  /** Running (its instance manager runs) and not cordoned. */
+  schedulableForLonghorn?(node: string): boolean;
 }
 
 /**
@@ -133,6 +147,10 @@ export class ClusterMigrations implements WorldObserver {
           else this.inMaintenance.delete(node);
         },
         extraNonMigratable: (node) => [...this.lastHealthyReplica(node), ...this.unschedulable(node)],
+        launcherPdbRefusal: (vmi, terminating) => this.launcherPdbRefusal(vmi, terminating),
+        ...(world.pdbVolumes === undefined || world.schedulableForLonghorn === undefined
+          ? {}
+          : { instanceManagerPdbRefusal: (node: string) => this.instanceManagerPdbRefusal(node) }),
       },
       this.evacuation,
     );
@@ -197,11 +215,14 @@ export class ClusterMigrations implements WorldObserver {
 
   /**
    * `drainhelper.DrainPossible` (harvester/harvester:pkg/util/drainhelper/helper.go): a node with
-   * the control-plane or etcd role may enter maintenance only if it is not the only one, and only
-   * when exactly `defaultHACPCount` (3) such nodes are without the maintain-status annotation.
+   * the control-plane or (from v1.3.0) etcd role may enter maintenance only if it is not the only
+   * one, and only when exactly `defaultHACPCount` (3) such nodes are without the maintain-status
+   * annotation. The roles counted per release: src/profiles/drain-possible.ts.
    */
   private drainPossible(node: string): string | null {
-    const controlPlane = this.world.scenario.nodes.filter((n) => n.role !== 'worker').map((n) => n.name);
+    const { scenario } = this.world;
+    const counted: readonly string[] = drainPossibleRoles(scenario.harvesterVersion).value;
+    const controlPlane = scenario.nodes.filter((n) => counted.includes(n.role)).map((n) => n.name);
     if (!controlPlane.includes(node)) return null;
     if (controlPlane.length === CONTROL_PLANE_COUNTS.single.value)
       return 'draining of this node is not possible: single controlplane cluster, cannot place controlplane in maintenance mode';
@@ -263,6 +284,64 @@ export class ClusterMigrations implements WorldObserver {
     return this.world
       .runningOn(node)
       .map((ref) => ({ vmi: vmKey(ref), reason: NON_MIGRATABLE_KEYS.schedulingRequirementsNotMet }));
+  }
+
+  /**
+   * The budgets over a VM's launcher pod: KubeVirt's own (`launcher-pdb.ts`) and the scenario's
+   * `podDisruptionBudgets` (matching the VM's labels), each counted over the running VMs' pods.
+   */
+  private launcherPdbRefusal(vmi: WorldVmi, terminating: ReadonlySet<string>): PdbRefusal | null {
+    const { scenario } = this.world;
+    const key = vmKey(vmi.ref);
+    // As the maintenance controller resolves it (no cluster-wide strategy is passed to it).
+    const strategy = effectiveEvictionStrategy(vmi.evictionStrategy, undefined);
+    const own = launcherPdbMinAvailable(strategy, vmi.liveMigratable, this.running.has(key));
+    const budgets: PodDisruptionBudget[] = [
+      ...(own === null
+        ? []
+        : [
+            {
+              namespace: vmi.namespace,
+              name: `kubevirt-disruption-budget (${vmi.name})`,
+              matchLabels: { 'kubevirt.io/vm': key },
+              minAvailable: own,
+            },
+          ]),
+      ...scenario.podDisruptionBudgets,
+    ];
+    const podOf = (spec: ScenarioVm) => ({
+      namespace: spec.namespace,
+      labels: { ...spec.labels, 'kubevirt.io/vm': vmKey(spec) },
+      healthy: this.world.nodeOf(spec) !== null && !terminating.has(vmKey(spec)),
+    });
+    const pods = scenario.vms.map(podOf);
+    const refusal = evictionRefusal(budgets, podOf(this.specs.get(key)!), pods);
+    return refusal === null
+      ? null
+      : {
+          pod: `${vmi.namespace}/virt-launcher-${vmi.name}`,
+          pdb: refusal.pdb,
+          message: refusal.message,
+          objects: [`vm/${key}`],
+        };
+  }
+
+  /** Longhorn's instance-manager budget on the node, with the volume it protects. */
+  private instanceManagerPdbRefusal(node: string): PdbRefusal | null {
+    const hold = instanceManagerPdbHold(
+      node,
+      this.world.scenario.settings.longhorn.nodeDrainPolicy,
+      this.world.pdbVolumes!(),
+      (n) => this.world.schedulableForLonghorn!(n),
+    );
+    return hold === null
+      ? null
+      : {
+          pod: `longhorn-system/instance-manager (${node})`,
+          pdb: hold.pdb,
+          message: `${PDB_VIOLATION_MESSAGE} Volume ${hold.volume}: ${hold.reason}`,
+          objects: [`volume/${hold.volume}`],
+        };
   }
 
   /** A node that loses power fails the migrations it takes part in (post-copy ones lose the VM). */

@@ -28,6 +28,7 @@ import {
   replicasOn,
   salvage,
 } from './engine.ts';
+import type { PdbVolumeView } from './instance-manager-pdb.ts';
 import {
   initialReplica,
   type ManagerView,
@@ -198,6 +199,26 @@ export class LonghornModel implements WorldObserver {
 
   degradedVolumes(): string[] {
     return [...this.volumes.values()].filter((v) => v.robustness === 'degraded').map((v) => v.key);
+  }
+
+  /** Longhorn volumes as the instance-manager budget sees them (src/longhorn/instance-manager-pdb.ts). */
+  pdbVolumes(): PdbVolumeView[] {
+    const views: PdbVolumeView[] = [];
+    for (const v of this.volumes.values()) {
+      if (!v.longhorn) continue;
+      const attached = v.state === 'attached' && v.engineNode !== null;
+      views.push({
+        key: v.key,
+        engineNode: attached ? v.engineNode : null,
+        replicas: v.replicas.map((r) => ({
+          node: r.node,
+          everHealthy: r.healthyAtSeconds !== null,
+          failed: r.failedAtSeconds !== null,
+          stopped: !attached || r.failedAtSeconds !== null,
+        })),
+      });
+    }
+    return views;
   }
 
   /** A snapshot of a volume's replicas. */

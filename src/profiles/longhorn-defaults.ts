@@ -5,7 +5,7 @@
  * src/longhorn/defaults.ts (docs/model/longhorn.md).
  */
 import type { SourcedFields } from './sourced.ts';
-import type { LonghornSettings } from './types.ts';
+import type { LonghornSettings, NodeDrainPolicy, Sourced } from './types.ts';
 import { isAtLeast } from './version.ts';
 
 const lmSettings = 'longhorn/longhorn-manager:types/setting.go';
@@ -59,5 +59,34 @@ export function longhornDefaults(longhornVersion: string): SourcedFields<Longhor
         ? 'longhorn/longhorn-manager:types/setting.go (long-grpc-timeout=86400, LH 1.11)'
         : 'longhorn/longhorn-engine:pkg/replica/client/client.go (GRPCServiceLongTimeout)',
     },
+  };
+}
+
+/**
+ * The values of `node-drain-policy` a Longhorn release accepts (its setting definition's `Choices`).
+ * Before v1.5.0 the setting did not exist: `allow-node-drain-with-last-healthy-replica` (false by
+ * default) did the job of `block-if-contains-last-replica` / `always-allow`, and a scenario names the
+ * policy by those two values.
+ */
+export function nodeDrainPolicyChoices(longhornVersion: string): Sourced<readonly NodeDrainPolicy[]> {
+  if (isAtLeast(longhornVersion, '1.6.0'))
+    return {
+      value: [
+        'block-if-contains-last-replica',
+        'allow-if-replica-is-stopped',
+        'always-allow',
+        'block-for-eviction',
+        'block-for-eviction-if-contains-last-replica',
+      ],
+      source: `${lmSettings} v1.6.0 SettingDefinitionNodeDrainPolicy (block-for-eviction* added)`,
+    };
+  if (isAtLeast(longhornVersion, '1.5.0'))
+    return {
+      value: ['block-if-contains-last-replica', 'allow-if-replica-is-stopped', 'always-allow'],
+      source: `${lmSettings} v1.5.0 SettingDefinitionNodeDrainPolicy`,
+    };
+  return {
+    value: ['block-if-contains-last-replica', 'always-allow'],
+    source: `${lmSettings} before v1.5.0: allow-node-drain-with-last-healthy-replica (false / true)`,
   };
 }

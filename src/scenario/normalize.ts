@@ -238,6 +238,12 @@ export function normalizeScenario(
     },
     migrationUncertainty:
       document.migrationUncertainty === undefined ? null : { runs: document.migrationUncertainty.runs },
+    podDisruptionBudgets: document.podDisruptionBudgets.map((pdb) => ({
+      namespace: pdb.namespace,
+      name: pdb.name,
+      matchLabels: pdb.selector.matchLabels,
+      minAvailable: pdb.minAvailable,
+    })),
     warnings,
   };
 }

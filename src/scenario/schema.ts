@@ -215,6 +215,20 @@ const migrationPolicySchema = z.strictObject({
   allowWorkloadDisruption: z.boolean().optional(),
 });
 
+/**
+ * A user PodDisruptionBudget. Only an integer `minAvailable`: virt-launcher pods are owned by a VMI,
+ * which has no scale subresource, so the disruption controller cannot compute the expected count a
+ * `maxUnavailable` or a percentage needs (kubernetes/kubernetes:pkg/controller/disruption/disruption.go
+ * getExpectedPodCount / getExpectedScale).
+ */
+const podDisruptionBudgetSchema = z.strictObject({
+  namespace: dnsLabel('namespace'),
+  name: objectName('PodDisruptionBudget name'),
+  /** `spec.selector.matchLabels` over the VMs' labels in the same namespace. */
+  selector: z.strictObject({ matchLabels: labelsSchema }),
+  minAvailable: z.number().int().min(0).max(limits.listItems),
+});
+
 /** Overrides of cluster settings, named as on the cluster (`kubectl get settings…`, KubeVirt CR, etcd-arg). */
 const settingsSchema = z.strictObject({
   kubevirt: z
@@ -379,6 +393,12 @@ export const scenarioDocumentSchema = z.strictObject({
   migrationUncertainty: z
     .strictObject({ runs: z.number().int().min(1).max(limits.migrationUncertaintyRuns) })
     .optional(),
+  /**
+   * `policy/v1` PodDisruptionBudgets over VMs' virt-launcher pods (a launcher pod carries its VM's
+   * labels): an eviction that would leave fewer than `minAvailable` matching pods running is refused
+   * with 429 (docs/model/drain.md).
+   */
+  podDisruptionBudgets: z.array(podDisruptionBudgetSchema).max(limits.listItems).default([]),
 });
 
 export type ScenarioDocument = z.output<typeof scenarioDocumentSchema>;

@@ -2,6 +2,7 @@
  * Rules a scenario must follow beyond its shape: unique names, Harvester's role rules, references
  * between nodes, VMs, volumes and downstream clusters. Each rule cites where it comes from.
  */
+import { nodeDrainPolicyChoices } from '../profiles/longhorn-defaults.ts';
 import type { VersionProfile } from '../profiles/types.ts';
 import { type DocumentIssue, type DocumentPath, formatIssue } from './document-error.ts';
 import type { ScenarioDocument } from './schema.ts';
@@ -25,6 +26,18 @@ export function checkScenarioDocument(
     issues.push(source.issue(path, expected, found));
   const warn = (path: DocumentPath, expected: string, found: string) =>
     warnings.push(formatIssue(source.issue(path, expected, found)));
+
+  // node-drain-policy: only the values the scenario's Longhorn release has.
+  const drainPolicy = document.settings.longhorn['node-drain-policy'];
+  if (drainPolicy !== undefined) {
+    const choices = nodeDrainPolicyChoices(profile.components.longhorn);
+    if (!choices.value.includes(drainPolicy))
+      fail(
+        ['settings', 'longhorn', 'node-drain-policy'],
+        `one of ${choices.value.join(', ')} (Longhorn ${profile.components.longhorn}; ${choices.source})`,
+        drainPolicy,
+      );
+  }
 
   // Names are unique within their kind.
   unique(document.nodes, (node) => node.name, ['nodes'], 'name', 'node', fail);

@@ -257,8 +257,18 @@ export interface Scenario {
    * many times alone with the guest's dirty rate varying as measured; null = not asked for.
    */
   readonly migrationUncertainty: { readonly runs: number } | null;
+  /** User PodDisruptionBudgets over VMs' launcher pods (`podDisruptionBudgets`), in document order. */
+  readonly podDisruptionBudgets: readonly ScenarioPodDisruptionBudget[];
   /** Dotted paths under `settings` that the scenario overrode, e.g. `etcd.electionTimeoutMs`. */
   readonly overriddenSettings: readonly string[];
   /** Legal but notable facts (e.g. volumes that will run Degraded), one line each, naming file and path. */
   readonly warnings: readonly string[];
+}
+
+/** A `policy/v1` PodDisruptionBudget whose selector matches VMs' labels (their launcher pods carry them). */
+export interface ScenarioPodDisruptionBudget {
+  readonly namespace: string;
+  readonly name: string;
+  readonly matchLabels: Readonly<Record<string, string>>;
+  readonly minAvailable: number;
 }

@@ -98,6 +98,7 @@ export const TRACE_KINDS: { readonly [S in Subsystem]: { readonly [K in KindOf<S
     'maintenance.completed': true,
     'maintenance.gave-up': true,
     'drain.result': true,
+    'drain.pdb-refused': true,
   },
   'kubevirt.migration': {
     start: true,

@@ -91,7 +91,20 @@ export type MigrationOrigin = 'evacuation' | 'workload-update' | 'user';
  * - shutdown: the eviction is allowed; the launcher pod is deleted and the VM shuts down.
  * - external: the eviction is denied and the VMI marked; an external controller must act.
  */
-export type DrainAction = 'migrate' | 'block' | 'shutdown' | 'external';
+/** `pdb`: the webhook let the eviction through and a PodDisruptionBudget refused it (429). */
+export type DrainAction = 'migrate' | 'block' | 'shutdown' | 'external' | 'pdb';
+
+/**
+ * An eviction the API refused with 429 because a PodDisruptionBudget allowed no disruption: the pod,
+ * the budget, and what it protects (`volume/<ns>/<name>` for Longhorn's instance-manager budget,
+ * `vm/<ns>/<name>` for a VM's launcher pod).
+ */
+export interface PdbRefusal {
+  pod: string;
+  pdb: string;
+  message: string;
+  objects: string[];
+}
 
 /**
  * Records the KubeVirt migration, evacuation and Harvester maintenance controllers write (subsystem
@@ -149,6 +162,8 @@ export interface KubevirtControllerRecordData {
     node: string;
     remaining: { vmi: string; action: DrainAction; message?: string }[];
     retryInSeconds: number;
+    /** Evictions still refused by a PodDisruptionBudget when the drain gave up. */
+    blockedByPdb?: PdbRefusal[];
   };
   'maintenance.drained': { node: string; attempt: number };
   'maintenance.check': { node: string; remainingVmis: number };
@@ -165,5 +180,9 @@ export interface KubevirtControllerRecordData {
     evicted: string[];
     /** kubectl's cordon was denied by Harvester's node webhook (the last available node): nothing was evicted. */
     refused?: string;
+    /** Evictions still refused by a PodDisruptionBudget at `--timeout`. */
+    blockedByPdb?: PdbRefusal[];
   };
+  /** A drain's eviction was refused with 429 by a PodDisruptionBudget (written when the refusal starts or changes; kubectl retries every 5 s). */
+  'drain.pdb-refused': PdbRefusal & { node: string };
 }

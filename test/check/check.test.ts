@@ -100,9 +100,27 @@ describe('check: maintenance-mode pre-checks (controlplane.md §5, harvester/doc
       'm.yaml',
     );
 
-  it('"not allowed with only 2 control-plane nodes": harv41 on seed-witness', () => {
-    expect(rules(checkPlan(witness, maintenance('harv41')))).toEqual([
+  // The docs say maintenance is "not allowed with only 2 control-plane nodes"; the code decides:
+  // DrainPossible (pkg/util/drainhelper/helper.go) counts nodes with the control-plane or, from
+  // v1.3.0 (commit 52cf79ccd), the etcd label, and wants exactly defaultHACPCount = 3 available.
+  it('DrainPossible from v1.3.0 counts the witness (etcd label): harv41 on seed-witness (v1.3.0) may enter maintenance', () => {
+    expect(rules(checkPlan(witness, maintenance('harv41')))).toEqual([]);
+  });
+
+  it('DrainPossible up to v1.2.2 counts control-plane nodes only: 2 of the 3 required, harv41 is refused', () => {
+    const older = { ...witness, harvesterVersion: '1.2.2' };
+    expect(rules(checkPlan(older, maintenance('harv41')))).toEqual([
       '0-node.maintenance: maintenance.single-control-plane',
+    ]);
+  });
+
+  it('another control-plane node in maintenance: "cannot place current node in maintenance mode" (2 of 3 available)', () => {
+    const both = parsePlan(
+      'name: m\nsteps:\n  - step: node.maintenance\n    node: harv41\n    action: enable\n  - step: node.maintenance\n    node: harv42\n    action: enable\n',
+      'm.yaml',
+    );
+    expect(rules(checkPlan(witness, both))).toEqual([
+      '1-node.maintenance: maintenance.another-control-plane',
     ]);
   });
 

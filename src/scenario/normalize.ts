@@ -238,6 +238,9 @@ export function normalizeScenario(
     },
     migrationUncertainty:
       document.migrationUncertainty === undefined ? null : { runs: document.migrationUncertainty.runs },
+    calibration: {
+      longhornRebuildStreamBytesPerSecond: document.calibration?.longhornRebuildStream ?? null,
+    },
     warnings,
   };
 }

@@ -379,6 +379,12 @@ export const scenarioDocumentSchema = z.strictObject({
   migrationUncertainty: z
     .strictObject({ runs: z.number().int().min(1).max(limits.migrationUncertaintyRuns) })
     .optional(),
+  /**
+   * Figures measured on the cluster that replace model defaults no cluster setting holds
+   * (`harvester-sim calibrate` writes them): `longhornRebuildStream` is the throughput of one
+   * Longhorn rebuild stream (src/longhorn/defaults.ts `rebuildStreamBytesPerSecond`).
+   */
+  calibration: z.strictObject({ longhornRebuildStream: bandwidthField().optional() }).optional(),
 });
 
 export type ScenarioDocument = z.output<typeof scenarioDocumentSchema>;

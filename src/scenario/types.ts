@@ -257,6 +257,8 @@ export interface Scenario {
    * many times alone with the guest's dirty rate varying as measured; null = not asked for.
    */
   readonly migrationUncertainty: { readonly runs: number } | null;
+  /** Measured figures (`calibration` in the document); null where the scenario gives none. */
+  readonly calibration: { readonly longhornRebuildStreamBytesPerSecond: number | null };
   /** Dotted paths under `settings` that the scenario overrode, e.g. `etcd.electionTimeoutMs`. */
   readonly overriddenSettings: readonly string[];
   /** Legal but notable facts (e.g. volumes that will run Degraded), one line each, naming file and path. */

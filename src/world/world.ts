@@ -228,6 +228,9 @@ export class World {
       options: {
         nodeIsRunning: (node) => this.isRunning(node),
         controlPlaneAvailable: () => this.apiAvailable(),
+        ...(scenario.calibration.longhornRebuildStreamBytesPerSecond === null
+          ? {}
+          : { rebuildStreamBytesPerSecond: scenario.calibration.longhornRebuildStreamBytesPerSecond }),
       },
     });
     this.guests = new GuestModel({

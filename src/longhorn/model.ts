@@ -226,7 +226,7 @@ export class LonghornModel implements WorldObserver {
     return {
       replica: rebuild.replica.name,
       sourceNodes: [...rebuild.sources],
-      progressPercent: total > 0 ? Math.min(100, Math.floor((100 * sent) / total)) : 0,
+      progressPercent: total > 0 ? Math.floor((100 * Math.min(sent, total)) / total) : 0,
     };
   }
 

@@ -113,6 +113,32 @@ export function scenarioFromSnapshot(snapshot: ClusterSnapshot, name = 'imported
     ...pick('allowAutoConverge'),
     ...pick('allowPostCopy'),
   };
+  const migrationPolicies = (snapshot.migrationPolicies ?? []).map((p) => {
+    const known = new Set([
+      'selectors',
+      'allowAutoConverge',
+      'bandwidthPerMigration',
+      'completionTimeoutPerGiB',
+      'allowPostCopy',
+      'allowWorkloadDisruption',
+    ]);
+    for (const field of Object.keys(p.spec))
+      if (!known.has(field))
+        unknowns.push(`MigrationPolicy ${p.name}: spec.${field} is not modelled (left out)`);
+    return {
+      name: p.name,
+      ...Object.fromEntries(Object.entries(p.spec).filter(([k, v]) => known.has(k) && v !== null)),
+    };
+  });
+  // Kubernetes sets kubernetes.io/metadata.name on every namespace; the scenario adds it itself.
+  const namespaces = Object.fromEntries(
+    (snapshot.namespaces ?? []).flatMap((n) => {
+      const labels = Object.fromEntries(
+        Object.entries(n.labels).filter(([k]) => k !== 'kubernetes.io/metadata.name'),
+      );
+      return Object.keys(labels).length === 0 ? [] : [[n.name, { labels }]];
+    }),
+  );
   const harvester: Record<string, unknown> = {};
   for (const setting of ['vm-force-reset-policy', 'auto-rotate-rke2-certs', 'overcommit-config']) {
     const value = snapshot.settings[setting];
@@ -136,7 +162,8 @@ export function scenarioFromSnapshot(snapshot: ClusterSnapshot, name = 'imported
       importedIntoRancherManager: imported,
       ...(scale !== null && /^\d+$/.test(scale) ? { scaleAvailable: Number(scale) } : {}),
     },
-    settings: { kubevirt: { migrations }, harvester },
+    settings: { kubevirt: { migrations, migrationPolicies }, harvester },
+    ...(Object.keys(namespaces).length === 0 ? {} : { namespaces }),
   };
   if (scale !== null && !/^\d+$/.test(scale))
     unknowns.push(`rancher.scaleAvailable: the annotation is "${scale}" (cleared?); not a number`);

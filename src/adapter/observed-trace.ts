@@ -4,13 +4,15 @@
  * real seconds since the replay began × the time scale (1 on a real cluster; the testbed's speed
  * on the testbed), so it compares with a prediction in simulated seconds. A background observer
  * polls the API and etcd and writes what changed: node readiness, the etcd leader, API
- * availability, VM phases. Its loop is bounded by `stop()` and each poll by the client's deadline.
+ * availability, VM phases, Longhorn rebuilds into new replicas (rebuild-observer.ts). Its loop is
+ * bounded by `stop()` and each poll by the client's deadline.
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { VmPhase } from '../trace/kubevirt.ts';
 import type { DataOf, KindOf, Subsystem } from '../trace/record.ts';
 import type { EtcdAccess } from './etcd.ts';
 import type { KubeClient } from './kube-client.ts';
+import { RebuildObserver } from './rebuild-observer.ts';
 import { PATHS } from './snapshot.ts';
 
 /** JSON with keys sorted at every level (the trace files' canonical form). */
@@ -71,7 +73,8 @@ export class ObservedTrace {
   }
 }
 
-const OBSERVE_PERIOD_MS = 500;
+/** Real milliseconds between polls (a rebuild's observed start and end are each this late at most, plus the poll). */
+export const OBSERVE_PERIOD_MS = 500;
 
 type VmiObject = {
   metadata: { name: string; namespace?: string };
@@ -90,12 +93,15 @@ export class ClusterObserver {
   private readonly vms = new Map<string, string>();
   private leader: string | null | undefined = undefined;
   private api: boolean | undefined = undefined;
+  private readonly rebuilds: RebuildObserver;
 
   constructor(
     private readonly trace: ObservedTrace,
     private readonly client: KubeClient,
     private readonly etcd: EtcdAccess | null,
-  ) {}
+  ) {
+    this.rebuilds = new RebuildObserver(trace, client);
+  }
 
   start(): void {
     if (this.running) return;
@@ -148,6 +154,7 @@ export class ClusterObserver {
         });
         this.vms.set(key, 'Stopped');
       }
+      await this.rebuilds.observe();
     } catch {
       apiUp = false;
       // Without the API nothing is known of the nodes: a node seen Ready when it answers again is

@@ -69,6 +69,10 @@ export interface ClusterSnapshot {
   readonly addons: readonly AddonSnapshot[];
   /** `KubeVirt.spec.configuration.migrations` as the cluster holds it. */
   readonly kubevirtMigrations: Readonly<Record<string, unknown>> | null;
+  /** `migrations.kubevirt.io/v1alpha1` MigrationPolicies (name and spec); null when not readable. */
+  readonly migrationPolicies: readonly { name: string; spec: Readonly<Record<string, unknown>> }[] | null;
+  /** Namespaces with their labels; null when not readable. */
+  readonly namespaces: readonly { name: string; labels: Readonly<Record<string, string>> }[] | null;
   /** Harvester settings: `value`, or `default` when the value is empty. */
   readonly settings: Readonly<Record<string, string>>;
   readonly rancher: { scaleAvailable: string | null; replicas: number | null; agentReplicas: number | null };
@@ -112,6 +116,10 @@ export const PATHS = {
   kubevirt: '/apis/kubevirt.io/v1/namespaces/harvester-system/kubevirts/kubevirt',
   volumes: '/apis/longhorn.io/v1beta2/namespaces/longhorn-system/volumes',
   longhornNodes: '/apis/longhorn.io/v1beta2/namespaces/longhorn-system/nodes',
+  engines: '/apis/longhorn.io/v1beta2/namespaces/longhorn-system/engines',
+  replicas: '/apis/longhorn.io/v1beta2/namespaces/longhorn-system/replicas',
+  migrationPolicies: '/apis/migrations.kubevirt.io/v1alpha1/migrationpolicies',
+  namespaces: '/api/v1/namespaces',
   settings: '/apis/harvesterhci.io/v1beta1/settings',
   addons: '/apis/harvesterhci.io/v1beta1/addons',
   addon: (ns: string, name: string) => `/apis/harvesterhci.io/v1beta1/namespaces/${ns}/addons/${name}`,
@@ -302,6 +310,13 @@ export async function readSnapshot(
           : '';
     settings[s.metadata.name] = value;
   }
+  const policies = await optionalList(
+    client,
+    PATHS.migrationPolicies,
+    unknowns,
+    'KubeVirt MigrationPolicies',
+  );
+  const namespaces = await optionalList(client, PATHS.namespaces, unknowns, 'namespace labels');
   const rancher = await client.find<Obj>(PATHS.deployment('rancher'));
   const agent = await client.find<Obj>(PATHS.deployment('cattle-cluster-agent'));
   if (rancher === null) unknowns.push('deployment cattle-system/rancher: not found');
@@ -338,6 +353,8 @@ export async function readSnapshot(
     addons,
     kubevirtMigrations:
       (at(kubevirt, 'spec.configuration.migrations') as Record<string, unknown> | undefined) ?? null,
+    migrationPolicies: policies?.map((p) => ({ name: p.metadata.name, spec: p.spec ?? {} })) ?? null,
+    namespaces: namespaces?.map((n) => ({ name: n.metadata.name, labels: n.metadata.labels ?? {} })) ?? null,
     settings,
     rancher: {
       scaleAvailable: rancher?.metadata.annotations?.['management.cattle.io/scale-available'] ?? null,

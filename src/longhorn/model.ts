@@ -226,6 +226,31 @@ export class LonghornModel implements WorldObserver {
     return this.volume(name).replicas.map((r) => ({ ...r }));
   }
 
+  /** The node running the volume's engine (Engine CR `spec.nodeID`), or null when detached. */
+  engineNode(name: string): string | null {
+    return this.volume(name).engineNode;
+  }
+
+  /**
+   * The volume's running rebuild as the engine reports it (Engine CR `status.rebuildStatus`,
+   * longhorn/longhorn-manager:k8s/pkg/apis/longhorn/v1beta2/engine.go `RebuildStatus`): the
+   * destination replica, the source nodes, and `progress` in whole percent of the bytes to send
+   * (0 during the setup before data moves), or null when no rebuild runs.
+   */
+  rebuildStatus(
+    name: string,
+  ): { replica: string; sourceNodes: readonly string[]; progressPercent: number } | null {
+    const rebuild = this.volume(name).rebuild;
+    if (rebuild === null) return null;
+    const sent = rebuild.flows.reduce((sum, f) => sum + f.sentBytes, 0);
+    const total = rebuild.plan.bytesToSend;
+    return {
+      replica: rebuild.replica.name,
+      sourceNodes: [...rebuild.sources],
+      progressPercent: total > 0 ? Math.floor((100 * Math.min(sent, total)) / total) : 0,
+    };
+  }
+
   rebuildingVolumes(): string[] {
     return [...this.volumes.values()].filter((v) => v.rebuild !== null).map((v) => v.key);
   }

@@ -244,6 +244,9 @@ export function normalizeScenario(
       matchLabels: pdb.selector.matchLabels,
       minAvailable: pdb.minAvailable,
     })),
+    calibration: {
+      longhornRebuildStreamBytesPerSecond: document.calibration?.longhornRebuildStream ?? null,
+    },
     warnings,
   };
 }

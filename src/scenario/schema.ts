@@ -399,6 +399,12 @@ export const scenarioDocumentSchema = z.strictObject({
    * with 429 (docs/model/drain.md).
    */
   podDisruptionBudgets: z.array(podDisruptionBudgetSchema).max(limits.listItems).default([]),
+  /**
+   * Figures measured on the cluster that replace model defaults no cluster setting holds
+   * (`harvester-sim calibrate` writes them): `longhornRebuildStream` is the throughput of one
+   * Longhorn rebuild stream (src/longhorn/defaults.ts `rebuildStreamBytesPerSecond`).
+   */
+  calibration: z.strictObject({ longhornRebuildStream: bandwidthField().optional() }).optional(),
 });
 
 export type ScenarioDocument = z.output<typeof scenarioDocumentSchema>;

@@ -259,6 +259,8 @@ export interface Scenario {
   readonly migrationUncertainty: { readonly runs: number } | null;
   /** User PodDisruptionBudgets over VMs' launcher pods (`podDisruptionBudgets`), in document order. */
   readonly podDisruptionBudgets: readonly ScenarioPodDisruptionBudget[];
+  /** Measured figures (`calibration` in the document); null where the scenario gives none. */
+  readonly calibration: { readonly longhornRebuildStreamBytesPerSecond: number | null };
   /** Dotted paths under `settings` that the scenario overrode, e.g. `etcd.electionTimeoutMs`. */
   readonly overriddenSettings: readonly string[];
   /** Legal but notable facts (e.g. volumes that will run Degraded), one line each, naming file and path. */

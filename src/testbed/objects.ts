@@ -2,6 +2,7 @@
  * The simulated cluster as Kubernetes objects: what `kubectl get` shows of the world at this
  * moment. Field paths follow controlplane.md §7; objects carry no resourceVersion (the store adds it).
  */
+import { namespaceLabels } from '../scenario/normalize.ts';
 import type { World } from '../world/world.ts';
 import { apiVersionOf, RESOURCE_TYPES, type ResourceType } from './resources.ts';
 
@@ -453,6 +454,9 @@ export function projectObjects(input: ProjectionInput): Map<string, KubeObject> 
     );
   }
 
+  addLonghornEngines(input, add);
+  addMigrationPolicies(input, add);
+
   const harvester = scenario.settings.harvester;
   const settings: Record<string, string> = {
     'vm-force-reset-policy': JSON.stringify({
@@ -514,5 +518,164 @@ export function projectObjects(input: ProjectionInput): Map<string, KubeObject> 
       }),
     );
   }
+  addNamespaces(input, out);
   return out;
+}
+
+/** The Longhorn CR name of a scenario volume (the testbed's `pvc-<namespace>-<name>`). */
+const longhornVolumeName = (namespace: string, name: string) => `pvc-${namespace}-${name}`;
+
+/**
+ * Each Longhorn volume's Engine and Replica CRs as longhorn-manager publishes them
+ * (longhorn/longhorn-manager:k8s/pkg/apis/longhorn/v1beta2/engine.go, replica.go): the engine's
+ * `status.replicaModeMap` (RW, WO, ERR by replica name), `currentReplicaAddressMap` (name →
+ * `tcp://ip:port`) and `rebuildStatus` keyed by the rebuilding replica's address (isRebuilding,
+ * progress in percent, state, fromReplicaAddress and fromReplicaAddressList); each replica's
+ * `spec.nodeID`, `diskID`, `failedAt` and `healthyAt`. Times are the testbed's creation time plus
+ * the simulated seconds. Replica ports are the testbed's own (from the replica's sequence number).
+ */
+function addLonghornEngines(input: ProjectionInput, add: (entry: [string, KubeObject]) => void): void {
+  const { world } = input;
+  const at = (seconds: number | null) =>
+    seconds === null ? '' : new Date(Date.parse(input.createdAt) + seconds * 1000).toISOString();
+  for (const volume of world.scenario.volumes) {
+    if (volume.provisioner.kind !== 'longhorn') continue;
+    const key = `${volume.namespace}/${volume.name}`;
+    const lhName = longhornVolumeName(volume.namespace, volume.name);
+    const state = world.longhorn.volumeState(key);
+    const replicas = world.longhorn.replicas(key);
+    const engineNode = world.longhorn.engineNode(key);
+    // Replica CR names: the volume's CR name, `-r-`, the model's sequence number.
+    const sequence = (replica: string) => Number(replica.slice(replica.lastIndexOf('-r-') + 3));
+    const crName = (replica: string) => `${lhName}-r-${sequence(replica)}`;
+    const address = new Map(
+      replicas
+        .filter((r) => r.node !== null)
+        .map((r) => [
+          crName(r.name),
+          `tcp://${world.power.address(r.node as string)}:${10000 + 15 * sequence(r.name)}`,
+        ]),
+    );
+    const running = state === 'attached';
+    const modes: Record<string, string> = {};
+    const current: Record<string, string> = {};
+    if (running)
+      for (const r of replicas) {
+        const a = address.get(crName(r.name));
+        if (r.mode === null || a === undefined) continue;
+        modes[crName(r.name)] = r.mode;
+        current[crName(r.name)] = a;
+      }
+    const rebuild = world.longhorn.rebuildStatus(key);
+    const rebuildStatus: Record<string, unknown> = {};
+    if (rebuild !== null) {
+      const destination = address.get(crName(rebuild.replica));
+      const sources = replicas
+        .filter((r) => r.mode === 'RW' && r.node !== null && rebuild.sourceNodes.includes(r.node))
+        .map((r) => address.get(crName(r.name)) as string);
+      if (destination !== undefined)
+        rebuildStatus[destination] = {
+          isRebuilding: true,
+          progress: rebuild.progressPercent,
+          state: 'in_progress',
+          error: '',
+          fromReplicaAddress: sources[0] ?? '',
+          fromReplicaAddressList: sources,
+        };
+    }
+    add(
+      object(
+        input,
+        typeOf('longhorn.io', 'engines'),
+        'longhorn-system',
+        `${lhName}-e-0`,
+        {
+          spec: {
+            volumeName: lhName,
+            nodeID: running ? (engineNode ?? '') : '',
+            active: true,
+            replicaAddressMap: Object.fromEntries(address),
+          },
+          status: {
+            currentState: running ? 'running' : 'stopped',
+            currentReplicaAddressMap: current,
+            replicaModeMap: modes,
+            rebuildStatus,
+          },
+        },
+        { longhornvolume: lhName },
+      ),
+    );
+    for (const r of replicas) {
+      add(
+        object(
+          input,
+          typeOf('longhorn.io', 'replicas'),
+          'longhorn-system',
+          crName(r.name),
+          {
+            spec: {
+              volumeName: lhName,
+              nodeID: r.node ?? '',
+              diskID: r.disk ?? '',
+              failedAt: at(r.failedAtSeconds),
+              healthyAt: at(r.healthyAtSeconds),
+              rebuildRetryCount: r.rebuildRetryCount,
+            },
+            status: {
+              currentState:
+                r.failedAtSeconds !== null ? 'error' : running && r.mode !== null ? 'running' : 'stopped',
+            },
+          },
+          { longhornvolume: lhName },
+        ),
+      );
+    }
+  }
+}
+
+/** The scenario's MigrationPolicies (`settings.kubevirt.migrationPolicies`) as `migrations.kubevirt.io/v1alpha1` objects. */
+function addMigrationPolicies(input: ProjectionInput, add: (entry: [string, KubeObject]) => void): void {
+  for (const p of input.world.scenario.migrationPolicies) {
+    const bandwidth = p.bandwidthPerMigrationBytesPerSecond;
+    const spec: Record<string, unknown> = {
+      ...(p.selectors === undefined ? {} : { selectors: p.selectors }),
+      ...(p.allowAutoConverge === undefined ? {} : { allowAutoConverge: p.allowAutoConverge }),
+      ...(bandwidth === undefined
+        ? {}
+        : {
+            bandwidthPerMigration:
+              bandwidth % (1024 * 1024) === 0 ? `${bandwidth / (1024 * 1024)}Mi` : String(bandwidth),
+          }),
+      ...(p.completionTimeoutPerGiBSeconds === undefined
+        ? {}
+        : { completionTimeoutPerGiB: p.completionTimeoutPerGiBSeconds }),
+      ...(p.allowPostCopy === undefined ? {} : { allowPostCopy: p.allowPostCopy }),
+      ...(p.allowWorkloadDisruption === undefined
+        ? {}
+        : { allowWorkloadDisruption: p.allowWorkloadDisruption }),
+    };
+    add(object(input, typeOf('migrations.kubevirt.io', 'migrationpolicies'), '', p.name, { spec }));
+  }
+}
+
+/**
+ * A Namespace for every namespace an object is in and every one the scenario labels, with
+ * `kubernetes.io/metadata.name` as Kubernetes sets it.
+ */
+function addNamespaces(input: ProjectionInput, out: Map<string, KubeObject>): void {
+  const labelled = input.world.scenario.namespaces;
+  const names = new Set(Object.keys(labelled));
+  for (const o of out.values()) if (o.metadata.namespace !== undefined) names.add(o.metadata.namespace);
+  for (const name of [...names].sort()) {
+    const [key, ns] = object(
+      input,
+      typeOf('', 'namespaces'),
+      '',
+      name,
+      { spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } },
+      { ...(labelled[name] ?? namespaceLabels(name)) },
+    );
+    out.set(key, ns);
+  }
 }

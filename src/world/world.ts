@@ -239,6 +239,9 @@ export class World {
         nodeIsRunning: (node) => this.isRunning(node),
         controlPlaneAvailable: () => this.apiAvailable(),
         onIoFailing: (volume, vms, failing) => this.guests.volumeIoFailing(volume, vms, failing),
+        ...(scenario.calibration.longhornRebuildStreamBytesPerSecond === null
+          ? {}
+          : { rebuildStreamBytesPerSecond: scenario.calibration.longhornRebuildStreamBytesPerSecond }),
       },
     });
     this.guests = new GuestModel({

@@ -9,7 +9,7 @@ export function registerCalibrate(program: Command): void {
   program
     .command('calibrate')
     .description(
-      'fold figures observed by an executed replay (boot times, migration bandwidth, dirty rates) into its scenario; YAML on stdout',
+      'fold figures observed by an executed replay (boot times, migration bandwidth, dirty rates, Longhorn rebuild rate) into its scenario; YAML on stdout',
     )
     .argument('<journal>', 'journal of `replay --execute`')
     .option('--scenario <file>', 'scenario to calibrate (default: the one the replay ran on)')

@@ -26,6 +26,11 @@ describe('swarm regressions', () => {
     ],
     ['seed-3', 1, 'a faulted volume takes no writes (maintenance, then two power losses)'],
     ['seed-14', 10, 'two power-ons of a node at one instant boot it once'],
+    [
+      'seed-101',
+      2084915029,
+      'a leader restarted with uncommitted entries probes below the rejected index (raft MaybeDecrTo), no event storm',
+    ],
   ])('%s (simulation seed %i): %s', (name, simulationSeed) => {
     expect(swarmViolations(swarmCaseFrom(name), simulationSeed)).toEqual([]);
   });

@@ -31,6 +31,7 @@ describe('swarm regressions', () => {
       2084915029,
       'a leader restarted with uncommitted entries probes below the rejected index (raft MaybeDecrTo), no event storm',
     ],
+    ['seed-102', 1, "a stop at the plan's last instant is seen: the run ends at the end of its last instant"],
   ])('%s (simulation seed %i): %s', (name, simulationSeed) => {
     expect(swarmViolations(swarmCaseFrom(name), simulationSeed)).toEqual([]);
   });

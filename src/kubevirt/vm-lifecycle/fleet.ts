@@ -196,7 +196,12 @@ export class VmFleet {
     vm.wanted = true;
     const done = this.sim.event<void>();
     if (vm.phase === 'Running' && !vm.lost) return done.succeed();
-    if (vm.phase === 'Stopped' || vm.phase === 'Stopping') this.launch(vm);
+    // A VMI takes its VM's name (kubevirt/kubevirt:pkg/virt-controller/watch/vm.go, the VMI is made
+    // from the VM's template under the VM's name), so a new one is created only once the old VMI is
+    // gone: a VM still shutting down starts when its shutdown ends (`shutdown`/`terminate` relaunch
+    // a wanted VM), not at once on another node.
+    const shuttingDown = vm.phase === 'Stopping' && vm.transition !== null && !vm.lost;
+    if (vm.phase === 'Stopped' || (vm.phase === 'Stopping' && !shuttingDown)) this.launch(vm);
     this.whenPhase(vm, 'Running', done);
     return done;
   }
@@ -415,7 +420,8 @@ export class VmFleet {
       killed ? 'killed at the end of the grace period' : 'guest powered off',
     );
     for (const o of this.observers) o.vmStopped?.(vm.spec, node, 'stopped');
-    if (vm.wanted && vm.spec.runStrategy === 'Always') this.launch(vm);
+    // Wanted: runStrategy Always after a guest shutdown, or a start asked for while it stopped.
+    if (vm.wanted) this.launch(vm);
   }
 
   private waiters = new Map<VmRuntime, { phase: VmPhase; event: Event<void> }[]>();

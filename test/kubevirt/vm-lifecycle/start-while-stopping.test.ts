@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../../src/plan/format/load.ts';
 import { runPlan } from '../../../src/plan/runner/runner.ts';
 import { parseScenario } from '../../../src/scenario/load.ts';
-import type { TraceRecord } from '../../../src/trace/record.ts';
+import type { AnyRecord } from '../../../src/trace/record.ts';
 
 // Swarm seed 102 (run 2659): `vm.stop`, then `vm.start` and `vm.stop` while the guests were still
 // shutting down, as the plan's last instant. Two mechanisms:
@@ -34,7 +34,7 @@ vms:
 
 const plan = (steps: string) => parsePlan(`name: p\nsteps:\n${steps}`, 'p.yaml');
 
-const phases = (records: readonly TraceRecord[]) =>
+const phases = (records: readonly AnyRecord[]) =>
   records.flatMap((r) =>
     r.kind === 'vm.phase'
       ? [{ t: r.timeSeconds, phase: r.data.phase, node: r.data.node, reason: r.data.reason }]

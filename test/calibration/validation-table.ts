@@ -38,7 +38,7 @@ import {
 } from './qemu-runs.ts';
 import { readRunSyncs, type SyncAgreement, syncAgreement } from './sync-comparison.ts';
 import { readSyncObservations } from './sync-observations.ts';
-import { readThrottleObservations } from './throttle-observations.ts';
+import { readThrottleObservations, type ThrottleObservation } from './throttle-observations.ts';
 
 /**
  * The fit set has 39 runs; the loaded-host set 39; the contended set 36 grid points and 9 repeats; the
@@ -254,6 +254,7 @@ interface OutOfSample {
   readonly contention: ReadonlyMap<string, HostContention>;
   readonly quietIds: ReadonlySet<string>;
   readonly throttle: { readonly catchUpMs: number; readonly seconds: number };
+  readonly throttleObservations: readonly ThrottleObservation[];
   readonly syncs: { readonly all: SyncAgreement; readonly autoConverge: SyncAgreement };
 }
 
@@ -294,8 +295,9 @@ function outOfSample(
   const quietIds = new Set(
     [...contention.entries()].filter(([, h]) => (h.guestLagMedianMs ?? 0) <= quietLagMs).map(([id]) => id),
   );
+  const throttleObservations = readThrottleObservations(runs, directory);
   const throttle = fitThrottleCatchUp(
-    readThrottleObservations(runs, directory),
+    throttleObservations,
     QEMU_MIGRATION_DEFAULTS.cpuThrottleTimesliceMs.value,
     QEMU_CALIBRATION_CAMPAIGN.throttleCatchUpMs.value,
   );
@@ -308,8 +310,29 @@ function outOfSample(
     contention,
     quietIds,
     throttle: { catchUpMs: throttle.coefficients[0], seconds: throttle.runs },
+    throttleObservations,
     syncs: syncFigures(runs, directory),
   };
+}
+
+/**
+ * The guest's rate in each settled throttled second over its unthrottled rate in the same migration
+ * (throttle-observations.ts), mean per throttle level, beside what the model's paced guest keeps,
+ * (10 + min(S, c)) / (10 + S) with S = 10·p/(1 − p) ms and the fit set's effective catch-up c.
+ */
+function throttleShares(observations: readonly ThrottleObservation[]): string {
+  const slice = QEMU_MIGRATION_DEFAULTS.cpuThrottleTimesliceMs.value;
+  const c = QEMU_CALIBRATION_CAMPAIGN.throttleEffectiveCatchUpMs.value;
+  const levels = [...new Set(observations.map((o) => o.throttlePercent))].sort((a, b) => a - b);
+  return levels
+    .map((level) => {
+      const shares = observations.filter((o) => o.throttlePercent === level).map((o) => o.share);
+      const mean = shares.reduce((sum, v) => sum + v, 0) / shares.length;
+      const sleep = (slice * level) / (100 - level);
+      const model = (slice + Math.min(sleep, c)) / (slice + sleep);
+      return `${level} %: ${mean.toFixed(2)} / ${model.toFixed(2)} (${shares.length} s)`;
+    })
+    .join(', ');
 }
 
 function readiness(set: readonly CalibrationRun[]): string {
@@ -361,6 +384,7 @@ function hostParagraph(
     `of the guest's worst pacing-tick lateness per unthrottled second is ${lagMedian(set.contention).toFixed(0)} ms (fit set: ${fitLagMs.toFixed(0)} ms); the guest reached`,
     `${readiness(set.runs)} of its target rate before the migration (fit set: ${readiness(fitRuns)}); under auto-converge its effective`,
     `catch-up per throttle stall, fitted as on the fit set, is ${set.throttle.catchUpMs.toFixed(2)} ms over ${set.throttle.seconds} settled seconds (fit set: ${QEMU_CALIBRATION_CAMPAIGN.throttleEffectiveCatchUpMs.value} ms).`,
+    `Its rate under the throttle over its unthrottled rate, measured / the model's paced guest, per throttle level: ${throttleShares(set.throttleObservations)}.`,
     `On the ${set.quietIds.size} runs whose guest lateness stayed within twice the fit set's (${(2 * fitLagMs).toFixed(0)} ms): ${summaryLine(quiet)}.`,
     loadIsContention
       ? `On the ${idleHost.length} runs measured while the host's load stayed at most ${QUIET_LOAD} (its core count: the lab README's quiet machine): ${summaryLine(idleTargets)}${idleHost.length === 0 ? '' : `, downtime within 2× in ${idleTargets.downtimeWithin2x}/${idleTargets.downtimeCompared}`} (${idleHost.map((r) => `\`${r.run.runId}\``).join(', ')}).`
@@ -511,6 +535,8 @@ export function validationMarkdown(): string {
     `Largest absolute time error over all runs ${percent(s.maxAbsTotalTimeError)}; median absolute transferred-bytes error ${percent(s.medianAbsTransferredError)}.`,
     '',
     syncLine(syncFigures(runs, QEMU_CALIBRATION_DIRECTORY)),
+    '',
+    `The guest's rate under the throttle over its unthrottled rate, measured / the model's paced guest, per throttle level: ${throttleShares(readThrottleObservations(runs))}.`,
     '',
     misses.length === 0
       ? 'All verdicts match.'

@@ -5,14 +5,7 @@
  * (monitor.ts) are pure; this file supplies time and commands, the ledger (transfer-ledger.ts) the
  * bytes, the guest (migrating-guest.ts) its dirtying, and migration-result.ts the report.
  */
-import type {
-  Event,
-  FlowNetwork,
-  Link,
-  Process,
-  ProcessGenerator,
-  Simulation,
-} from '../../../sim/index.ts';
+import type { Event, FlowNetwork, Link, Process, ProcessGenerator, Simulation } from '../../../sim/index.ts';
 import type { LiveMigrationOutcome } from '../../trace/migration.ts';
 import { Recorder } from '../../trace/recorder.ts';
 import { monitorConfigFor, precopyConfigFor } from './machine-configs.ts';

@@ -489,6 +489,7 @@ class MigrationWatcher {
       reason: `observed: VMIM ${ok ? 'Succeeded' : 'Failed'}; ${this.samples} metric samples; downtime, passes, iterations, throttle and post-copy not observed (0)`,
       seconds: Math.round(seconds * 1000) / 1000,
       downtimeMs: 0,
+      guestDowntimeMs: 0,
       passes: 0,
       iterations: 0,
       transferredBytes: this.processedBytes,

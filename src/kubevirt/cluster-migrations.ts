@@ -393,6 +393,7 @@ export class ClusterMigrations implements WorldObserver {
         reason: result.reason,
         seconds: result.totalSeconds,
         downtimeMs: result.downtimeMs,
+        guestDowntimeMs: result.guestDowntimeMs,
         passes: result.passes.length,
         iterations: result.iterations,
         transferredBytes: result.transferredBytes,

@@ -19,7 +19,13 @@ export interface VmRecordData {
     outcome: LiveMigrationOutcome;
     reason: string;
     seconds: number;
+    /** QEMU's `downtime` on the source (stop to completion, or to the post-copy package sent). */
     downtimeMs: number;
+    /**
+     * The guest's own pause: QEMU's downtime plus the destination's resume (loading the last state,
+     * vm_start), when the VM ended on the target; 0 when it stayed on the source.
+     */
+    guestDowntimeMs: number;
     passes: number;
     iterations: number;
     transferredBytes: number;

@@ -29,11 +29,28 @@ export interface RunSyncs {
   readonly model: readonly SyncPoint[];
 }
 
+/**
+ * The throttle in effect after sync `count`: that of the first sample that has seen the sync
+ * (`dirty-sync-count` ≥ count; migration_bitmap_sync sets the throttle before it sends
+ * MIGRATION_PASS). A sample's time is when the harness received the reply, so the first sample
+ * received after the event's timestamp can still describe the state before the sync (m512-bw48-r14000-w128-dt300-ac: the
+ * sample after pass 6 reads sync 5 and 20 %, the next sync 6 and 30 %). Traces without the count
+ * fall back to the first sample after the event.
+ */
+function throttleAfter(
+  samples: readonly { seconds: number; syncCount: number; throttle: number }[],
+  count: number,
+  seconds: number,
+): number {
+  const seen = samples.find((s) => s.syncCount >= count && s.seconds >= seconds - 1);
+  return (seen ?? samples.find((s) => s.seconds >= seconds))?.throttle ?? 0;
+}
+
 /** QEMU's syncs from a trace (jsonl text). */
 export function qemuSyncs(jsonl: string): SyncPoint[] {
   let origin: number | null = null;
   const passes: { seconds: number; count: number }[] = [];
-  const samples: { seconds: number; throttle: number }[] = [];
+  const samples: { seconds: number; syncCount: number; throttle: number }[] = [];
   for (const line of jsonl.split('\n')) {
     if (line.trim() === '') continue;
     const record = JSON.parse(line);
@@ -43,7 +60,11 @@ export function qemuSyncs(jsonl: string): SyncPoint[] {
       if (record.event?.event === 'MIGRATION' && record.event.data?.status === 'setup') origin = seconds;
       if (record.event?.event === 'MIGRATION_PASS') passes.push({ seconds, count: record.event.data.pass });
     } else if (record.type === 'query-migrate' && record.r?.status !== undefined) {
-      samples.push({ seconds: record.t, throttle: record.r['cpu-throttle-percentage'] ?? 0 });
+      samples.push({
+        seconds: record.t,
+        syncCount: record.r.ram?.['dirty-sync-count'] ?? 0,
+        throttle: record.r['cpu-throttle-percentage'] ?? 0,
+      });
     }
   }
   if (origin === null) return [];
@@ -51,7 +72,7 @@ export function qemuSyncs(jsonl: string): SyncPoint[] {
   return passes.map((p) => ({
     count: p.count,
     seconds: p.seconds - start,
-    throttlePercent: samples.find((s) => s.seconds >= p.seconds)?.throttle ?? 0,
+    throttlePercent: throttleAfter(samples, p.count, p.seconds),
   }));
 }
 

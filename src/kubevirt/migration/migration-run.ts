@@ -5,15 +5,7 @@
  * (monitor.ts) are pure; this file supplies time and commands, the ledger (transfer-ledger.ts) the
  * bytes, the guest (migrating-guest.ts) its dirtying, and migration-result.ts the report.
  */
-import type {
-  Event,
-  Flow,
-  FlowNetwork,
-  Link,
-  Process,
-  ProcessGenerator,
-  Simulation,
-} from '../../../sim/index.ts';
+import type { Event, FlowNetwork, Link, Process, ProcessGenerator, Simulation } from '../../../sim/index.ts';
 import type { LiveMigrationOutcome } from '../../trace/migration.ts';
 import { Recorder } from '../../trace/recorder.ts';
 import { monitorConfigFor, precopyConfigFor } from './machine-configs.ts';
@@ -270,14 +262,23 @@ export class MigrationRun {
     const stopped = sim.now;
     const switchBytes = action.kind === 'stop-and-copy' ? action.wireBytes : action.switchBytes;
     this.phase = 'stop-and-copy';
-    ledger.start(switchBytes, linkSpeed, action.kind);
-    // A pre-copy completion ends with QEMU's completion handshake; the post-copy switch once the
-    // package (device state, discard bitmap) is sent (migration.c postcopy_start, `ms->downtime`).
-    const handshake = sim.timeout(
-      action.kind === 'stop-and-copy' ? profile.switchoverFixedSeconds : profile.postCopySwitchFixedSeconds,
-    );
-    const failure = yield* this.waitSwitchover([handshake, (ledger.flow as Flow).done], stopped);
-    if (failure !== null) return failure;
+    const switchFlow = ledger.start(switchBytes, linkSpeed, action.kind);
+    if (action.kind === 'stop-and-copy') {
+      // migration_completion works in sequence: vm_stop_force_state, then ram_save_complete and the
+      // device state written and flushed, then the completion; `downtime` spans all of it
+      // (migration_calculate_complete). So the fixed time adds to the bytes at link speed, as the
+      // fit it comes from (downtime_ms = fixed + downtime_bytes / link) has it.
+      const sent = yield* this.waitSwitchover([switchFlow.done], stopped);
+      if (sent !== null) return sent;
+      const completed = yield* this.waitSwitchover([sim.timeout(profile.switchoverFixedSeconds)], stopped);
+      if (completed !== null) return completed;
+    } else {
+      // The post-copy switch ends once the package (device state, discard bitmap) is sent
+      // (migration.c postcopy_start, `ms->downtime`); its fixed time is the whole measured downtime.
+      const handshake = sim.timeout(profile.postCopySwitchFixedSeconds);
+      const failure = yield* this.waitSwitchover([handshake, switchFlow.done], stopped);
+      if (failure !== null) return failure;
+    }
     this.downtimeBytes = ledger.retire();
     this.downtimeSeconds = sim.now - stopped;
     if (action.kind === 'stop-and-copy') return this.finish('completed', 'converged', 'target');

@@ -103,6 +103,17 @@ describe('scenario MigrationPolicies in the cluster (settings.kubevirt.migration
     expect(copySeconds.get('default/web-2')).toBeLessThan(1.06 * (GiB / 1.25e9));
   });
 
+  // QEMU 7.2 ends `downtime` on the source; the guest runs again once the destination has loaded the
+  // last state and started the vCPUs (migration.c process_incoming_migration_bh): 8.25 ms later, the
+  // fit set's median of downtime_guest_ms − downtime_ms (src/kubevirt/defaults.ts destinationResumeSeconds).
+  it("each migration's record carries the guest's own pause: QEMU's downtime + the destination's 8.25 ms resume", () => {
+    expect(finished.size).toBe(3);
+    for (const f of finished.values()) {
+      expect(f.downtimeMs).toBeGreaterThan(0);
+      expect(f.guestDowntimeMs).toBeCloseTo(f.downtimeMs + 8.25, 6);
+    }
+  });
+
   it('two policies with one name are refused with the path', () => {
     const twice = structuredClone(document);
     twice.settings.kubevirt.migrationPolicies[1].name = 'bulk';

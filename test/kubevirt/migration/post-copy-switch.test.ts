@@ -40,6 +40,22 @@ describe('the post-copy switch downtime is the package, not a pre-copy completio
       1000 * MIGRATION_MODEL_PARAMETERS.switchoverFixedSeconds.value,
     );
   });
+
+  // QEMU 7.2 migration_completion runs in sequence: vm_stop_force_state, ram_save_complete and the
+  // device state written and flushed, then the completion; migration_calculate_complete takes
+  // `downtime` over all of it. The fit (fit-parameters.ts) is downtime_ms = fixed + downtime_bytes / link:
+  // the two add, they do not overlap.
+  it('a converged pre-copy run’s downtime is the fixed 6.85 ms plus its last bytes at 1.583 GB/s', () => {
+    const pre = run('m256-bw64-r4000-w32-dt300');
+    const result = simulateMigration(calibrationRequest(pre, campaign), {
+      linkBytesPerSecond: campaign.linkBytesPerSecond,
+      untilSeconds: pre.capSeconds + 60,
+    });
+    expect(result.outcome).toBe('completed');
+    // About 16 MB were left at the stop: 10 ms at link speed, more than the fixed time alone.
+    expect(result.downtimeBytes / 1.583e9).toBeGreaterThan(0.00685);
+    expect(result.downtimeMs).toBeCloseTo(1000 * (0.00685 + result.downtimeBytes / 1.583e9), 3);
+  });
 });
 
 // QEMU 7.2 sets `downtime` on the source (migration.c postcopy_start, migration_calculate_complete);

@@ -82,7 +82,7 @@ export function migrationMetrics(records: Trace): MigrationMetrics {
 }
 
 const KB_MIGRATION =
-  'research/migration.md §3: KubeVirt aborts a migration past completionTimeoutPerGiB × GiB or after progressTimeout without progress, unless allowWorkloadDisruption (post-copy or pause) applies (kubevirt/kubevirt:pkg/virt-launcher/virtwrap/live-migration-source.go)';
+  'KubeVirt aborts a migration past completionTimeoutPerGiB × GiB or after progressTimeout without progress, unless allowWorkloadDisruption (post-copy or pause) applies (kubevirt/kubevirt:pkg/virt-launcher/virtwrap/live-migration-source.go)';
 
 export function migrationFindings(records: Trace): Finding[] {
   const findings: Finding[] = [];
@@ -113,7 +113,7 @@ export function migrationFindings(records: Trace): Finding[] {
           detail: `${m.source} → ${m.target}: ${m.reason}`,
           objects: [`vm/${m.vm}`, `node/${m.source}`, `node/${m.target}`],
           source:
-            'research/migration.md: in post-copy the guest state is split between source and target; losing either node loses the VM',
+            'qemu/qemu:migration/postcopy-ram.c (after postcopy_start the guest runs on the target and faults missing pages from the source): in post-copy the guest state is split between source and target; losing either node loses the VM',
         });
       } else if (m.postCopySeconds > 0) {
         findings.push({
@@ -123,7 +123,8 @@ export function migrationFindings(records: Trace): Finding[] {
           title: `VM ${m.vm} ran ${m.postCopySeconds.toFixed(1)} s in post-copy`,
           detail: `during that time a failure of ${m.source} or ${m.target} would have lost the VM`,
           objects: [`vm/${m.vm}`],
-          source: 'research/migration.md: post-copy trades convergence for exposure to either node failing',
+          source:
+            'qemu/qemu:migration/postcopy-ram.c: post-copy trades convergence for exposure to either node failing (the guest needs pages from the source until the background push ends)',
         });
       }
     }
@@ -143,7 +144,7 @@ export function migrationFindings(records: Trace): Finding[] {
         detail: m.vmis.length > 0 ? m.vmis.map((v) => `${v.vmi}: ${v.reason}`).join('; ') : m.message,
         objects: [`node/${m.node}`, ...m.vmis.map((v) => `vm/${v.vmi}`)],
         source:
-          'harvester/docs:docs/host/host.md (maintenance mode; non-migratable VMs need Force); kubevirt evictionStrategy (research/migration.md)',
+          'harvester/docs:docs/host/host.md (maintenance mode; non-migratable VMs need Force); kubevirt/kubevirt:pkg/virt-controller/watch/drain/evacuation/evacuation.go (evictionStrategy LiveMigrate)',
       });
     }
     if (r.kind === 'drain.result' && r.data.evicted.length > 0) {

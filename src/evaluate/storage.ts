@@ -198,7 +198,7 @@ export function storageFindings(records: Trace, run: RunSummary): Finding[] {
       detail: `${v?.healthy} of ${v?.wanted} replicas healthy; a further node loss ${v?.healthy === 1 ? 'loses the data' : 'degrades it more'}`,
       objects: [`volume/${volume}`],
       source:
-        'research/longhorn.md §1.2 (robustness from RW replicas) and §0 (Harvester waits for every attached volume to be healthy before draining the next node)',
+        'longhorn/longhorn-manager:controller/volume_controller.go ReconcileEngineReplicaState (robustness from RW replicas); harvester/harvester:package/upgrade/upgrade_node.sh (the pre-drain step waits for every attached volume to be healthy before the next node)',
     });
   }
 
@@ -251,7 +251,7 @@ export function storageFindings(records: Trace, run: RunSummary): Finding[] {
       detail: `no healthy replica of ${open.volume} (${open.disk}) remained, so its engine failed every write and the VM paused for ${(until - open.since).toFixed(0)} s${until >= end ? ', until the end of the plan' : ' until the volume was salvaged'}`,
       objects: [`vm/${vm}`, `volume/${open.volume}`],
       source:
-        'research/longhorn.md §1.2 (no healthy replica → faulted; auto-salvage revives replicas and remounts) and §4 ("VM Paused due to IO error at the volume")',
+        'longhorn/longhorn-manager:controller/volume_controller.go ReconcileVolumeState (no healthy replica → faulted; auto-salvage revives replicas and remounts); harvester/harvester#4739 ("VM Paused due to IO error at the volume")',
     });
   };
   for (const r of records) {
@@ -274,7 +274,7 @@ export function storageFindings(records: Trace, run: RunSummary): Finding[] {
       detail: r.data.message,
       objects: [`volume/${r.data.volume}`],
       source:
-        'longhorn/longhorn-manager:scheduler/replica_scheduler.go (IsSchedulableToDisk, getDiskCandidates); research/longhorn.md §3',
+        'longhorn/longhorn-manager:scheduler/replica_scheduler.go (IsSchedulableToDisk, getDiskCandidates)',
     });
   }
   return findings;

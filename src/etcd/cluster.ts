@@ -59,7 +59,7 @@ export class EtcdCluster {
     this.host.afterReady = (m) => {
       this.puts.settle(m);
       this.publish.progress(m);
-      this.changed();
+      if (this.host.listenersDue || this.quorumInputsMoved()) this.changed();
     };
     if (options.startAll ?? true) for (const id of this.host.voters) this.start(id, { startDelayMs: 0 });
   }
@@ -67,17 +67,70 @@ export class EtcdCluster {
   private readonly listeners: (() => void)[] = [];
 
   /**
-   * Calls `listener` after every member start or stop and every Ready a member handles: each moment
-   * the leader, quorum or `canWrite()` can change, so a client of the cluster (the API) follows it
-   * at the resolution of what happens rather than by sampling.
+   * Something a listener reads besides etcd changed and the listener was not called (a node left or
+   * entered `running`): the next Ready calls the listeners, as every Ready did before steady state
+   * skipped them, so the listener sees the change at the same moment.
+   */
+  listenersDue(): void {
+    this.host.listenersDue = true;
+    for (const m of this.host.members.values()) {
+      m.ticks.catchUp();
+      m.ticks.arm();
+    }
+  }
+
+  /**
+   * Calls `listener` after every member start or stop and every Ready a member handles that changed
+   * a member's status, role, term, transferee or serving: each moment the leader, quorum or
+   * `canWrite()` can change, so a client of the cluster (the API) follows it at the resolution of
+   * what happens rather than by sampling.
    */
   onChange(listener: () => void): void {
     this.listeners.push(listener);
   }
 
   private changed(): void {
+    this.host.listenersDue = false;
+    this.rememberQuorumInputs();
     this.quorum.check();
     for (const listener of this.listeners) listener();
+  }
+
+  /**
+   * What `changed()` reads of the members, per member: status, role, term, leadership transferee,
+   * serving (`ready`). The quorum watch and the API read nothing else of etcd (leader, quorum,
+   * `canWrite`); the other things they read (node power, apiserver start) call them on their own
+   * change. A heartbeat's Ready moves none of these, so steady state calls no listener.
+   */
+  private readonly seen: (string | number | boolean)[] = [];
+
+  private rememberQuorumInputs(): void {
+    let k = 0;
+    for (const m of this.host.members.values()) {
+      this.seen[k++] = m.status;
+      this.seen[k++] = m.raft.role;
+      this.seen[k++] = m.raft.term;
+      this.seen[k++] = m.raft.leadTransferee;
+      this.seen[k++] = m.ready;
+    }
+  }
+
+  private quorumInputsMoved(): boolean {
+    const seen = this.seen;
+    if (seen.length === 0) return true;
+    let k = 0;
+    for (const m of this.host.members.values()) {
+      if (
+        seen[k] !== m.status ||
+        seen[k + 1] !== m.raft.role ||
+        seen[k + 2] !== m.raft.term ||
+        seen[k + 3] !== m.raft.leadTransferee ||
+        seen[k + 4] !== m.ready
+      )
+        return true;
+      k += 5;
+    }
+    return false;
   }
 
   // --- operations ---

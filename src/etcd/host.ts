@@ -8,7 +8,7 @@ import type { Event, RandomStream, Simulation } from '../../sim/index.ts';
 import type { EtcdRecordData, EtcdRecordKind } from '../trace/etcd.ts';
 import { Recorder } from '../trace/recorder.ts';
 import { type EtcdDefaults, electionTicks } from './defaults.ts';
-import type { EtcdMemberSpec, MemberState } from './member.ts';
+import { type EtcdMemberSpec, type MemberState, NO_TICKS } from './member.ts';
 import type { MemberId, Message } from './raft/message.ts';
 import { RaftNode } from './raft/raft.ts';
 import { recordObservation } from './records.ts';
@@ -26,6 +26,11 @@ export class EtcdHost {
   /** The cluster's writes, appended by the leader at its ticks; null when nothing writes. */
   writeLoad: WriteLoad | null = null;
   private nextRefValue = 1;
+  /**
+   * The change listeners read something besides etcd that changed without calling them (node power):
+   * the next Ready calls them, whatever it changed, and no member's ticks are skipped until then.
+   */
+  listenersDue = false;
 
   constructor(
     readonly sim: Simulation,
@@ -55,6 +60,7 @@ export class EtcdHost {
         ready: false,
         publish: null,
         inbox: [],
+        ticks: NO_TICKS,
       });
     }
   }
@@ -85,11 +91,15 @@ export class EtcdHost {
       const sentMs = this.nowMs() + (ready.mustSync ? this.transport.syncDelayMs() : 0);
       for (const msg of ready.messages) {
         const arrivalMs = this.transport.arrivalMs(msg.from, msg.to, sentMs);
-        this.at(arrivalMs - this.nowMs(), () => this.deliver(msg));
+        this.sim.timeout(Math.max(0, arrivalMs - this.nowMs()) / 1000, msg).addCallback(this.arrived);
       }
     }
     this.afterReady(m);
+    m.ticks.arm();
   }
+
+  /** A peer message's arrival event (its value is the message): one callback for all of them. */
+  private readonly arrived = (e: Event<Message>): void => this.deliver(e.value as Message);
 
   deliver(msg: Message): void {
     const target = this.members.get(msg.to);
@@ -101,6 +111,7 @@ export class EtcdHost {
       target.inbox.push(msg);
       return;
     }
+    target.ticks.catchUp();
     target.raft.step(msg);
     this.flush(target);
   }

@@ -56,6 +56,7 @@ export class EtcdCluster {
         options.writesPerSecond,
         options.defaults.timing.heartbeatIntervalMs,
       );
+    this.host.putsIdle = () => this.puts.idle();
     this.host.afterReady = (m) => {
       this.puts.settle(m);
       this.publish.progress(m);
@@ -76,6 +77,7 @@ export class EtcdCluster {
     for (const m of this.host.members.values()) {
       m.ticks.catchUp();
       m.ticks.arm();
+      this.host.releaseAnswers(m);
     }
   }
 
@@ -208,7 +210,9 @@ export class EtcdCluster {
   }
 
   view(id: MemberId): MemberView {
-    return memberView(this.host.member(id));
+    const m = this.host.member(id);
+    m.ticks.catchUp();
+    return memberView(m);
   }
 
   /** Writes the leader appended from `writesPerSecond` so far (log indexes). */

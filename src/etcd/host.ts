@@ -21,6 +21,8 @@ export class EtcdHost {
   readonly rng: RandomStream;
   readonly recorder: Recorder<'etcd'>;
   private readonly transport: Transport;
+  /** No client put waits for a commit (set by the cluster): a leader's answers may then wait too. */
+  putsIdle: () => boolean = () => true;
   /** What follows every handled Ready (settle puts, publish, quorum changes); set by the cluster. */
   afterReady: (m: MemberState) => void = () => {};
   /** The cluster's writes, appended by the leader at its ticks; null when nothing writes. */
@@ -61,6 +63,7 @@ export class EtcdHost {
         publish: null,
         inbox: [],
         ticks: NO_TICKS,
+        answers: [],
       });
     }
   }
@@ -91,11 +94,49 @@ export class EtcdHost {
       const sentMs = this.nowMs() + (ready.mustSync ? this.transport.syncDelayMs() : 0);
       for (const msg of ready.messages) {
         const arrivalMs = this.transport.arrivalMs(msg.from, msg.to, sentMs);
-        this.sim.timeout(Math.max(0, arrivalMs - this.nowMs()) / 1000, msg).addCallback(this.arrived);
+        const at = this.sim.now + Math.max(0, arrivalMs - this.nowMs()) / 1000;
+        const to = this.members.get(msg.to);
+        if (to !== undefined && this.answersMayWait(to) && to.raft.quietAnswer(msg))
+          to.answers.push({ at, msg });
+        else this.sim.timeoutAt(at, msg).addCallback(this.arrived);
       }
     }
     this.afterReady(m);
     m.ticks.arm();
+    if (m.answers.length > 0 && !this.answersStayQuiet(m)) this.releaseAnswers(m);
+  }
+
+  /**
+   * A serving leader's answers from up-to-date followers change only its progress and commit index
+   * (etcd raft stepLeader): stepping them late, in arrival order, before anything reads or steps the
+   * leader gives the same state, so they need no kernel event. Not while a put waits for its commit
+   * or the listeners are due (their next Ready matters).
+   */
+  private answersMayWait(to: MemberState): boolean {
+    return to.status === 'running' && to.ready && !this.listenersDue && this.putsIdle();
+  }
+
+  private answersStayQuiet(m: MemberState): boolean {
+    if (!this.answersMayWait(m)) return false;
+    for (const a of m.answers) if (!m.raft.quietAnswer(a.msg)) return false;
+    return true;
+  }
+
+  /** Steps the waiting answers that arrived before now, in arrival order (called by the tick driver). */
+  stepAnswers(m: MemberState): void {
+    const answers = m.answers;
+    if (answers.length === 0) return;
+    const now = this.sim.now;
+    if (answers.length > 1) answers.sort((a, b) => a.at - b.at);
+    let k = 0;
+    while (k < answers.length && answers[k].at < now) m.raft.step(answers[k++].msg);
+    if (k > 0) answers.splice(0, k);
+  }
+
+  /** Waiting answers become kernel events at their arrival times (something may now read them). */
+  releaseAnswers(m: MemberState): void {
+    for (const a of m.answers) this.sim.timeoutAt(a.at, a.msg).addCallback(this.arrived);
+    m.answers = [];
   }
 
   /** A peer message's arrival event (its value is the message): one callback for all of them. */

@@ -95,6 +95,8 @@ export class MemberLifecycle {
 
   private exit(m: MemberState, how: StopKind): void {
     if (m.status === 'down') return;
+    m.ticks.catchUp();
+    this.host.releaseAnswers(m);
     const wasRunning = m.status === 'running';
     m.status = 'down';
     m.incarnation++;
@@ -203,6 +205,7 @@ class Ticks implements TickDriver {
 
   catchUp(): void {
     if (!this.alive()) return;
+    this.host.stepAnswers(this.m);
     const raft = this.m.raft;
     const now = this.host.sim.now;
     while (this.next < now && raft.electionElapsed + 1 < raft.randomizedElectionTimeout) {

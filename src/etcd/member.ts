@@ -41,6 +41,8 @@ export interface MemberState {
   publish: { ref: number; index: number; sentMs: number } | null;
   /** Messages that reached the peer port while the process was starting; handled once Raft runs. */
   inbox: Message[];
+  /** Quiet follower answers on their way to this leader, stepped when it is next touched (host.ts). */
+  answers: { at: number; msg: Message }[];
   /** The running process's tick driver (`member-lifecycle.ts`); does nothing while the member is down. */
   ticks: TickDriver;
 }

@@ -2,7 +2,7 @@ import type { Event, Simulation } from '../../sim/index.ts';
 import type { EtcdDefaults } from './defaults.ts';
 import { EtcdHost } from './host.ts';
 import { moveLeader, type TransferResult } from './leadership-transfer.ts';
-import { type EtcdMemberSpec, type MemberView, memberView } from './member.ts';
+import { type EtcdMemberSpec, type MemberState, type MemberView, memberView } from './member.ts';
 import { MemberLifecycle } from './member-lifecycle.ts';
 import { ClientPuts, type PutResult } from './proposals.ts';
 import { Publish } from './publish.ts';
@@ -104,34 +104,21 @@ export class EtcdCluster {
    * `canWrite`); the other things they read (node power, apiserver start) call them on their own
    * change. A heartbeat's Ready moves none of these, so steady state calls no listener.
    */
-  private readonly seen: (string | number | boolean)[] = [];
+  private seen: string[] = [];
+
+  private quorumInputs(m: MemberState): string {
+    return `${m.status} ${m.raft.role} ${m.raft.term} ${m.raft.leadTransferee} ${m.ready}`;
+  }
 
   private rememberQuorumInputs(): void {
-    let k = 0;
-    for (const m of this.host.members.values()) {
-      this.seen[k++] = m.status;
-      this.seen[k++] = m.raft.role;
-      this.seen[k++] = m.raft.term;
-      this.seen[k++] = m.raft.leadTransferee;
-      this.seen[k++] = m.ready;
-    }
+    this.seen = [];
+    for (const m of this.host.members.values()) this.seen.push(this.quorumInputs(m));
   }
 
   private quorumInputsMoved(): boolean {
-    const seen = this.seen;
-    if (seen.length === 0) return true;
+    if (this.seen.length === 0) return true;
     let k = 0;
-    for (const m of this.host.members.values()) {
-      if (
-        seen[k] !== m.status ||
-        seen[k + 1] !== m.raft.role ||
-        seen[k + 2] !== m.raft.term ||
-        seen[k + 3] !== m.raft.leadTransferee ||
-        seen[k + 4] !== m.ready
-      )
-        return true;
-      k += 5;
-    }
+    for (const m of this.host.members.values()) if (this.seen[k++] !== this.quorumInputs(m)) return true;
     return false;
   }
 

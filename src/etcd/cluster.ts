@@ -2,7 +2,7 @@ import type { Event, Simulation } from '../../sim/index.ts';
 import type { EtcdDefaults } from './defaults.ts';
 import { EtcdHost } from './host.ts';
 import { moveLeader, type TransferResult } from './leadership-transfer.ts';
-import { type EtcdMemberSpec, type MemberView, memberView } from './member.ts';
+import { type EtcdMemberSpec, type MemberState, type MemberView, memberView } from './member.ts';
 import { MemberLifecycle } from './member-lifecycle.ts';
 import { ClientPuts, type PutResult } from './proposals.ts';
 import { Publish } from './publish.ts';
@@ -56,10 +56,11 @@ export class EtcdCluster {
         options.writesPerSecond,
         options.defaults.timing.heartbeatIntervalMs,
       );
+    this.host.putsIdle = () => this.puts.idle();
     this.host.afterReady = (m) => {
       this.puts.settle(m);
       this.publish.progress(m);
-      this.changed();
+      if (this.host.listenersDue || this.quorumInputsMoved()) this.changed();
     };
     if (options.startAll ?? true) for (const id of this.host.voters) this.start(id, { startDelayMs: 0 });
   }
@@ -67,17 +68,58 @@ export class EtcdCluster {
   private readonly listeners: (() => void)[] = [];
 
   /**
-   * Calls `listener` after every member start or stop and every Ready a member handles: each moment
-   * the leader, quorum or `canWrite()` can change, so a client of the cluster (the API) follows it
-   * at the resolution of what happens rather than by sampling.
+   * Something a listener reads besides etcd changed and the listener was not called (a node left or
+   * entered `running`): the next Ready calls the listeners, as every Ready did before steady state
+   * skipped them, so the listener sees the change at the same moment.
+   */
+  listenersDue(): void {
+    this.host.listenersDue = true;
+    for (const m of this.host.members.values()) {
+      m.ticks.catchUp();
+      m.ticks.arm();
+      this.host.releaseAnswers(m);
+    }
+  }
+
+  /**
+   * Calls `listener` after every member start or stop and every Ready a member handles that changed
+   * a member's status, role, term, transferee or serving: each moment the leader, quorum or
+   * `canWrite()` can change, so a client of the cluster (the API) follows it at the resolution of
+   * what happens rather than by sampling.
    */
   onChange(listener: () => void): void {
     this.listeners.push(listener);
   }
 
   private changed(): void {
+    this.host.listenersDue = false;
+    this.rememberQuorumInputs();
     this.quorum.check();
     for (const listener of this.listeners) listener();
+  }
+
+  /**
+   * What `changed()` reads of the members, per member: status, role, term, leadership transferee,
+   * serving (`ready`). The quorum watch and the API read nothing else of etcd (leader, quorum,
+   * `canWrite`); the other things they read (node power, apiserver start) call them on their own
+   * change. A heartbeat's Ready moves none of these, so steady state calls no listener.
+   */
+  private seen: string[] = [];
+
+  private quorumInputs(m: MemberState): string {
+    return `${m.status} ${m.raft.role} ${m.raft.term} ${m.raft.leadTransferee} ${m.ready}`;
+  }
+
+  private rememberQuorumInputs(): void {
+    this.seen = [];
+    for (const m of this.host.members.values()) this.seen.push(this.quorumInputs(m));
+  }
+
+  private quorumInputsMoved(): boolean {
+    if (this.seen.length === 0) return true;
+    let k = 0;
+    for (const m of this.host.members.values()) if (this.seen[k++] !== this.quorumInputs(m)) return true;
+    return false;
   }
 
   // --- operations ---
@@ -165,7 +207,9 @@ export class EtcdCluster {
   }
 
   view(id: MemberId): MemberView {
-    return memberView(this.host.member(id));
+    const m = this.host.member(id);
+    m.ticks.catchUp();
+    return memberView(m);
   }
 
   /** Writes the leader appended from `writesPerSecond` so far (log indexes). */

@@ -508,6 +508,8 @@ export class World {
 
   private onShuttingDown(node: string): void {
     this.pokeControlLoop();
+    // The API's view of the node changed; it re-reads it at etcd's next Ready (as it always did).
+    this.etcd.listenersDue();
     for (const o of this.observers) o.nodeShuttingDown?.(node);
   }
 
@@ -573,6 +575,7 @@ export class World {
 
   private onRunning(node: string, addressChanged: boolean): void {
     this.pokeControlLoop();
+    this.etcd.listenersDue();
     const since = this.sim.now;
     this.runningSince.set(node, since);
     this.sim.process(

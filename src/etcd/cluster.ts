@@ -23,6 +23,13 @@ export interface EtcdClusterOptions {
    * `put` and each member's `publish`.
    */
   readonly writesPerSecond?: () => number;
+  /**
+   * Steady state costs no kernel event (default true): a serving follower's ticks are counted when
+   * it is next touched, a serving leader's quiet answers wait, and the listeners run only when what
+   * they read moved. false: every tick and answer is a kernel event and every Ready calls the
+   * listeners, as before; the reference the steady path must equal record for record (tests).
+   */
+  readonly steadyState?: boolean;
 }
 
 /**
@@ -46,7 +53,13 @@ export class EtcdCluster {
     options: EtcdClusterOptions,
   ) {
     this.defaults = options.defaults;
-    this.host = new EtcdHost(sim, options.defaults, options.members, options.networkRoundTripMs ?? 0);
+    this.host = new EtcdHost(
+      sim,
+      options.defaults,
+      options.members,
+      options.networkRoundTripMs ?? 0,
+      options.steadyState ?? true,
+    );
     this.quorum = new QuorumWatch(this.host);
     this.publish = new Publish(this.host);
     this.puts = new ClientPuts(this.host);
@@ -60,7 +73,7 @@ export class EtcdCluster {
     this.host.afterReady = (m) => {
       this.puts.settle(m);
       this.publish.progress(m);
-      if (this.host.listenersDue || this.quorumInputsMoved()) this.changed();
+      if (!this.host.steady || this.host.listenersDue || this.quorumInputsMoved()) this.changed();
     };
     if (options.startAll ?? true) for (const id of this.host.voters) this.start(id, { startDelayMs: 0 });
   }

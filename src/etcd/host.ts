@@ -39,6 +39,8 @@ export class EtcdHost {
     readonly defaults: EtcdDefaults,
     specs: readonly EtcdMemberSpec[],
     networkRoundTripMs: number,
+    /** Quiet ticks and answers are no kernel events (EtcdClusterOptions.steadyState). */
+    readonly steady = true,
   ) {
     this.voters = specs.map((m) => m.id);
     if (new Set(this.voters).size !== this.voters.length) throw new Error('etcd member ids must be unique');
@@ -114,7 +116,7 @@ export class EtcdHost {
    * or the listeners are due (their next Ready matters).
    */
   private answersMayWait(to: MemberState): boolean {
-    return to.status === 'running' && to.ready && !this.listenersDue && this.putsIdle();
+    return this.steady && to.status === 'running' && to.ready && !this.listenersDue && this.putsIdle();
   }
 
   private answersStayQuiet(m: MemberState): boolean {
@@ -160,8 +162,17 @@ export class EtcdHost {
     this.flush(target);
   }
 
-  /** Sets (or clears) a network partition between members' hosts (see Transport.setCut). */
+  /**
+   * Sets (or clears) a network partition between members' hosts (see Transport.setCut). Held answers
+   * were sent under the old cut: those that arrived before now are stepped, the others become kernel
+   * events, so `deliver` drops them at their arrival if the new cut is between their ends (a partition
+   * that begins while a message is on the wire drops it).
+   */
   setCut(cut: ((from: MemberId, to: MemberId) => boolean) | null): void {
+    for (const m of this.members.values()) {
+      m.ticks.catchUp();
+      this.releaseAnswers(m);
+    }
     this.transport.setCut(cut);
   }
 

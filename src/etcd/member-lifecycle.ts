@@ -200,7 +200,8 @@ class Ticks implements TickDriver {
 
   /** Ticks may be skipped: a non-leader that serves (its Ready after a tick is empty unless it fires). */
   private quiet(): boolean {
-    return this.m.raft.role !== 'leader' && this.m.ready && !this.host.listenersDue;
+    const host = this.host;
+    return host.steady && this.m.raft.role !== 'leader' && this.m.ready && !host.listenersDue;
   }
 
   catchUp(): void {

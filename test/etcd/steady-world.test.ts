@@ -1,0 +1,80 @@
+/**
+ * The whole world with etcd's steady path against the reference (`etcdSteadyState: false`: every etcd
+ * tick and answer a kernel event, every Ready calling the API's listener): the same records, record
+ * for record, through what main gained since the steady path was written: a network partition of a
+ * member's node and of the leader's (the API and the VIP follow the leader's side), node.drain,
+ * maintenance mode, a graceful shutdown and a power loss, power-on. The API reads node power besides
+ * etcd; `listenersDue` (world.ts onShuttingDown / onRunning) must make it notice at the same Ready.
+ */
+import { describe, expect, it } from 'vitest';
+import { MemorySink } from '../../sim/index.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
+import { buildWorld } from '../../src/world/build-world.ts';
+import type { World } from '../../src/world/world.ts';
+
+const file = (path: string) => new URL(`../../scenarios/${path}`, import.meta.url).pathname;
+
+type Op = (world: World) => void;
+
+function run(scenarioFile: string, seed: number, schedule: readonly [number, Op][], endSeconds: number) {
+  return [true, false].map((etcdSteadyState) => {
+    const { world } = buildWorld(loadScenario(file(scenarioFile)), { seed, etcdSteadyState });
+    const sink = world.sim.trace.addSink(new MemorySink());
+    world.start();
+    for (const [at, op] of schedule) world.sim.timeoutAt(at).addCallback(() => op(world));
+    world.sim.run({ until: endSeconds });
+    return {
+      records: sink.records.map((r) => [r.timeSeconds, r.subsystem, r.kind, r.data]),
+      events: world.sim.eventCount,
+    };
+  });
+}
+
+function expectSame(scenarioFile: string, seed: number, schedule: readonly [number, Op][], end: number) {
+  const [steady, reference] = run(scenarioFile, seed, schedule, end);
+  expect(steady.records.length).toBeGreaterThan(100);
+  expect(steady.records).toEqual(reference.records);
+  expect(steady.events).toBeLessThan(reference.events);
+  return steady.records;
+}
+
+const kinds = (records: unknown[][]) => new Set(records.map((r) => `${r[1]}/${r[2]}`));
+
+describe('seed-witness (etcd 3.5, pre-vote, 500 ms / 5000 ms): steady path = reference', () => {
+  it('the witness cut off for 60 s, then the leader node cut off for 60 s (checkQuorum, pre-vote, the VIP on the leader side)', () => {
+    let side = -1;
+    const records = expectSame(
+      'seed-witness.yaml',
+      1,
+      [
+        [120, (w) => void (side = w.partition(['harv43']))],
+        [180, (w) => void w.healPartition(side)],
+        [240, (w) => void (side = w.partition([w.etcd.leader() as string]))],
+        [300, (w) => void w.healPartition(side)],
+      ],
+      420,
+    );
+    // The leader's side lost: it stepped down (etcd raft tickHeartbeat checkQuorum) and the API went.
+    expect(kinds(records)).toContain('etcd/leader-step-down');
+    expect(kinds(records)).toContain('nodes/node.partition-healed');
+  });
+
+  it('node.drain of harv2 and maintenance mode on harv42, then a graceful shutdown and power-on of harv41', () => {
+    const records = expectSame(
+      'seed-witness.yaml',
+      2,
+      [
+        [100, (w) => void w.migrations.drain('harv2', { graceSeconds: undefined, timeoutSeconds: 600 })],
+        [400, (w) => void w.migrations.enableMaintenance('harv42')],
+        [900, (w) => w.migrations.disableMaintenance('harv42')],
+        [950, (w) => void w.shutdown('harv41', 'graceful')],
+        [1300, (w) => void w.powerOn('harv41')],
+        [1700, (w) => void w.shutdown('harv43', 'power-loss')],
+        [1800, (w) => void w.powerOn('harv43')],
+      ],
+      2200,
+    );
+    expect(kinds(records)).toContain('kube/api.unavailable');
+    expect(kinds(records)).toContain('kubevirt/maintenance.result');
+  });
+});

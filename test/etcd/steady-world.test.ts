@@ -16,12 +16,28 @@ const file = (path: string) => new URL(`../../scenarios/${path}`, import.meta.ur
 
 type Op = (world: World) => void;
 
-function run(scenarioFile: string, seed: number, schedule: readonly [number, Op][], endSeconds: number) {
+/**
+ * Runs the schedule on both worlds: as kernel events (the plan runner's way), or, `between`, from
+ * outside the kernel between runs to a time, as the testbed applies a client's write after its
+ * tick's `sim.run({ until })` (src/testbed/cluster.ts).
+ */
+function run(
+  scenarioFile: string,
+  seed: number,
+  schedule: readonly [number, Op][],
+  endSeconds: number,
+  between = false,
+) {
   return [true, false].map((etcdSteadyState) => {
     const { world } = buildWorld(loadScenario(file(scenarioFile)), { seed, etcdSteadyState });
     const sink = world.sim.trace.addSink(new MemorySink());
     world.start();
-    for (const [at, op] of schedule) world.sim.timeoutAt(at).addCallback(() => op(world));
+    if (between)
+      for (const [at, op] of schedule) {
+        world.sim.run({ until: at });
+        op(world);
+      }
+    else for (const [at, op] of schedule) world.sim.timeoutAt(at).addCallback(() => op(world));
     world.sim.run({ until: endSeconds });
     return {
       records: sink.records.map((r) => [r.timeSeconds, r.subsystem, r.kind, r.data]),
@@ -30,8 +46,14 @@ function run(scenarioFile: string, seed: number, schedule: readonly [number, Op]
   });
 }
 
-function expectSame(scenarioFile: string, seed: number, schedule: readonly [number, Op][], end: number) {
-  const [steady, reference] = run(scenarioFile, seed, schedule, end);
+function expectSame(
+  scenarioFile: string,
+  seed: number,
+  schedule: readonly [number, Op][],
+  end: number,
+  between = false,
+) {
+  const [steady, reference] = run(scenarioFile, seed, schedule, end, between);
   expect(steady.records.length).toBeGreaterThan(100);
   expect(steady.records).toEqual(reference.records);
   expect(steady.events).toBeLessThan(reference.events);
@@ -59,22 +81,24 @@ describe('seed-witness (etcd 3.5, pre-vote, 500 ms / 5000 ms): steady path = ref
     expect(kinds(records)).toContain('nodes/node.partition-healed');
   });
 
-  it('node.drain of harv2 and maintenance mode on harv42, then a graceful shutdown and power-on of harv41', () => {
-    const records = expectSame(
-      'seed-witness.yaml',
-      2,
-      [
-        [100, (w) => void w.migrations.drain('harv2', { graceSeconds: undefined, timeoutSeconds: 600 })],
-        [400, (w) => void w.migrations.enableMaintenance('harv42')],
-        [900, (w) => w.migrations.disableMaintenance('harv42')],
-        [950, (w) => void w.shutdown('harv41', 'graceful')],
-        [1300, (w) => void w.powerOn('harv41')],
-        [1700, (w) => void w.shutdown('harv43', 'power-loss')],
-        [1800, (w) => void w.powerOn('harv43')],
-      ],
-      2200,
-    );
-    expect(kinds(records)).toContain('kube/api.unavailable');
-    expect(kinds(records)).toContain('kubevirt/maintenance.result');
-  });
+  for (const between of [false, true])
+    it(`node.drain of harv2 and maintenance mode on harv42, then a graceful shutdown and power-on of harv41 (${between ? 'between kernel runs, as the testbed' : 'as kernel events'})`, () => {
+      const records = expectSame(
+        'seed-witness.yaml',
+        2,
+        [
+          [100, (w) => void w.migrations.drain('harv2', { graceSeconds: undefined, timeoutSeconds: 600 })],
+          [400, (w) => void w.migrations.enableMaintenance('harv42')],
+          [900, (w) => w.migrations.disableMaintenance('harv42')],
+          [950, (w) => void w.shutdown('harv41', 'graceful')],
+          [1300, (w) => void w.powerOn('harv41')],
+          [1700, (w) => void w.shutdown('harv43', 'power-loss')],
+          [1800, (w) => void w.powerOn('harv43')],
+        ],
+        2200,
+        between,
+      );
+      expect(kinds(records)).toContain('kube/api.unavailable');
+      expect(kinds(records)).toContain('kubevirt/maintenance.result');
+    });
 });

@@ -6,9 +6,11 @@
  * maintenance mode, a graceful shutdown and a power loss, power-on. The API reads node power besides
  * etcd; `listenersDue` (world.ts onShuttingDown / onRunning) must make it notice at the same Ready.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MemorySink } from '../../sim/index.ts';
-import { loadScenario } from '../../src/scenario/load.ts';
+import { loadScenario, parseScenario } from '../../src/scenario/load.ts';
+import type { Scenario } from '../../src/scenario/types.ts';
 import { buildWorld } from '../../src/world/build-world.ts';
 import type { World } from '../../src/world/world.ts';
 
@@ -22,14 +24,15 @@ type Op = (world: World) => void;
  * tick's `sim.run({ until })` (src/testbed/cluster.ts).
  */
 function run(
-  scenarioFile: string,
+  scenarioFile: string | Scenario,
   seed: number,
   schedule: readonly [number, Op][],
   endSeconds: number,
   between = false,
 ) {
   return [true, false].map((etcdSteadyState) => {
-    const { world } = buildWorld(loadScenario(file(scenarioFile)), { seed, etcdSteadyState });
+    const scenario = typeof scenarioFile === 'string' ? loadScenario(file(scenarioFile)) : scenarioFile;
+    const { world } = buildWorld(scenario, { seed, etcdSteadyState });
     const sink = world.sim.trace.addSink(new MemorySink());
     world.start();
     if (between)
@@ -47,7 +50,7 @@ function run(
 }
 
 function expectSame(
-  scenarioFile: string,
+  scenarioFile: string | Scenario,
   seed: number,
   schedule: readonly [number, Op][],
   end: number,
@@ -101,4 +104,27 @@ describe('seed-witness (etcd 3.5, pre-vote, 500 ms / 5000 ms): steady path = ref
       expect(kinds(records)).toContain('kube/api.unavailable');
       expect(kinds(records)).toContain('kubevirt/maintenance.result');
     });
+});
+
+describe('harvester-3node with kubelet graceful node shutdown on: steady path = reference', () => {
+  it('a graceful shutdown with VMs on the node (their guests get the kubelet budget), then power-on', () => {
+    // kubelet graceful node shutdown: non-critical pods get shutdownGracePeriod −
+    // shutdownGracePeriodCriticalPods (test/world/node-shutdown-vms.test.ts has the rule's sources);
+    // the node stays `shutting-down` while the guests stop, and the API notices at etcd's next Ready.
+    const text = readFileSync(file('harvester-3node.yaml'), 'utf8').replace(
+      'settings:\n',
+      'settings:\n  kubelet:\n    shutdown-grace-period: 300s\n    shutdown-grace-period-critical-pods: 60s\n',
+    );
+    const records = expectSame(
+      parseScenario(text, 'harvester-3node-kubelet-shutdown.yaml'),
+      5,
+      [
+        [300, (w) => void w.shutdown('node-2', 'graceful')],
+        [1200, (w) => void w.powerOn('node-2')],
+        [1500, (w) => void w.shutdown('node-1', 'graceful')],
+      ],
+      2400,
+    );
+    expect(kinds(records)).toContain('nodes/node.power');
+  });
 });

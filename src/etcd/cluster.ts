@@ -2,13 +2,23 @@ import type { Event, Simulation } from '../../sim/index.ts';
 import type { EtcdDefaults } from './defaults.ts';
 import { EtcdHost } from './host.ts';
 import { moveLeader, type TransferResult } from './leadership-transfer.ts';
-import { type EtcdMemberSpec, type MemberState, type MemberView, memberView } from './member.ts';
+import { type EtcdMemberSpec, type MemberStatus, type MemberView, memberView } from './member.ts';
 import { MemberLifecycle } from './member-lifecycle.ts';
 import { ClientPuts, type PutResult } from './proposals.ts';
 import { Publish } from './publish.ts';
 import { QuorumWatch } from './quorum-watch.ts';
 import type { MemberId } from './raft/message.ts';
+import type { Role } from './raft/role.ts';
 import { WriteLoad } from './write-load.ts';
+
+/** What the listeners read of one member (see `quorumInputsMoved`). */
+interface QuorumInputs {
+  status: MemberStatus;
+  role: Role;
+  term: number;
+  transferee: MemberId;
+  ready: boolean;
+}
 
 export interface EtcdClusterOptions {
   readonly members: readonly EtcdMemberSpec[];
@@ -117,21 +127,46 @@ export class EtcdCluster {
    * `canWrite`); the other things they read (node power, apiserver start) call them on their own
    * change. A heartbeat's Ready moves none of these, so steady state calls no listener.
    */
-  private seen: string[] = [];
-
-  private quorumInputs(m: MemberState): string {
-    return `${m.status} ${m.raft.role} ${m.raft.term} ${m.raft.leadTransferee} ${m.ready}`;
-  }
+  private readonly seen: QuorumInputs[] = [];
 
   private rememberQuorumInputs(): void {
-    this.seen = [];
-    for (const m of this.host.members.values()) this.seen.push(this.quorumInputs(m));
+    let k = 0;
+    for (const m of this.host.members.values()) {
+      const raft = m.raft;
+      const seen = this.seen[k++];
+      if (seen === undefined)
+        this.seen.push({
+          status: m.status,
+          role: raft.role,
+          term: raft.term,
+          transferee: raft.leadTransferee,
+          ready: m.ready,
+        });
+      else {
+        seen.status = m.status;
+        seen.role = raft.role;
+        seen.term = raft.term;
+        seen.transferee = raft.leadTransferee;
+        seen.ready = m.ready;
+      }
+    }
   }
 
   private quorumInputsMoved(): boolean {
     if (this.seen.length === 0) return true;
     let k = 0;
-    for (const m of this.host.members.values()) if (this.seen[k++] !== this.quorumInputs(m)) return true;
+    for (const m of this.host.members.values()) {
+      const seen = this.seen[k++];
+      const raft = m.raft;
+      if (
+        seen.status !== m.status ||
+        seen.role !== raft.role ||
+        seen.term !== raft.term ||
+        seen.transferee !== raft.leadTransferee ||
+        seen.ready !== m.ready
+      )
+        return true;
+    }
     return false;
   }
 

@@ -2,13 +2,23 @@ import type { Event, Simulation } from '../../sim/index.ts';
 import type { EtcdDefaults } from './defaults.ts';
 import { EtcdHost } from './host.ts';
 import { moveLeader, type TransferResult } from './leadership-transfer.ts';
-import { type EtcdMemberSpec, type MemberView, memberView } from './member.ts';
+import { type EtcdMemberSpec, type MemberStatus, type MemberView, memberView } from './member.ts';
 import { MemberLifecycle } from './member-lifecycle.ts';
 import { ClientPuts, type PutResult } from './proposals.ts';
 import { Publish } from './publish.ts';
 import { QuorumWatch } from './quorum-watch.ts';
 import type { MemberId } from './raft/message.ts';
+import type { Role } from './raft/role.ts';
 import { WriteLoad } from './write-load.ts';
+
+/** What the listeners read of one member (see `quorumInputsMoved`). */
+interface QuorumInputs {
+  status: MemberStatus;
+  role: Role;
+  term: number;
+  transferee: MemberId;
+  ready: boolean;
+}
 
 export interface EtcdClusterOptions {
   readonly members: readonly EtcdMemberSpec[];
@@ -23,6 +33,13 @@ export interface EtcdClusterOptions {
    * `put` and each member's `publish`.
    */
   readonly writesPerSecond?: () => number;
+  /**
+   * Steady state costs no kernel event (default true): a serving follower's ticks are counted when
+   * it is next touched, a serving leader's quiet answers wait, and the listeners run only when what
+   * they read moved. false: every tick and answer is a kernel event and every Ready calls the
+   * listeners, as before; the reference the steady path must equal record for record (tests).
+   */
+  readonly steadyState?: boolean;
 }
 
 /**
@@ -46,7 +63,13 @@ export class EtcdCluster {
     options: EtcdClusterOptions,
   ) {
     this.defaults = options.defaults;
-    this.host = new EtcdHost(sim, options.defaults, options.members, options.networkRoundTripMs ?? 0);
+    this.host = new EtcdHost(
+      sim,
+      options.defaults,
+      options.members,
+      options.networkRoundTripMs ?? 0,
+      options.steadyState ?? true,
+    );
     this.quorum = new QuorumWatch(this.host);
     this.publish = new Publish(this.host);
     this.puts = new ClientPuts(this.host);
@@ -56,10 +79,11 @@ export class EtcdCluster {
         options.writesPerSecond,
         options.defaults.timing.heartbeatIntervalMs,
       );
+    this.host.putsIdle = () => this.puts.idle();
     this.host.afterReady = (m) => {
       this.puts.settle(m);
       this.publish.progress(m);
-      this.changed();
+      if (!this.host.steady || this.host.listenersDue || this.quorumInputsMoved()) this.changed();
     };
     if (options.startAll ?? true) for (const id of this.host.voters) this.start(id, { startDelayMs: 0 });
   }
@@ -67,17 +91,83 @@ export class EtcdCluster {
   private readonly listeners: (() => void)[] = [];
 
   /**
-   * Calls `listener` after every member start or stop and every Ready a member handles: each moment
-   * the leader, quorum or `canWrite()` can change, so a client of the cluster (the API) follows it
-   * at the resolution of what happens rather than by sampling.
+   * Something a listener reads besides etcd changed and the listener was not called (a node left or
+   * entered `running`): the next Ready calls the listeners, as every Ready did before steady state
+   * skipped them, so the listener sees the change at the same moment.
+   */
+  listenersDue(): void {
+    this.host.listenersDue = true;
+    for (const m of this.host.members.values()) {
+      m.ticks.catchUp();
+      m.ticks.arm();
+      this.host.releaseAnswers(m);
+    }
+  }
+
+  /**
+   * Calls `listener` after every member start or stop and every Ready a member handles that changed
+   * a member's status, role, term, transferee or serving: each moment the leader, quorum or
+   * `canWrite()` can change, so a client of the cluster (the API) follows it at the resolution of
+   * what happens rather than by sampling.
    */
   onChange(listener: () => void): void {
     this.listeners.push(listener);
   }
 
   private changed(): void {
+    this.host.listenersDue = false;
+    this.rememberQuorumInputs();
     this.quorum.check();
     for (const listener of this.listeners) listener();
+  }
+
+  /**
+   * What `changed()` reads of the members, per member: status, role, term, leadership transferee,
+   * serving (`ready`). The quorum watch and the API read nothing else of etcd (leader, quorum,
+   * `canWrite`); the other things they read (node power, apiserver start) call them on their own
+   * change. A heartbeat's Ready moves none of these, so steady state calls no listener.
+   */
+  private readonly seen: QuorumInputs[] = [];
+
+  private rememberQuorumInputs(): void {
+    let k = 0;
+    for (const m of this.host.members.values()) {
+      const raft = m.raft;
+      const seen = this.seen[k++];
+      if (seen === undefined)
+        this.seen.push({
+          status: m.status,
+          role: raft.role,
+          term: raft.term,
+          transferee: raft.leadTransferee,
+          ready: m.ready,
+        });
+      else {
+        seen.status = m.status;
+        seen.role = raft.role;
+        seen.term = raft.term;
+        seen.transferee = raft.leadTransferee;
+        seen.ready = m.ready;
+      }
+    }
+  }
+
+  private quorumInputsMoved(): boolean {
+    if (this.seen.length === 0) return true;
+    let k = 0;
+    for (const m of this.host.members.values()) {
+      const seen = this.seen[k++];
+      const raft = m.raft;
+      if (
+        seen.status !== m.status ||
+        seen.role !== raft.role ||
+        seen.term !== raft.term ||
+        seen.transferee !== raft.leadTransferee ||
+        seen.ready !== m.ready
+      )
+        return true;
+    }
+    return false;
   }
 
   // --- operations ---
@@ -165,7 +255,9 @@ export class EtcdCluster {
   }
 
   view(id: MemberId): MemberView {
-    return memberView(this.host.member(id));
+    const m = this.host.member(id);
+    m.ticks.catchUp();
+    return memberView(m);
   }
 
   /** Writes the leader appended from `writesPerSecond` so far (log indexes). */

@@ -8,7 +8,7 @@ import type { Event, RandomStream, Simulation } from '../../sim/index.ts';
 import type { EtcdRecordData, EtcdRecordKind } from '../trace/etcd.ts';
 import { Recorder } from '../trace/recorder.ts';
 import { type EtcdDefaults, electionTicks } from './defaults.ts';
-import type { EtcdMemberSpec, MemberState } from './member.ts';
+import { type EtcdMemberSpec, type MemberState, NO_TICKS } from './member.ts';
 import type { MemberId, Message } from './raft/message.ts';
 import { RaftNode } from './raft/raft.ts';
 import { recordObservation } from './records.ts';
@@ -21,17 +21,26 @@ export class EtcdHost {
   readonly rng: RandomStream;
   readonly recorder: Recorder<'etcd'>;
   private readonly transport: Transport;
+  /** No client put waits for a commit (set by the cluster): a leader's answers may then wait too. */
+  putsIdle: () => boolean = () => true;
   /** What follows every handled Ready (settle puts, publish, quorum changes); set by the cluster. */
   afterReady: (m: MemberState) => void = () => {};
   /** The cluster's writes, appended by the leader at its ticks; null when nothing writes. */
   writeLoad: WriteLoad | null = null;
   private nextRefValue = 1;
+  /**
+   * The change listeners read something besides etcd that changed without calling them (node power):
+   * the next Ready calls them, whatever it changed, and no member's ticks are skipped until then.
+   */
+  listenersDue = false;
 
   constructor(
     readonly sim: Simulation,
     readonly defaults: EtcdDefaults,
     specs: readonly EtcdMemberSpec[],
     networkRoundTripMs: number,
+    /** Quiet ticks and answers are no kernel events (EtcdClusterOptions.steadyState). */
+    readonly steady = true,
   ) {
     this.voters = specs.map((m) => m.id);
     if (new Set(this.voters).size !== this.voters.length) throw new Error('etcd member ids must be unique');
@@ -55,6 +64,8 @@ export class EtcdHost {
         ready: false,
         publish: null,
         inbox: [],
+        ticks: NO_TICKS,
+        answers: [],
       });
     }
   }
@@ -86,11 +97,53 @@ export class EtcdHost {
       for (const msg of ready.messages) {
         if (!this.transport.reaches(msg.from, msg.to)) continue;
         const arrivalMs = this.transport.arrivalMs(msg.from, msg.to, sentMs);
-        this.at(arrivalMs - this.nowMs(), () => this.deliver(msg));
+        const at = this.sim.now + Math.max(0, arrivalMs - this.nowMs()) / 1000;
+        const to = this.members.get(msg.to);
+        if (to !== undefined && this.answersMayWait(to) && to.raft.quietAnswer(msg))
+          to.answers.push({ at, msg });
+        else this.sim.timeoutAt(at, msg).addCallback(this.arrived);
       }
     }
     this.afterReady(m);
+    m.ticks.arm();
+    if (m.answers.length > 0 && !this.answersStayQuiet(m)) this.releaseAnswers(m);
   }
+
+  /**
+   * A serving leader's answers from up-to-date followers change only its progress and commit index
+   * (etcd raft stepLeader): stepping them late, in arrival order, before anything reads or steps the
+   * leader gives the same state, so they need no kernel event. Not while a put waits for its commit
+   * or the listeners are due (their next Ready matters).
+   */
+  private answersMayWait(to: MemberState): boolean {
+    return this.steady && to.status === 'running' && to.ready && !this.listenersDue && this.putsIdle();
+  }
+
+  private answersStayQuiet(m: MemberState): boolean {
+    if (!this.answersMayWait(m)) return false;
+    for (const a of m.answers) if (!m.raft.quietAnswer(a.msg)) return false;
+    return true;
+  }
+
+  /** Steps the waiting answers that arrived before now, in arrival order (called by the tick driver). */
+  stepAnswers(m: MemberState): void {
+    const answers = m.answers;
+    if (answers.length === 0) return;
+    const now = this.sim.now;
+    if (answers.length > 1) answers.sort((a, b) => a.at - b.at);
+    let k = 0;
+    while (k < answers.length && answers[k].at < now) m.raft.step(answers[k++].msg);
+    if (k > 0) answers.splice(0, k);
+  }
+
+  /** Waiting answers become kernel events at their arrival times (something may now read them). */
+  releaseAnswers(m: MemberState): void {
+    for (const a of m.answers) this.sim.timeoutAt(a.at, a.msg).addCallback(this.arrived);
+    m.answers = [];
+  }
+
+  /** A peer message's arrival event (its value is the message): one callback for all of them. */
+  private readonly arrived = (e: Event<Message>): void => this.deliver(e.value as Message);
 
   deliver(msg: Message): void {
     const target = this.members.get(msg.to);
@@ -104,12 +157,22 @@ export class EtcdHost {
       target.inbox.push(msg);
       return;
     }
+    target.ticks.catchUp();
     target.raft.step(msg);
     this.flush(target);
   }
 
-  /** Sets (or clears) a network partition between members' hosts (see Transport.setCut). */
+  /**
+   * Sets (or clears) a network partition between members' hosts (see Transport.setCut). Held answers
+   * were sent under the old cut: those that arrived before now are stepped, the others become kernel
+   * events, so `deliver` drops them at their arrival if the new cut is between their ends (a partition
+   * that begins while a message is on the wire drops it).
+   */
   setCut(cut: ((from: MemberId, to: MemberId) => boolean) | null): void {
+    for (const m of this.members.values()) {
+      m.ticks.catchUp();
+      this.releaseAnswers(m);
+    }
     this.transport.setCut(cut);
   }
 

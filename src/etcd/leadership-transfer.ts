@@ -18,6 +18,7 @@ export type TransferResult =
 export function transferLeadership(host: EtcdHost, from: MemberState, to: MemberId): Event<TransferResult> {
   const result = host.sim.event<TransferResult>();
   const startMs = host.nowMs();
+  from.ticks.catchUp();
   from.raft.transferLeadership(to);
   host.flush(from);
   const pollMs = host.defaults.internals.transferPollTicks * host.defaults.timing.heartbeatIntervalMs;

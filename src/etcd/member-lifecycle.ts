@@ -8,7 +8,7 @@ import type { StopKind } from '../trace/etcd.ts';
 import { electionTicks } from './defaults.ts';
 import type { EtcdHost } from './host.ts';
 import { longestConnectedPeer, transferLeadership } from './leadership-transfer.ts';
-import { type MemberState, roleAtStop } from './member.ts';
+import { type MemberState, roleAtStop, type TickDriver } from './member.ts';
 import type { MemberId } from './raft/message.ts';
 import { dialErrorText } from './records.ts';
 
@@ -83,18 +83,8 @@ export class MemberLifecycle {
     const alive = () => m.incarnation === incarnation && m.status === 'running';
     const heartbeatS = host.defaults.timing.heartbeatIntervalMs / 1000;
     const firstTickS = m.rng.uniform(0, heartbeatS);
-    host.sim.process(
-      (function* () {
-        yield host.sim.timeout(firstTickS);
-        while (alive()) {
-          if (m.raft.role === 'leader') host.writeLoad?.accrue(m, host.nowMs());
-          m.raft.tick();
-          host.flush(m);
-          yield host.sim.timeout(heartbeatS);
-        }
-      })(),
-      `etcd/${m.spec.id}/ticks`,
-    );
+    m.ticks = new Ticks(host, m, alive, host.sim.now + firstTickS, heartbeatS);
+    m.ticks.arm();
     this.adjustTicks(m, alive);
     for (const peer of host.voters) if (peer !== m.spec.id) this.probe(m, peer, alive);
     host.flush(m);
@@ -105,6 +95,8 @@ export class MemberLifecycle {
 
   private exit(m: MemberState, how: StopKind): void {
     if (m.status === 'down') return;
+    m.ticks.catchUp();
+    this.host.releaseAnswers(m);
     const wasRunning = m.status === 'running';
     m.status = 'down';
     m.incarnation++;
@@ -147,6 +139,7 @@ export class MemberLifecycle {
 
   private advanceTicks(m: MemberState, ticks: number, activePeers: number): void {
     this.host.emit('ticks-advanced', { member: m.spec.id, ticks, activePeers });
+    m.ticks.catchUp();
     for (let i = 0; i < ticks; i++) m.raft.tick();
     this.host.flush(m);
   }
@@ -173,5 +166,81 @@ export class MemberLifecycle {
       host.at(proberErrorIntervalMs, check);
     };
     host.at(proberErrorIntervalMs, check);
+  }
+}
+
+/**
+ * A running member's logical clock: a tick every heartbeat interval from a random first tick (etcd
+ * `raftNode.start`: `r.ticker.C` → `r.tick()`), each followed by handling the Ready.
+ *
+ * A follower (or candidate) that serves clients does nothing at a tick but count towards its
+ * election timeout (etcd raft `tickElection`); its Ready is then empty and nothing after it reads
+ * the clock (`publish` retries only before the member serves). Such ticks are not kernel events:
+ * they are counted when something next steps the state machine (a message, `adjustTicks`), at the
+ * times and in the order they would have run, and the member is woken at the tick where its
+ * election timeout would fire if no message came. A leader, and a member that does not yet serve,
+ * ticks as a kernel event every interval.
+ */
+class Ticks implements TickDriver {
+  /** Time (s) of the next tick not yet taken: each is the previous plus the interval, as the kernel adds. */
+  private next: number;
+  /** Time of the armed wake-up (Infinity: none); `token` tells a later arming from a stale one. */
+  private armedAt = Number.POSITIVE_INFINITY;
+  private token = 0;
+
+  constructor(
+    private readonly host: EtcdHost,
+    private readonly m: MemberState,
+    private readonly alive: () => boolean,
+    firstTickAt: number,
+    private readonly intervalS: number,
+  ) {
+    this.next = firstTickAt;
+  }
+
+  /** Ticks may be skipped: a non-leader that serves (its Ready after a tick is empty unless it fires). */
+  private quiet(): boolean {
+    const host = this.host;
+    return host.steady && this.m.raft.role !== 'leader' && this.m.ready && !host.listenersDue;
+  }
+
+  catchUp(): void {
+    if (!this.alive()) return;
+    this.host.stepAnswers(this.m);
+    const raft = this.m.raft;
+    const now = this.host.sim.now;
+    while (this.next < now && raft.electionElapsed + 1 < raft.randomizedElectionTimeout) {
+      raft.tick();
+      this.next += this.intervalS;
+    }
+  }
+
+  arm(): void {
+    if (!this.alive()) return;
+    let at = this.next;
+    if (this.quiet()) {
+      // tickElection fires at the tick where electionElapsed reaches randomizedElectionTimeout.
+      const raft = this.m.raft;
+      for (let k = raft.randomizedElectionTimeout - raft.electionElapsed - 1; k > 0; k--)
+        at += this.intervalS;
+    }
+    if (at >= this.armedAt) return;
+    this.armedAt = at;
+    const token = ++this.token;
+    this.host.sim.timeoutAt(at).addCallback(() => this.wake(token));
+  }
+
+  private wake(token: number): void {
+    if (token !== this.token || !this.alive()) return;
+    this.armedAt = Number.POSITIVE_INFINITY;
+    this.catchUp();
+    const host = this.host;
+    const m = this.m;
+    if (this.next === host.sim.now) {
+      if (m.raft.role === 'leader') host.writeLoad?.accrue(m, host.nowMs());
+      m.raft.tick();
+      this.next = host.sim.now + this.intervalS;
+      host.flush(m);
+    } else this.arm();
   }
 }

@@ -41,7 +41,21 @@ export interface MemberState {
   publish: { ref: number; index: number; sentMs: number } | null;
   /** Messages that reached the peer port while the process was starting; handled once Raft runs. */
   inbox: Message[];
+  /** Quiet follower answers on their way to this leader, stepped when it is next touched (host.ts). */
+  answers: { at: number; msg: Message }[];
+  /** The running process's tick driver (`member-lifecycle.ts`); does nothing while the member is down. */
+  ticks: TickDriver;
 }
+
+/** Takes the ticks a quiet follower skipped, and wakes the member at its next tick that does something. */
+export interface TickDriver {
+  /** Before anything reads or steps the state machine: take the skipped ticks due before now. */
+  catchUp(): void;
+  /** After each Ready: schedule the next tick that can act (every tick for a leader). */
+  arm(): void;
+}
+
+export const NO_TICKS: TickDriver = { catchUp() {}, arm() {} };
 
 /** The role a stop signal finds the member in. */
 export function roleAtStop(m: MemberState): Role | 'down' {

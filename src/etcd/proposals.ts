@@ -35,6 +35,7 @@ export function propose(
   const hand = () => {
     const leader = host.member(lead);
     if (leader.status !== 'running') return;
+    leader.ticks.catchUp();
     const index = leader.raft.propose(kind, ref);
     if (index > 0) accepted(lead, index, leader.raft.term);
     host.flush(leader);
@@ -81,6 +82,11 @@ export class ClientPuts {
       });
     });
     return result;
+  }
+
+  /** No put waits for its commit. */
+  idle(): boolean {
+    return this.pending.length === 0;
   }
 
   /** Answers the puts `m` leads whose entries have committed; the answer travels back to the client. */

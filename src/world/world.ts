@@ -33,6 +33,8 @@ export interface WorldOptions {
   kubeDefaults?: KubeDefaults;
   /** Round trip between nodes for etcd peer traffic (a LAN; loopback delivery is added). */
   etcdNetworkRoundTripMs?: number;
+  /** etcd's steady path (default true); false runs the reference it must equal (EtcdClusterOptions.steadyState). */
+  etcdSteadyState?: boolean;
 }
 
 /**
@@ -134,6 +136,7 @@ export class World {
       networkRoundTripMs: options.etcdNetworkRoundTripMs ?? 0.2,
       // The API's steady writes (leases, heartbeats) reach etcd only while it serves (issue 15 §1).
       writesPerSecond: () => (this.api.available ? writeRate : 0),
+      steadyState: options.etcdSteadyState ?? true,
     });
     this.api = new ApiEndpoint(
       scenario,
@@ -508,6 +511,8 @@ export class World {
 
   private onShuttingDown(node: string): void {
     this.pokeControlLoop();
+    // The API's view of the node changed; it re-reads it at etcd's next Ready (as it always did).
+    this.etcd.listenersDue();
     for (const o of this.observers) o.nodeShuttingDown?.(node);
   }
 
@@ -573,6 +578,7 @@ export class World {
 
   private onRunning(node: string, addressChanged: boolean): void {
     this.pokeControlLoop();
+    this.etcd.listenersDue();
     const since = this.sim.now;
     this.runningSince.set(node, since);
     this.sim.process(

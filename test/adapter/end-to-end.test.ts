@@ -221,6 +221,8 @@ describe.skipIf(!present)('the adapter against the testbed, end to end', () => {
 
   type NodeObject = { metadata: { annotations?: Record<string, string> }; spec: { unschedulable?: boolean } };
   const SETTING = '/apis/harvesterhci.io/v1beta1/settings/support-bundle-namespaces';
+  const VOLUMES = '/apis/longhorn.io/v1beta2/namespaces/longhorn-system/volumes';
+  const REBUILD_BOUND_SECONDS = 600;
 
   it('generates a support bundle (extra namespace journaled and put back) and puts harv2 into maintenance mode and out', async () => {
     const client = KubeClient.load({ kubeconfig });
@@ -254,6 +256,24 @@ describe.skipIf(!present)('the adapter against the testbed, end to end', () => {
       'harv2 in maintenance',
       'harv2 out of maintenance',
     ]);
+    // The drain evicted harv2's Longhorn instance-manager once no engine ran there, so the replicas
+    // on harv2 were marked failed at once (Longhorn's rebuilding doc; src/longhorn/model.ts
+    // nodeDrained) and are reused and rebuilt only after the uncordon: the volumes stay degraded for
+    // the rebuild's length of cluster time (tens of ms of real time at SPEED). The next replay's preflight gate
+    // (preflight.volume-healthy) refuses a degraded volume, so the next test starts once they are
+    // healthy again; the bound, 600 s of cluster time, is far above a rebuild of these few-GiB volumes.
+    const uncordonedAt = bed.cluster.nowSeconds;
+    const unhealthy = async () =>
+      (
+        await client.list<{ metadata: { name: string }; status?: { robustness?: string; state?: string } }>(
+          VOLUMES,
+        )
+      )
+        .filter((v) => v.status?.robustness !== 'healthy' && v.status?.state !== 'detached')
+        .map((v) => v.metadata.name);
+    while ((await unhealthy()).length > 0 && bed.cluster.nowSeconds - uncordonedAt <= REBUILD_BOUND_SECONDS)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await unhealthy()).toEqual([]);
   }, 120_000);
 
   it('--restore takes harv2 out of the maintenance mode the replay put it in', async () => {

@@ -55,16 +55,22 @@ export interface Message {
   readonly transfer: boolean;
 }
 
+const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
+
+/** A message with the fields not given at their zero values (built field by field: no spread). */
 export function message(fields: Pick<Message, 'type' | 'from' | 'to' | 'term'> & Partial<Message>): Message {
   return {
-    logTerm: 0,
-    index: 0,
-    entries: [],
-    commit: 0,
-    reject: false,
-    rejectHint: 0,
-    transfer: false,
-    ...fields,
+    type: fields.type,
+    from: fields.from,
+    to: fields.to,
+    term: fields.term,
+    logTerm: fields.logTerm ?? 0,
+    index: fields.index ?? 0,
+    entries: fields.entries ?? NO_ENTRIES,
+    commit: fields.commit ?? 0,
+    reject: fields.reject ?? false,
+    rejectHint: fields.rejectHint ?? 0,
+    transfer: fields.transfer ?? false,
   };
 }
 

@@ -169,6 +169,21 @@ export class RaftNode {
     return this.appendEntry('writes', 0, count);
   }
 
+  /**
+   * Leader: stepping follower answer `m` now would send, observe and persist nothing (a heartbeat
+   * answer from an up-to-date follower, an accepted append that leaves it up to date): steady state,
+   * whose answers a host may step later, in order, before anything else touches this node.
+   */
+  quietAnswer(m: Message): boolean {
+    if (this.role !== 'leader' || m.term !== this.term || this.leadTransferee !== NONE) return false;
+    const pr = this.progress.get(m.from);
+    if (pr === undefined) return false;
+    const last = this.log.lastIndex;
+    if (m.type === 'MsgHeartbeatResp') return pr.match >= last;
+    if (m.type === 'MsgAppResp') return !m.reject && Math.max(pr.next, m.index + 1) > last;
+    return false;
+  }
+
   /** Handles one message from a peer (etcd raft `Step`). */
   step(m: Message): void {
     if (m.term > this.term) {

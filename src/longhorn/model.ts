@@ -45,7 +45,13 @@ import { healthyCount, type Robustness, type VolumeState } from './robustness.ts
 import { unmapOutcome } from './unmap.ts';
 import { newVolume, type RunningRebuild, type Volume, volumeKey } from './volume.ts';
 import { closeAtRisk, refreshHealth } from './volume-health.ts';
-import { accrueWrites, engineTakesWrites, updateWriteRate, writeShareBytesPerSecond } from './writes.ts';
+import {
+  engineTakesWrites,
+  settleWrites,
+  updateWriteRate,
+  WriteLedger,
+  writeShareBytesPerSecond,
+} from './writes.ts';
 
 export interface LonghornModelInit {
   readonly sim: Simulation;
@@ -91,11 +97,8 @@ export class LonghornModel implements WorldObserver {
   private readonly volumeOrder = new Map<Volume, number>();
   /** Requeue time → the volumes that asked for it. */
   private readonly requeued = new Map<number, Volume[]>();
-  /**
-   * The volumes writes reach (Longhorn, attached, rate above 0): the only ones `accrue` visits. Each
-   * volume's integration is its own, so which others are visited, and in what order, changes nothing.
-   */
-  private readonly writing = new Set<Volume>();
+  /** The accrual intervals; each volume integrates them when it is read or changed (writes.ts). */
+  private readonly ledger = new WriteLedger();
   private accountingDirty = true;
   private upgradeInProgress = false;
   /** Whether the starting state reached the trace (see recordState). */
@@ -125,7 +128,7 @@ export class LonghornModel implements WorldObserver {
     for (const spec of init.scenario.volumes) {
       const key = volumeKey(spec.namespace, spec.name);
       const selectors = this.options.volumeSelectors?.[key] ?? {};
-      const v = newVolume(spec, selectors, this.options.initialHeadBytes ?? 0);
+      const v = newVolume(spec, selectors, this.options.initialHeadBytes ?? 0, this.ledger);
       this.volumes.set(key, v);
       this.volumeOrder.set(v, this.volumeOrder.size);
     }
@@ -287,7 +290,6 @@ export class LonghornModel implements WorldObserver {
       if (suspended) v.suspended.add(key);
       else v.suspended.delete(key);
       updateWriteRate(v, this.record);
-      this.trackWriting(v);
     }
   }
 
@@ -491,6 +493,7 @@ export class LonghornModel implements WorldObserver {
           if (!next.placed) break;
         }
       }
+      settleWrites(v);
       v.state = 'detached';
       if (v.longhorn) this.record.emit('volume.state', { volume: v.key, state: 'detached', node: null });
     }
@@ -583,12 +586,6 @@ export class LonghornModel implements WorldObserver {
       this.requeued.delete(timeSeconds);
       this.scheduleReconcile();
     });
-  }
-
-  /** Keeps `writing` in step after a volume's state or write rate may have changed. */
-  private trackWriting(v: Volume): void {
-    if (v.longhorn && v.state === 'attached' && v.writeBytesPerSecond !== 0) this.writing.add(v);
-    else this.writing.delete(v);
   }
 
   /**
@@ -796,11 +793,11 @@ export class LonghornModel implements WorldObserver {
 
   // ---- writes, health, accounting, lookups -----------------------------------------------------
 
-  /** Integrates writes since the last event (writes.ts). */
+  /** Closes the accrual interval since the last event; volumes integrate it when used (writes.ts). */
   private accrue(): void {
     if (!this.stateRecorded && this.record.enabled) this.recordState();
     const now = this.sim.now;
-    accrueWrites(this.writing, now - this.lastAccrualSeconds);
+    this.ledger.append(now - this.lastAccrualSeconds);
     this.lastAccrualSeconds = now;
   }
 
@@ -820,7 +817,6 @@ export class LonghornModel implements WorldObserver {
     const driver = v.spec.provisioner.kind === 'external' ? v.spec.provisioner.driver : '';
     refreshHealth(v, this.sim.now, !this.unreachableDrivers.has(driver), this.record);
     updateWriteRate(v, this.record);
-    this.trackWriting(v);
     const failing = v.state === 'attached' && !engineTakesWrites(v);
     if (failing !== v.ioFailing) {
       v.ioFailing = failing;

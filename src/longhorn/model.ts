@@ -514,7 +514,10 @@ export class LonghornModel implements WorldObserver {
       if (!v.longhorn) continue;
       this.abortRebuildTouching(v, node, false);
       if (v.state !== 'attached' || v.engineNode === node) continue;
-      for (const r of replicasOn(v, node)) failReplica(v, r, 'node-shutdown', this.sim.now, this.record);
+      // A volume with no live replica there changes nothing: it is not refreshed (nor queued).
+      const failing = replicasOn(v, node);
+      if (failing.length === 0) continue;
+      for (const r of failing) failReplica(v, r, 'node-shutdown', this.sim.now, this.record);
       this.refresh(v);
     }
     this.markNodeDirty(node);

@@ -6,6 +6,7 @@
  * peak memory is that size's) and fits the growth exponent of the simulation time.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -44,6 +45,8 @@ export interface ScaleResult {
   readonly peakHeapBytes: number;
   /** Issue 10's target for this size and plan (simulation seconds), null when it sets none. */
   readonly targetSeconds: number | null;
+  /** SHA-256 of every record as JSON, one per line (as trace-hashes): equal before and after a speed change. */
+  readonly recordsSha256: string;
 }
 
 /** Issue 10: 100 nodes under the KB plan in 2 s, 500 nodes in 15 s, a 30-VM drain on 100 nodes in 1 s. */
@@ -115,7 +118,14 @@ export function scaleOnce(nodes: number, plan: ScalePlan, seed: number): ScaleRe
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     peakHeapBytes: peakHeap,
     targetSeconds: targetSeconds(nodes, plan),
+    recordsSha256: recordsHash(run.records),
   };
+}
+
+function recordsHash(records: readonly unknown[]): string {
+  const hash = createHash('sha256');
+  for (const r of records) hash.update(JSON.stringify(r)).update('\n');
+  return hash.digest('hex');
 }
 
 /** Each size in its own process (`node --import tsx bench/run.ts scale --nodes N`), then the fit. */

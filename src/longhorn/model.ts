@@ -95,6 +95,11 @@ export class LonghornModel implements WorldObserver {
   private readonly dirty = new Set<Volume>();
   /** Volume → its position in `volumes` (the order reconciles visit them in). */
   private readonly volumeOrder = new Map<Volume, number>();
+  /**
+   * Node → the volumes that have had a replica placed or their engine there (never shrinks): a
+   * superset of the volumes a node's event concerns, so that the event visits those, not all.
+   */
+  private readonly volumesByNode = new Map<string, Set<Volume>>();
   /** Requeue time → the volumes that asked for it. */
   private readonly requeued = new Map<number, Volume[]>();
   /** The accrual intervals; each volume integrates them when it is read or changed (writes.ts). */
@@ -360,7 +365,7 @@ export class LonghornModel implements WorldObserver {
       this.record.emit('volume.attached-at-power-off', { volume: lost.volume, node, mode });
     }
     this.lostWithNode = this.lostWithNode.filter((l) => l.node !== node);
-    for (const v of this.volumes.values()) {
+    for (const v of this.volumesTouching(node)) {
       if (!v.longhorn) continue;
       this.abortRebuildTouching(v, node, true);
       if (v.state !== 'attached') continue;
@@ -369,7 +374,10 @@ export class LonghornModel implements WorldObserver {
         this.refresh(v);
         continue;
       }
-      for (const r of replicasOn(v, node)) {
+      // A volume with no live replica there changes nothing: it is not refreshed (nor queued).
+      const live = replicasOn(v, node);
+      if (live.length === 0) continue;
+      for (const r of live) {
         if (mode === 'graceful') failReplica(v, r, 'node-shutdown', this.sim.now, this.record);
         else this.failAfterEngineTimeout(v, r);
       }
@@ -429,7 +437,10 @@ export class LonghornModel implements WorldObserver {
     for (const v of this.volumesOf(key)) {
       v.writers.set(key, this.writeShare(key, v));
       v.suspended.delete(key);
-      if (v.state === 'detached') attach(v, node, this.isReady, this.sim.now, this.record);
+      if (v.state === 'detached') {
+        attach(v, node, this.isReady, this.sim.now, this.record);
+        this.noteOnNode(v.engineNode, v);
+      }
       updateWriteRate(v, this.record);
       this.refresh(v);
     }
@@ -463,7 +474,10 @@ export class LonghornModel implements WorldObserver {
   vmMigrated(vm: VmRef, _from: string, to: string): void {
     this.accrue();
     for (const v of this.volumesOf(volumeKey(vm.namespace, vm.name))) {
-      if (v.state === 'attached') v.engineNode = to;
+      if (v.state === 'attached') {
+        v.engineNode = to;
+        this.noteOnNode(to, v);
+      }
       this.dirty.add(v);
       if (v.longhorn) this.record.emit('volume.state', { volume: v.key, state: v.state, node: v.engineNode });
     }
@@ -510,7 +524,7 @@ export class LonghornModel implements WorldObserver {
   /** Shutdown or drain: the node's replicas of attached volumes fail at once (no engine timeout). */
   private failReplicasAtOnce(node: string): void {
     this.accrue();
-    for (const v of this.volumes.values()) {
+    for (const v of this.volumesTouching(node)) {
       if (!v.longhorn) continue;
       this.abortRebuildTouching(v, node, false);
       if (v.state !== 'attached' || v.engineNode === node) continue;
@@ -596,11 +610,30 @@ export class LonghornModel implements WorldObserver {
    * nodes only for its own replicas (reuse of a failed one); a volume that schedules is never idle.
    */
   private markNodeDirty(node: string): void {
-    for (const v of this.volumes.values()) {
+    for (const v of this.volumesByNode.get(node) ?? []) {
       if (!v.longhorn) continue;
       if (v.engineNode === node) this.dirty.add(v);
       else for (const r of v.replicas) if (r.node === node) this.dirty.add(v);
     }
+  }
+
+  /** `v` has a replica or its engine on `node` (volumesByNode). */
+  private noteOnNode(node: string | null, v: Volume): void {
+    if (node === null) return;
+    let set = this.volumesByNode.get(node);
+    if (set === undefined) {
+      set = new Set();
+      this.volumesByNode.set(node, set);
+    }
+    set.add(v);
+  }
+
+  /** The volumes that may have a replica, engine or rebuild on `node`, in volume order. */
+  private volumesTouching(node: string): Volume[] {
+    const set = this.volumesByNode.get(node);
+    if (set === undefined) return [];
+    const order = this.volumeOrder;
+    return [...set].sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
   }
 
   private markAllDirty(): void {
@@ -674,6 +707,8 @@ export class LonghornModel implements WorldObserver {
       const moves = action.kind === 'delete-replica' || action.kind === 'place-replica';
       if (moves && v.replicas.includes(action.replica)) this.disks.replicaRemoved(v, action.replica);
       applyToVolume(v, action, this.sim.now, this.record);
+      if (action.kind === 'create-replica' || action.kind === 'place-replica')
+        this.noteOnNode(action.replica.node, v);
       if (
         action.kind === 'create-replica' ||
         (action.kind === 'place-replica' && v.replicas.includes(action.replica))

@@ -100,6 +100,11 @@ export class LonghornModel implements WorldObserver {
    * superset of the volumes a node's event concerns, so that the event visits those, not all.
    */
   private readonly volumesByNode = new Map<string, Set<Volume>>();
+  /**
+   * The volumes found faulted after a refresh (the only place `faulted` is set), kept until a node
+   * Ready finds them no longer faulted: what auto-salvage looks at, instead of every volume.
+   */
+  private readonly faulted = new Set<Volume>();
   /** Requeue time → the volumes that asked for it. */
   private readonly requeued = new Map<number, Volume[]>();
   /** The accrual intervals; each volume integrates them when it is read or changed (writes.ts). */
@@ -414,8 +419,15 @@ export class LonghornModel implements WorldObserver {
   nodeReady(node: string): void {
     this.accrue();
     this.node(node).ready = true;
-    for (const v of this.volumes.values())
-      if (v.faulted && salvage(v, this.isReady, this.settings.autoSalvage, this.record)) this.refresh(v);
+    if (this.faulted.size > 0) {
+      // In volume order, as a walk over every volume would visit them.
+      const order = this.volumeOrder;
+      const faulted = [...this.faulted].sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
+      for (const v of faulted) {
+        if (!v.faulted) this.faulted.delete(v);
+        else if (salvage(v, this.isReady, this.settings.autoSalvage, this.record)) this.refresh(v);
+      }
+    }
     this.markNodeDirty(node);
     this.scheduleReconcile();
   }
@@ -854,6 +866,7 @@ export class LonghornModel implements WorldObserver {
     this.dirty.add(v);
     const driver = v.spec.provisioner.kind === 'external' ? v.spec.provisioner.driver : '';
     refreshHealth(v, this.sim.now, !this.unreachableDrivers.has(driver), this.record);
+    if (v.faulted) this.faulted.add(v);
     updateWriteRate(v, this.record);
     const failing = v.state === 'attached' && !engineTakesWrites(v);
     if (failing !== v.ioFailing) {

@@ -57,7 +57,7 @@ export function updateWriteRate(v: Volume, record: Recorder<'longhorn'>): void {
  * the result is the same, bit for bit, as integrating every writing volume at every event.
  */
 export class WriteLedger {
-  private seconds = new Float64Array(1024);
+  private seconds = new Float64Array(0);
   /** Intervals appended. */
   length = 0;
   /**
@@ -70,7 +70,7 @@ export class WriteLedger {
   append(seconds: number): void {
     if (seconds <= 0) return;
     if (this.length === this.seconds.length) {
-      const grown = new Float64Array(this.seconds.length * 2);
+      const grown = new Float64Array(Math.max(1, this.seconds.length * 2));
       grown.set(this.seconds);
       this.seconds = grown;
     }

@@ -9,8 +9,9 @@
 // entries the CLI starts by file name sit beside it.
 import { rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { writeShippedInputs } from './shipped-inputs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const common = {
@@ -34,7 +35,8 @@ const started = performance.now();
 await Promise.all([
   build({
     ...common,
-    entryPoints: { 'cli/harvester-sim': 'src/cli/bin.ts' },
+    // shipped-inputs: its own file, so that the step below can use it (evaluate imports it lazily).
+    entryPoints: { 'cli/harvester-sim': 'src/cli/bin.ts', 'cli/shipped-inputs': 'src/cli/shipped-inputs.ts' },
     outdir: 'dist',
     // Commands load heavy modules (the adapter's Kubernetes and etcd clients, vega) with import():
     // split chunks keep those, and their packages, out of every other command's start-up. Every command
@@ -61,4 +63,14 @@ await Promise.all([
     'dist/cli/pool-worker.js',
   ),
 ]);
+// The shipped scenarios and plans, validated once here for `evaluate` (src/build/shipped-inputs.mjs).
+const library = await import(pathToFileURL(resolve(root, 'dist/index.js')).href);
+const shipped = await import(pathToFileURL(resolve(root, 'dist/cli/shipped-inputs.js')).href);
+writeShippedInputs(
+  root,
+  resolve(root, 'dist/cli/shipped'),
+  library,
+  shipped.SHIPPED_PATH_TOKEN,
+  shipped.shippedEntryName,
+);
 process.stdout.write(`built dist/ in ${Math.round(performance.now() - started)} ms\n`);

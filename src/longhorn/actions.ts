@@ -8,6 +8,7 @@ import type { ReplicaDeletionReason } from '../trace/longhorn.ts';
 import type { Recorder } from '../trace/recorder.ts';
 import type { Replica } from './replica.ts';
 import type { Volume } from './volume.ts';
+import { settleWrites } from './writes.ts';
 
 export type ReplicaCreationReason = 'initial' | 'replenish' | 'data-locality';
 
@@ -53,6 +54,7 @@ export function applyToVolume(
   switch (action.kind) {
     case 'delete-replica': {
       const r = action.replica;
+      settleWrites(v);
       v.replicas = v.replicas.filter((x) => x !== r);
       record.emit('replica.deleted', { volume: v.key, replica: r.name, node: r.node, reason: action.reason });
       return;
@@ -86,6 +88,7 @@ export function applyToVolume(
     }
     case 'create-replica': {
       const r = action.replica;
+      settleWrites(v);
       v.replicas.push(r);
       v.replicaSequence++;
       record.emit('replica.created', {
@@ -104,6 +107,7 @@ export function applyToVolume(
     case 'reuse-replica': {
       const r = action.replica;
       const failedFor = nowSeconds - (r.failedAtSeconds as number);
+      settleWrites(v);
       r.failedAtSeconds = null;
       r.mode = null;
       r.awaitingRebuild = true;

@@ -57,15 +57,16 @@ const NO_DISKS: readonly SchedulingDisk[] = [];
 export class DiskInventory {
   /** Every Longhorn disk, nodes in scenario order, disks in node order. */
   private readonly entries: DiskEntry[] = [];
-  /** `node/disk` → its entry. */
-  private readonly byKey = new Map<string, DiskEntry>();
   /** The array `schedulingDisks()` hands out, one per entry. */
   private readonly current: SchedulingDisk[] = [];
   /** The same disks in pick order (`SchedulingIndex`), kept sorted as their space changes. */
   private readonly ordered: MutableSchedulingDisk[] = [];
   private readonly position = new Map<SchedulingDisk, number>();
   private readonly disksByNode = new Map<string, SchedulingDisk[]>();
-  private readonly statusOf = new Map<string, NodeStatus>();
+  /** The same lists with their node's status, in an array (`schedulingDisks` walks it per placement). */
+  private readonly nodeDisks: { readonly status: NodeStatus; readonly disks: MutableSchedulingDisk[] }[] = [];
+  /** node → disk → entry (no `node/disk` string per placement). */
+  private readonly entryOf = new Map<string, Map<string, DiskEntry>>();
   private readonly index: SchedulingIndex = {
     ordered: this.ordered,
     disksOf: (node) => this.disksByNode.get(node) ?? NO_DISKS,
@@ -115,7 +116,9 @@ export class DiskInventory {
           },
         };
         this.entries.push(entry);
-        this.byKey.set(key, entry);
+        const disks = this.entryOf.get(node.name) ?? new Map<string, DiskEntry>();
+        disks.set(d.name, entry);
+        this.entryOf.set(node.name, disks);
       }
     }
     // Name order as the scheduler's tie-break collates it (node, then disk; localeCompare).
@@ -137,10 +140,13 @@ export class DiskInventory {
       e.scheduling.availableBytes = this.available(e);
       this.ordered.push(e.scheduling);
       this.current.push(e.scheduling);
-      this.statusOf.set(e.node, e.status);
-      const list = this.disksByNode.get(e.node) ?? [];
+      let list = this.disksByNode.get(e.node) as MutableSchedulingDisk[] | undefined;
+      if (list === undefined) {
+        list = [];
+        this.disksByNode.set(e.node, list);
+        this.nodeDisks.push({ status: e.status, disks: list });
+      }
       list.push(e.scheduling);
-      this.disksByNode.set(e.node, list);
     }
     this.ordered.sort((a, b) => this.pickOrder(a, b));
   }
@@ -207,13 +213,12 @@ export class DiskInventory {
     const cordonBlocks = this.settings.disableSchedulingOnCordonedNode;
     if (without === undefined || without.size === 0) {
       // A node's flags are copied to its disks only when they changed (per node, not per disk).
-      for (const [node, disks] of this.disksByNode) {
-        const status = this.statusOf.get(node) as NodeStatus;
+      for (const { status, disks } of this.nodeDisks) {
         const ready = status.ready;
         const schedulable = !(status.cordoned && cordonBlocks);
-        const first = disks[0] as MutableSchedulingDisk;
+        const first = disks[0];
         if (first.nodeReady === ready && first.nodeSchedulable === schedulable) continue;
-        for (const d of disks as MutableSchedulingDisk[]) {
+        for (const d of disks) {
           d.nodeReady = ready;
           d.nodeSchedulable = schedulable;
         }
@@ -251,7 +256,7 @@ export class DiskInventory {
 
   private add(v: Volume, r: Replica, sign: 1 | -1): void {
     if (r.node === null || r.disk === null) return;
-    const e = this.byKey.get(`${r.node}/${r.disk}`);
+    const e = this.entryOf.get(r.node)?.get(r.disk);
     if (e === undefined) return;
     e.scheduledBytes += sign * v.spec.sizeBytes;
     e.actualBytes += sign * v.spec.usedBytes;
@@ -284,16 +289,33 @@ export class DiskInventory {
     const available = this.available(e);
     if (available === d.availableBytes) return;
     const ordered = this.ordered;
-    ordered.splice(this.orderedIndex(d), 1);
+    const from = this.orderedIndex(d);
     d.availableBytes = available;
-    let low = 0;
-    let high = ordered.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.pickOrder(ordered[mid], d) < 0) low = mid + 1;
-      else high = mid;
+    // Its new place among the others (binary search on each side of the old one), then the disks in
+    // between shift by one: the same array as taking it out and inserting it there.
+    let to: number;
+    if (from > 0 && this.pickOrder(ordered[from - 1], d) > 0) {
+      let low = 0;
+      let high = from - 1;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (this.pickOrder(ordered[mid], d) < 0) low = mid + 1;
+        else high = mid;
+      }
+      to = low;
+      for (let i = from; i > to; i--) ordered[i] = ordered[i - 1];
+    } else {
+      let low = from + 1;
+      let high = ordered.length;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (this.pickOrder(ordered[mid], d) < 0) low = mid + 1;
+        else high = mid;
+      }
+      to = low - 1;
+      for (let i = from; i < to; i++) ordered[i] = ordered[i + 1];
     }
-    ordered.splice(low, 0, d);
+    ordered[to] = d;
   }
 
   /** The usages with the given replicas' bytes taken off their disks. */

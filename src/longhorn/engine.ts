@@ -12,6 +12,7 @@ import type { Recorder } from '../trace/recorder.ts';
 import { isFailed, isHealthy, type Replica } from './replica.ts';
 import { healthyCount } from './robustness.ts';
 import type { Volume } from './volume.ts';
+import { settleWrites } from './writes.ts';
 
 /** The engine starts on `node`: replicas on down nodes fail, the healthy ones go RW. */
 export function attach(
@@ -21,6 +22,7 @@ export function attach(
   nowSeconds: number,
   record: Recorder<'longhorn'>,
 ): void {
+  settleWrites(v);
   v.engineNode = node;
   v.engineLost = false;
   if (!v.longhorn) {
@@ -39,6 +41,7 @@ export function attach(
 
 /** The engine stops: RW replicas leave the mode map (stopped, not failed). The host aborts a running rebuild. */
 export function detach(v: Volume, record: Recorder<'longhorn'>): void {
+  settleWrites(v);
   if (!v.longhorn) {
     v.state = 'detached';
     v.engineNode = null;
@@ -61,6 +64,7 @@ export function failReplica(
   record: Recorder<'longhorn'>,
 ): void {
   if (isFailed(r)) return;
+  settleWrites(v);
   r.mode = 'ERR';
   r.awaitingRebuild = false;
   r.failedAtSeconds = nowSeconds;
@@ -117,6 +121,7 @@ export function salvage(
   if (!autoSalvage || revived.length === 0) return false;
   const latest = Math.max(...revived.map((r) => r.failedAtSeconds as number));
   const chosen = revived.filter((r) => r.failedAtSeconds === latest);
+  settleWrites(v);
   for (const r of chosen) {
     r.failedAtSeconds = null;
     r.mode = v.state === 'attached' ? 'RW' : null;

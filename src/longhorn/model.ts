@@ -45,7 +45,13 @@ import { healthyCount, type Robustness, type VolumeState } from './robustness.ts
 import { unmapOutcome } from './unmap.ts';
 import { newVolume, type RunningRebuild, type Volume, volumeKey } from './volume.ts';
 import { closeAtRisk, refreshHealth } from './volume-health.ts';
-import { accrueWrites, engineTakesWrites, updateWriteRate, writeShareBytesPerSecond } from './writes.ts';
+import {
+  engineTakesWrites,
+  settleWrites,
+  updateWriteRate,
+  WriteLedger,
+  writeShareBytesPerSecond,
+} from './writes.ts';
 
 export interface LonghornModelInit {
   readonly sim: Simulation;
@@ -89,13 +95,20 @@ export class LonghornModel implements WorldObserver {
   private readonly dirty = new Set<Volume>();
   /** Volume → its position in `volumes` (the order reconciles visit them in). */
   private readonly volumeOrder = new Map<Volume, number>();
+  /**
+   * Node → the volumes that have had a replica placed or their engine there (never shrinks): a
+   * superset of the volumes a node's event concerns, so that the event visits those, not all.
+   */
+  private readonly volumesByNode = new Map<string, Set<Volume>>();
+  /**
+   * The volumes found faulted after a refresh (the only place `faulted` is set), kept until a node
+   * Ready finds them no longer faulted: what auto-salvage looks at, instead of every volume.
+   */
+  private readonly faulted = new Set<Volume>();
   /** Requeue time → the volumes that asked for it. */
   private readonly requeued = new Map<number, Volume[]>();
-  /**
-   * The volumes writes reach (Longhorn, attached, rate above 0): the only ones `accrue` visits. Each
-   * volume's integration is its own, so which others are visited, and in what order, changes nothing.
-   */
-  private readonly writing = new Set<Volume>();
+  /** The accrual intervals; each volume integrates them when it is read or changed (writes.ts). */
+  private readonly ledger = new WriteLedger();
   private accountingDirty = true;
   private upgradeInProgress = false;
   /** Whether the starting state reached the trace (see recordState). */
@@ -125,7 +138,7 @@ export class LonghornModel implements WorldObserver {
     for (const spec of init.scenario.volumes) {
       const key = volumeKey(spec.namespace, spec.name);
       const selectors = this.options.volumeSelectors?.[key] ?? {};
-      const v = newVolume(spec, selectors, this.options.initialHeadBytes ?? 0);
+      const v = newVolume(spec, selectors, this.options.initialHeadBytes ?? 0, this.ledger);
       this.volumes.set(key, v);
       this.volumeOrder.set(v, this.volumeOrder.size);
     }
@@ -287,7 +300,6 @@ export class LonghornModel implements WorldObserver {
       if (suspended) v.suspended.add(key);
       else v.suspended.delete(key);
       updateWriteRate(v, this.record);
-      this.trackWriting(v);
     }
   }
 
@@ -358,7 +370,7 @@ export class LonghornModel implements WorldObserver {
       this.record.emit('volume.attached-at-power-off', { volume: lost.volume, node, mode });
     }
     this.lostWithNode = this.lostWithNode.filter((l) => l.node !== node);
-    for (const v of this.volumes.values()) {
+    for (const v of this.volumesTouching(node)) {
       if (!v.longhorn) continue;
       this.abortRebuildTouching(v, node, true);
       if (v.state !== 'attached') continue;
@@ -367,7 +379,10 @@ export class LonghornModel implements WorldObserver {
         this.refresh(v);
         continue;
       }
-      for (const r of replicasOn(v, node)) {
+      // A volume with no live replica there changes nothing: it is not refreshed (nor queued).
+      const live = replicasOn(v, node);
+      if (live.length === 0) continue;
+      for (const r of live) {
         if (mode === 'graceful') failReplica(v, r, 'node-shutdown', this.sim.now, this.record);
         else this.failAfterEngineTimeout(v, r);
       }
@@ -404,8 +419,15 @@ export class LonghornModel implements WorldObserver {
   nodeReady(node: string): void {
     this.accrue();
     this.node(node).ready = true;
-    for (const v of this.volumes.values())
-      if (v.faulted && salvage(v, this.isReady, this.settings.autoSalvage, this.record)) this.refresh(v);
+    if (this.faulted.size > 0) {
+      // In volume order, as a walk over every volume would visit them.
+      const order = this.volumeOrder;
+      const faulted = [...this.faulted].sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
+      for (const v of faulted) {
+        if (!v.faulted) this.faulted.delete(v);
+        else if (salvage(v, this.isReady, this.settings.autoSalvage, this.record)) this.refresh(v);
+      }
+    }
     this.markNodeDirty(node);
     this.scheduleReconcile();
   }
@@ -427,7 +449,10 @@ export class LonghornModel implements WorldObserver {
     for (const v of this.volumesOf(key)) {
       v.writers.set(key, this.writeShare(key, v));
       v.suspended.delete(key);
-      if (v.state === 'detached') attach(v, node, this.isReady, this.sim.now, this.record);
+      if (v.state === 'detached') {
+        attach(v, node, this.isReady, this.sim.now, this.record);
+        this.noteOnNode(v.engineNode, v);
+      }
       updateWriteRate(v, this.record);
       this.refresh(v);
     }
@@ -461,7 +486,10 @@ export class LonghornModel implements WorldObserver {
   vmMigrated(vm: VmRef, _from: string, to: string): void {
     this.accrue();
     for (const v of this.volumesOf(volumeKey(vm.namespace, vm.name))) {
-      if (v.state === 'attached') v.engineNode = to;
+      if (v.state === 'attached') {
+        v.engineNode = to;
+        this.noteOnNode(to, v);
+      }
       this.dirty.add(v);
       if (v.longhorn) this.record.emit('volume.state', { volume: v.key, state: v.state, node: v.engineNode });
     }
@@ -491,6 +519,7 @@ export class LonghornModel implements WorldObserver {
           if (!next.placed) break;
         }
       }
+      settleWrites(v);
       v.state = 'detached';
       if (v.longhorn) this.record.emit('volume.state', { volume: v.key, state: 'detached', node: null });
     }
@@ -507,11 +536,14 @@ export class LonghornModel implements WorldObserver {
   /** Shutdown or drain: the node's replicas of attached volumes fail at once (no engine timeout). */
   private failReplicasAtOnce(node: string): void {
     this.accrue();
-    for (const v of this.volumes.values()) {
+    for (const v of this.volumesTouching(node)) {
       if (!v.longhorn) continue;
       this.abortRebuildTouching(v, node, false);
       if (v.state !== 'attached' || v.engineNode === node) continue;
-      for (const r of replicasOn(v, node)) failReplica(v, r, 'node-shutdown', this.sim.now, this.record);
+      // A volume with no live replica there changes nothing: it is not refreshed (nor queued).
+      const failing = replicasOn(v, node);
+      if (failing.length === 0) continue;
+      for (const r of failing) failReplica(v, r, 'node-shutdown', this.sim.now, this.record);
       this.refresh(v);
     }
     this.markNodeDirty(node);
@@ -585,22 +617,35 @@ export class LonghornModel implements WorldObserver {
     });
   }
 
-  /** Keeps `writing` in step after a volume's state or write rate may have changed. */
-  private trackWriting(v: Volume): void {
-    if (v.longhorn && v.state === 'attached' && v.writeBytesPerSecond !== 0) this.writing.add(v);
-    else this.writing.delete(v);
-  }
-
   /**
    * A node's state changed: the volumes with a replica or their engine there. An idle volume reads the
    * nodes only for its own replicas (reuse of a failed one); a volume that schedules is never idle.
    */
   private markNodeDirty(node: string): void {
-    for (const v of this.volumes.values()) {
+    for (const v of this.volumesByNode.get(node) ?? []) {
       if (!v.longhorn) continue;
       if (v.engineNode === node) this.dirty.add(v);
       else for (const r of v.replicas) if (r.node === node) this.dirty.add(v);
     }
+  }
+
+  /** `v` has a replica or its engine on `node` (volumesByNode). */
+  private noteOnNode(node: string | null, v: Volume): void {
+    if (node === null) return;
+    let set = this.volumesByNode.get(node);
+    if (set === undefined) {
+      set = new Set();
+      this.volumesByNode.set(node, set);
+    }
+    set.add(v);
+  }
+
+  /** The volumes that may have a replica, engine or rebuild on `node`, in volume order. */
+  private volumesTouching(node: string): Volume[] {
+    const set = this.volumesByNode.get(node);
+    if (set === undefined) return [];
+    const order = this.volumeOrder;
+    return [...set].sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
   }
 
   private markAllDirty(): void {
@@ -674,6 +719,8 @@ export class LonghornModel implements WorldObserver {
       const moves = action.kind === 'delete-replica' || action.kind === 'place-replica';
       if (moves && v.replicas.includes(action.replica)) this.disks.replicaRemoved(v, action.replica);
       applyToVolume(v, action, this.sim.now, this.record);
+      if (action.kind === 'create-replica' || action.kind === 'place-replica')
+        this.noteOnNode(action.replica.node, v);
       if (
         action.kind === 'create-replica' ||
         (action.kind === 'place-replica' && v.replicas.includes(action.replica))
@@ -796,11 +843,11 @@ export class LonghornModel implements WorldObserver {
 
   // ---- writes, health, accounting, lookups -----------------------------------------------------
 
-  /** Integrates writes since the last event (writes.ts). */
+  /** Closes the accrual interval since the last event; volumes integrate it when used (writes.ts). */
   private accrue(): void {
     if (!this.stateRecorded && this.record.enabled) this.recordState();
     const now = this.sim.now;
-    accrueWrites(this.writing, now - this.lastAccrualSeconds);
+    this.ledger.append(now - this.lastAccrualSeconds);
     this.lastAccrualSeconds = now;
   }
 
@@ -819,8 +866,8 @@ export class LonghornModel implements WorldObserver {
     this.dirty.add(v);
     const driver = v.spec.provisioner.kind === 'external' ? v.spec.provisioner.driver : '';
     refreshHealth(v, this.sim.now, !this.unreachableDrivers.has(driver), this.record);
+    if (v.faulted) this.faulted.add(v);
     updateWriteRate(v, this.record);
-    this.trackWriting(v);
     const failing = v.state === 'attached' && !engineTakesWrites(v);
     if (failing !== v.ioFailing) {
       v.ioFailing = failing;

@@ -10,6 +10,7 @@ import type { RebuildFailureReason } from '../trace/longhorn.ts';
 import { planRebuild, type RebuildPlan } from './rebuild-plan.ts';
 import { isFailed, isHealthy, type Replica } from './replica.ts';
 import type { Volume } from './volume.ts';
+import { settleWrites } from './writes.ts';
 
 /** Attached volumes rebuild; detached ones only with offline-replica-rebuilding (LH 1.9+, off by default). */
 export function mayRebuild(v: Volume, offlineRebuilding: boolean): boolean {
@@ -54,6 +55,7 @@ export function rebuildStart(v: Volume, r: Replica, input: RebuildStartInput): R
     .filter((x) => x !== r && holdsData(x) && x.node !== null && input.nodeReady(x.node))
     .sort((a, b) => a.name.localeCompare(b.name));
   if (sources.length === 0) return { kind: 'no-source' };
+  settleWrites(v);
   const plan = planRebuild({
     reused: r.healthyAtSeconds !== null,
     fastRebuild: input.fastRebuild,
@@ -70,6 +72,7 @@ export function rebuildStart(v: Volume, r: Replica, input: RebuildStartInput): R
 export function beginRebuild(v: Volume, r: Replica): void {
   r.mode = 'WO';
   r.awaitingRebuild = false;
+  settleWrites(v);
   v.headBytes = 0;
 }
 
@@ -77,6 +80,7 @@ export function beginRebuild(v: Volume, r: Replica): void {
 export function completeRebuild(v: Volume, r: Replica, nowSeconds: number): void {
   r.mode = v.state === 'attached' ? 'RW' : null;
   r.healthyAtSeconds ??= nowSeconds;
+  settleWrites(v);
   r.missedBytes = 0;
 }
 

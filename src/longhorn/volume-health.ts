@@ -6,6 +6,7 @@
 import type { Recorder } from '../trace/recorder.ts';
 import { deriveRobustness, healthyCount, type Robustness } from './robustness.ts';
 import type { Volume } from './volume.ts';
+import { settleWrites } from './writes.ts';
 
 /**
  * Robustness after a change; `volume.robustness` when it or the healthy count changed, with
@@ -33,6 +34,7 @@ export function refreshHealth(
   });
   const atRisk = v.state === 'attached' && !v.engineLost && healthy === 1 && v.wantedReplicas > 1;
   if (atRisk && v.atRiskSinceSeconds === null) {
+    settleWrites(v);
     v.atRiskSinceSeconds = nowSeconds;
     v.atRiskBytes = 0;
   } else if (!atRisk) closeAtRisk(v, nowSeconds, record);
@@ -53,6 +55,7 @@ export function refreshHealth(
 /** Ends an at-risk period: one `volume.data-at-risk` record unless it lasted no time. */
 export function closeAtRisk(v: Volume, nowSeconds: number, record: Recorder<'longhorn'>): void {
   if (v.atRiskSinceSeconds === null) return;
+  settleWrites(v);
   if (v.atRiskSinceSeconds < nowSeconds) {
     record.emit('volume.data-at-risk', {
       volume: v.key,

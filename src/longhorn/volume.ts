@@ -10,6 +10,7 @@ import type { VolumeSelectors } from './options.ts';
 import type { RebuildPlan } from './rebuild-plan.ts';
 import type { Replica } from './replica.ts';
 import type { Robustness, VolumeState } from './robustness.ts';
+import { type VolumeWrites, WriteLedger } from './writes.ts';
 
 export interface RunningRebuild {
   readonly replica: Replica;
@@ -52,10 +53,15 @@ export interface Volume {
   /** VMs whose writes are suspended (paused guests). */
   readonly suspended: Set<string>;
   writeBytesPerSecond: number;
-  /** Written since the last snapshot (a rebuild's system snapshot resets it). */
+  /**
+   * Written since the last snapshot (a rebuild's system snapshot resets it). This, `atRiskBytes` and
+   * the replicas' `missedBytes` are integrated lazily: `settleWrites` (writes.ts) before use.
+   */
   headBytes: number;
   atRiskSinceSeconds: number | null;
   atRiskBytes: number;
+  /** The model's accrual intervals and how many of them the sums include (writes.ts). */
+  readonly writes: VolumeWrites;
   rebuild: RunningRebuild | null;
   /** Last Scheduled=False message written, to write each change once. */
   lastUnschedulableMessage: string | null;
@@ -72,11 +78,15 @@ export function volumeKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
 
-/** A volume as the scenario creates it: no engine, no replicas yet (state `creating`). */
+/**
+ * A volume as the scenario creates it: no engine, no replicas yet (state `creating`); its writes are
+ * integrated over `ledger`'s intervals from the next one on.
+ */
 export function newVolume(
   spec: ScenarioVolume,
   selectors: VolumeSelectors,
   initialHeadBytes: number,
+  ledger: WriteLedger = new WriteLedger(),
 ): Volume {
   const longhorn = spec.provisioner.kind === 'longhorn';
   return {
@@ -105,6 +115,7 @@ export function newVolume(
     headBytes: initialHeadBytes,
     atRiskSinceSeconds: null,
     atRiskBytes: 0,
+    writes: { ledger, through: ledger.length },
     rebuild: null,
     lastUnschedulableMessage: null,
     unschedulable: null,

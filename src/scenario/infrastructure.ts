@@ -69,22 +69,5 @@ export interface Infrastructure {
   readonly csiDriverConfig: Readonly<Record<string, { readonly volumeSnapshotClassName: string }>>;
 }
 
-export const NO_INFRASTRUCTURE: Infrastructure = {
-  rke2TokenRotated: false,
-  httpProxy: null,
-  externalSystems: [],
-  csiDriverConfig: {},
-};
-
-export function normalizeInfrastructure(document: InfrastructureDocument | undefined): Infrastructure {
-  if (document === undefined) return NO_INFRASTRUCTURE;
-  return {
-    rke2TokenRotated: document.rke2TokenRotated,
-    httpProxy:
-      document.httpProxy === undefined
-        ? null
-        : { noProxy: document.httpProxy.noProxy, fromOemFiles: document.httpProxy.fromOemFiles },
-    externalSystems: document.externalSystems,
-    csiDriverConfig: document.csiDriverConfig,
-  };
-}
+// Without zod, for the models' modules (normalize.ts): infrastructure-normalize.ts.
+export { NO_INFRASTRUCTURE, normalizeInfrastructure } from './infrastructure-normalize.ts';

@@ -1,7 +1,7 @@
 /** From the validated document to the typed Scenario: defaults applied, units already plain numbers. */
 import { scenarioDefaults as d } from '../profiles/scenario-defaults.ts';
 import type { VersionProfile } from '../profiles/types.ts';
-import { normalizeInfrastructure } from './infrastructure.ts';
+import { normalizeInfrastructure } from './infrastructure-normalize.ts';
 import type { ScenarioDocument } from './schema.ts';
 import { applySettingOverrides } from './settings-overrides.ts';
 import type {

@@ -11,7 +11,7 @@ let metafile: Metafile;
 beforeAll(async () => {
   ({ metafile } = await build({
     absWorkingDir: root,
-    entryPoints: { 'cli/harvester-sim': 'src/cli/bin.ts' },
+    entryPoints: { 'cli/harvester-sim': 'src/cli/bin.ts', 'cli/shipped-inputs': 'src/cli/shipped-inputs.ts' },
     outdir: 'dist',
     bundle: true,
     platform: 'node',
@@ -80,6 +80,20 @@ describe('CLI start-up: what each command loads', () => {
     expect(packages).not.toContain('zod');
     expect(sources).toContain('src/kubevirt/migration/single-migration-world.ts');
     expect(sources.filter((s) => s.startsWith('src/world/') || s.startsWith('src/simulate/'))).toEqual([]);
+  });
+
+  it('`evaluate` of shipped files (validated at build time) runs the plan without yaml or zod', () => {
+    for (const entry of [
+      'src/cli/shipped-inputs.ts',
+      'src/plan/format/check-against-scenario.ts',
+      'src/plan/runner/runner.ts',
+      'src/evaluate/evaluate.ts',
+      'src/report/terminal.ts',
+    ]) {
+      const { packages } = staticClosure(outputOf(entry));
+      expect(packages).not.toContain('yaml');
+      expect(packages).not.toContain('zod');
+    }
   });
 
   it('`evaluate` loads the simulation, yaml and zod, and not piscina, vega or the Kubernetes client', () => {

@@ -2,11 +2,13 @@ import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { TraceSink } from '../../../sim/index.ts';
 import { DEFAULT_SEED } from '../../../sim/random.ts';
-import type { simulate } from '../../simulate/simulate.ts';
+import type { Evaluation } from '../../evaluate/evaluate.ts';
+import type { Plan } from '../../plan/format/types.ts';
+import type { Scenario } from '../../scenario/types.ts';
 import { setExitStatus } from '../exit-status.ts';
 import { explainLimit, type RunLimitOptions, runLimits } from '../options/run-limits.ts';
 import { exitStatusHelp, parseFailOn, verdictExitCode } from '../options/run-verdict.ts';
-import { builtIn } from '../package-paths.ts';
+import { builtIn, packageRoot } from '../package-paths.ts';
 import { stepProgress } from '../progress.ts';
 import { parseSeed } from '../seed-option.ts';
 import { manySeedsExitCode, runManySeeds } from './compare.ts';
@@ -60,23 +62,26 @@ export function registerEvaluate(program: Command): void {
         return;
       }
       // Loaded here, not at start-up: `--help` and the other commands need none of it (issue 10).
-      const { resolveInputs, simulate } = await import('../../simulate/simulate.ts');
+      const { runPlan } = await import('../../plan/runner/runner.ts');
+      const { evaluate } = await import('../../evaluate/evaluate.ts');
       const { JsonLinesSink } = await import('../../../sim/trace.ts');
       const seed = parseSeed(options.seed);
       const failOn = parseFailOn(options.failOn);
       const limits = runLimits(options);
-      const { scenario, plan } = resolveInputs(scenarioPath, planPath);
+      const { scenario, plan } = await inputs(scenarioPath, planPath);
       const traceFile = options.trace === undefined ? null : traceWriter(options.trace);
       const sinks: TraceSink[] = traceFile === null ? [] : [new JsonLinesSink(traceFile.line)];
       const progress = stepProgress(plan.steps.length, plan.name);
-      let evaluation: ReturnType<typeof simulate>['evaluation'];
+      let evaluation: Evaluation;
       try {
-        ({ evaluation } = simulate(scenario, plan, {
+        // What `simulate` does with the inputs resolved (src/simulate/simulate.ts).
+        const run = runPlan(scenario, plan, {
           seed,
           sinks,
           ...limits,
           onStep: (step) => progress.step(step.id),
-        }));
+        });
+        evaluation = evaluate(run.records);
       } catch (error) {
         throw explainLimit(error);
       } finally {
@@ -99,6 +104,25 @@ export function registerEvaluate(program: Command): void {
       );
       setExitStatus(verdictExitCode(evaluation, failOn));
     });
+}
+
+/**
+ * The scenario and plan, checked against each other (`resolveInputs` in src/simulate/simulate.ts). The
+ * built CLI has the shipped files loaded at build time (shipped-inputs.ts): when both are unchanged
+ * shipped files, neither the YAML parser nor the schemas (yaml, zod) are loaded.
+ */
+async function inputs(scenarioPath: string, planPath: string): Promise<{ scenario: Scenario; plan: Plan }> {
+  const { shippedDirectory, shippedInput } = await import('../shipped-inputs.ts');
+  const shipped = shippedDirectory(packageRoot);
+  const scenario = shippedInput(scenarioPath, 'scenario', shipped) as Scenario | null;
+  const plan = shippedInput(planPath, 'plan', shipped) as Plan | null;
+  if (scenario === null || plan === null) {
+    const { resolveInputs } = await import('../../simulate/simulate.ts');
+    return resolveInputs(scenario ?? scenarioPath, plan ?? planPath);
+  }
+  const { checkPlanAgainstScenario } = await import('../../plan/format/check-against-scenario.ts');
+  checkPlanAgainstScenario(plan, scenario);
+  return { scenario, plan };
 }
 
 /**

@@ -86,14 +86,14 @@ program
   )
   .option(
     '--plan <plan>',
-    'kb (scenarios/plans/kb-shutdown-restart.yaml, node.shutdown steps given 24h), kb-as-shipped, or drain (maintenance of one worker)',
+    'kb (scenarios/plans/kb-shutdown-restart.yaml as shipped) or drain (maintenance of one worker)',
     'kb',
   )
   .option('--seed <n>', 'root seed', int, 1234567)
   .action((o) => {
     const nodes = String(o.nodes).split(',').map(int);
-    if (o.plan !== 'kb' && o.plan !== 'kb-as-shipped' && o.plan !== 'drain')
-      throw new Error(`--plan: expected kb, kb-as-shipped or drain, found '${o.plan}'`);
+    if (o.plan !== 'kb' && o.plan !== 'drain')
+      throw new Error(`--plan: expected kb or drain, found '${o.plan}'`);
     print(scaleBenchmark({ nodes, plan: o.plan as ScalePlan, seed: o.seed }));
   });
 program

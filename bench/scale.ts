@@ -7,16 +7,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { loadPlan, planFromData } from '../src/plan/format/load.ts';
 import type { Plan } from '../src/plan/format/types.ts';
 import { runPlan } from '../src/plan/runner/runner.ts';
 import { scenarioFromData } from '../src/scenario/load.ts';
 import { nodeName, scaleClusterDocument } from './scale-cluster.ts';
 
-export type ScalePlan = 'kb' | 'kb-as-shipped' | 'drain';
+export type ScalePlan = 'kb' | 'drain';
 
 export interface ScaleOptions {
   readonly nodes: readonly number[];
@@ -57,18 +55,6 @@ function targetSeconds(nodes: number, plan: ScalePlan): number | null {
 
 const kbPlanPath = fileURLToPath(new URL('../scenarios/plans/kb-shutdown-restart.yaml', import.meta.url));
 
-/**
- * The KB plan, its `node.shutdown` steps given 24 h instead of their type's default of 30 min
- * (src/profiles/plan-step-timeouts.ts): the plan shuts the workers down one by one, about a minute
- * each here, so from about 32 workers on the shipped plan stops with a step timeout at its seventh
- * step and the run measures a fraction of the procedure. Every other step is as shipped.
- */
-function kbPlan(): Plan {
-  const document = parse(readFileSync(kbPlanPath, 'utf8')) as { steps: Record<string, unknown>[] };
-  for (const step of document.steps) if (step.step === 'node.shutdown') step.timeout = '24h';
-  return planFromData(document, kbPlanPath);
-}
-
 function drainPlan(): Plan {
   const node = nodeName(3);
   return planFromData(
@@ -90,7 +76,7 @@ export function scaleOnce(nodes: number, plan: ScalePlan, seed: number): ScaleRe
   const document = scaleClusterDocument(nodes);
   const scenario = scenarioFromData(document, `(scale ${nodes})`);
   const loadSeconds = (performance.now() - t) / 1000;
-  const steps = plan === 'kb' ? kbPlan() : plan === 'kb-as-shipped' ? loadPlan(kbPlanPath) : drainPlan();
+  const steps = plan === 'kb' ? loadPlan(kbPlanPath) : drainPlan();
   let peakHeap = process.memoryUsage().heapUsed;
   const cpu = process.cpuUsage();
   t = performance.now();

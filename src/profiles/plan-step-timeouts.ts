@@ -60,11 +60,11 @@ export const PLAN_STEP_TIMEOUTS: SourcedFields<PlanStepTimeouts> = {
   'node.shutdown': {
     value: 1800,
     source:
-      '[inf] only with waitEachDown: the step waits until the nodes are off; 30 min covers kubelet shutdownGracePeriod and systemd stop timeouts many times over',
+      '[inf] only with waitEachDown: the step waits until the nodes are off; 30 min per node it waits on in turn (sequential) covers kubelet shutdownGracePeriod and systemd stop timeouts many times over',
   },
   'node.power-on': {
     value: 1800,
-    source: '[inf] only with order sequential: the step waits for each node to boot; 30 min',
+    source: '[inf] only with order sequential: the step waits for each node to boot; 30 min per node',
   },
   'node.maintenance': {
     value: 2 * 3600,

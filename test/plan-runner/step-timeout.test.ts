@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { scaleClusterDocument } from '../../bench/scale-cluster.ts';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
-import { planFromData } from '../../src/plan/format/load.ts';
+import { loadPlan, planFromData } from '../../src/plan/format/load.ts';
 import { runPlan } from '../../src/plan/runner/runner.ts';
 import { PLAN_STEP_TIMEOUTS } from '../../src/profiles/plan-step-timeouts.ts';
 import { scenarioFromData } from '../../src/scenario/load.ts';
@@ -80,5 +82,40 @@ describe('step timeouts', () => {
     expect(() =>
       planFromData({ name: 'x', steps: [{ step: 'sleep', duration: '1m', timeout: '5m' }] }, 'x.yaml'),
     ).toThrow(/steps\[0\].*timeout/);
+  });
+});
+
+// The KB plan shuts the workers down one after another, each waited on (`waitEachDown`); the default
+// node.shutdown limit (30 min, src/profiles/plan-step-timeouts.ts) counts once per node it waits on,
+// or a 50-node cluster (47 workers, about a minute each) would stop at its 32nd worker.
+describe('per-node default timeouts', () => {
+  const kb = loadPlan(
+    fileURLToPath(new URL('../../scenarios/plans/kb-shutdown-restart.yaml', import.meta.url)),
+  );
+
+  it('mark only sequential node steps without a `timeout:`', () => {
+    const step = (document: Record<string, unknown>) =>
+      planFromData({ name: 'p', steps: [document] }, 'p.yaml').steps[0];
+    expect(step({ step: 'node.shutdown', group: 'worker' }).timeoutPerNode).toBe(true);
+    expect(step({ step: 'node.shutdown', group: 'worker', timeout: '1h' }).timeoutPerNode).toBeUndefined();
+    expect(
+      step({ step: 'node.shutdown', group: 'worker', order: 'parallel' }).timeoutPerNode,
+    ).toBeUndefined();
+    expect(step({ step: 'node.power-on', group: 'worker' }).timeoutPerNode).toBe(true);
+    expect(step({ step: 'node.maintenance', node: 'n', action: 'enable' }).timeoutPerNode).toBeUndefined();
+  });
+
+  it('the KB plan as shipped completes on 47 workers shut down one by one', () => {
+    const scenario50 = scenarioFromData(scaleClusterDocument(50), '(scale 50)');
+    const run = runPlan(scenario50, kb, { seed: 1234567 });
+    expect(run.reason).toBe('completed');
+    const workers = kb.steps.find((s) => s.id === 'shutdown-workers');
+    const start = select(run.records, 'plan', 'step.start').find((r) => r.data.id === workers?.id);
+    const end = select(run.records, 'plan', 'step.end').find((r) => r.data.id === workers?.id);
+    // Longer than one default (30 min) in total, each node well inside it.
+    expect((end?.timeSeconds as number) - (start?.timeSeconds as number)).toBeGreaterThan(
+      PLAN_STEP_TIMEOUTS['node.shutdown'].value,
+    );
+    expect(end?.data.detail.split(', ')).toHaveLength(47);
   });
 });

@@ -241,6 +241,7 @@ export function normalizePlan(document: PlanDocument, fileName: string, fail: Fa
       waits: input.waitFor.map((item, i) => wait(item, [...path, 'waitFor', i], fail)),
       ...(input.background ? { background: true } : {}),
       timeoutSeconds: stepTimeout(input),
+      ...(timeoutPerNode(input) ? { timeoutPerNode: true } : {}),
     };
   });
   // `steps-done` names background steps that come before it.
@@ -326,4 +327,12 @@ export function stepTimeout(input: StepDocument): number | null {
   // kubectl drain's own --timeout (required in a plan) ends the step: no second limit.
   if (input.step === 'node.drain') return null;
   return input.timeout ?? PLAN_STEP_TIMEOUTS[input.step].value;
+}
+
+/** A default timeout that counts per node: steps that wait on their nodes one after another. */
+function timeoutPerNode(input: StepDocument): boolean {
+  if (input.step === 'node.shutdown')
+    return input.timeout === undefined && input.order === 'sequential' && input.waitEachDown;
+  if (input.step === 'node.power-on') return input.timeout === undefined && input.order === 'sequential';
+  return false;
 }

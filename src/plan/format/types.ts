@@ -186,6 +186,12 @@ export interface PlanStep {
    * drain's own `timeout` bound.
    */
   readonly timeoutSeconds: number | null;
+  /**
+   * The default timeout counts once per node the step waits on in turn (`node.shutdown` with
+   * `order: sequential` and `waitEachDown`, `node.power-on` with `order: sequential`, no `timeout:`):
+   * 30 min per node, so a 60-worker shutdown is not cut off at the 32nd.
+   */
+  readonly timeoutPerNode?: boolean;
 }
 
 /** When a fault strikes: seconds after the plan started, or after a step started. */

@@ -15,6 +15,7 @@ import type { Plan, PlanStep, Wait } from '../format/types.ts';
 import { perform } from './actions.ts';
 import { observe, type StorageView } from './conditions.ts';
 import { scheduleFaults } from './faults.ts';
+import { ResolveError, resolveTarget } from './resolve.ts';
 import { StepFailure } from './step-failure.ts';
 
 export interface PlanRunOptions {
@@ -215,7 +216,8 @@ function* runStep(
   steps.markStarted(step.id);
   steps.markEntered(step.id);
   let failure: string | null = null;
-  const timeout = watchStep(world, step);
+  const timeoutSeconds = stepTimeoutSeconds(world, step);
+  const timeout = watchStep(world, timeoutSeconds);
   try {
     yield* perform({ world, record, stepIndex: step.index, nodes }, step.action);
   } catch (error) {
@@ -224,9 +226,9 @@ function* runStep(
         index: step.index,
         id: step.id,
         type: step.action.type,
-        timeoutSeconds: step.timeoutSeconds as number,
+        timeoutSeconds: timeoutSeconds as number,
       });
-      failure = `step ${step.id} did not finish within its timeout of ${step.timeoutSeconds} s`;
+      failure = `step ${step.id} did not finish within its timeout of ${timeoutSeconds} s`;
     } else if (error instanceof StepFailure) failure = error.message;
     else throw error;
   } finally {
@@ -248,15 +250,31 @@ function* runStep(
 }
 
 /**
+ * The step's timeout: a per-node default (`timeoutPerNode`) counts once per node the step names, as
+ * they resolve when it starts (a reference that does not resolve fails the step in its action).
+ */
+function stepTimeoutSeconds(world: World, step: PlanStep): number | null {
+  const { action } = step;
+  if (step.timeoutSeconds === null || step.timeoutPerNode !== true) return step.timeoutSeconds;
+  if (action.type !== 'node.shutdown' && action.type !== 'node.power-on') return step.timeoutSeconds;
+  try {
+    return step.timeoutSeconds * Math.max(1, resolveTarget(world, action.nodes).length);
+  } catch (error) {
+    if (error instanceof ResolveError) return step.timeoutSeconds;
+    throw error;
+  }
+}
+
+/**
  * Bounds a step's action by its timeout: when it runs out first, the plan's process is interrupted
  * where it waits (the action is left to the cluster, as an operator would leave it), and the step
  * fails. The action runs inline, so a step that finishes in time runs exactly as without a watch.
  */
-function watchStep(world: World, step: PlanStep): { done: boolean } {
+function watchStep(world: World, timeoutSeconds: number | null): { done: boolean } {
   const watch = { done: false };
   const plan = world.sim.activeProcess;
-  if (step.timeoutSeconds === null || plan === null) return watch;
-  world.sim.timeout(step.timeoutSeconds).addCallback(() => {
+  if (timeoutSeconds === null || plan === null) return watch;
+  world.sim.timeout(timeoutSeconds).addCallback(() => {
     if (!watch.done && plan.isAlive) plan.interrupt(watch);
   });
   return watch;

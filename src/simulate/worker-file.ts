@@ -73,8 +73,8 @@ async function findWorkerFile(entry: WorkerEntry): Promise<string> {
   }
 }
 
-/** Whether `file` is newer than every file under src/ and sim/ (the bundle was built after them). */
-function newerThanSources(file: string, root: string): boolean {
+/** Whether `file` is newer than every file under src/ and sim/ of `root` (the bundle was built after them). */
+export function newerThanSources(file: string, root: string): boolean {
   const builtMs = statSync(file).mtimeMs;
   const newer = (dir: string): boolean =>
     readdirSync(dir, { withFileTypes: true }).some((d) => {

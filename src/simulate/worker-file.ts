@@ -29,7 +29,7 @@ export interface WorkerEntry {
  * generation of 192 MB (64 MB semi-spaces where V8's default is 16 MB). A run allocates many
  * short-lived objects (events, conditions, states of the pure machines) while it holds a world of
  * long-lived ones; with a larger nursery fewer scavenges run and fewer objects are promoted only to
- * die in the old generation (sweep points: 15–25 % less CPU in-thread trials, docs/performance.md).
+ * die in the old generation (sweep points: 15–25 % less CPU in in-thread trials, docs/performance.md).
  * It changes when memory is collected, never what a run computes.
  */
 export const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 192 } as const;

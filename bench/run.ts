@@ -11,6 +11,7 @@ import { seedsBenchmark } from './seeds.ts';
 import { startupBenchmark } from './startup.ts';
 import { sweepBenchmark, THOUSAND_POINT_GRID } from './sweep.ts';
 import { traceHashes } from './trace-hashes.ts';
+import { workerStartupBenchmark } from './worker-startup.ts';
 
 /** `npm run bench -- <name> [options]`: one JSON object per benchmark on stdout. */
 const program = new Command('bench').exitOverride();
@@ -59,6 +60,13 @@ program
   .option('--threads <n>', 'worker threads (default: one per core)', int)
   .action(async (o) => {
     print(await compareBenchmark({ runs: o.runs, threads: o.threads }));
+  });
+program
+  .command('worker-startup')
+  .description("a compare or sweep worker thread's start-up, bundled and through tsx (issues 12, 13)")
+  .option('--runs <n>', 'pools started per form; medians', int, 5)
+  .action(async (o) => {
+    print(await workerStartupBenchmark({ runs: o.runs }));
   });
 program
   .command('html-report')

@@ -55,11 +55,15 @@ await Promise.all([
     },
     outdir: 'dist',
   }),
-  // As src/compare/worker-entry.mjs and src/sweep/pool-worker.js, without the tsx loader.
-  workerEntry("export { runSeed as default } from './src/compare/worker.ts';", 'dist/cli/worker-entry.mjs'),
+  // As src/compare/worker-entry.mjs and src/sweep/pool-worker.js, without the tsx loader; the same
+  // texts as the `source` of COMPARE_WORKER (src/compare/run-seeds.ts) and SWEEP_WORKER
+  // (src/sweep/pool.ts), which src/simulate/worker-file.ts bundles when dist/ is older than the sources.
   workerEntry(
-    "import { preparedFor, runPoint } from './src/sweep/point-run.ts';\n" +
-      'export default ({ spec, index }) => runPoint(preparedFor(spec), index);',
+    "export { runSeedBatch as default } from './src/compare/worker.ts';",
+    'dist/cli/worker-entry.mjs',
+  ),
+  workerEntry(
+    "export { runPointBatch as default } from './src/sweep/point-run.ts';",
     'dist/cli/pool-worker.js',
   ),
 ]);

@@ -1,6 +1,7 @@
 /**
- * The worker side of a comparison: runs one seed of one plan and returns its `SeedOutcome`. Loaded
- * by piscina through worker-entry.mjs; the scenario and plan files are read once per worker.
+ * The worker side of a comparison: runs seeds of one plan and returns their `SeedOutcome`s. Loaded
+ * by piscina (src/simulate/worker-file.ts: a bundle of `runSeedBatch`, or worker-entry.mjs under
+ * tsx); the scenario and plan files are read once per worker.
  */
 import { evaluate } from '../evaluate/evaluate.ts';
 import { runPlan } from '../plan/runner/runner.ts';
@@ -32,4 +33,17 @@ export function runSeed(task: SeedTask): SeedOutcome {
   }
 }
 
-export default runSeed;
+/** Seeds of one plan run in one task, so that a message crosses the thread boundary per batch. */
+export interface SeedBatch {
+  readonly scenarioPath: string;
+  readonly planPath: string;
+  readonly seeds: readonly (number | string)[];
+}
+
+export function runSeedBatch(batch: SeedBatch): SeedOutcome[] {
+  return batch.seeds.map((seed) =>
+    runSeed({ scenarioPath: batch.scenarioPath, planPath: batch.planPath, seed }),
+  );
+}
+
+export default runSeedBatch;

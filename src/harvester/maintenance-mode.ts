@@ -321,7 +321,7 @@ export class MaintenanceController<V extends MaintenanceVmi> {
         };
       }
       for (const vmi of left) {
-        const key = vmiKey(vmi);
+        const key = keyOf(vmi);
         if (this.stopping.has(key) || this.sim.now < nextEvictionAt.get(key)!) continue;
         const decision = this.evict(node, vmi, lastAction.get(key)?.action, pass);
         lastAction.set(key, { action: decision.action, message: decision.message });

@@ -21,6 +21,13 @@ export function runPoint(prepared: PreparedSweep, index: number): PointResult {
   return summarizePoint(index, point, runs);
 }
 
+/** A worker's task: grid points of one sweep, the spec prepared (or found prepared) once for them. */
+export function runPointBatch(task: { spec: SweepSpec; indices: readonly number[] }): PointResult[] {
+  if (task.indices.length === 0) return [];
+  const prepared = preparedFor(task.spec);
+  return task.indices.map((index) => runPoint(prepared, index));
+}
+
 /** Prepared sweeps by spec digest: a worker thread parses each sweep's scenario once. */
 const prepared = new Map<string, PreparedSweep>();
 

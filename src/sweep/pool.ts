@@ -3,6 +3,7 @@
  * `threads: 1`. Results come back in index order whatever order the workers finish in.
  */
 import { availableParallelism } from 'node:os';
+import { WORKER_RESOURCE_LIMITS, workerFile } from '../simulate/worker-file.ts';
 import type { PointResult } from './point-metrics.ts';
 import { preparedFor, runPoint } from './point-run.ts';
 import type { SweepSpec } from './spec.ts';
@@ -13,6 +14,17 @@ export interface PoolOptions {
   /** Called as each point finishes (in completion order). */
   readonly onPoint?: (result: PointResult, done: number, total: number) => void;
 }
+
+/** The sweep worker: bundled when it can be (src/simulate/worker-file.ts), else the tsx entry. */
+export const SWEEP_WORKER = {
+  bundled: 'pool-worker.js',
+  source: "export { runPointBatch as default } from './src/sweep/point-run.ts';",
+  tsxEntry: new URL('./pool-worker.js', import.meta.url).href,
+};
+
+/** At most this many points per task; at least this many tasks per thread (to finish together). */
+const MAX_BATCH = 8;
+const BATCHES_PER_THREAD = 6;
 
 export function defaultThreads(): number {
   return availableParallelism();
@@ -34,16 +46,26 @@ export async function runPoints(
     const prepared = preparedFor(spec);
     return indices.map((index) => finished(runPoint(prepared, index)));
   }
-  const { Piscina } = await import('piscina'); // loaded when a pool is needed, not at CLI start
-  const pool = new Piscina<{ spec: SweepSpec; index: number }, PointResult>({
-    filename: new URL('./pool-worker.js', import.meta.url).href,
+  const [{ Piscina }, filename] = await Promise.all([
+    import('piscina'), // loaded when a pool is needed, not at CLI start
+    workerFile(SWEEP_WORKER),
+  ]);
+  const pool = new Piscina<{ spec: SweepSpec; indices: readonly number[] }, PointResult[]>({
+    filename,
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: 1000,
+    resourceLimits: WORKER_RESOURCE_LIMITS,
   });
+  // Consecutive points per task: one message (and one spec to clone) per batch rather than per point.
+  const size = Math.max(1, Math.min(MAX_BATCH, Math.floor(indices.length / (threads * BATCHES_PER_THREAD))));
+  const batches: number[][] = [];
+  for (let i = 0; i < indices.length; i += size) batches.push(indices.slice(i, i + size));
   try {
-    const results = await Promise.all(indices.map((index) => pool.run({ spec, index }).then(finished)));
-    return results.sort((a, b) => a.index - b.index);
+    const results = await Promise.all(
+      batches.map((batch) => pool.run({ spec, indices: batch }).then((points) => points.map(finished))),
+    );
+    return results.flat().sort((a, b) => a.index - b.index);
   } finally {
     await pool.destroy();
   }

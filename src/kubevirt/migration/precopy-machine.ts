@@ -158,10 +158,17 @@ export function onWindow(
 ): PrecopyState {
   if (!(window.seconds > 0)) return state;
   const measured = window.sentBytes / window.seconds;
+  // Field by field rather than a spread: this runs at every 100 ms window of every migration.
   return {
-    ...state,
-    measuredBytesPerSecond: measured,
+    phase: state.phase,
+    syncCount: state.syncCount,
     thresholdBytes: measured * config.downtimeLimitSeconds,
+    measuredBytesPerSecond: measured,
+    pass: state.pass,
+    autoConverge: state.autoConverge,
+    maxThrottlePercent: state.maxThrottlePercent,
+    postCopyRequested: state.postCopyRequested,
+    passes: state.passes,
   };
 }
 
@@ -248,6 +255,9 @@ function closePass(state: PrecopyState, config: PrecopyConfig, input: CheckInput
   return [...state.passes, record];
 }
 
+/** The answer of most checks, shared. */
+const SEND: PrecopyAction = Object.freeze({ kind: 'send' });
+
 /**
  * One iteration of QEMU's loop: if post-copy was requested, switch; else if the current pass's
  * remaining dirty bytes are at most the threshold, sync the dirty bitmap and stop if what is dirty is
@@ -274,7 +284,7 @@ export function onCheck(
   }
   const remainingPages = input.remainingWireBytes * state.pass.pagesPerWireByte;
   if (remainingPages * config.pageSizeBytes > state.thresholdBytes && remainingPages > 0) {
-    return { state, action: { kind: 'send' } };
+    return { state, action: SEND };
   }
   const s = sync(state, config, input);
   const passes = closePass(state, config, input, s.newDirtyPages);

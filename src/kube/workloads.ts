@@ -29,6 +29,7 @@ export class SystemWorkloads {
   private readonly daemon = new Map<string, SystemPodCensus>();
   /** `requestedOn` of every node, summed in one pass over the pods; dropped when a pod moves. */
   private requested: Map<string, NodeRequests> | null = null;
+  private moves = 0;
 
   constructor(
     private readonly scenario: Scenario,
@@ -50,6 +51,11 @@ export class SystemWorkloads {
         });
       }
     }
+  }
+
+  /** Counts the moves of system pods: what was built from `requestedOn` is stale once it changes. */
+  get revision(): number {
+    return this.moves;
   }
 
   /** Requests of system pods on a node. */
@@ -91,6 +97,7 @@ export class SystemWorkloads {
         this.record.emit('pod.evicted', { pod: pod.name, node: pod.node, reason: 'TaintManagerEviction' });
         pod.node = null;
         this.requested = null;
+        this.moves++;
         pod.failingSinceSeconds = nowSeconds;
       }
       if (pod.node !== null) continue;
@@ -103,6 +110,7 @@ export class SystemWorkloads {
       }
       pod.node = placement.node;
       this.requested = null;
+      this.moves++;
       pod.failingSinceSeconds = null;
       this.record.emit('pod.placed', { pod: pod.name, node: placement.node });
     }

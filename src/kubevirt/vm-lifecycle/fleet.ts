@@ -20,6 +20,8 @@ export interface FleetView {
   nodeRunning(node: string): boolean;
   place(request: PodRequest, exclude?: string): Placement;
   capacities(): readonly NodeCapacity[];
+  /** The VMs `requestedOn(node)` counts changed (a scheduler's node cache must update that node). */
+  requestsChanged?(node: string): void;
 }
 
 export interface VmRuntime {
@@ -175,6 +177,7 @@ export class VmFleet {
       const list = this.placedOn.get(was) as VmRuntime[];
       list.splice(list.indexOf(vm), 1);
       this.requested.delete(was);
+      this.view.requestsChanged?.(was);
     }
     if (now !== null) {
       if (this.order.size !== this.vms.size) {
@@ -187,6 +190,7 @@ export class VmFleet {
       list.splice(i, 0, vm);
       this.placedOn.set(now, list);
       this.requested.delete(now);
+      this.view.requestsChanged?.(now);
     }
   }
 

@@ -11,6 +11,8 @@ interface NodeRequests {
 }
 
 interface DeploymentPod {
+  /** Position in the pod list (the order requests are summed in). */
+  readonly index: number;
   readonly name: string;
   readonly request: PodRequest;
   node: string | null;
@@ -27,20 +29,23 @@ interface DeploymentPod {
 export class SystemWorkloads {
   private readonly pods: DeploymentPod[] = [];
   private readonly daemon = new Map<string, SystemPodCensus>();
-  /** `requestedOn` of every node, summed in one pass over the pods; dropped when a pod moves. */
-  private requested: Map<string, NodeRequests> | null = null;
-  private moves = 0;
+  /** Per node, its deployment pods in pod order; and `requestedOn`, until one of them moves. */
+  private readonly podsOn = new Map<string, DeploymentPod[]>();
+  private readonly requested = new Map<string, NodeRequests>();
 
   constructor(
     private readonly scenario: Scenario,
     private readonly defaults: KubeDefaults,
     private readonly record: Recorder<'kube'>,
+    /** A pod left or joined `node` (what `requestedOn(node)` counts changed). */
+    private readonly requestsChanged: (node: string) => void = () => {},
   ) {
     for (const node of scenario.nodes) {
       const census = systemPodsTable[node.role].value;
       this.daemon.set(node.name, census);
       for (let i = 0; i < census.deploymentPods; i++) {
-        this.pods.push({
+        const pod: DeploymentPod = {
+          index: this.pods.length,
           name: `${node.role}-system-${node.name}-${i}`,
           request: {
             cpuMillicores: census.deploymentCpuMillicores / census.deploymentPods,
@@ -48,41 +53,63 @@ export class SystemWorkloads {
           },
           node: node.name,
           failingSinceSeconds: null,
-        });
+        };
+        this.pods.push(pod);
+        const list = this.podsOn.get(node.name) ?? [];
+        list.push(pod);
+        this.podsOn.set(node.name, list);
       }
     }
   }
 
-  /** Counts the moves of system pods: what was built from `requestedOn` is stale once it changes. */
-  get revision(): number {
-    return this.moves;
-  }
-
-  /** Requests of system pods on a node. */
+  /**
+   * Requests of system pods on a node: its daemon pods, then its deployment pods in pod order (the
+   * same additions in the same order as one pass over every pod). Summed again only when a pod
+   * left or joined the node.
+   */
   requestedOn(node: string): Readonly<NodeRequests> {
-    this.requested ??= this.sumRequests();
-    return this.requested.get(node) as NodeRequests;
-  }
-
-  /** Every node's requests: its daemon pods, then its deployment pods in order (the same additions, in the same order, as one node at a time). */
-  private sumRequests(): Map<string, NodeRequests> {
-    const sums = new Map<string, NodeRequests>();
-    for (const [node, census] of this.daemon) {
-      sums.set(node, {
-        cpuMillicores: census.daemonCpuMillicores,
-        memoryBytes:
-          (census.memoryBytes * census.daemonPods) / Math.max(1, census.deploymentPods + census.daemonPods),
-        pods: census.daemonPods,
-      });
-    }
-    for (const pod of this.pods) {
-      const sum = pod.node === null ? undefined : sums.get(pod.node);
-      if (sum === undefined) continue;
+    let sum = this.requested.get(node);
+    if (sum !== undefined) return sum;
+    const census = this.daemon.get(node);
+    if (census === undefined) throw new Error(`unknown node '${node}'`);
+    sum = {
+      cpuMillicores: census.daemonCpuMillicores,
+      memoryBytes:
+        (census.memoryBytes * census.daemonPods) / Math.max(1, census.deploymentPods + census.daemonPods),
+      pods: census.daemonPods,
+    };
+    for (const pod of this.podsOn.get(node) ?? []) {
       sum.cpuMillicores += pod.request.cpuMillicores;
       sum.memoryBytes += pod.request.memoryBytes;
       sum.pods++;
     }
-    return sums;
+    this.requested.set(node, sum);
+    return sum;
+  }
+
+  /** Moves the pod to `node` (null: unbound), keeping each node's list in pod order. */
+  private bind(pod: DeploymentPod, node: string | null): void {
+    const was = pod.node;
+    if (was === node) return;
+    if (was !== null) {
+      const list = this.podsOn.get(was) as DeploymentPod[];
+      list.splice(list.indexOf(pod), 1);
+      this.requested.delete(was);
+      this.requestsChanged(was);
+    }
+    pod.node = node;
+    if (node !== null) {
+      let list = this.podsOn.get(node);
+      if (list === undefined) {
+        list = [];
+        this.podsOn.set(node, list);
+      }
+      let i = list.length;
+      while (i > 0 && list[i - 1].index > pod.index) i--;
+      list.splice(i, 0, pod);
+      this.requested.delete(node);
+      this.requestsChanged(node);
+    }
   }
 
   /** Evicts deployment pods from nodes past their toleration and places pending ones. */
@@ -95,9 +122,7 @@ export class SystemWorkloads {
     for (const pod of this.pods) {
       if (pod.node !== null && unknownForSeconds(pod.node) > toleration) {
         this.record.emit('pod.evicted', { pod: pod.name, node: pod.node, reason: 'TaintManagerEviction' });
-        pod.node = null;
-        this.requested = null;
-        this.moves++;
+        this.bind(pod, null);
         pod.failingSinceSeconds = nowSeconds;
       }
       if (pod.node !== null) continue;
@@ -108,9 +133,7 @@ export class SystemWorkloads {
         }
         continue;
       }
-      pod.node = placement.node;
-      this.requested = null;
-      this.moves++;
+      this.bind(pod, placement.node);
       pod.failingSinceSeconds = null;
       this.record.emit('pod.placed', { pod: pod.name, node: placement.node });
     }

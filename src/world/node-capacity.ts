@@ -60,8 +60,8 @@ function nodeCapacity(
  * `nodeCapacities` kept per node, as kube-scheduler keeps its node cache and updates a node's entry
  * on that node's events (kubernetes/kubernetes:pkg/scheduler/backend/cache/cache.go, `UpdateNode`,
  * `AddPod`, `RemovePod`): an entry is built again only when something it reads changed for that
- * node (`invalidate`: its VMs, power, condition and taints, cordon) or the system pods moved
- * (`SystemWorkloads.revision`, which re-sums every node). Allocatable is computed once per node.
+ * node (`invalidate`: its VMs or system pods, power, condition and taints, cordon). Allocatable is
+ * computed once per node.
  * Each entry is built by the same function as the reference, so it is the same object field for field.
  */
 export class NodeCapacityTable {
@@ -72,7 +72,6 @@ export class NodeCapacityTable {
   private readonly entries: NodeCapacity[];
   private readonly stale: boolean[];
   private staleCount: number;
-  private systemRevision: number;
   /** Bumped whenever an entry may change; a failed placement is remembered for one version. */
   private version = 0;
   private failure: {
@@ -90,10 +89,9 @@ export class NodeCapacityTable {
     this.entries = new Array<NodeCapacity>(this.nodes.length);
     this.stale = this.nodes.map(() => true);
     this.staleCount = this.nodes.length;
-    this.systemRevision = inputs.workloads.revision;
   }
 
-  /** Something `node`'s entry reads changed (VMs placed, power, readiness, taints, cordon). */
+  /** Something `node`'s entry reads changed (VMs or system pods placed, power, readiness, taints, cordon). */
   invalidate(node: string): void {
     const i = this.index.get(node);
     if (i === undefined) return;
@@ -105,12 +103,6 @@ export class NodeCapacityTable {
 
   /** Every node's capacity, in scenario order; the array is the table's own (read it, do not keep it). */
   current(): readonly NodeCapacity[] {
-    if (this.inputs.workloads.revision !== this.systemRevision) {
-      this.systemRevision = this.inputs.workloads.revision;
-      this.version++;
-      this.stale.fill(true);
-      this.staleCount = this.nodes.length;
-    }
     if (this.staleCount > 0) {
       for (let i = 0; i < this.nodes.length; i++) {
         if (!this.stale[i]) continue;

@@ -64,7 +64,8 @@ export class World {
   private readonly stoppedVms: StoppedVms;
   /**
    * The scheduler's node cache: each power hook below (the only places a node's power state
-   * changes), `cordon`, the fleet and the node lifecycle invalidate the node they change.
+   * changes), `cordon`, the fleet, the system workloads and the node lifecycle invalidate the node
+   * they change.
    */
   private readonly capacityTable: NodeCapacityTable;
   private readonly nodes: Map<string, ScenarioNode>;
@@ -172,7 +173,9 @@ export class World {
         conditionChanged: (node) => this.capacityTable.invalidate(node),
       },
     );
-    this.workloads = new SystemWorkloads(scenario, this.kube, this.kubeRecord);
+    this.workloads = new SystemWorkloads(scenario, this.kube, this.kubeRecord, (node) =>
+      this.capacityTable.invalidate(node),
+    );
     this.fleet = new VmFleet(
       this.sim,
       scenario,
@@ -511,9 +514,7 @@ export class World {
       nowSeconds: now,
       sampleSeconds: this.kube.loadSampleSeconds,
       apiUp: this.api.available,
-      failingSinceSeconds: this.fleet
-        .all()
-        .flatMap((vm) => (vm.failingSinceSeconds === null ? [] : [vm.failingSinceSeconds])),
+      failingSinceSeconds: this.fleet.failingSince(),
       capacities: this.capacities(),
       isRunning: (node) => this.isRunning(node),
     });

@@ -61,6 +61,9 @@ export class VmFleet {
   private readonly requested = new Map<string, NodeRequests>();
   /** Each VM's position in the fleet (scenario order). */
   private readonly order = new Map<VmRuntime, number>();
+  /** How many VMs are Pending, and how many have `failingSinceSeconds` set (scans skip when none). */
+  private pendingCount = 0;
+  private failingCount = 0;
   private readonly record: Recorder<'kubevirt'>;
   private readonly kubeRecord: Recorder<'kube'>;
   private readonly random;
@@ -299,7 +302,7 @@ export class VmFleet {
       vm.transition?.interrupt('node lost');
       vm.transition = null;
       vm.lost = true;
-      vm.failingSinceSeconds = this.sim.now;
+      this.setFailingSince(vm, this.sim.now);
       this.record.emit('vm.lost-with-node', { vm: vm.key, node, mode });
       for (const o of this.observers) o.vmStopped?.(vm.spec, node, 'node-lost');
     }
@@ -316,7 +319,7 @@ export class VmFleet {
       vm.transition?.interrupt('node cut off');
       vm.transition = null;
       vm.lost = true;
-      vm.failingSinceSeconds = this.sim.now;
+      this.setFailingSince(vm, this.sim.now);
       this.record.emit('vm.split-brain', { vm: vm.key, node });
       for (const o of this.observers) o.vmStopped?.(vm.spec, node, 'force-reset');
     }
@@ -346,6 +349,7 @@ export class VmFleet {
 
   /** Retries Pending VMs; called periodically while the API serves. */
   retryPending(): void {
+    if (this.pendingCount === 0) return;
     for (const vm of this.vms.values()) {
       if (vm.phase === 'Pending' && vm.wanted && vm.transition === null) this.launch(vm);
     }
@@ -438,8 +442,10 @@ export class VmFleet {
 
   private setPhase(vm: VmRuntime, phase: VmPhase, node: string | null, reason: string): void {
     const failing = vm.lost || phase === 'Pending';
-    if (!failing) vm.failingSinceSeconds = null;
-    else if (vm.failingSinceSeconds === null) vm.failingSinceSeconds = this.sim.now;
+    if (!failing) this.setFailingSince(vm, null);
+    else if (vm.failingSinceSeconds === null) this.setFailingSince(vm, this.sim.now);
+    if (vm.phase === 'Pending') this.pendingCount--;
+    if (phase === 'Pending') this.pendingCount++;
     this.movePlaced(vm, phase, node);
     vm.phase = phase;
     vm.node = node;
@@ -452,6 +458,21 @@ export class VmFleet {
       return false;
     });
     this.waiters.set(vm, remaining);
+  }
+
+  private setFailingSince(vm: VmRuntime, seconds: number | null): void {
+    if ((vm.failingSinceSeconds === null) !== (seconds === null))
+      this.failingCount += seconds === null ? -1 : 1;
+    vm.failingSinceSeconds = seconds;
+  }
+
+  /** When each failing VMI (lost with its node, or Pending) began failing, in fleet order. */
+  failingSince(): number[] {
+    const since: number[] = [];
+    if (this.failingCount === 0) return since;
+    for (const vm of this.vms.values())
+      if (vm.failingSinceSeconds !== null) since.push(vm.failingSinceSeconds);
+    return since;
   }
 
   private request(vm: VmRuntime): PodRequest {

@@ -120,6 +120,9 @@ export class LonghornModel implements WorldObserver {
   private readonly record: Recorder<'longhorn'>;
   private readonly disks: DiskInventory;
   private readonly isReady = (node: string): boolean => this.node(node).ready;
+  /** Running rebuilds per destination node (each volume's `rebuild`, counted where it is set and cleared). */
+  private readonly rebuildsTo = new Map<string, number>();
+  private readonly runningRebuildsTo = (node: string): number => this.rebuildsTo.get(node) ?? 0;
 
   constructor(init: LonghornModelInit) {
     this.sim = init.sim;
@@ -215,9 +218,10 @@ export class LonghornModel implements WorldObserver {
   }
 
   /** Longhorn volumes as the instance-manager budget sees them (src/longhorn/instance-manager-pdb.ts). */
-  pdbVolumes(): PdbVolumeView[] {
+  pdbVolumes(node?: string): PdbVolumeView[] {
     const views: PdbVolumeView[] = [];
-    for (const v of this.volumes.values()) {
+    // Given a node: the volumes that ever had a replica or engine there (a superset, in volume order).
+    for (const v of node === undefined ? this.volumes.values() : this.volumesTouching(node)) {
       if (!v.longhorn) continue;
       const attached = v.state === 'attached' && v.engineNode !== null;
       views.push({
@@ -733,7 +737,7 @@ export class LonghornModel implements WorldObserver {
 
   private tryStartRebuild(v: Volume, r: Replica): void {
     const start = rebuildStart(v, r, {
-      volumes: this.volumes.values(),
+      runningRebuildsTo: this.runningRebuildsTo,
       nodeReady: this.isReady,
       offlineRebuilding: this.rules().offlineRebuilding,
       perNodeLimit: this.settings.concurrentReplicaRebuildPerNodeLimit,
@@ -769,6 +773,7 @@ export class LonghornModel implements WorldObserver {
       flows: [],
     };
     v.rebuild = rebuild;
+    this.rebuildsTo.set(rebuild.destination, (this.rebuildsTo.get(rebuild.destination) ?? 0) + 1);
     const o = this.options;
     const p = this.parameters;
     const streamCap = rebuildRateCap(
@@ -812,6 +817,7 @@ export class LonghornModel implements WorldObserver {
   ): void {
     this.accrue();
     v.rebuild = null;
+    this.rebuildsTo.set(rebuild.destination, (this.rebuildsTo.get(rebuild.destination) as number) - 1);
     const r = rebuild.replica;
     const seconds = this.sim.now - rebuild.startedAtSeconds;
     const base = {

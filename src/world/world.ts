@@ -246,7 +246,7 @@ export class World {
           )
           .map((r) => r.node as string),
       isCordoned: (node) => this.cordoned.has(node),
-      pdbVolumes: () => this.longhorn.pdbVolumes(),
+      pdbVolumes: (node) => this.longhorn.pdbVolumes(node),
       schedulableForLonghorn: (node) => this.isRunning(node) && !this.cordoned.has(node),
       readyAndSchedulable: (node) =>
         this.isRunning(node) && this.lifecycle.isReady(node) && !this.cordoned.has(node),

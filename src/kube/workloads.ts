@@ -32,6 +32,8 @@ export class SystemWorkloads {
   /** Per node, its deployment pods in pod order; and `requestedOn`, until one of them moves. */
   private readonly podsOn = new Map<string, DeploymentPod[]>();
   private readonly requested = new Map<string, NodeRequests>();
+  /** Deployment pods bound to no node (evicted, not placed again yet). */
+  private unbound = 0;
 
   constructor(
     private readonly scenario: Scenario,
@@ -91,6 +93,8 @@ export class SystemWorkloads {
   private bind(pod: DeploymentPod, node: string | null): void {
     const was = pod.node;
     if (was === node) return;
+    if (was === null) this.unbound--;
+    if (node === null) this.unbound++;
     if (was !== null) {
       const list = this.podsOn.get(was) as DeploymentPod[];
       list.splice(list.indexOf(pod), 1);
@@ -119,6 +123,17 @@ export class SystemWorkloads {
     place: (request: PodRequest) => Placement,
   ): void {
     const toleration = this.scenario.settings.kubernetes.defaultTolerationSeconds;
+    // Nothing to evict and nothing to place: the pass below would change nothing (it only reads).
+    if (this.unbound === 0) {
+      let evicting = false;
+      for (const node of this.podsOn.keys()) {
+        if (unknownForSeconds(node) > toleration) {
+          evicting = true;
+          break;
+        }
+      }
+      if (!evicting) return;
+    }
     for (const pod of this.pods) {
       if (pod.node !== null && unknownForSeconds(pod.node) > toleration) {
         this.record.emit('pod.evicted', { pod: pod.name, node: pod.node, reason: 'TaintManagerEviction' });

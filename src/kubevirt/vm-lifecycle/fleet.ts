@@ -56,6 +56,8 @@ const restartsOnFailure = (vm: ScenarioVm) =>
  */
 export class VmFleet {
   private readonly vms = new Map<string, VmRuntime>();
+  /** The same VMs by their scenario object: most refs are those objects (no key string to build). */
+  private readonly bySpec = new Map<VmRef, VmRuntime>();
   /** Per node, the VMs `requestedOn` counts, in fleet order; and the sums, until they change. */
   private readonly placedOn = new Map<string, VmRuntime[]>();
   private readonly requested = new Map<string, NodeRequests>();
@@ -79,7 +81,7 @@ export class VmFleet {
     this.random = sim.rng.stream('vms');
     for (const spec of scenario.vms) {
       const key = vmKey(spec);
-      this.vms.set(key, {
+      const vm: VmRuntime = {
         spec,
         key,
         phase: 'Stopped',
@@ -89,8 +91,11 @@ export class VmFleet {
         wanted: false,
         transition: null,
         scheduleFailure: null,
-      });
+      };
+      this.vms.set(key, vm);
     }
+    // After every key is set: two specs with one key find the VM the key finds.
+    for (const spec of scenario.vms) this.bySpec.set(spec, this.vms.get(vmKey(spec)) as VmRuntime);
   }
 
   /** Places the VMs that run at the start (runStrategy Always, RerunOnFailure, Once) without a boot. */
@@ -135,7 +140,7 @@ export class VmFleet {
   }
 
   get(ref: VmRef): VmRuntime {
-    const vm = this.vms.get(vmKey(ref));
+    const vm = this.bySpec.get(ref) ?? this.vms.get(vmKey(ref));
     if (vm === undefined) throw new Error(`unknown VM '${vmKey(ref)}'`);
     return vm;
   }

@@ -335,7 +335,7 @@ export class LonghornModel implements WorldObserver {
   // ---- WorldObserver -------------------------------------------------------------------------
 
   nodeShuttingDown(node: string): void {
-    this.node(node).ready = false;
+    this.setReady(node, false);
     this.failReplicasAtOnce(node);
   }
 
@@ -369,7 +369,7 @@ export class LonghornModel implements WorldObserver {
 
   nodePoweredOff(node: string, mode: ShutdownMode): void {
     this.accrue();
-    this.node(node).ready = false;
+    this.setReady(node, false);
     for (const lost of this.lostWithNode.filter((l) => l.node === node)) {
       this.record.emit('volume.attached-at-power-off', { volume: lost.volume, node, mode });
     }
@@ -422,7 +422,7 @@ export class LonghornModel implements WorldObserver {
 
   nodeReady(node: string): void {
     this.accrue();
-    this.node(node).ready = true;
+    this.setReady(node, true);
     if (this.faulted.size > 0) {
       // In volume order, as a walk over every volume would visit them.
       const order = this.volumeOrder;
@@ -438,6 +438,7 @@ export class LonghornModel implements WorldObserver {
 
   nodeCordoned(node: string, cordoned: boolean): void {
     this.node(node).cordoned = cordoned;
+    this.disks.nodeFlagsChanged();
     this.markNodeDirty(node);
     this.scheduleReconcile();
   }
@@ -446,7 +447,7 @@ export class LonghornModel implements WorldObserver {
     this.accrue();
     // A VM runs there, so the node (kubelet, instance manager) runs.
     if (!this.node(node).ready) {
-      this.node(node).ready = true;
+      this.setReady(node, true);
       this.markNodeDirty(node);
     }
     const key = volumeKey(vm.namespace, vm.name);
@@ -901,6 +902,12 @@ export class LonghornModel implements WorldObserver {
   /** A VM's volumes, in disk order. */
   private volumesOf(vm: string): Volume[] {
     return (this.vmVolumes.get(vm) ?? []).map((name) => this.volumes.get(name) as Volume);
+  }
+
+  /** The only writes of a node's `ready` (with `nodeCordoned` for `cordoned`): the disks copy both. */
+  private setReady(node: string, ready: boolean): void {
+    this.node(node).ready = ready;
+    this.disks.nodeFlagsChanged();
   }
 
   private node(name: string): NodeStatus {

@@ -14,6 +14,8 @@ export interface LifecycleActions {
   outOfService(node: string): void;
   /** The node is Ready again. */
   ready(node: string): void;
+  /** The node's Ready condition or taints changed (what the scheduler reads of it). */
+  conditionChanged?(node: string): void;
 }
 
 const UNREACHABLE = 'node.kubernetes.io/unreachable';
@@ -89,6 +91,7 @@ export class NodeLifecycle {
       ) {
         condition.ready = 'Unknown';
         condition.unknownSinceSeconds = nowSeconds;
+        this.actions.conditionChanged?.(node);
         this.nodeRecord.emit('node.ready', { node, status: 'Unknown' });
         this.addTaint(node, condition, UNREACHABLE, 'NoExecute');
       }
@@ -123,6 +126,7 @@ export class NodeLifecycle {
   private markReady(node: string, condition: NodeCondition): void {
     condition.ready = 'True';
     condition.unknownSinceSeconds = null;
+    this.actions.conditionChanged?.(node);
     this.forceDeleted.delete(node);
     this.nodeRecord.emit('node.ready', { node, status: 'True' });
     for (const taint of [UNREACHABLE, DRAIN, OUT_OF_SERVICE]) {
@@ -138,6 +142,7 @@ export class NodeLifecycle {
     effect: 'NoSchedule' | 'NoExecute',
   ): void {
     condition.taints.set(taint, effect);
+    this.actions.conditionChanged?.(node);
     this.kubeRecord.emit('taint.added', { node, taint, effect });
   }
 

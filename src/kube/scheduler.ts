@@ -31,36 +31,42 @@ export interface PodRequest {
 export type Placement = { readonly node: string } | { readonly node: null; readonly reason: string };
 
 export function place(request: PodRequest, nodes: readonly NodeCapacity[]): Placement {
-  const reasons = new Map<string, number>();
-  const note = (reason: string) => reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-  let best: { name: string; score: number } | null = null;
+  let bestName: string | null = null;
+  let bestScore = 0;
   for (const node of nodes) {
-    if (!node.schedulable) {
-      note(node.unschedulableReason);
-      continue;
-    }
-    if (node.pods + 1 > node.podsAllocatable) {
-      note('Too many pods');
-      continue;
-    }
+    if (!node.schedulable || node.pods + 1 > node.podsAllocatable) continue;
     const cpuFree = node.cpuAllocatableMillicores - node.cpuRequestedMillicores - request.cpuMillicores;
     const memoryFree = node.memoryAllocatableBytes - node.memoryRequestedBytes - request.memoryBytes;
-    if (cpuFree < 0) {
-      note('Insufficient cpu');
-      continue;
-    }
-    if (memoryFree < 0) {
-      note('Insufficient memory');
-      continue;
-    }
+    if (cpuFree < 0 || memoryFree < 0) continue;
     const score = leastAllocated(cpuFree, memoryFree, node) + balancedAllocation(cpuFree, memoryFree, node);
-    if (best === null || score > best.score || (score === best.score && node.name < best.name)) {
-      best = { name: node.name, score };
+    if (bestName === null || score > bestScore || (score === bestScore && node.name < bestName)) {
+      bestName = node.name;
+      bestScore = score;
     }
   }
-  if (best !== null) return { node: best.name };
+  if (bestName !== null) return { node: bestName };
+  return { node: null, reason: unavailable(request, nodes) };
+}
+
+/**
+ * Why no node fits: each filter's count, in the order the nodes first failed it (kube-scheduler's
+ * "0/N nodes are available: …" message). Written out only when the pod stays Pending.
+ */
+function unavailable(request: PodRequest, nodes: readonly NodeCapacity[]): string {
+  const reasons = new Map<string, number>();
+  for (const node of nodes) {
+    let reason: string;
+    if (!node.schedulable) reason = node.unschedulableReason;
+    else if (node.pods + 1 > node.podsAllocatable) reason = 'Too many pods';
+    else if (node.cpuAllocatableMillicores - node.cpuRequestedMillicores - request.cpuMillicores < 0)
+      reason = 'Insufficient cpu';
+    else if (node.memoryAllocatableBytes - node.memoryRequestedBytes - request.memoryBytes < 0)
+      reason = 'Insufficient memory';
+    else continue;
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
   const summary = [...reasons.entries()].map(([reason, count]) => `${count} ${reason}`).join(', ');
-  return { node: null, reason: `0/${nodes.length} nodes are available: ${summary || 'no nodes'}` };
+  return `0/${nodes.length} nodes are available: ${summary || 'no nodes'}`;
 }
 
 /** LeastAllocated: the mean over CPU and memory of the fraction left free with the pod placed. */

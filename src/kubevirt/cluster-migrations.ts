@@ -81,8 +81,11 @@ export interface MigrationWorld {
   readyAndSchedulable?(node: string): boolean;
   /** The node is cordoned (`spec.unschedulable`). */
   isCordoned?(node: string): boolean;
-  /** Longhorn volumes as its instance-manager budgets see them; absent: no Longhorn budget is modelled. */
-  pdbVolumes?(): readonly PdbVolumeView[];
+  /**
+   * Longhorn volumes as the instance-manager budget of `node` sees them, in volume order: at least
+   * every volume with its engine or a replica there. Absent: no Longhorn budget is modelled.
+   */
+  pdbVolumes?(node: string): readonly PdbVolumeView[];
   /** Running (its instance manager runs) and not cordoned. */
   schedulableForLonghorn?(node: string): boolean;
 }
@@ -331,7 +334,7 @@ export class ClusterMigrations implements WorldObserver {
     const hold = instanceManagerPdbHold(
       node,
       this.world.scenario.settings.longhorn.nodeDrainPolicy,
-      this.world.pdbVolumes!(),
+      this.world.pdbVolumes!(node),
       (n) => this.world.schedulableForLonghorn!(n),
     );
     return hold === null

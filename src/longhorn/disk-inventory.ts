@@ -67,6 +67,8 @@ export class DiskInventory {
   private readonly nodeDisks: { readonly status: NodeStatus; readonly disks: MutableSchedulingDisk[] }[] = [];
   /** node → disk → entry (no `node/disk` string per placement). */
   private readonly entryOf = new Map<string, Map<string, DiskEntry>>();
+  /** A node's `ready` or `cordoned` changed since the disks last copied them. */
+  private flagsStale = true;
   private readonly index: SchedulingIndex = {
     ordered: this.ordered,
     disksOf: (node) => this.disksByNode.get(node) ?? NO_DISKS,
@@ -168,6 +170,11 @@ export class DiskInventory {
     );
   }
 
+  /** A node's `ready` or `cordoned` was written: `schedulingDisks` copies the flags again. */
+  nodeFlagsChanged(): void {
+    this.flagsStale = true;
+  }
+
   /** A replica of `v` now has a disk (created placed, or placed later). */
   replicaPlaced(v: Volume, r: Replica): void {
     this.add(v, r, 1);
@@ -212,7 +219,10 @@ export class DiskInventory {
     const rounding = this.parameters.storageAvailableRoundingBytes;
     const cordonBlocks = this.settings.disableSchedulingOnCordonedNode;
     if (without === undefined || without.size === 0) {
-      // A node's flags are copied to its disks only when they changed (per node, not per disk).
+      // A node's flags are copied to its disks only when they changed (per node, not per disk), and
+      // the nodes are looked at only after a write of their flags.
+      if (!this.flagsStale) return this.current;
+      this.flagsStale = false;
       for (const { status, disks } of this.nodeDisks) {
         const ready = status.ready;
         const schedulable = !(status.cordoned && cordonBlocks);

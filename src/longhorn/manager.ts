@@ -132,13 +132,17 @@ export function initialReplica(
   return { actions: [create(r, 'initial')], placed: true };
 }
 
+/** A reconcile's result: idle when it did nothing and read no disk (no closure per reconcile). */
+function reconciled(actions: ManagerAction[], requeueAtSeconds: number[], readDisks: boolean): Reconcile {
+  return { actions, requeueAtSeconds, idle: actions.length === 0 && !readDisks };
+}
+
 export function reconcileVolume(v: Volume, view: ManagerView, nowSeconds: number): Reconcile {
   const rules = view.rules;
   const maxRetry = rules.failedReplicaMaxRetryCount;
   const actions: ManagerAction[] = [];
   const requeueAtSeconds: number[] = [];
   let readDisks = false;
-  const done = (): Reconcile => ({ actions, requeueAtSeconds, idle: actions.length === 0 && !readDisks });
 
   const deleted = replicasToCleanUp(v, rules, nowSeconds);
   for (const r of deleted)
@@ -158,12 +162,12 @@ export function reconcileVolume(v: Volume, view: ManagerView, nowSeconds: number
         const result = schedule(v, view, replicas, without, true, null, waiting);
         if (!result.ok) {
           actions.push(unschedulable(result, true));
-          return done();
+          return reconciled(actions, requeueAtSeconds, readDisks);
         }
         actions.push({ kind: 'place-replica', replica: waiting, node: result.node, disk: result.disk });
       }
       actions.push({ kind: 'start-rebuild', replica: waiting });
-      return done();
+      return reconciled(actions, requeueAtSeconds, readDisks);
     }
   }
 
@@ -174,15 +178,15 @@ export function reconcileVolume(v: Volume, view: ManagerView, nowSeconds: number
         readDisks = wantsLocalReplica(v, replicas);
         if (readDisks) actions.push(...keepLocality(v, view, replicas, without, nowSeconds));
       }
-      return done();
+      return reconciled(actions, requeueAtSeconds, readDisks);
     case 'reuse':
       actions.push({ kind: 'reuse-replica', replica: decision.replica });
       actions.push({ kind: 'start-rebuild', replica: decision.replica });
-      return done();
+      return reconciled(actions, requeueAtSeconds, readDisks);
     case 'wait':
       actions.push({ kind: 'wait', untilSeconds: decision.untilSeconds });
       requeueAtSeconds.push(decision.untilSeconds);
-      return done();
+      return reconciled(actions, requeueAtSeconds, readDisks);
     case 'create': {
       const result = schedule(v, view, replicas, without, true, null);
       if (!result.ok) {
@@ -190,11 +194,11 @@ export function reconcileVolume(v: Volume, view: ManagerView, nowSeconds: number
         actions.push(unschedulable(result, createAnyway));
         if (createAnyway)
           actions.push(create(newReplica(v, null, null, 'replenish', maxRetry, nowSeconds), 'replenish'));
-        return done();
+        return reconciled(actions, requeueAtSeconds, readDisks);
       }
       const r = newReplica(v, result.node, result.disk, 'replenish', maxRetry, nowSeconds);
       actions.push(create(r, 'replenish'), { kind: 'start-rebuild', replica: r });
-      return done();
+      return reconciled(actions, requeueAtSeconds, readDisks);
     }
   }
 }

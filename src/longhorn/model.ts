@@ -120,6 +120,9 @@ export class LonghornModel implements WorldObserver {
   private readonly record: Recorder<'longhorn'>;
   private readonly disks: DiskInventory;
   private readonly isReady = (node: string): boolean => this.node(node).ready;
+  /** Running rebuilds per destination node (each volume's `rebuild`, counted where it is set and cleared). */
+  private readonly rebuildsTo = new Map<string, number>();
+  private readonly runningRebuildsTo = (node: string): number => this.rebuildsTo.get(node) ?? 0;
 
   constructor(init: LonghornModelInit) {
     this.sim = init.sim;
@@ -215,9 +218,10 @@ export class LonghornModel implements WorldObserver {
   }
 
   /** Longhorn volumes as the instance-manager budget sees them (src/longhorn/instance-manager-pdb.ts). */
-  pdbVolumes(): PdbVolumeView[] {
+  pdbVolumes(node?: string): PdbVolumeView[] {
     const views: PdbVolumeView[] = [];
-    for (const v of this.volumes.values()) {
+    // Given a node: the volumes that ever had a replica or engine there (a superset, in volume order).
+    for (const v of node === undefined ? this.volumes.values() : this.volumesTouching(node)) {
       if (!v.longhorn) continue;
       const attached = v.state === 'attached' && v.engineNode !== null;
       views.push({
@@ -331,7 +335,7 @@ export class LonghornModel implements WorldObserver {
   // ---- WorldObserver -------------------------------------------------------------------------
 
   nodeShuttingDown(node: string): void {
-    this.node(node).ready = false;
+    this.setReady(node, false);
     this.failReplicasAtOnce(node);
   }
 
@@ -365,7 +369,7 @@ export class LonghornModel implements WorldObserver {
 
   nodePoweredOff(node: string, mode: ShutdownMode): void {
     this.accrue();
-    this.node(node).ready = false;
+    this.setReady(node, false);
     for (const lost of this.lostWithNode.filter((l) => l.node === node)) {
       this.record.emit('volume.attached-at-power-off', { volume: lost.volume, node, mode });
     }
@@ -418,7 +422,7 @@ export class LonghornModel implements WorldObserver {
 
   nodeReady(node: string): void {
     this.accrue();
-    this.node(node).ready = true;
+    this.setReady(node, true);
     if (this.faulted.size > 0) {
       // In volume order, as a walk over every volume would visit them.
       const order = this.volumeOrder;
@@ -434,6 +438,7 @@ export class LonghornModel implements WorldObserver {
 
   nodeCordoned(node: string, cordoned: boolean): void {
     this.node(node).cordoned = cordoned;
+    this.disks.nodeFlagsChanged();
     this.markNodeDirty(node);
     this.scheduleReconcile();
   }
@@ -442,7 +447,7 @@ export class LonghornModel implements WorldObserver {
     this.accrue();
     // A VM runs there, so the node (kubelet, instance manager) runs.
     if (!this.node(node).ready) {
-      this.node(node).ready = true;
+      this.setReady(node, true);
       this.markNodeDirty(node);
     }
     const key = volumeKey(vm.namespace, vm.name);
@@ -733,7 +738,7 @@ export class LonghornModel implements WorldObserver {
 
   private tryStartRebuild(v: Volume, r: Replica): void {
     const start = rebuildStart(v, r, {
-      volumes: this.volumes.values(),
+      runningRebuildsTo: this.runningRebuildsTo,
       nodeReady: this.isReady,
       offlineRebuilding: this.rules().offlineRebuilding,
       perNodeLimit: this.settings.concurrentReplicaRebuildPerNodeLimit,
@@ -769,6 +774,7 @@ export class LonghornModel implements WorldObserver {
       flows: [],
     };
     v.rebuild = rebuild;
+    this.rebuildsTo.set(rebuild.destination, (this.rebuildsTo.get(rebuild.destination) ?? 0) + 1);
     const o = this.options;
     const p = this.parameters;
     const streamCap = rebuildRateCap(
@@ -812,6 +818,7 @@ export class LonghornModel implements WorldObserver {
   ): void {
     this.accrue();
     v.rebuild = null;
+    this.rebuildsTo.set(rebuild.destination, (this.rebuildsTo.get(rebuild.destination) as number) - 1);
     const r = rebuild.replica;
     const seconds = this.sim.now - rebuild.startedAtSeconds;
     const base = {
@@ -895,6 +902,12 @@ export class LonghornModel implements WorldObserver {
   /** A VM's volumes, in disk order. */
   private volumesOf(vm: string): Volume[] {
     return (this.vmVolumes.get(vm) ?? []).map((name) => this.volumes.get(name) as Volume);
+  }
+
+  /** The only writes of a node's `ready` (with `nodeCordoned` for `cordoned`): the disks copy both. */
+  private setReady(node: string, ready: boolean): void {
+    this.node(node).ready = ready;
+    this.disks.nodeFlagsChanged();
   }
 
   private node(name: string): NodeStatus {

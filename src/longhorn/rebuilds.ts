@@ -17,15 +17,9 @@ export function mayRebuild(v: Volume, offlineRebuilding: boolean): boolean {
   return v.state === 'attached' || (v.state === 'detached' && offlineRebuilding);
 }
 
-/** Rebuilds running into `node`, over every volume. */
-export function runningRebuildsTo(volumes: Iterable<Volume>, node: string): number {
-  let count = 0;
-  for (const v of volumes) if (v.rebuild !== null && v.rebuild.destination === node) count++;
-  return count;
-}
-
 export interface RebuildStartInput {
-  readonly volumes: Iterable<Volume>;
+  /** Rebuilds running into `node`, over every volume. */
+  readonly runningRebuildsTo: (node: string) => number;
   readonly nodeReady: (node: string) => boolean;
   readonly offlineRebuilding: boolean;
   readonly perNodeLimit: number;
@@ -46,7 +40,7 @@ export type RebuildStart =
 export function rebuildStart(v: Volume, r: Replica, input: RebuildStartInput): RebuildStart {
   if (r.node === null || r.disk === null || !mayRebuild(v, input.offlineRebuilding) || v.rebuild !== null)
     return { kind: 'not-eligible' };
-  const running = runningRebuildsTo(input.volumes, r.node);
+  const running = input.runningRebuildsTo(r.node);
   if (running >= input.perNodeLimit) return { kind: 'queued', running, limit: input.perNodeLimit };
   // Attached: RW replicas. Offline (detached): replicas that hold the data, stopped.
   const holdsData = (x: Replica) =>

@@ -195,28 +195,14 @@ function indexedSchedule(
   for (const node of usedNodes)
     for (const d of index.disksOf(node)) if (d.zone !== null) usedZones.add(d.zone);
   const preferNode = request.preferNode ?? null;
-  const qualifies = (d: SchedulingDisk, stage: number): boolean => {
-    if (!d.nodeReady || !d.nodeSchedulable || !tagsMatch(d.nodeTags, request.nodeSelector)) return false;
-    const used = usedNodes.has(d.node);
-    if (stage === 2 ? !used : used) return false;
-    if (stage === 0 && d.zone !== null && usedZones.has(d.zone)) return false;
-    return (
-      fitsDisk(request.sizeBytes, request.actualBytes, d, policy) &&
-      tagsMatch(d.diskTags, request.diskSelector)
-    );
-  };
-  const holds = (d: SchedulingDisk): boolean => {
-    for (const r of counting) if (r.node === d.node && r.disk === d.disk) return true;
-    return false;
-  };
   const stages = policy.zoneSoftAntiAffinity ? (policy.nodeSoftAntiAffinity ? 3 : 2) : 1;
   for (let stage = 0; stage < stages; stage++) {
     let firstEmpty: SchedulingDisk | null = null;
     let firstFitting: SchedulingDisk | null = null;
     for (const d of index.ordered) {
-      if (!qualifies(d, stage)) continue;
+      if (!qualifies(d, stage, request, policy, usedNodes, usedZones)) continue;
       if (firstFitting === null) firstFitting = d;
-      if (!holds(d)) {
+      if (!holds(d, counting)) {
         firstEmpty = d;
         break;
       }
@@ -225,15 +211,39 @@ function indexedSchedule(
     let bestFittingLocal: SchedulingDisk | null = null;
     if (preferNode !== null)
       for (const d of index.disksOf(preferNode)) {
-        if (!qualifies(d, stage)) continue;
+        if (!qualifies(d, stage, request, policy, usedNodes, usedZones)) continue;
         if (bestFittingLocal === null || before(d, bestFittingLocal)) bestFittingLocal = d;
-        if (!holds(d) && (bestEmptyLocal === null || before(d, bestEmptyLocal))) bestEmptyLocal = d;
+        if (!holds(d, counting) && (bestEmptyLocal === null || before(d, bestEmptyLocal))) bestEmptyLocal = d;
       }
     const useEmpty = firstEmpty !== null || !policy.diskSoftAntiAffinity;
     const best = useEmpty ? (bestEmptyLocal ?? firstEmpty) : (bestFittingLocal ?? firstFitting);
     if (best !== null) return { ok: true, node: best.node, disk: best.disk };
   }
   return explainedSchedule(disks, request, policy);
+}
+
+/** Whether `d` passes stage `stage`'s filters for the request (indexedSchedule; no closure per placement). */
+function qualifies(
+  d: SchedulingDisk,
+  stage: number,
+  request: SchedulingRequest,
+  policy: SchedulingPolicy,
+  usedNodes: ReadonlySet<string>,
+  usedZones: ReadonlySet<string>,
+): boolean {
+  if (!d.nodeReady || !d.nodeSchedulable || !tagsMatch(d.nodeTags, request.nodeSelector)) return false;
+  const used = usedNodes.has(d.node);
+  if (stage === 2 ? !used : used) return false;
+  if (stage === 0 && d.zone !== null && usedZones.has(d.zone)) return false;
+  return (
+    fitsDisk(request.sizeBytes, request.actualBytes, d, policy) && tagsMatch(d.diskTags, request.diskSelector)
+  );
+}
+
+/** Whether one of the counted replicas is on `d`. */
+function holds(d: SchedulingDisk, counting: readonly ExistingReplicaPlacement[]): boolean {
+  for (const r of counting) if (r.node === d.node && r.disk === d.disk) return true;
+  return false;
 }
 
 /** `scheduleReplica` written out with every disk's reason, for the case where no disk fits. */

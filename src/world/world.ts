@@ -24,7 +24,7 @@ import { Recorder } from '../trace/recorder.ts';
 import { ApiEndpoint } from './api-endpoint.ts';
 import { sampleControllerLoad } from './controller-load.ts';
 import { guestOptions } from './guest-options.ts';
-import { nodeCapacities } from './node-capacity.ts';
+import { NodeCapacityTable } from './node-capacity.ts';
 import { StoppedVms } from './stopped-vms.ts';
 
 export interface WorldOptions {
@@ -62,6 +62,12 @@ export class World {
   readonly observers: WorldObserver[];
   private readonly api: ApiEndpoint;
   private readonly stoppedVms: StoppedVms;
+  /**
+   * The scheduler's node cache: each power hook below (the only places a node's power state
+   * changes), `cordon`, the fleet, the system workloads and the node lifecycle invalidate the node
+   * they change.
+   */
+  private readonly capacityTable: NodeCapacityTable;
   private readonly nodes: Map<string, ScenarioNode>;
   private readonly runningSince = new Map<string, number>();
   /** Nodes whose apiserver has started and still runs (apiserverStartSeconds after rke2 ran). */
@@ -164,9 +170,12 @@ export class World {
           this.fleet.forceReset(node);
         },
         ready: (node) => this.onReady(node),
+        conditionChanged: (node) => this.capacityTable.invalidate(node),
       },
     );
-    this.workloads = new SystemWorkloads(scenario, this.kube, this.kubeRecord);
+    this.workloads = new SystemWorkloads(scenario, this.kube, this.kubeRecord, (node) =>
+      this.capacityTable.invalidate(node),
+    );
     this.fleet = new VmFleet(
       this.sim,
       scenario,
@@ -175,9 +184,18 @@ export class World {
         nodeRunning: (node) => this.power.state(node) === 'running',
         place: (request) => this.place(request),
         capacities: () => this.capacities(),
+        requestsChanged: (node) => this.capacityTable.invalidate(node),
       },
       this.observers,
     );
+    this.capacityTable = new NodeCapacityTable({
+      scenario,
+      workloads: this.workloads,
+      fleet: this.fleet,
+      lifecycle: this.lifecycle,
+      cordoned: this.cordoned,
+      isRunning: (node) => this.isRunning(node),
+    });
     this.rancher = new RancherModel(
       scenario,
       {
@@ -228,7 +246,7 @@ export class World {
           )
           .map((r) => r.node as string),
       isCordoned: (node) => this.cordoned.has(node),
-      pdbVolumes: () => this.longhorn.pdbVolumes(),
+      pdbVolumes: (node) => this.longhorn.pdbVolumes(node),
       schedulableForLonghorn: (node) => this.isRunning(node) && !this.cordoned.has(node),
       readyAndSchedulable: (node) =>
         this.isRunning(node) && this.lifecycle.isReady(node) && !this.cordoned.has(node),
@@ -350,15 +368,9 @@ export class World {
     );
   }
 
-  capacities(): NodeCapacity[] {
-    return nodeCapacities({
-      scenario: this.scenario,
-      workloads: this.workloads,
-      fleet: this.fleet,
-      lifecycle: this.lifecycle,
-      cordoned: this.cordoned,
-      isRunning: (node) => this.isRunning(node),
-    });
+  /** What the scheduler sees of every node, in scenario order (the table's own array: read, do not keep). */
+  capacities(): readonly NodeCapacity[] {
+    return this.capacityTable.current();
   }
 
   /** Whether the node is cordoned (spec.unschedulable). */
@@ -371,11 +383,12 @@ export class World {
     if (cordoned === this.cordoned.has(node)) return;
     if (cordoned) this.cordoned.add(node);
     else this.cordoned.delete(node);
+    this.capacityTable.invalidate(node);
     for (const o of this.observers) o.nodeCordoned?.(node, cordoned);
   }
 
   place(request: PodRequest): Placement {
-    return place(request, this.capacities());
+    return this.capacityTable.place(request);
   }
 
   /**
@@ -501,15 +514,14 @@ export class World {
       nowSeconds: now,
       sampleSeconds: this.kube.loadSampleSeconds,
       apiUp: this.api.available,
-      failingSinceSeconds: this.fleet
-        .all()
-        .flatMap((vm) => (vm.failingSinceSeconds === null ? [] : [vm.failingSinceSeconds])),
+      failingSinceSeconds: this.fleet.failingSince(),
       capacities: this.capacities(),
       isRunning: (node) => this.isRunning(node),
     });
   }
 
   private onShuttingDown(node: string): void {
+    this.capacityTable.invalidate(node);
     this.pokeControlLoop();
     // The API's view of the node changed; it re-reads it at etcd's next Ready (as it always did).
     this.etcd.listenersDue();
@@ -540,6 +552,7 @@ export class World {
   }
 
   private onPoweredOff(node: string, mode: ShutdownMode): void {
+    this.capacityTable.invalidate(node);
     this.pokeControlLoop();
     this.runningSince.set(node, Number.POSITIVE_INFINITY);
     this.deploymentsReady.delete(node);
@@ -554,6 +567,7 @@ export class World {
   }
 
   private onPoweringOn(node: string): void {
+    this.capacityTable.invalidate(node);
     this.pokeControlLoop();
     this.powerOnOrder.push(node);
     this.awaitingReady.add(node);
@@ -577,6 +591,7 @@ export class World {
   }
 
   private onRunning(node: string, addressChanged: boolean): void {
+    this.capacityTable.invalidate(node);
     this.pokeControlLoop();
     this.etcd.listenersDue();
     const since = this.sim.now;

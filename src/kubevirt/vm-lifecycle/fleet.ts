@@ -20,6 +20,8 @@ export interface FleetView {
   nodeRunning(node: string): boolean;
   place(request: PodRequest, exclude?: string): Placement;
   capacities(): readonly NodeCapacity[];
+  /** The VMs `requestedOn(node)` counts changed (a scheduler's node cache must update that node). */
+  requestsChanged?(node: string): void;
 }
 
 export interface VmRuntime {
@@ -54,11 +56,16 @@ const restartsOnFailure = (vm: ScenarioVm) =>
  */
 export class VmFleet {
   private readonly vms = new Map<string, VmRuntime>();
+  /** The same VMs by their scenario object: most refs are those objects (no key string to build). */
+  private readonly bySpec = new Map<VmRef, VmRuntime>();
   /** Per node, the VMs `requestedOn` counts, in fleet order; and the sums, until they change. */
   private readonly placedOn = new Map<string, VmRuntime[]>();
   private readonly requested = new Map<string, NodeRequests>();
   /** Each VM's position in the fleet (scenario order). */
   private readonly order = new Map<VmRuntime, number>();
+  /** How many VMs are Pending, and how many have `failingSinceSeconds` set (scans skip when none). */
+  private pendingCount = 0;
+  private failingCount = 0;
   private readonly record: Recorder<'kubevirt'>;
   private readonly kubeRecord: Recorder<'kube'>;
   private readonly random;
@@ -74,7 +81,7 @@ export class VmFleet {
     this.random = sim.rng.stream('vms');
     for (const spec of scenario.vms) {
       const key = vmKey(spec);
-      this.vms.set(key, {
+      const vm: VmRuntime = {
         spec,
         key,
         phase: 'Stopped',
@@ -84,8 +91,11 @@ export class VmFleet {
         wanted: false,
         transition: null,
         scheduleFailure: null,
-      });
+      };
+      this.vms.set(key, vm);
     }
+    // After every key is set: two specs with one key find the VM the key finds.
+    for (const spec of scenario.vms) this.bySpec.set(spec, this.vms.get(vmKey(spec)) as VmRuntime);
   }
 
   /** Places the VMs that run at the start (runStrategy Always, RerunOnFailure, Once) without a boot. */
@@ -130,7 +140,7 @@ export class VmFleet {
   }
 
   get(ref: VmRef): VmRuntime {
-    const vm = this.vms.get(vmKey(ref));
+    const vm = this.bySpec.get(ref) ?? this.vms.get(vmKey(ref));
     if (vm === undefined) throw new Error(`unknown VM '${vmKey(ref)}'`);
     return vm;
   }
@@ -175,6 +185,7 @@ export class VmFleet {
       const list = this.placedOn.get(was) as VmRuntime[];
       list.splice(list.indexOf(vm), 1);
       this.requested.delete(was);
+      this.view.requestsChanged?.(was);
     }
     if (now !== null) {
       if (this.order.size !== this.vms.size) {
@@ -187,6 +198,7 @@ export class VmFleet {
       list.splice(i, 0, vm);
       this.placedOn.set(now, list);
       this.requested.delete(now);
+      this.view.requestsChanged?.(now);
     }
   }
 
@@ -295,7 +307,7 @@ export class VmFleet {
       vm.transition?.interrupt('node lost');
       vm.transition = null;
       vm.lost = true;
-      vm.failingSinceSeconds = this.sim.now;
+      this.setFailingSince(vm, this.sim.now);
       this.record.emit('vm.lost-with-node', { vm: vm.key, node, mode });
       for (const o of this.observers) o.vmStopped?.(vm.spec, node, 'node-lost');
     }
@@ -312,7 +324,7 @@ export class VmFleet {
       vm.transition?.interrupt('node cut off');
       vm.transition = null;
       vm.lost = true;
-      vm.failingSinceSeconds = this.sim.now;
+      this.setFailingSince(vm, this.sim.now);
       this.record.emit('vm.split-brain', { vm: vm.key, node });
       for (const o of this.observers) o.vmStopped?.(vm.spec, node, 'force-reset');
     }
@@ -342,6 +354,7 @@ export class VmFleet {
 
   /** Retries Pending VMs; called periodically while the API serves. */
   retryPending(): void {
+    if (this.pendingCount === 0) return;
     for (const vm of this.vms.values()) {
       if (vm.phase === 'Pending' && vm.wanted && vm.transition === null) this.launch(vm);
     }
@@ -434,8 +447,10 @@ export class VmFleet {
 
   private setPhase(vm: VmRuntime, phase: VmPhase, node: string | null, reason: string): void {
     const failing = vm.lost || phase === 'Pending';
-    if (!failing) vm.failingSinceSeconds = null;
-    else if (vm.failingSinceSeconds === null) vm.failingSinceSeconds = this.sim.now;
+    if (!failing) this.setFailingSince(vm, null);
+    else if (vm.failingSinceSeconds === null) this.setFailingSince(vm, this.sim.now);
+    if (vm.phase === 'Pending') this.pendingCount--;
+    if (phase === 'Pending') this.pendingCount++;
     this.movePlaced(vm, phase, node);
     vm.phase = phase;
     vm.node = node;
@@ -448,6 +463,21 @@ export class VmFleet {
       return false;
     });
     this.waiters.set(vm, remaining);
+  }
+
+  private setFailingSince(vm: VmRuntime, seconds: number | null): void {
+    if ((vm.failingSinceSeconds === null) !== (seconds === null))
+      this.failingCount += seconds === null ? -1 : 1;
+    vm.failingSinceSeconds = seconds;
+  }
+
+  /** When each failing VMI (lost with its node, or Pending) began failing, in fleet order. */
+  failingSince(): number[] {
+    const since: number[] = [];
+    if (this.failingCount === 0) return since;
+    for (const vm of this.vms.values())
+      if (vm.failingSinceSeconds !== null) since.push(vm.failingSinceSeconds);
+    return since;
   }
 
   private request(vm: VmRuntime): PodRequest {

@@ -10,7 +10,7 @@ import { WORKER_RESOURCE_LIMITS, type WorkerEntry, workerFile } from '../src/sim
 import { SWEEP_WORKER } from '../src/sweep/pool.ts';
 
 const WORKERS: Record<string, { entry: WorkerEntry; emptyTask: object }> = {
-  compare: { entry: COMPARE_WORKER, emptyTask: { scenarioPath: '', planPath: '', seeds: [] } },
+  compare: { entry: COMPARE_WORKER, emptyTask: { inputs: null, planPath: '', seeds: [] } },
   sweep: { entry: SWEEP_WORKER, emptyTask: { spec: null, indices: [] } },
 };
 

@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { WORKER_RESOURCE_LIMITS, workerFile } from '../simulate/worker-file.ts';
+import type { RunInputs } from './run-inputs.ts';
 import type { SeedOutcome } from './seed-outcome.ts';
 import { runSeed, type SeedBatch, type SeedTask } from './worker.ts';
 
@@ -26,11 +27,59 @@ const MAX_BATCH = 8;
 /** Batches per thread at least, so that the threads finish close together. */
 const BATCHES_PER_THREAD = 6;
 
+/** Worker threads that answer seed batches. */
+export interface SeedPool {
+  readonly threads: number;
+  run(batch: SeedBatch): Promise<SeedOutcome[]>;
+  /** Stops the threads (also while they are still starting); never throws. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * `threads` worker threads, started now: they load their module while the calling thread goes on
+ * (compare starts them before it parses its inputs). A failure to start surfaces from `run`.
+ */
+export function startSeedPool(threads: number): SeedPool {
+  const pool = Promise.all([
+    import('piscina'), // loaded when a pool is needed, not at CLI start
+    workerFile(COMPARE_WORKER),
+  ]).then(
+    ([{ Piscina }, filename]) =>
+      new Piscina<SeedBatch, SeedOutcome[]>({
+        filename,
+        minThreads: threads,
+        maxThreads: threads,
+        resourceLimits: WORKER_RESOURCE_LIMITS,
+      }),
+  );
+  pool.catch(() => {}); // reported by run(); destroy() has nothing to stop
+  return {
+    threads,
+    run: async (batch) => (await pool).run(batch),
+    destroy: async () => {
+      try {
+        await (await pool).destroy();
+      } catch {
+        // nothing started, or already stopped
+      }
+    },
+  };
+}
+
+/** The worker threads runSeeds uses for `tasks` (0: none, run on the calling thread). */
+export function threadsFor(tasks: number, threads: number | undefined): number {
+  return Math.max(0, Math.min(threads ?? availableParallelism(), tasks));
+}
+
+/**
+ * Runs the tasks and returns their outcomes in task order: on `pool` if given (it stays open), else
+ * on a pool of its own, or on this thread when `threads` is 0.
+ */
 export async function runSeeds(
   tasks: readonly SeedTask[],
-  options: RunSeedsOptions = {},
+  options: RunSeedsOptions & { readonly pool?: SeedPool } = {},
 ): Promise<SeedOutcome[]> {
-  const threads = Math.min(options.threads ?? availableParallelism(), tasks.length);
+  const threads = options.pool?.threads ?? threadsFor(tasks.length, options.threads);
   let done = 0;
   const finished = (runs: number) => {
     done += runs;
@@ -46,16 +95,7 @@ export async function runSeeds(
     }
     return out;
   }
-  const [{ Piscina }, filename] = await Promise.all([
-    import('piscina'), // loaded when a pool is needed, not at CLI start
-    workerFile(COMPARE_WORKER),
-  ]);
-  const pool = new Piscina<SeedBatch, SeedOutcome[]>({
-    filename,
-    minThreads: threads,
-    maxThreads: threads,
-    resourceLimits: WORKER_RESOURCE_LIMITS,
-  });
+  const pool = options.pool ?? startSeedPool(threads);
   const batchSize = Math.max(
     1,
     Math.min(MAX_BATCH, Math.floor(tasks.length / (threads * BATCHES_PER_THREAD))),
@@ -73,32 +113,28 @@ export async function runSeeds(
     );
     return out;
   } finally {
-    await pool.destroy();
+    if (options.pool === undefined) await pool.destroy();
   }
 }
 
 /**
- * The tasks as batches of up to `size` seeds of one scenario and plan, each with the task indices it
- * answers, in the order of their first task (seed-major order stays seed-major).
+ * The tasks as batches of up to `size` seeds of one plan (the same `inputs` object), each with the
+ * task indices it answers, in the order of their first task (seed-major order stays seed-major).
  */
 export function seedBatches(
   tasks: readonly SeedTask[],
   size: number,
 ): { batch: SeedBatch; indices: number[] }[] {
   const batches: {
-    batch: { scenarioPath: string; planPath: string; seeds: (number | string)[] };
+    batch: { inputs: RunInputs; planPath: string; seeds: (number | string)[] };
     indices: number[];
   }[] = [];
-  const open = new Map<string, (typeof batches)[number]>();
+  const open = new Map<RunInputs, (typeof batches)[number]>();
   tasks.forEach((task, index) => {
-    const key = `${task.scenarioPath}\u0000${task.planPath}`;
-    let current = open.get(key);
+    let current = open.get(task.inputs);
     if (current === undefined || current.indices.length >= size) {
-      current = {
-        batch: { scenarioPath: task.scenarioPath, planPath: task.planPath, seeds: [] },
-        indices: [],
-      };
-      open.set(key, current);
+      current = { batch: { inputs: task.inputs, planPath: task.planPath, seeds: [] }, indices: [] };
+      open.set(task.inputs, current);
       batches.push(current);
     }
     current.batch.seeds.push(task.seed);

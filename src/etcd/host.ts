@@ -100,7 +100,7 @@ export class EtcdHost {
         const at = this.sim.now + Math.max(0, arrivalMs - this.nowMs()) / 1000;
         const to = this.members.get(msg.to);
         if (to !== undefined && this.answersMayWait(to) && to.raft.quietAnswer(msg))
-          to.answers.push({ at, msg });
+          holdAnswer(to.answers, at, msg);
         else this.sim.timeoutAt(at, msg).addCallback(this.arrived);
       }
     }
@@ -128,12 +128,15 @@ export class EtcdHost {
   /** Steps the waiting answers that arrived before now, in arrival order (called by the tick driver). */
   stepAnswers(m: MemberState): void {
     const answers = m.answers;
-    if (answers.length === 0) return;
+    const n = answers.length;
+    if (n === 0) return;
     const now = this.sim.now;
-    if (answers.length > 1) answers.sort((a, b) => a.at - b.at);
+    // Held in arrival order (holdAnswer), so the ones due are a prefix.
     let k = 0;
-    while (k < answers.length && answers[k].at < now) m.raft.step(answers[k++].msg);
-    if (k > 0) answers.splice(0, k);
+    while (k < n && answers[k].at < now) m.raft.step(answers[k++].msg);
+    if (k === 0) return;
+    for (let i = k; i < n; i++) answers[i - k] = answers[i];
+    answers.length = n - k;
   }
 
   /** Waiting answers become kernel events at their arrival times (something may now read them). */
@@ -220,4 +223,19 @@ export class EtcdHost {
     e.succeed(value);
     return e;
   }
+}
+
+/**
+ * Adds a held answer in arrival order: after every answer arriving at or before it, so that answers
+ * arriving at the same time keep the order they were sent in (what a stable sort by arrival gives).
+ */
+function holdAnswer(answers: { at: number; msg: Message }[], at: number, msg: Message): void {
+  const held = { at, msg };
+  let i = answers.length;
+  answers.push(held);
+  while (i > 0 && answers[i - 1].at > at) {
+    answers[i] = answers[i - 1];
+    i--;
+  }
+  answers[i] = held;
 }

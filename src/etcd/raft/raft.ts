@@ -37,11 +37,15 @@ export interface PersistentState {
 
 /** etcd raft `Ready`: messages to send, observations, and whether state must be synced first. */
 export interface Ready {
-  messages: Message[];
-  observations: Observation[];
+  messages: readonly Message[];
+  observations: readonly Observation[];
   /** Term, vote or entries changed: Raft Figure 2 "updated on stable storage before responding". */
   mustSync: boolean;
 }
+
+/** The empty lists a Ready hands out (readonly by type; not frozen, so one elements kind reaches the host's loops). */
+const NOTHING_SENT: readonly Message[] = [];
+const NOTHING_OBSERVED: readonly Observation[] = [];
 
 interface Progress {
   match: number;
@@ -103,9 +107,16 @@ export class RaftNode {
 
   /** Drains what the host must do: sync (if asked), then send the messages. */
   ready(): Ready {
-    const ready = { messages: this.outbox, observations: this.observations, mustSync: this.dirty };
-    this.outbox = [];
-    this.observations = [];
+    // An empty list is handed out as the shared frozen one and kept: most Readies observe nothing.
+    const messages = this.outbox;
+    const observations = this.observations;
+    const ready = {
+      messages: messages.length === 0 ? NOTHING_SENT : messages,
+      observations: observations.length === 0 ? NOTHING_OBSERVED : observations,
+      mustSync: this.dirty,
+    };
+    if (messages.length > 0) this.outbox = [];
+    if (observations.length > 0) this.observations = [];
     this.dirty = false;
     return ready;
   }

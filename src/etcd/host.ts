@@ -89,12 +89,12 @@ export class EtcdHost {
 
   /** Handles a Ready: trace the observations, sync if needed, send the messages. */
   flush(m: MemberState): void {
-    const ready = m.raft.ready();
-    if (this.sim.trace.enabled)
-      for (const o of ready.observations) recordObservation(this.recorder, m.spec.id, o);
-    if (ready.messages.length > 0) {
-      const sentMs = this.nowMs() + (ready.mustSync ? this.transport.syncDelayMs() : 0);
-      for (const msg of ready.messages) {
+    // Read at once: the Ready is the state machine's until its next ready().
+    const { messages, observations, mustSync } = m.raft.ready();
+    if (this.sim.trace.enabled) for (const o of observations) recordObservation(this.recorder, m.spec.id, o);
+    if (messages.length > 0) {
+      const sentMs = this.nowMs() + (mustSync ? this.transport.syncDelayMs() : 0);
+      for (const msg of messages) {
         if (!this.transport.reaches(msg.from, msg.to)) continue;
         const arrivalMs = this.transport.arrivalMs(msg.from, msg.to, sentMs);
         const at = this.sim.now + Math.max(0, arrivalMs - this.nowMs()) / 1000;

@@ -74,6 +74,12 @@ export class RaftNode {
   private votes = new Map<MemberId, boolean>();
   private progress = new Map<MemberId, Progress>();
   private outbox: Message[] = [];
+  private spareOutbox: Message[] = [];
+  private readonly readyOut: Ready = {
+    messages: NOTHING_SENT,
+    observations: NOTHING_OBSERVED,
+    mustSync: false,
+  };
   private observations: Observation[] = [];
   private dirty = false;
 
@@ -105,18 +111,30 @@ export class RaftNode {
     return { term: this.term, vote: this.vote, commit: this.log.committed, entries: this.log.all() };
   }
 
-  /** Drains what the host must do: sync (if asked), then send the messages. */
+  /**
+   * Drains what the host must do: sync (if asked), then send the messages. The Ready and its lists
+   * are valid until the next call (etcd raft: a Ready is handled before `Advance`): the host reads
+   * them at once, and this node reuses them rather than allocating per call.
+   */
   ready(): Ready {
-    // An empty list is handed out as the shared frozen one and kept: most Readies observe nothing.
+    const ready = this.readyOut;
     const messages = this.outbox;
+    if (messages.length === 0) ready.messages = NOTHING_SENT;
+    else {
+      // Two lists in turn: the one handed out last time is free again.
+      ready.messages = messages;
+      const spare = this.spareOutbox;
+      spare.length = 0;
+      this.outbox = spare;
+      this.spareOutbox = messages;
+    }
     const observations = this.observations;
-    const ready = {
-      messages: messages.length === 0 ? NOTHING_SENT : messages,
-      observations: observations.length === 0 ? NOTHING_OBSERVED : observations,
-      mustSync: this.dirty,
-    };
-    if (messages.length > 0) this.outbox = [];
-    if (observations.length > 0) this.observations = [];
+    if (observations.length === 0) ready.observations = NOTHING_OBSERVED;
+    else {
+      ready.observations = observations;
+      this.observations = [];
+    }
+    ready.mustSync = this.dirty;
     this.dirty = false;
     return ready;
   }

@@ -75,11 +75,11 @@ export async function comparePlans(
   options: CompareOptions = {},
 ): Promise<Comparison> {
   if (planPaths.length === 0) throw new Error('compare: name at least one plan');
-  // The worker threads start loading now, while this thread parses the inputs.
+  // The worker threads are started first: they load their module while this thread parses the inputs.
   const runs = options.runs ?? 1;
   const threads =
     Number.isSafeInteger(runs) && runs >= 1 ? threadsFor(runs * planPaths.length, options.threads) : 0;
-  const pool = threads > 0 ? startSeedPool(threads) : undefined;
+  const pool = threads > 0 ? await startSeedPool(threads) : undefined;
   try {
     // The scenario once; each plan checked against it and sent to the workers as plain data.
     const scenario = loadScenario(scenarioPath);

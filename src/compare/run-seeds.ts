@@ -3,7 +3,7 @@
  * task order. `threads: 0` runs them on this thread (tests, a handful of runs).
  */
 import { availableParallelism } from 'node:os';
-import { WORKER_RESOURCE_LIMITS, workerFile } from '../simulate/worker-file.ts';
+import { workerFile } from '../simulate/worker-file.ts';
 import type { RunInputs } from './run-inputs.ts';
 import type { SeedOutcome } from './seed-outcome.ts';
 import { runSeed, type SeedBatch, type SeedTask } from './worker.ts';
@@ -27,40 +27,47 @@ const MAX_BATCH = 8;
 /** Batches per thread at least, so that the threads finish close together. */
 const BATCHES_PER_THREAD = 6;
 
+/**
+ * V8 limits of compare's threads: a young generation of 48 MB (16 MB semi-spaces, V8's default on
+ * 64-bit), not the 192 MB sweep's threads get (worker-file.ts WORKER_RESOURCE_LIMITS). A seed-witness
+ * run holds a small world and allocates about 5 MB; with the larger nursery the 200-seed compare took
+ * more CPU (system time for the larger spaces included), docs/performance.md "Compare, second pass".
+ * It changes when memory is collected, never what a run computes.
+ */
+export const COMPARE_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 48 } as const;
+
 /** Worker threads that answer seed batches. */
 export interface SeedPool {
   readonly threads: number;
   run(batch: SeedBatch): Promise<SeedOutcome[]>;
-  /** Stops the threads (also while they are still starting); never throws. */
+  /** Stops the threads; never throws. */
   destroy(): Promise<void>;
 }
 
 /**
- * `threads` worker threads, started now: they load their module while the calling thread goes on
- * (compare starts them before it parses its inputs). A failure to start surfaces from `run`.
+ * `threads` worker threads, started: once this resolves, they load their module on their own threads
+ * while the caller goes on (compare parses its inputs meanwhile, synchronously). Creating them waits
+ * for nothing but piscina's import and the worker file (worker-file.ts); they are never left running.
  */
-export function startSeedPool(threads: number): SeedPool {
-  const pool = Promise.all([
+export async function startSeedPool(threads: number): Promise<SeedPool> {
+  const [{ Piscina }, filename] = await Promise.all([
     import('piscina'), // loaded when a pool is needed, not at CLI start
     workerFile(COMPARE_WORKER),
-  ]).then(
-    ([{ Piscina }, filename]) =>
-      new Piscina<SeedBatch, SeedOutcome[]>({
-        filename,
-        minThreads: threads,
-        maxThreads: threads,
-        resourceLimits: WORKER_RESOURCE_LIMITS,
-      }),
-  );
-  pool.catch(() => {}); // reported by run(); destroy() has nothing to stop
+  ]);
+  const pool = new Piscina<SeedBatch, SeedOutcome[]>({
+    filename,
+    minThreads: threads,
+    maxThreads: threads,
+    resourceLimits: COMPARE_RESOURCE_LIMITS,
+  });
   return {
     threads,
-    run: async (batch) => (await pool).run(batch),
+    run: (batch) => pool.run(batch),
     destroy: async () => {
       try {
-        await (await pool).destroy();
+        await pool.destroy();
       } catch {
-        // nothing started, or already stopped
+        // already stopped
       }
     },
   };
@@ -95,7 +102,7 @@ export async function runSeeds(
     }
     return out;
   }
-  const pool = options.pool ?? startSeedPool(threads);
+  const pool = options.pool ?? (await startSeedPool(threads));
   const batchSize = Math.max(
     1,
     Math.min(MAX_BATCH, Math.floor(tasks.length / (threads * BATCHES_PER_THREAD))),

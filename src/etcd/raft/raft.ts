@@ -124,7 +124,8 @@ export class RaftNode {
       // Two lists in turn: the one handed out last time is free again.
       ready.messages = messages;
       const spare = this.spareOutbox;
-      spare.length = 0;
+      // Emptied by pop: a few elements, and V8 inlines pop where `length = 0` is a runtime call.
+      while (spare.length > 0) spare.pop();
       this.outbox = spare;
       this.spareOutbox = messages;
     }

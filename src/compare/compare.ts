@@ -4,8 +4,10 @@
  * and the seeds that fail with the command that replays each.
  */
 import type { Severity } from '../evaluate/finding.ts';
+import { checkPlanAgainstScenario } from '../plan/format/check-against-scenario.ts';
+import { loadPlan } from '../plan/format/load.ts';
 import { loadScenario } from '../scenario/load.ts';
-import { resolveInputs, seedsOf } from '../simulate/simulate.ts';
+import { seedsOf } from '../simulate/seeds.ts';
 import { type Distribution, distribution } from './distribution.ts';
 import { COMPARED_METRICS, type MetricKey, type MetricValues } from './metrics.ts';
 import { plainInputs } from './run-inputs.ts';
@@ -81,9 +83,14 @@ export async function comparePlans(
     Number.isSafeInteger(runs) && runs >= 1 ? threadsFor(runs * planPaths.length, options.threads) : 0;
   const pool = threads > 0 ? await startSeedPool(threads) : undefined;
   try {
-    // The scenario once; each plan checked against it and sent to the workers as plain data.
+    // The scenario once; each plan checked against it (as `resolveInputs` does) and sent to the
+    // workers as plain data. This thread loads no model: it runs no seed unless `threads` is 0.
     const scenario = loadScenario(scenarioPath);
-    const inputs = planPaths.map((planPath) => plainInputs(resolveInputs(scenario, planPath), planPath));
+    const inputs = planPaths.map((planPath) => {
+      const plan = loadPlan(planPath);
+      checkPlanAgainstScenario(plan, scenario);
+      return plainInputs({ scenario, plan }, planPath);
+    });
     const seeds = seedsOf({ runs: options.runs, seed: options.seed });
     // Seed-major order: every plan advances together, so the progress bar's ETA is fair early on.
     const tasks = seeds.flatMap((seed) =>

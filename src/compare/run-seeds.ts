@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { workerFile } from '../simulate/worker-file.ts';
 import type { RunInputs } from './run-inputs.ts';
 import type { SeedOutcome } from './seed-outcome.ts';
-import { runSeed, type SeedBatch, type SeedTask } from './worker.ts';
+import type { SeedBatch, SeedTask } from './worker.ts';
 
 export interface RunSeedsOptions {
   /** Worker threads; default one per core; 0 runs on the calling thread. */
@@ -93,6 +93,7 @@ export async function runSeeds(
     options.onProgress?.(done, tasks.length);
   };
   if (threads <= 0) {
+    const { runSeed } = await import('./worker.ts'); // the models, loaded only to run here
     const out: SeedOutcome[] = [];
     for (const task of tasks) {
       out.push(runSeed(task));

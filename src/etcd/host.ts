@@ -234,7 +234,7 @@ export class EtcdHost {
  * Adds a held answer in arrival order: after every answer arriving at or before it, so that answers
  * arriving at the same time keep the order they were sent in (what a stable sort by arrival gives).
  */
-function holdAnswer(answers: { at: number; msg: Message }[], at: number, msg: Message): void {
+export function holdAnswer(answers: { at: number; msg: Message }[], at: number, msg: Message): void {
   const held = { at, msg };
   let i = answers.length;
   answers.push(held);

@@ -5,16 +5,24 @@
  * empty task (no run), so it is the module loading alone; wall and CPU of the whole process
  * (every thread), medians of `runs` samples.
  */
-import { COMPARE_WORKER } from '../src/compare/run-seeds.ts';
+import { COMPARE_RESOURCE_LIMITS, COMPARE_WORKER } from '../src/compare/run-seeds.ts';
 import { WORKER_RESOURCE_LIMITS, type WorkerEntry, workerFile } from '../src/simulate/worker-file.ts';
 import { SWEEP_WORKER } from '../src/sweep/pool.ts';
 
-const WORKERS: Record<string, { entry: WorkerEntry; emptyTask: object }> = {
-  compare: { entry: COMPARE_WORKER, emptyTask: { scenarioPath: '', planPath: '', seeds: [] } },
-  sweep: { entry: SWEEP_WORKER, emptyTask: { spec: null, indices: [] } },
+const WORKERS: Record<string, { entry: WorkerEntry; emptyTask: object; limits: object }> = {
+  compare: {
+    entry: COMPARE_WORKER,
+    emptyTask: { inputs: null, planPath: '', seeds: [] },
+    limits: COMPARE_RESOURCE_LIMITS,
+  },
+  sweep: { entry: SWEEP_WORKER, emptyTask: { spec: null, indices: [] }, limits: WORKER_RESOURCE_LIMITS },
 };
 
-async function sample(filename: string, task: object): Promise<{ wallMs: number; cpuMs: number }> {
+async function sample(
+  filename: string,
+  task: object,
+  limits: object,
+): Promise<{ wallMs: number; cpuMs: number }> {
   const { Piscina } = await import('piscina');
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -22,7 +30,7 @@ async function sample(filename: string, task: object): Promise<{ wallMs: number;
     filename,
     minThreads: 1,
     maxThreads: 1,
-    resourceLimits: WORKER_RESOURCE_LIMITS,
+    resourceLimits: limits,
   });
   await pool.run(task);
   const wallMs = performance.now() - started;
@@ -38,7 +46,7 @@ function median(xs: number[]): number {
 
 export async function workerStartupBenchmark(options: { runs: number }) {
   const results: Record<string, object> = {};
-  for (const [name, { entry, emptyTask }] of Object.entries(WORKERS)) {
+  for (const [name, { entry, emptyTask, limits }] of Object.entries(WORKERS)) {
     const resolveStarted = performance.now();
     const bundle = await workerFile(entry);
     const resolveMs = Math.round(performance.now() - resolveStarted);
@@ -47,7 +55,7 @@ export async function workerStartupBenchmark(options: { runs: number }) {
       ['tsx', entry.tsxEntry],
     ]) {
       const samples = [];
-      for (let i = 0; i < options.runs; i++) samples.push(await sample(filename, emptyTask));
+      for (let i = 0; i < options.runs; i++) samples.push(await sample(filename, emptyTask, limits));
       results[`${name}-${form}`] = {
         file: filename.replace(/^.*\/(dist\/|src\/|harvester-sim-workers-[^/]+\/)/, '$1'),
         wallMs: median(samples.map((s) => s.wallMs)),

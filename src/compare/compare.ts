@@ -4,10 +4,14 @@
  * and the seeds that fail with the command that replays each.
  */
 import type { Severity } from '../evaluate/finding.ts';
-import { resolveInputs, seedsOf } from '../simulate/simulate.ts';
+import { checkPlanAgainstScenario } from '../plan/format/check-against-scenario.ts';
+import { loadPlan } from '../plan/format/load.ts';
+import { loadScenario } from '../scenario/load.ts';
+import { seedsOf } from '../simulate/seeds.ts';
 import { type Distribution, distribution } from './distribution.ts';
 import { COMPARED_METRICS, type MetricKey, type MetricValues } from './metrics.ts';
-import { type RunSeedsOptions, runSeeds } from './run-seeds.ts';
+import { plainInputs } from './run-inputs.ts';
+import { type RunSeedsOptions, runSeeds, startSeedPool, threadsFor } from './run-seeds.ts';
 import type { SeedOutcome } from './seed-outcome.ts';
 
 export interface CompareOptions extends RunSeedsOptions {
@@ -73,26 +77,44 @@ export async function comparePlans(
   options: CompareOptions = {},
 ): Promise<Comparison> {
   if (planPaths.length === 0) throw new Error('compare: name at least one plan');
-  const inputs = planPaths.map((planPath) => resolveInputs(scenarioPath, planPath));
-  const seeds = seedsOf({ runs: options.runs, seed: options.seed });
-  // Seed-major order: every plan advances together, so the progress bar's ETA is fair early on.
-  const tasks = seeds.flatMap((seed) => planPaths.map((planPath) => ({ scenarioPath, planPath, seed })));
-  const outcomes = await runSeeds(tasks, options);
-  const command = options.command ?? 'harvester-sim';
-  return {
-    scenario: inputs[0].scenario.name,
-    scenarioPath,
-    runs: seeds.length,
-    seeds,
-    plans: planPaths.map((planPath, p) =>
-      summarizePlan(
-        inputs[p].plan.name,
-        planPath,
-        outcomes.filter((_, i) => i % planPaths.length === p),
-        (seed) => replayCommand(command, scenarioPath, planPath, seed),
+  // The worker threads are started first: they load their module while this thread parses the inputs.
+  const runs = options.runs ?? 1;
+  const threads =
+    Number.isSafeInteger(runs) && runs >= 1 ? threadsFor(runs * planPaths.length, options.threads) : 0;
+  const pool = threads > 0 ? await startSeedPool(threads) : undefined;
+  try {
+    // The scenario once; each plan checked against it (as `resolveInputs` does) and sent to the
+    // workers as plain data. This thread loads no model: it runs no seed unless `threads` is 0.
+    const scenario = loadScenario(scenarioPath);
+    const inputs = planPaths.map((planPath) => {
+      const plan = loadPlan(planPath);
+      checkPlanAgainstScenario(plan, scenario);
+      return plainInputs({ scenario, plan }, planPath);
+    });
+    const seeds = seedsOf({ runs: options.runs, seed: options.seed });
+    // Seed-major order: every plan advances together, so the progress bar's ETA is fair early on.
+    const tasks = seeds.flatMap((seed) =>
+      planPaths.map((planPath, p) => ({ inputs: inputs[p], planPath, seed })),
+    );
+    const outcomes = await runSeeds(tasks, { ...options, pool });
+    const command = options.command ?? 'harvester-sim';
+    return {
+      scenario: scenario.name,
+      scenarioPath,
+      runs: seeds.length,
+      seeds,
+      plans: planPaths.map((planPath, p) =>
+        summarizePlan(
+          inputs[p].plan.name,
+          planPath,
+          outcomes.filter((_, i) => i % planPaths.length === p),
+          (seed) => replayCommand(command, scenarioPath, planPath, seed),
+        ),
       ),
-    ),
-  };
+    };
+  } finally {
+    await pool?.destroy();
+  }
 }
 
 export function summarizePlan(

@@ -1,30 +1,24 @@
 /**
  * The worker side of a comparison: runs seeds of one plan and returns their `SeedOutcome`s. Loaded
  * by piscina (src/simulate/worker-file.ts: a bundle of `runSeedBatch`, or worker-entry.mjs under
- * tsx); the scenario and plan files are read once per worker.
+ * tsx). The scenario and plan come loaded and checked by the calling thread, as plain data (a
+ * structured clone, run-inputs.ts), so this module imports neither the YAML parser nor the schemas.
  */
 import { evaluate } from '../evaluate/evaluate.ts';
 import { runPlan } from '../plan/runner/runner.ts';
-import { resolveInputs } from '../simulate/simulate.ts';
+import type { RunInputs } from './run-inputs.ts';
 import { type SeedOutcome, seedOutcome } from './seed-outcome.ts';
 
 export interface SeedTask {
-  readonly scenarioPath: string;
+  readonly inputs: RunInputs;
+  /** The plan's file, for error messages. */
   readonly planPath: string;
   readonly seed: number | string;
 }
 
-const inputs = new Map<string, ReturnType<typeof resolveInputs>>();
-
 export function runSeed(task: SeedTask): SeedOutcome {
-  const key = `${task.scenarioPath}\u0000${task.planPath}`;
-  let resolved = inputs.get(key);
-  if (resolved === undefined) {
-    resolved = resolveInputs(task.scenarioPath, task.planPath);
-    inputs.set(key, resolved);
-  }
   try {
-    const run = runPlan(resolved.scenario, resolved.plan, { seed: task.seed });
+    const run = runPlan(task.inputs.scenario, task.inputs.plan, { seed: task.seed });
     return seedOutcome(evaluate(run.records), task.seed);
   } catch (error) {
     // Name the run, so that one line on stderr says what to replay.
@@ -35,15 +29,13 @@ export function runSeed(task: SeedTask): SeedOutcome {
 
 /** Seeds of one plan run in one task, so that a message crosses the thread boundary per batch. */
 export interface SeedBatch {
-  readonly scenarioPath: string;
+  readonly inputs: RunInputs;
   readonly planPath: string;
   readonly seeds: readonly (number | string)[];
 }
 
 export function runSeedBatch(batch: SeedBatch): SeedOutcome[] {
-  return batch.seeds.map((seed) =>
-    runSeed({ scenarioPath: batch.scenarioPath, planPath: batch.planPath, seed }),
-  );
+  return batch.seeds.map((seed) => runSeed({ inputs: batch.inputs, planPath: batch.planPath, seed }));
 }
 
 export default runSeedBatch;

@@ -131,7 +131,7 @@ export class EtcdCluster {
 
   private rememberQuorumInputs(): void {
     let k = 0;
-    for (const m of this.host.members.values()) {
+    for (const m of this.host.memberList) {
       const raft = m.raft;
       const seen = this.seen[k++];
       if (seen === undefined)
@@ -155,7 +155,7 @@ export class EtcdCluster {
   private quorumInputsMoved(): boolean {
     if (this.seen.length === 0) return true;
     let k = 0;
-    for (const m of this.host.members.values()) {
+    for (const m of this.host.memberList) {
       const seen = this.seen[k++];
       const raft = m.raft;
       if (

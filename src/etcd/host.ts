@@ -17,6 +17,8 @@ import type { WriteLoad } from './write-load.ts';
 
 export class EtcdHost {
   readonly members = new Map<MemberId, MemberState>();
+  /** The same members in the same order, as a list: what runs after every Ready walks it without an iterator. */
+  readonly memberList: MemberState[] = [];
   readonly voters: readonly MemberId[];
   readonly rng: RandomStream;
   readonly recorder: Recorder<'etcd'>;
@@ -53,7 +55,7 @@ export class EtcdHost {
     );
     for (const spec of specs) {
       const rng = sim.rng.stream(`etcd.${spec.id}`);
-      this.members.set(spec.id, {
+      const state: MemberState = {
         spec,
         rng,
         raft: this.newRaft(spec.id, rng),
@@ -66,7 +68,9 @@ export class EtcdHost {
         inbox: [],
         ticks: NO_TICKS,
         answers: [],
-      });
+      };
+      this.members.set(spec.id, state);
+      this.memberList.push(state);
     }
   }
 
@@ -89,18 +93,18 @@ export class EtcdHost {
 
   /** Handles a Ready: trace the observations, sync if needed, send the messages. */
   flush(m: MemberState): void {
-    const ready = m.raft.ready();
-    if (this.sim.trace.enabled)
-      for (const o of ready.observations) recordObservation(this.recorder, m.spec.id, o);
-    if (ready.messages.length > 0) {
-      const sentMs = this.nowMs() + (ready.mustSync ? this.transport.syncDelayMs() : 0);
-      for (const msg of ready.messages) {
+    // Read at once: the Ready is the state machine's until its next ready().
+    const { messages, observations, mustSync } = m.raft.ready();
+    if (this.sim.trace.enabled) for (const o of observations) recordObservation(this.recorder, m.spec.id, o);
+    if (messages.length > 0) {
+      const sentMs = this.nowMs() + (mustSync ? this.transport.syncDelayMs() : 0);
+      for (const msg of messages) {
         if (!this.transport.reaches(msg.from, msg.to)) continue;
         const arrivalMs = this.transport.arrivalMs(msg.from, msg.to, sentMs);
         const at = this.sim.now + Math.max(0, arrivalMs - this.nowMs()) / 1000;
         const to = this.members.get(msg.to);
         if (to !== undefined && this.answersMayWait(to) && to.raft.quietAnswer(msg))
-          to.answers.push({ at, msg });
+          holdAnswer(to.answers, at, msg);
         else this.sim.timeoutAt(at, msg).addCallback(this.arrived);
       }
     }
@@ -128,12 +132,16 @@ export class EtcdHost {
   /** Steps the waiting answers that arrived before now, in arrival order (called by the tick driver). */
   stepAnswers(m: MemberState): void {
     const answers = m.answers;
-    if (answers.length === 0) return;
+    const n = answers.length;
+    if (n === 0) return;
     const now = this.sim.now;
-    if (answers.length > 1) answers.sort((a, b) => a.at - b.at);
+    // Held in arrival order (holdAnswer), so the ones due are a prefix.
     let k = 0;
-    while (k < answers.length && answers[k].at < now) m.raft.step(answers[k++].msg);
-    if (k > 0) answers.splice(0, k);
+    while (k < n && answers[k].at < now) m.raft.step(answers[k++].msg);
+    if (k === 0) return;
+    for (let i = k; i < n; i++) answers[i - k] = answers[i];
+    // Shortened by pop (inlined by V8; setting `length` is a runtime call).
+    for (let i = 0; i < k; i++) answers.pop();
   }
 
   /** Waiting answers become kernel events at their arrival times (something may now read them). */
@@ -220,4 +228,19 @@ export class EtcdHost {
     e.succeed(value);
     return e;
   }
+}
+
+/**
+ * Adds a held answer in arrival order: after every answer arriving at or before it, so that answers
+ * arriving at the same time keep the order they were sent in (what a stable sort by arrival gives).
+ */
+export function holdAnswer(answers: { at: number; msg: Message }[], at: number, msg: Message): void {
+  const held = { at, msg };
+  let i = answers.length;
+  answers.push(held);
+  while (i > 0 && answers[i - 1].at > at) {
+    answers[i] = answers[i - 1];
+    i--;
+  }
+  answers[i] = held;
 }

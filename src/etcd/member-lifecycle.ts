@@ -226,9 +226,11 @@ class Ticks implements TickDriver {
     }
     if (at >= this.armedAt) return;
     this.armedAt = at;
-    const token = ++this.token;
-    this.host.sim.timeoutAt(at).addCallback(() => this.wake(token));
+    // The event carries its token: one callback for every arming, no closure each.
+    this.host.sim.timeoutAt(at, ++this.token).addCallback(this.woken);
   }
+
+  private readonly woken = (e: Event<number>): void => this.wake(e.value as number);
 
   private wake(token: number): void {
     if (token !== this.token || !this.alive()) return;

@@ -2,7 +2,7 @@
  * The one-call API: load a scenario and a plan (objects, or YAML file paths), run the plan on the
  * simulated cluster, evaluate the trace. `simulateMany` does the same over many seeds.
  */
-import { DEFAULT_SEED, type TraceSink } from '../../sim/index.ts';
+import type { TraceSink } from '../../sim/index.ts';
 import { type Evaluation, evaluate } from '../evaluate/evaluate.ts';
 import { checkPlanAgainstScenario } from '../plan/format/check-against-scenario.ts';
 import { loadPlan } from '../plan/format/load.ts';
@@ -11,6 +11,9 @@ import { type PlanRun, runPlan } from '../plan/runner/runner.ts';
 import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { Trace } from '../trace/record.ts';
+import { seedsOf } from './seeds.ts';
+
+export { seedsOf };
 
 export interface SimulateOptions {
   /** Root seed of every random stream (default `DEFAULT_SEED`, 1234567). */
@@ -61,16 +64,6 @@ export interface SimulateManyOptions extends Omit<SimulateOptions, 'seed' | 'sin
   readonly seed?: number | string;
   /** Called after each run. */
   readonly onRun?: (evaluation: Evaluation, index: number, total: number) => void;
-}
-
-/** The seeds `simulateMany` runs: `runs` of them from `seed`, unless `seeds` names them. */
-export function seedsOf(options: Pick<SimulateManyOptions, 'seeds' | 'runs' | 'seed'>): (number | string)[] {
-  if (options.seeds !== undefined) return [...options.seeds];
-  const runs = options.runs ?? 1;
-  if (!Number.isSafeInteger(runs) || runs < 1)
-    throw new Error(`runs: expected a whole number ≥ 1, found ${runs}`);
-  const first = options.seed ?? DEFAULT_SEED;
-  return Array.from({ length: runs }, (_, i) => (typeof first === 'number' ? first + i : `${first}-${i}`));
 }
 
 /**

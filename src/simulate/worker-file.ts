@@ -25,7 +25,8 @@ export interface WorkerEntry {
 }
 
 /**
- * V8 limits for these worker threads (piscina's `resourceLimits`, passed to `new Worker`): a young
+ * V8 limits for the sweep's worker threads (piscina's `resourceLimits`, passed to `new Worker`;
+ * compare's use COMPARE_RESOURCE_LIMITS, src/compare/run-seeds.ts, measured better there): a young
  * generation of 192 MB (64 MB semi-spaces where V8's default is 16 MB). A run allocates many
  * short-lived objects (events, conditions, states of the pure machines) while it holds a world of
  * long-lived ones; with a larger nursery fewer scavenges run and fewer objects are promoted only to

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { RunInputs } from '../../src/compare/run-inputs.ts';
 import { COMPARE_WORKER, seedBatches } from '../../src/compare/run-seeds.ts';
 import { newerThanSources, workerFile } from '../../src/simulate/worker-file.ts';
 
@@ -35,16 +36,21 @@ describe('the worker file', () => {
 });
 
 describe('seed batches', () => {
-  const task = (planPath: string, seed: number) => ({ scenarioPath: 's.yaml', planPath, seed });
+  // Two plans' inputs (compare loads each once); batches group by the inputs object.
+  const a = { scenario: {}, plan: {} } as unknown as RunInputs;
+  const b = { scenario: {}, plan: {} } as unknown as RunInputs;
+  const task = (inputs: RunInputs, planPath: string, seed: number) => ({ inputs, planPath, seed });
 
   it('holds seeds of one plan, at most `size`, each answering the task indices it lists', () => {
     // Seed-major order as compare builds it: plan a and b alternate.
-    const tasks = [1, 2, 3].flatMap((seed) => [task('a', seed), task('b', seed)]);
+    const tasks = [1, 2, 3].flatMap((seed) => [task(a, 'a.yaml', seed), task(b, 'b.yaml', seed)]);
     expect(seedBatches(tasks, 2)).toEqual([
-      { batch: { scenarioPath: 's.yaml', planPath: 'a', seeds: [1, 2] }, indices: [0, 2] },
-      { batch: { scenarioPath: 's.yaml', planPath: 'b', seeds: [1, 2] }, indices: [1, 3] },
-      { batch: { scenarioPath: 's.yaml', planPath: 'a', seeds: [3] }, indices: [4] },
-      { batch: { scenarioPath: 's.yaml', planPath: 'b', seeds: [3] }, indices: [5] },
+      { batch: { inputs: a, planPath: 'a.yaml', seeds: [1, 2] }, indices: [0, 2] },
+      { batch: { inputs: b, planPath: 'b.yaml', seeds: [1, 2] }, indices: [1, 3] },
+      { batch: { inputs: a, planPath: 'a.yaml', seeds: [3] }, indices: [4] },
+      { batch: { inputs: b, planPath: 'b.yaml', seeds: [3] }, indices: [5] },
     ]);
+    expect(seedBatches(tasks, 2)[0].batch.inputs).toBe(a);
+    expect(seedBatches(tasks, 2)[1].batch.inputs).toBe(b);
   });
 });

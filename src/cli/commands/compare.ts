@@ -60,11 +60,15 @@ export async function runManySeeds(
   const threads = options.threads === undefined ? undefined : Number(options.threads);
   if (threads !== undefined && (!Number.isSafeInteger(threads) || threads < 0))
     throw new Error(`--threads: expected a whole number ≥ 0, found '${options.threads}'`);
-  // Loaded here, not at start-up: `--help` and the other commands need none of it (issue 10).
+  // Loaded here, not at start-up: `--help` and the other commands need none of it (issue 10). The
+  // reports load while the seeds run (the worker threads start first).
   const { comparePlans } = await import('../../compare/compare.ts');
-  const { comparisonTerminalReport } = await import('../../report/comparison-terminal.ts');
-  const { comparisonHtml } = await import('../../report/html.ts');
-  const { comparisonMarkdown } = await import('../../report/markdown.ts');
+  const reports = Promise.all([
+    import('../../report/comparison-terminal.ts'),
+    import('../../report/html.ts'),
+    import('../../report/markdown.ts'),
+  ]);
+  reports.catch(() => {}); // a failure is thrown where the reports are awaited
   const total = runs * planPaths.length;
   const progress = runProgress(options.label ?? 'compare', total);
   let comparison: Comparison;
@@ -78,6 +82,7 @@ export async function runManySeeds(
   } finally {
     progress.stop();
   }
+  const [{ comparisonTerminalReport }, { comparisonHtml }, { comparisonMarkdown }] = await reports;
   if (options.report !== undefined)
     writeFileSync(options.report, await comparisonHtml(comparison, await representativeRuns(comparison)));
   process.stdout.write(

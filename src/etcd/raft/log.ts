@@ -82,12 +82,12 @@ export class RaftLog {
     const start = Math.max(index, 1);
     const i = this.find(start);
     if (i < 0) return [];
-    const out: Entry[] = [];
-    for (let j = i; j < this.runs.length; j++) {
+    // Usually one run (what a follower lacks since the last beat): a literal sized for it, then push.
+    const head = this.runs[i];
+    const out: Entry[] = [{ term: head.term, kind: head.kind, ref: head.ref, count: head.last - start + 1 }];
+    for (let j = i + 1; j < this.runs.length; j++) {
       const run = this.runs[j];
-      const first = j === i ? start : run.first;
-      const count = run.last - first + 1;
-      out.push({ term: run.term, kind: run.kind, ref: run.ref, count });
+      out.push({ term: run.term, kind: run.kind, ref: run.ref, count: run.last - run.first + 1 });
     }
     return out;
   }

@@ -37,11 +37,15 @@ export interface PersistentState {
 
 /** etcd raft `Ready`: messages to send, observations, and whether state must be synced first. */
 export interface Ready {
-  messages: Message[];
-  observations: Observation[];
+  messages: readonly Message[];
+  observations: readonly Observation[];
   /** Term, vote or entries changed: Raft Figure 2 "updated on stable storage before responding". */
   mustSync: boolean;
 }
+
+/** The empty lists a Ready hands out (readonly by type; not frozen, so one elements kind reaches the host's loops). */
+const NOTHING_SENT: readonly Message[] = [];
+const NOTHING_OBSERVED: readonly Observation[] = [];
 
 interface Progress {
   match: number;
@@ -70,6 +74,12 @@ export class RaftNode {
   private votes = new Map<MemberId, boolean>();
   private progress = new Map<MemberId, Progress>();
   private outbox: Message[] = [];
+  private spareOutbox: Message[] = [];
+  private readonly readyOut: Ready = {
+    messages: NOTHING_SENT,
+    observations: NOTHING_OBSERVED,
+    mustSync: false,
+  };
   private observations: Observation[] = [];
   private dirty = false;
 
@@ -101,11 +111,31 @@ export class RaftNode {
     return { term: this.term, vote: this.vote, commit: this.log.committed, entries: this.log.all() };
   }
 
-  /** Drains what the host must do: sync (if asked), then send the messages. */
+  /**
+   * Drains what the host must do: sync (if asked), then send the messages. The Ready and its lists
+   * are valid until the next call (etcd raft: a Ready is handled before `Advance`): the host reads
+   * them at once, and this node reuses them rather than allocating per call.
+   */
   ready(): Ready {
-    const ready = { messages: this.outbox, observations: this.observations, mustSync: this.dirty };
-    this.outbox = [];
-    this.observations = [];
+    const ready = this.readyOut;
+    const messages = this.outbox;
+    if (messages.length === 0) ready.messages = NOTHING_SENT;
+    else {
+      // Two lists in turn: the one handed out last time is free again.
+      ready.messages = messages;
+      const spare = this.spareOutbox;
+      // Emptied by pop: a few elements, and V8 inlines pop where `length = 0` is a runtime call.
+      while (spare.length > 0) spare.pop();
+      this.outbox = spare;
+      this.spareOutbox = messages;
+    }
+    const observations = this.observations;
+    if (observations.length === 0) ready.observations = NOTHING_OBSERVED;
+    else {
+      ready.observations = observations;
+      this.observations = [];
+    }
+    ready.mustSync = this.dirty;
     this.dirty = false;
     return ready;
   }

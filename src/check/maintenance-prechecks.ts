@@ -14,8 +14,7 @@ import { vmKey } from './static-run.ts';
 type Report = ReturnType<typeof reporter>;
 
 export const MAINTENANCE_SOURCES = {
-  nodeCounts:
-    'controlplane.md §5 (harvester/docs:docs/host/host.md): maintenance mode needs ≥ 2 active nodes',
+  nodeCounts: 'harvester/docs:docs/host/host.md: maintenance mode needs ≥ 2 active nodes',
   lastReplica:
     'harvester/harvester:pkg/controller/master/nodedrain (FindNonMigratableVMS): a VM holding the last healthy Longhorn replica on the node blocks maintenance',
 } as const;

@@ -284,7 +284,7 @@ function apply(run: Omit<StaticRun, 'views' | 'initial'>, before: StaticState, s
       }
       break;
     case 'etcd.move-leader': {
-      if (action.method === 'delete-pod') break; // the static pod keeps running (controlplane.md §8 S1)
+      if (action.method === 'delete-pod') break; // the static pod keeps running (kubernetes#18429, #79147)
       if (action.to.kind === 'off-witness') {
         const off = [...leader].filter((n) => scenario.nodes.find((s) => s.name === n)?.role !== 'witness');
         const management = scenario.nodes.find((n) => n.role === 'management' && on.has(n.name));

@@ -195,7 +195,8 @@ export function controlPlaneFindings(records: Trace, run: RunSummary): Finding[]
       title: 'the Kubernetes API is unavailable when the plan ends',
       detail: `reason: ${lastApi.data.reason}`,
       objects: ['cluster/api'],
-      source: 'controlplane.md §1: the API serves iff etcd has quorum and an apiserver runs',
+      source:
+        'etcd-io/etcd:server/etcdserver/raft.go (no quorum: no leader, no committed request) and kube-apiserver storage on etcd3: the API serves iff etcd has quorum and an apiserver runs',
     });
   }
   return findings;

@@ -44,10 +44,11 @@ export const KB = {
 /** Research notes the KB does not state but findings rely on. */
 export const RESEARCH = {
   forceReset:
-    'controlplane.md §5: vm-force-reset-policy force-restarts VMs on the surviving nodes (before Harvester v1.7.0 `period` 300 s after Ready=Unknown; from v1.7.0 drain taint after 15 s, out-of-service 180 s later); harvester/harvester:pkg/controller/master/node/node_down_controller.go',
+    'vm-force-reset-policy force-restarts VMs on the surviving nodes (before Harvester v1.7.0 `period` 300 s after Ready=Unknown; from v1.7.0 drain taint after 15 s, out-of-service 180 s later); harvester/harvester:pkg/controller/master/node/node_down_controller.go',
   staticPod:
-    'controlplane.md §8 S1: etcd is an RKE2 static pod; deleting its mirror pod does not stop the container (kubernetes#18429, #79147): use etcdctl move-leader',
-  witness: 'controlplane.md §2: a witness has no apiserver, no kube-vip and no storage',
+    'etcd is an RKE2 static pod; deleting its mirror pod does not stop the container (kubernetes#18429, #79147): use etcdctl move-leader',
+  witness:
+    'harvester/docs:docs/advanced/witness.md: a witness node runs etcd only: no apiserver, no kube-vip and no storage',
 } as const;
 
 /**

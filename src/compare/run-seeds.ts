@@ -3,7 +3,7 @@
  * task order. `threads: 0` runs them on this thread (tests, a handful of runs).
  */
 import { availableParallelism } from 'node:os';
-import { workerFile } from '../simulate/worker-file.ts';
+import { batchSize, workerFile } from '../simulate/worker-file.ts';
 import type { RunInputs } from './run-inputs.ts';
 import type { SeedOutcome } from './seed-outcome.ts';
 import type { SeedBatch, SeedTask } from './worker.ts';
@@ -21,11 +21,6 @@ export const COMPARE_WORKER = {
   source: "export { runSeedBatch as default } from './src/compare/worker.ts';",
   tsxEntry: new URL('./worker-entry.mjs', import.meta.url).href,
 };
-
-/** At most this many seeds per task: enough to make a message per batch cheap, few enough to balance. */
-const MAX_BATCH = 8;
-/** Batches per thread at least, so that the threads finish close together. */
-const BATCHES_PER_THREAD = 6;
 
 /**
  * V8 limits of compare's threads: a young generation of 48 MB (16 MB semi-spaces, V8's default on
@@ -104,14 +99,11 @@ export async function runSeeds(
     return out;
   }
   const pool = options.pool ?? (await startSeedPool(threads));
-  const batchSize = Math.max(
-    1,
-    Math.min(MAX_BATCH, Math.floor(tasks.length / (threads * BATCHES_PER_THREAD))),
-  );
+  const size = batchSize(tasks.length, threads);
   const out: SeedOutcome[] = new Array(tasks.length);
   try {
     await Promise.all(
-      seedBatches(tasks, batchSize).map(async ({ batch, indices }) => {
+      seedBatches(tasks, size).map(async ({ batch, indices }) => {
         const outcomes = await pool.run(batch);
         indices.forEach((index, k) => {
           out[index] = outcomes[k];

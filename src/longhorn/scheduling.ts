@@ -133,9 +133,7 @@ export function scheduleReplica(
   index?: SchedulingIndex,
 ): ScheduleResult {
   if (index !== undefined) return indexedSchedule(disks, request, policy, index);
-  const counting: ExistingReplicaPlacement[] = [];
-  for (const r of request.existing)
-    if (!r.failed || (r.potentiallyReusable && !request.replenishing)) counting.push(r);
+  const counting = countingReplicas(request);
   const usedNodes = new Set<string>();
   for (const r of counting) usedNodes.add(r.node);
   const usedZones = new Set<string>();
@@ -175,6 +173,13 @@ export function scheduleReplica(
   return explainedSchedule(disks, request, policy);
 }
 
+/** The replicas that hold their node (and zone) for anti-affinity: live ones, and failed ones still reusable unless replenishing. */
+function countingReplicas(request: SchedulingRequest): ExistingReplicaPlacement[] {
+  const counting: ExistingReplicaPlacement[] = [];
+  for (const r of request.existing)
+    if (!r.failed || (r.potentiallyReusable && !request.replenishing)) counting.push(r);
+  return counting;
+}
 /**
  * `scheduleReplica` over the index: per stage, the first qualifying disk in pick order that holds no
  * replica of the volume (else the first qualifying one, with disk soft anti-affinity), and the best
@@ -186,9 +191,7 @@ function indexedSchedule(
   policy: SchedulingPolicy,
   index: SchedulingIndex,
 ): ScheduleResult {
-  const counting: ExistingReplicaPlacement[] = [];
-  for (const r of request.existing)
-    if (!r.failed || (r.potentiallyReusable && !request.replenishing)) counting.push(r);
+  const counting = countingReplicas(request);
   const usedNodes = new Set<string>();
   for (const r of counting) usedNodes.add(r.node);
   const usedZones = new Set<string>();

@@ -25,6 +25,14 @@ export interface WorkerEntry {
 }
 
 /**
+ * Tasks per message for a pool: at most 8 (one message and one clone per batch stays cheap) and at
+ * least 6 batches per thread, so that the threads finish close together.
+ */
+export function batchSize(tasks: number, threads: number): number {
+  return Math.max(1, Math.min(8, Math.floor(tasks / (threads * 6))));
+}
+
+/**
  * V8 limits for the sweep's worker threads (piscina's `resourceLimits`, passed to `new Worker`;
  * compare's use COMPARE_RESOURCE_LIMITS, src/compare/run-seeds.ts, measured better there): a young
  * generation of 192 MB (64 MB semi-spaces where V8's default is 16 MB). A run allocates many

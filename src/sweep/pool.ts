@@ -3,7 +3,7 @@
  * `threads: 1`. Results come back in index order whatever order the workers finish in.
  */
 import { availableParallelism } from 'node:os';
-import { WORKER_RESOURCE_LIMITS, workerFile } from '../simulate/worker-file.ts';
+import { batchSize, WORKER_RESOURCE_LIMITS, workerFile } from '../simulate/worker-file.ts';
 import type { PointResult } from './point-metrics.ts';
 import { preparedFor, runPoint } from './point-run.ts';
 import type { SweepSpec } from './spec.ts';
@@ -21,10 +21,6 @@ export const SWEEP_WORKER = {
   source: "export { runPointBatch as default } from './src/sweep/point-run.ts';",
   tsxEntry: new URL('./pool-worker.js', import.meta.url).href,
 };
-
-/** At most this many points per task; at least this many tasks per thread (to finish together). */
-const MAX_BATCH = 8;
-const BATCHES_PER_THREAD = 6;
 
 export function defaultThreads(): number {
   return availableParallelism();
@@ -58,7 +54,7 @@ export async function runPoints(
     resourceLimits: WORKER_RESOURCE_LIMITS,
   });
   // Consecutive points per task: one message (and one spec to clone) per batch rather than per point.
-  const size = Math.max(1, Math.min(MAX_BATCH, Math.floor(indices.length / (threads * BATCHES_PER_THREAD))));
+  const size = batchSize(indices.length, threads);
   const batches: number[][] = [];
   for (let i = 0; i < indices.length; i += size) batches.push(indices.slice(i, i + size));
   try {

@@ -43,18 +43,19 @@ function holder(scenario: Scenario): string {
   return probe.world.longhorn.replicas('default/vm1-rootdisk')[0].node as string;
 }
 
+/** vm1 stopped (its volume detaches), a minute later `kubectl drain` of `node` with a 1 min timeout. */
+const stopThenDrain = (node: string) =>
+  plan([
+    { step: 'vm.stop', vms: { names: ['default/vm1'] } },
+    { step: 'sleep', duration: '1m' },
+    { step: 'node.drain', node, timeout: '1m' },
+  ]);
+
 describe("Longhorn's instance-manager PodDisruptionBudget (canDeleteInstanceManagerPDB, node-drain-policy)", () => {
   it('block-if-contains-last-replica (the default): the drain of the node with the last healthy replica is refused until --timeout, naming budget and volume', () => {
     const scenario = oneReplica('block-if-contains-last-replica');
     const node = holder(scenario);
-    const run = runPlan(
-      scenario,
-      plan([
-        { step: 'vm.stop', vms: { names: ['default/vm1'] } },
-        { step: 'sleep', duration: '1m' },
-        { step: 'node.drain', node, timeout: '1m' },
-      ]),
-    );
+    const run = runPlan(scenario, stopThenDrain(node));
     expect(run.ok).toBe(false);
     const [refusal] = refusalsFor(run, 'default/vm1-rootdisk');
     expect(refusal.data.message).toContain(
@@ -76,14 +77,7 @@ describe("Longhorn's instance-manager PodDisruptionBudget (canDeleteInstanceMana
   it('allow-if-replica-is-stopped: "lets the drain through when the last replica is stopped" (volume detached), not while it runs', () => {
     const scenario = oneReplica('allow-if-replica-is-stopped');
     const node = holder(scenario);
-    const stopped = runPlan(
-      scenario,
-      plan([
-        { step: 'vm.stop', vms: { names: ['default/vm1'] } },
-        { step: 'sleep', duration: '1m' },
-        { step: 'node.drain', node, timeout: '1m' },
-      ]),
-    );
+    const stopped = runPlan(scenario, stopThenDrain(node));
     expect(refusalsFor(stopped, 'default/vm1-rootdisk')).toEqual([]);
     const [drainedStopped] = select(stopped.records, 'kubevirt', 'drain.result');
     expect(drainedStopped.data.blockedByPdb ?? []).toEqual([]);
@@ -96,14 +90,7 @@ describe("Longhorn's instance-manager PodDisruptionBudget (canDeleteInstanceMana
   it('always-allow: the budget is deleted as soon as no engine runs on the node ("risks data loss")', () => {
     const scenario = oneReplica('always-allow');
     const node = holder(scenario);
-    const run = runPlan(
-      scenario,
-      plan([
-        { step: 'vm.stop', vms: { names: ['default/vm1'] } },
-        { step: 'sleep', duration: '1m' },
-        { step: 'node.drain', node, timeout: '1m' },
-      ]),
-    );
+    const run = runPlan(scenario, stopThenDrain(node));
     expect(refusalsFor(run, 'default/vm1-rootdisk')).toEqual([]);
   });
 
@@ -128,14 +115,7 @@ describe("Longhorn's instance-manager PodDisruptionBudget (canDeleteInstanceMana
 
   it('three replicas: a healthy replica on another schedulable node lets the budget go', () => {
     const scenario = { ...seed };
-    const run = runPlan(
-      scenario,
-      plan([
-        { step: 'vm.stop', vms: { names: ['default/vm1'] } },
-        { step: 'sleep', duration: '1m' },
-        { step: 'node.drain', node: 'harv41', timeout: '1m' },
-      ]),
-    );
+    const run = runPlan(scenario, stopThenDrain('harv41'));
     expect(refusalsFor(run, 'default/vm1-rootdisk')).toEqual([]);
   });
 });

@@ -8,19 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { main } from '../../src/cli/main.ts';
-
-const node = (n: number) => ({
-  name: `node-${n}`,
-  role: 'management',
-  cpu: 64,
-  memory: '512Gi',
-  nic: '10Gbps',
-  disks: [
-    { name: 'os', size: '480Gi', kind: 'nvme', longhorn: false },
-    { name: 'data', size: '3840Gi', kind: 'nvme' },
-  ],
-  ip: { mode: 'static', address: `10.99.0.1${n}` },
-});
+import { managementNode } from '../fixtures/management-node.ts';
 
 const vm = (name: string, labels: Record<string, string>) => ({
   namespace: 'default',
@@ -39,7 +27,7 @@ const scenario = {
   harvesterVersion: '1.6.1',
   vip: { address: '10.99.0.10' },
   networks: { management: { bandwidth: '10Gbps' } },
-  nodes: [node(1), node(2), node(3)],
+  nodes: [managementNode(1), managementNode(2), managementNode(3)],
   vms: [vm('bulk-1', { tier: 'bulk' }), vm('web-1', { app: 'web' })],
   volumes: ['bulk-1', 'web-1'].map((name) => ({ namespace: 'default', name: `${name}-root`, size: '10Gi' })),
   settings: {

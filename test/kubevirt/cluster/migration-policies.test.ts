@@ -9,24 +9,10 @@ import { planFromData } from '../../../src/plan/format/load.ts';
 import { scenarioFromData } from '../../../src/scenario/load.ts';
 import { simulate } from '../../../src/simulate/simulate.ts';
 import { select } from '../../../src/trace/record.ts';
+import { managementNode } from '../../fixtures/management-node.ts';
 
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;
-
-function node(n: number) {
-  return {
-    name: `node-${n}`,
-    role: 'management',
-    cpu: 64,
-    memory: '512Gi',
-    nic: '10Gbps',
-    disks: [
-      { name: 'os', size: '480Gi', kind: 'nvme', longhorn: false },
-      { name: 'data', size: '3840Gi', kind: 'nvme' },
-    ],
-    ip: { mode: 'static', address: `10.99.0.1${n}` },
-  };
-}
 
 const vm = (namespace: string, name: string, labels: Record<string, string>) => ({
   namespace,
@@ -47,7 +33,7 @@ const document = {
   harvesterVersion: '1.6.1',
   vip: { address: '10.99.0.10' },
   networks: { management: { bandwidth: '10Gbps' } },
-  nodes: [node(1), node(2), node(3)],
+  nodes: [managementNode(1), managementNode(2), managementNode(3)],
   namespaces: { prod: { labels: { env: 'prod' } } },
   vms: [
     vm('default', 'bulk-1', { tier: 'bulk' }),

@@ -3,6 +3,7 @@ import { compareBenchmark } from './compare.ts';
 import { flowsBenchmark } from './flows.ts';
 import { htmlReportBenchmark } from './html-report.ts';
 import { kernelBenchmark } from './kernel.ts';
+import { migrationValidationBenchmark } from './migration-validation.ts';
 import { offlineYearBenchmark } from './offline-year.ts';
 import { pendingBenchmark } from './pending.ts';
 import { type ScalePlan, scaleBenchmark } from './scale.ts';
@@ -67,6 +68,12 @@ program
   .option('--runs <n>', 'pools started per form; medians', int, 5)
   .action(async (o) => {
     print(await workerStartupBenchmark({ runs: o.runs }));
+  });
+program
+  .command('migration-validation')
+  .description("issue 9's out-of-sample targets on the QEMU runs measured after the fit (not timed)")
+  .action(() => {
+    print(migrationValidationBenchmark());
   });
 program
   .command('html-report')

@@ -25,6 +25,12 @@ export const QEMU_CALIBRATION_CITATION = 'test/calibration/qemu';
 /** Runs measured after the fit on the idle machine, with the same harness (README there): the out-of-sample set. */
 export const QEMU_HOLDOUT_DIRECTORY = fileURLToPath(new URL('./qemu-holdout/', import.meta.url));
 export const QEMU_HOLDOUT_CITATION = 'test/calibration/qemu-holdout';
+/**
+ * The second out-of-sample campaign: new inputs, measured after the first while the machine was quieter,
+ * with the same harness and settings (README there).
+ */
+export const QEMU_HOLDOUT_2_DIRECTORY = fileURLToPath(new URL('./qemu-holdout-2/', import.meta.url));
+export const QEMU_HOLDOUT_2_CITATION = 'test/calibration/qemu-holdout-2';
 /** The same grids measured first on a loaded host (README there): kept, reported, never judged against the targets. */
 export const QEMU_HOLDOUT_LOADED_DIRECTORY = fileURLToPath(
   new URL('./qemu-holdout-loaded/', import.meta.url),

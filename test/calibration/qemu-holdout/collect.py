@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Merges the harness outputs of this campaign into results.csv and traces/ here.
 
-    python3 test/calibration/qemu-holdout/collect.py [--loadavg FILE] LAB_OUT_MAIN [LAB_OUT_REPEAT ...]
+    python3 test/calibration/qemu-holdout/collect.py [--out DIR] [--loadavg FILE] LAB_OUT_MAIN [LAB_OUT_REPEAT ...]
 
 Each argument is a `$LAB_OUT` folder written by the lab harness (shared/lab/qemu-migration beside the repository)/qemu/run_grid.py
 (qemu-results.csv, traces/<run_id>.jsonl). The first is taken as is; the k-th further folder holds
@@ -12,7 +12,8 @@ out; runs whose guest never reached its dirty rate before the warm-up timeout (n
 `guest_rate_before_pps`) are left out and listed in excluded.csv. `--loadavg` names a log of
 "<ISO time> <contents of /proc/loadavg>" lines written every 20 s while the grids ran; host-load.csv
 then gets each run's 1-minute load average (mean and max over the run's wall time, from its trace's
-first and last record). Standard library only.
+first and last record). `--out` names the folder to write (default: this one; the second campaign
+wrote ../qemu-holdout-2). Standard library only.
 """
 import csv
 import datetime
@@ -49,6 +50,10 @@ def trace_span(path):
 
 def main():
     args = sys.argv[1:]
+    out = HERE
+    if args[:1] == ["--out"]:
+        out = args[1]
+        args = args[2:]
     loadavg = None
     if args[:1] == ["--loadavg"]:
         loadavg = read_loadavg(args[1])
@@ -57,7 +62,7 @@ def main():
     if not dirs:
         sys.exit(__doc__)
     rows, header, loads, excluded = [], None, [], []
-    os.makedirs(os.path.join(HERE, "traces"), exist_ok=True)
+    os.makedirs(os.path.join(out, "traces"), exist_ok=True)
     for k, d in enumerate(dirs):
         path = os.path.join(d, "qemu-results.csv")
         if not os.path.exists(path):
@@ -77,7 +82,7 @@ def main():
                 if k > 0:
                     r["run_id"] += "-rep%d" % (k + 1)
                     r["group"] = "knife-repeat"
-                shutil.copyfile(src, os.path.join(HERE, "traces", r["run_id"] + ".jsonl"))
+                shutil.copyfile(src, os.path.join(out, "traces", r["run_id"] + ".jsonl"))
                 rows.append(r)
                 if loadavg is not None:
                     first, last = trace_span(src)
@@ -85,16 +90,16 @@ def main():
                     if during:
                         loads.append({"run_id": r["run_id"], "load1_mean": "%.2f" % (sum(during) / len(during)),
                                       "load1_max": "%.2f" % max(during)})
-    with open(os.path.join(HERE, "results.csv"), "w", newline="") as f:
+    with open(os.path.join(out, "results.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
     if loadavg is not None:
-        with open(os.path.join(HERE, "host-load.csv"), "w", newline="") as f:
+        with open(os.path.join(out, "host-load.csv"), "w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=["run_id", "load1_mean", "load1_max"], lineterminator="\n")
             w.writeheader()
             w.writerows(loads)
-    with open(os.path.join(HERE, "excluded.csv"), "w", newline="") as f:
+    with open(os.path.join(out, "excluded.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=["run_id", "reason"], lineterminator="\n")
         w.writeheader()
         w.writerows(excluded)

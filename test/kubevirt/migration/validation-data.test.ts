@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   QEMU_CALIBRATION_DIRECTORY,
+  QEMU_HOLDOUT_2_DIRECTORY,
   QEMU_HOLDOUT_CONTENDED_DIRECTORY,
   QEMU_HOLDOUT_DIRECTORY,
   QEMU_HOLDOUT_LOADED_DIRECTORY,
@@ -45,6 +46,14 @@ describe('the validation report fails loudly when data is missing', () => {
     const runs = readCompleteRunSet(QEMU_HOLDOUT_DIRECTORY, 'test/calibration/qemu-holdout', 42);
     expect(runs).toHaveLength(42);
     expect(runs.filter((r) => r.group === 'knife-repeat')).toHaveLength(6);
+  });
+
+  it('reads the second out-of-sample set whole: 35 grid points and 2 repeats of each knife-edge point, every trace', () => {
+    const runs = readCompleteRunSet(QEMU_HOLDOUT_2_DIRECTORY, 'test/calibration/qemu-holdout-2', 41);
+    expect(runs).toHaveLength(41);
+    expect(runs.filter((r) => r.group === 'knife-repeat')).toHaveLength(6);
+    expect(runs.filter((r) => r.autoConverge)).toHaveLength(12);
+    expect(runs.filter((r) => r.postcopy)).toHaveLength(8);
   });
 
   it('reads the contended-host set whole: 36 grid points and 3 repeats of each knife-edge point, every trace', () => {

@@ -528,17 +528,28 @@ function joined(a: OutOfSample, b: OutOfSample): Pick<OutOfSample, 'rows' | 'ens
   return { rows, ensembles, targets: targetFigures(rows, ensembles) };
 }
 
+/** The fit set's median guest lag, which says which out-of-sample runs count as quiet. */
+function fitSetLagMs(fitRuns: readonly CalibrationRun[]): number {
+  return lagMedian(
+    readHostContention(
+      QEMU_CALIBRATION_DIRECTORY,
+      fitRuns.map((r) => r.runId),
+    ),
+  );
+}
+
+/** The two out-of-sample campaigns against the model. */
+function campaigns(fitLagMs: number): { first: OutOfSample; second: OutOfSample } {
+  return {
+    first: outOfSample(QEMU_HOLDOUT_DIRECTORY, QEMU_HOLDOUT_CITATION, HOLDOUT_RUNS, 2 * fitLagMs),
+    second: outOfSample(QEMU_HOLDOUT_2_DIRECTORY, QEMU_HOLDOUT_2_CITATION, HOLDOUT_2_RUNS, 2 * fitLagMs),
+  };
+}
+
 /** The out-of-sample target figures per campaign and together (bench/migration-validation.ts). */
 export function outOfSampleTargets(): { first: TargetFigures; second: TargetFigures; both: TargetFigures } {
   const fit = readCompleteRunSet(QEMU_CALIBRATION_DIRECTORY, QEMU_CALIBRATION_CITATION, FIT_SET_RUNS);
-  const fitLagMs = lagMedian(
-    readHostContention(
-      QEMU_CALIBRATION_DIRECTORY,
-      fit.map((r) => r.runId),
-    ),
-  );
-  const first = outOfSample(QEMU_HOLDOUT_DIRECTORY, QEMU_HOLDOUT_CITATION, HOLDOUT_RUNS, 2 * fitLagMs);
-  const second = outOfSample(QEMU_HOLDOUT_2_DIRECTORY, QEMU_HOLDOUT_2_CITATION, HOLDOUT_2_RUNS, 2 * fitLagMs);
+  const { first, second } = campaigns(fitSetLagMs(fit));
   return { first: first.targets, second: second.targets, both: joined(first, second).targets };
 }
 
@@ -557,14 +568,8 @@ export function validationMarkdown(): string {
   const m = MIGRATION_MODEL_PARAMETERS;
   const c = QEMU_CALIBRATION_CAMPAIGN;
   const misses = rows.filter((r) => !r.verdictMatches).map((r) => `\`${r.run.runId}\``);
-  const fitLagMs = lagMedian(
-    readHostContention(
-      QEMU_CALIBRATION_DIRECTORY,
-      runs.map((r) => r.runId),
-    ),
-  );
-  const idle = outOfSample(QEMU_HOLDOUT_DIRECTORY, QEMU_HOLDOUT_CITATION, HOLDOUT_RUNS, 2 * fitLagMs);
-  const second = outOfSample(QEMU_HOLDOUT_2_DIRECTORY, QEMU_HOLDOUT_2_CITATION, HOLDOUT_2_RUNS, 2 * fitLagMs);
+  const fitLagMs = fitSetLagMs(runs);
+  const { first: idle, second } = campaigns(fitLagMs);
   const both = joined(idle, second);
   const contended = outOfSample(
     QEMU_HOLDOUT_CONTENDED_DIRECTORY,

@@ -45,11 +45,11 @@ import { readThrottleObservations, type ThrottleObservation } from './throttle-o
 
 /**
  * The fit set has 39 runs; the loaded-host set 39; the contended set 36 grid points and 9 repeats; the
- * first out-of-sample campaign 36 grid points and 6 repeats; the second 35 grid points and 6 repeats.
+ * first out-of-sample campaign 36 grid points and 6 repeats; the second 35 grid points, 2 knife-edge points added, 12 repeats.
  */
 const FIT_SET_RUNS = 39;
 const HOLDOUT_RUNS = 42;
-const HOLDOUT_2_RUNS = 41;
+const HOLDOUT_2_RUNS = 49;
 const HOLDOUT_LOADED_RUNS = 39;
 const HOLDOUT_CONTENDED_RUNS = 45;
 /** A run counts as measured on a quiet host when the 1-minute load average stayed at most the lab's 2 cores. */
@@ -361,7 +361,7 @@ function byKind(set: Pick<OutOfSample, 'rows' | 'ensembles'>): string[] {
     );
   return [
     `By kind: auto-converge ${of(['autoconverge'])}; post-copy ${of(['postcopy'])};`,
-    `pre-copy ${of(['holdout'])}; knife edge (3 inputs, repeated) ${of(['knife', 'knife-repeat'])}.`,
+    `pre-copy ${of(['holdout'])}; knife edge (${set.rows.filter((r) => r.run.group === 'knife').length} inputs, repeated) ${of(['knife', 'knife-repeat'])}.`,
   ];
 }
 

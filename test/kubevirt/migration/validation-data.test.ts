@@ -48,10 +48,11 @@ describe('the validation report fails loudly when data is missing', () => {
     expect(runs.filter((r) => r.group === 'knife-repeat')).toHaveLength(6);
   });
 
-  it('reads the second out-of-sample set whole: 35 grid points and 2 repeats of each knife-edge point, every trace', () => {
-    const runs = readCompleteRunSet(QEMU_HOLDOUT_2_DIRECTORY, 'test/calibration/qemu-holdout-2', 41);
-    expect(runs).toHaveLength(41);
-    expect(runs.filter((r) => r.group === 'knife-repeat')).toHaveLength(6);
+  it('reads the second out-of-sample set whole: 35 grid points, 2 knife-edge points added, their repeats, every trace', () => {
+    const runs = readCompleteRunSet(QEMU_HOLDOUT_2_DIRECTORY, 'test/calibration/qemu-holdout-2', 49);
+    expect(runs).toHaveLength(49);
+    expect(runs.filter((r) => r.group === 'knife')).toHaveLength(5);
+    expect(runs.filter((r) => r.group === 'knife-repeat')).toHaveLength(12);
     expect(runs.filter((r) => r.autoConverge)).toHaveLength(12);
     expect(runs.filter((r) => r.postcopy)).toHaveLength(8);
   });

@@ -7,9 +7,10 @@
 import type { Event, RandomStream, Simulation } from '../../sim/index.ts';
 import type { EtcdRecordData, EtcdRecordKind } from '../trace/etcd.ts';
 import { Recorder } from '../trace/recorder.ts';
+import { ARRIVAL, CoastQueue, WAKE, type Wakeable } from './coast.ts';
 import { type EtcdDefaults, electionTicks } from './defaults.ts';
 import { type EtcdMemberSpec, type MemberState, NO_TICKS } from './member.ts';
-import type { MemberId, Message } from './raft/message.ts';
+import { type MemberId, type Message, NONE } from './raft/message.ts';
 import { RaftNode } from './raft/raft.ts';
 import { recordObservation } from './records.ts';
 import { Transport } from './transport.ts';
@@ -35,6 +36,19 @@ export class EtcdHost {
    * the next Ready calls them, whatever it changed, and no member's ticks are skipped until then.
    */
   listenersDue = false;
+  /**
+   * The cluster coasts (`coastable`): one serving leader, every other member its serving follower,
+   * nothing waiting on a commit, no partition, the listeners not due. What the members schedule then
+   * (ticks, messages, wakes) waits in `coast` instead of the kernel and is replayed, in the kernel's
+   * order, when something next touches etcd (`settle`): a steady cluster costs no kernel event.
+   */
+  private coasting = false;
+  private readonly coast = new CoastQueue();
+  /** Replaying the coast: the host's clock (`time`) is the replayed entry's time, `replayAt`. */
+  private replaying = false;
+  private replayAt = 0;
+  /** The write rate when the coast began, which the replayed leader ticks must still read. */
+  private coastRate = 0;
 
   constructor(
     readonly sim: Simulation,
@@ -95,22 +109,145 @@ export class EtcdHost {
   flush(m: MemberState): void {
     // Read at once: the Ready is the state machine's until its next ready().
     const { messages, observations, mustSync } = m.raft.ready();
-    if (this.sim.trace.enabled) for (const o of observations) recordObservation(this.recorder, m.spec.id, o);
+    const replaying = this.replaying;
+    if (replaying) {
+      // A coast replays only steady steps: an observation would be a record at the wrong time.
+      if (observations.length > 0)
+        throw new Error(
+          `etcd member ${m.spec.id} observed ${observations[0].type} while the cluster coasted`,
+        );
+    } else if (this.sim.trace.enabled)
+      for (const o of observations) recordObservation(this.recorder, m.spec.id, o);
     if (messages.length > 0) {
-      const sentMs = this.nowMs() + (mustSync ? this.transport.syncDelayMs() : 0);
+      const nowS = this.time();
+      const nowMs = nowS * 1000;
+      const sentMs = nowMs + (mustSync ? this.transport.syncDelayMs() : 0);
       for (const msg of messages) {
         if (!this.transport.reaches(msg.from, msg.to)) continue;
         const arrivalMs = this.transport.arrivalMs(msg.from, msg.to, sentMs);
-        const at = this.sim.now + Math.max(0, arrivalMs - this.nowMs()) / 1000;
+        const at = nowS + Math.max(0, arrivalMs - nowMs) / 1000;
         const to = this.members.get(msg.to);
         if (to !== undefined && this.answersMayWait(to) && to.raft.quietAnswer(msg))
           holdAnswer(to.answers, at, msg);
-        else this.sim.timeoutAt(at, msg).addCallback(this.arrived);
+        else this.arriveAt(at, msg);
       }
     }
-    this.afterReady(m);
+    // Replayed, the Ready changes nothing afterReady reads (the coast's conditions): no put waits,
+    // every member serves, and no status, role, term or transferee moved (no observation).
+    if (!replaying) this.afterReady(m);
     m.ticks.arm();
     if (m.answers.length > 0 && !this.answersStayQuiet(m)) this.releaseAnswers(m);
+    if (!replaying) this.updateCoast();
+  }
+
+  /** Now (s) as the host's code reads it: the kernel's clock, or the replayed entry's time. */
+  time(): number {
+    return this.replaying ? this.replayAt : this.sim.now;
+  }
+
+  /** A peer message arrives at `at`: a kernel event, or a coast entry. */
+  private arriveAt(at: number, msg: Message): void {
+    if (this.coasting) this.coast.push(at, ARRIVAL, msg, null, 0);
+    else this.sim.timeoutAt(at, msg).addCallback(this.arrived);
+  }
+
+  /** A tick driver wakes at `at` with `token`: a kernel event, or a coast entry. */
+  wakeAt(at: number, driver: Wakeable, token: number): void {
+    if (this.coasting) this.coast.push(at, WAKE, null, driver, token);
+    else this.sim.timeoutAt(at, token).addCallback(driver.woken);
+  }
+
+  /**
+   * Before anything reads or steps a member (outside a replay): replays the coast's entries due
+   * before now, in order, each counted as the kernel event it stands for. The touching event comes
+   * after them, as it would in the kernel (one of the same instant would be ordered by chance).
+   */
+  settle(): void {
+    if (this.coasting && !this.replaying) this.replayUntil(this.sim.now, false);
+  }
+
+  /** `settle`, then the coast ends: what it holds becomes kernel events (a condition may move). */
+  touchAndLeave(): void {
+    this.settle();
+    this.leaveCoast();
+  }
+
+  /** The run ends at this instant: what the kernel would still have taken at it is replayed. */
+  finish(): void {
+    if (this.coasting) this.replayUntil(this.sim.now, true);
+    this.leaveCoast();
+  }
+
+  private replayUntil(until: number, inclusive: boolean): void {
+    const queue = this.coast;
+    if (queue.size === 0) return;
+    if (this.writeLoad !== null && this.writeLoad.rateNow() !== this.coastRate)
+      throw new Error(
+        'the etcd write rate changed while the cluster coasted without etcd being told (a node or API change must touch etcd first)',
+      );
+    this.replaying = true;
+    try {
+      for (;;) {
+        const at = queue.peekTime();
+        if (inclusive ? at > until : at >= until) break;
+        const kind = queue.pop();
+        this.replayAt = at;
+        this.sim.eventCount++;
+        if (kind === ARRIVAL) this.deliver(queue.poppedMessage as Message);
+        else (queue.poppedDriver as Wakeable).wake(queue.poppedToken);
+      }
+    } finally {
+      this.replaying = false;
+    }
+  }
+
+  /** After a Ready handled in the present: the cluster starts or stops coasting. */
+  private updateCoast(): void {
+    if (this.coastable()) {
+      if (!this.coasting) {
+        this.coasting = true;
+        this.coastRate = this.writeLoad === null ? 0 : this.writeLoad.rateNow();
+      }
+    } else this.leaveCoast();
+  }
+
+  /** The coast's entries become kernel events at their times, in their order. */
+  private leaveCoast(): void {
+    if (!this.coasting) return;
+    this.coasting = false;
+    const queue = this.coast;
+    while (queue.size > 0) {
+      const kind = queue.pop();
+      if (kind === ARRIVAL) this.arriveAt(queue.poppedAt, queue.poppedMessage as Message);
+      else this.wakeAt(queue.poppedAt, queue.poppedDriver as Wakeable, queue.poppedToken);
+    }
+  }
+
+  /**
+   * A steady cluster whose members' next steps change nothing anything outside etcd reads: one
+   * serving leader with no transferee, every other member running, serving and following it in its
+   * term, no put waiting on a commit, no partition, the listeners not due, and the API writing (a
+   * write rate that only drops when a node or the API changes, which touch etcd first).
+   */
+  private coastable(): boolean {
+    if (!this.steady || this.listenersDue || !this.transport.uncut() || !this.putsIdle()) return false;
+    if (this.writeLoad !== null && !(this.writeLoad.rateNow() > 0)) return false;
+    let leader: MemberState | null = null;
+    for (const m of this.memberList) {
+      if (m.status !== 'running' || !m.ready) return false;
+      if (m.raft.role === 'leader') {
+        if (leader !== null) return false;
+        leader = m;
+      }
+    }
+    if (leader === null || leader.raft.leadTransferee !== NONE) return false;
+    const { term, id } = leader.raft;
+    for (const m of this.memberList) {
+      if (m === leader) continue;
+      const raft = m.raft;
+      if (raft.role !== 'follower' || raft.term !== term || raft.lead !== id) return false;
+    }
+    return true;
   }
 
   /**
@@ -134,7 +271,7 @@ export class EtcdHost {
     const answers = m.answers;
     const n = answers.length;
     if (n === 0) return;
-    const now = this.sim.now;
+    const now = this.time();
     // Held in arrival order (holdAnswer), so the ones due are a prefix.
     let k = 0;
     while (k < n && answers[k].at < now) m.raft.step(answers[k++].msg);
@@ -146,7 +283,7 @@ export class EtcdHost {
 
   /** Waiting answers become kernel events at their arrival times (something may now read them). */
   releaseAnswers(m: MemberState): void {
-    for (const a of m.answers) this.sim.timeoutAt(a.at, a.msg).addCallback(this.arrived);
+    for (const a of m.answers) this.arriveAt(a.at, a.msg);
     m.answers = [];
   }
 
@@ -154,6 +291,7 @@ export class EtcdHost {
   private readonly arrived = (e: Event<Message>): void => this.deliver(e.value as Message);
 
   deliver(msg: Message): void {
+    this.settle();
     const target = this.members.get(msg.to);
     if (target === undefined || target.status === 'down') return;
     // A partition that began while the message was on the wire drops it too.
@@ -177,6 +315,7 @@ export class EtcdHost {
    * that begins while a message is on the wire drops it).
    */
   setCut(cut: ((from: MemberId, to: MemberId) => boolean) | null): void {
+    this.touchAndLeave();
     for (const m of this.members.values()) {
       m.ticks.catchUp();
       this.releaseAnswers(m);
@@ -191,6 +330,8 @@ export class EtcdHost {
 
   /** One-way delay of a client request forwarded between members (no WAL sync involved). */
   forwardMs(): number {
+    // A draw of the transport's stream: the coast's draws come first.
+    this.settle();
     return this.transport.oneWayMs();
   }
 
@@ -212,14 +353,16 @@ export class EtcdHost {
   }
 
   emit<K extends EtcdRecordKind>(kind: K, data: EtcdRecordData[K]): void {
+    if (this.replaying) throw new Error(`etcd ${kind} while the cluster coasted: a record at the wrong time`);
     this.recorder.emit(kind, data);
   }
 
   nowMs(): number {
-    return this.sim.now * 1000;
+    return this.time() * 1000;
   }
 
   at(delayMs: number, fn: () => void): void {
+    if (this.replaying) throw new Error('an etcd timer armed while the cluster coasted');
     this.sim.timeout(Math.max(0, delayMs) / 1000).addCallback(fn);
   }
 

@@ -5,6 +5,7 @@
  */
 import type { Event } from '../../sim/index.ts';
 import type { StopKind } from '../trace/etcd.ts';
+import type { Wakeable } from './coast.ts';
 import { electionTicks } from './defaults.ts';
 import type { EtcdHost } from './host.ts';
 import { longestConnectedPeer, transferLeadership } from './leadership-transfer.ts';
@@ -95,6 +96,7 @@ export class MemberLifecycle {
 
   private exit(m: MemberState, how: StopKind): void {
     if (m.status === 'down') return;
+    this.host.touchAndLeave();
     m.ticks.catchUp();
     this.host.releaseAnswers(m);
     const wasRunning = m.status === 'running';
@@ -181,7 +183,7 @@ export class MemberLifecycle {
  * election timeout would fire if no message came. A leader, and a member that does not yet serve,
  * ticks as a kernel event every interval.
  */
-class Ticks implements TickDriver {
+class Ticks implements TickDriver, Wakeable {
   /** Time (s) of the next tick not yet taken: each is the previous plus the interval, as the kernel adds. */
   private next: number;
   /** Time of the armed wake-up (Infinity: none); `token` tells a later arming from a stale one. */
@@ -205,10 +207,11 @@ class Ticks implements TickDriver {
   }
 
   catchUp(): void {
+    this.host.settle();
     if (!this.alive()) return;
     this.host.stepAnswers(this.m);
     const raft = this.m.raft;
-    const now = this.host.sim.now;
+    const now = this.host.time();
     while (this.next < now && raft.electionElapsed + 1 < raft.randomizedElectionTimeout) {
       raft.tick();
       this.next += this.intervalS;
@@ -227,21 +230,24 @@ class Ticks implements TickDriver {
     if (at >= this.armedAt) return;
     this.armedAt = at;
     // The event carries its token: one callback for every arming, no closure each.
-    this.host.sim.timeoutAt(at, ++this.token).addCallback(this.woken);
+    this.host.wakeAt(at, this, ++this.token);
   }
 
-  private readonly woken = (e: Event<number>): void => this.wake(e.value as number);
+  readonly woken = (e: Event<number>): void => this.wake(e.value as number);
 
-  private wake(token: number): void {
+  wake(token: number): void {
+    const host = this.host;
+    // The coast first: a replayed arming may have made this wake a stale one.
+    host.settle();
     if (token !== this.token || !this.alive()) return;
     this.armedAt = Number.POSITIVE_INFINITY;
     this.catchUp();
-    const host = this.host;
     const m = this.m;
-    if (this.next === host.sim.now) {
-      if (m.raft.role === 'leader') host.writeLoad?.accrue(m, host.nowMs());
+    const now = host.time();
+    if (this.next === now) {
+      if (m.raft.role === 'leader') host.writeLoad?.accrue(m, now * 1000);
       m.raft.tick();
-      this.next = host.sim.now + this.intervalS;
+      this.next = now + this.intervalS;
       host.flush(m);
     } else this.arm();
   }

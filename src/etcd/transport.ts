@@ -28,6 +28,11 @@ export class Transport {
     this.cut = cut;
   }
 
+  /** No partition: every message passes. */
+  uncut(): boolean {
+    return this.cut === null;
+  }
+
   /** Whether a message from `from` reaches `to` (always, without a partition). */
   reaches(from: MemberId, to: MemberId): boolean {
     return this.cut === null || !this.cut(from, to);

@@ -20,6 +20,11 @@ export class WriteLoad {
     private readonly maxBatchMs: number,
   ) {}
 
+  /** Writes per second offered now. */
+  rateNow(): number {
+    return this.perSecond();
+  }
+
   /** The leader `m` ticks at `nowMs`: append what the API wrote since the last tick. */
   accrue(m: MemberState, nowMs: number): void {
     const elapsedMs = Math.min(nowMs - this.lastMs, this.maxBatchMs);

@@ -172,10 +172,14 @@ export class EtcdHost {
     this.leaveCoast();
   }
 
-  /** The run ends at this instant: what the kernel would still have taken at it is replayed. */
+  /**
+   * The run ends at this instant: what the kernel would still have taken at it is replayed, and the
+   * ticks the members skipped before it are taken (and counted, for a member that does not serve).
+   */
   finish(): void {
     if (this.coasting) this.replayUntil(this.sim.now, true);
     this.leaveCoast();
+    for (const m of this.memberList) m.ticks.catchUp();
   }
 
   private replayUntil(until: number, inclusive: boolean): void {
@@ -225,25 +229,32 @@ export class EtcdHost {
 
   /**
    * A steady cluster whose members' next steps change nothing anything outside etcd reads: one
-   * serving leader with no transferee, every other member running, serving and following it in its
-   * term, no put waiting on a commit, no partition, the listeners not due, and the API writing (a
-   * write rate that only drops when a node or the API changes, which touch etcd first).
+   * serving leader with no transferee, every other member down or running, serving and following it
+   * in its term, no put waiting on a commit, no partition, the listeners not due, and the API writing
+   * (a write rate that only drops when a node or the API changes, which touch etcd first), and the
+   * running members a majority. A message to a down member is dropped at its arrival; a member starts
+   * only through `start`, which touches.
    */
   private coastable(): boolean {
     if (!this.steady || this.listenersDue || !this.transport.uncut() || !this.putsIdle()) return false;
     if (this.writeLoad !== null && !(this.writeLoad.rateNow() > 0)) return false;
     let leader: MemberState | null = null;
+    let running = 0;
     for (const m of this.memberList) {
+      if (m.status === 'down') continue;
       if (m.status !== 'running' || !m.ready) return false;
+      running++;
       if (m.raft.role === 'leader') {
         if (leader !== null) return false;
         leader = m;
       }
     }
-    if (leader === null || leader.raft.leadTransferee !== NONE) return false;
+    // checkQuorum must pass at every replayed tick: the running members, each answering every beat,
+    // are a majority.
+    if (leader === null || leader.raft.leadTransferee !== NONE || running < leader.raft.quorum) return false;
     const { term, id } = leader.raft;
     for (const m of this.memberList) {
-      if (m === leader) continue;
+      if (m === leader || m.status === 'down') continue;
       const raft = m.raft;
       if (raft.role !== 'follower' || raft.term !== term || raft.lead !== id) return false;
     }

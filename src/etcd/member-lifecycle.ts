@@ -10,7 +10,7 @@ import { electionTicks } from './defaults.ts';
 import type { EtcdHost } from './host.ts';
 import { longestConnectedPeer, transferLeadership } from './leadership-transfer.ts';
 import { type MemberState, roleAtStop, type TickDriver } from './member.ts';
-import type { MemberId } from './raft/message.ts';
+import { type MemberId, NONE } from './raft/message.ts';
 import { dialErrorText } from './records.ts';
 
 export class MemberLifecycle {
@@ -25,6 +25,8 @@ export class MemberLifecycle {
     const host = this.host;
     const m = host.member(id);
     if (m.status !== 'down') throw new Error(`etcd member ${id} is ${m.status}, not down`);
+    // Messages on their way reach it from now on (the accept backlog): the cluster no longer coasts.
+    host.touchAndLeave();
     const { min, max } = host.defaults.environment.processStartMs;
     const delayMs = options.startDelayMs ?? host.rng.uniform(min, max);
     m.status = 'starting';
@@ -200,28 +202,41 @@ class Ticks implements TickDriver, Wakeable {
     this.next = firstTickAt;
   }
 
-  /** Ticks may be skipped: a non-leader that serves (its Ready after a tick is empty unless it fires). */
+  /**
+   * Ticks may be skipped: a non-leader's Ready after a tick is empty unless its election timer fires,
+   * and nothing after it reads the clock when the member serves, or when it does not serve yet but
+   * knows no leader (`publish` then has no attempt and waits for one: publish.ts).
+   */
   private quiet(): boolean {
     const host = this.host;
-    return host.steady && this.m.raft.role !== 'leader' && this.m.ready && !host.listenersDue;
+    const m = this.m;
+    if (!host.steady || host.listenersDue || m.raft.role === 'leader') return false;
+    return m.ready || (m.raft.lead === NONE && m.publish === null);
   }
 
   catchUp(): void {
-    this.host.settle();
+    const host = this.host;
+    host.settle();
     if (!this.alive()) return;
-    this.host.stepAnswers(this.m);
+    host.stepAnswers(this.m);
     const raft = this.m.raft;
-    const now = this.host.time();
+    const now = host.time();
+    let taken = 0;
     while (this.next < now && raft.electionElapsed + 1 < raft.randomizedElectionTimeout) {
       raft.tick();
       this.next += this.intervalS;
+      taken++;
     }
+    // A member that does not serve ticked as kernel events before its ticks were skipped: each
+    // still counts as the event it stands for (a serving member's skipped ticks never were events).
+    if (taken > 0 && !this.m.ready) host.sim.eventCount += taken;
   }
 
   arm(): void {
     if (!this.alive()) return;
     let at = this.next;
-    if (this.quiet()) {
+    const quiet = this.quiet();
+    if (quiet) {
       // tickElection fires at the tick where electionElapsed reaches randomizedElectionTimeout.
       const raft = this.m.raft;
       for (let k = raft.randomizedElectionTimeout - raft.electionElapsed - 1; k > 0; k--)
@@ -229,17 +244,25 @@ class Ticks implements TickDriver, Wakeable {
     }
     if (at >= this.armedAt) return;
     this.armedAt = at;
-    // The event carries its token: one callback for every arming, no closure each.
-    this.host.wakeAt(at, this, ++this.token);
+    // The event carries its token, doubled, plus 1 when it is the skipping wake of a member that does
+    // not serve (see `wake`): one callback for every arming, no closure each.
+    this.host.wakeAt(at, this, ++this.token * 2 + (quiet && !this.m.ready ? 1 : 0));
   }
 
   readonly woken = (e: Event<number>): void => this.wake(e.value as number);
 
-  wake(token: number): void {
+  wake(value: number): void {
     const host = this.host;
     // The coast first: a replayed arming may have made this wake a stale one.
     host.settle();
-    if (token !== this.token || !this.alive()) return;
+    const token = value >>> 1;
+    if (token !== this.token) {
+      // A member that does not serve had a tick event at every tick, none stale: a stale skipping
+      // wake stands for no event of that schedule, so it is not counted.
+      if ((value & 1) === 1) host.sim.eventCount--;
+      return;
+    }
+    if (!this.alive()) return;
     this.armedAt = Number.POSITIVE_INFINITY;
     this.catchUp();
     const m = this.m;

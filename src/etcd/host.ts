@@ -81,7 +81,7 @@ export class EtcdHost {
         publish: null,
         inbox: [],
         ticks: NO_TICKS,
-        answers: [],
+        answers: new HeldAnswers(),
       };
       this.members.set(spec.id, state);
       this.memberList.push(state);
@@ -122,13 +122,13 @@ export class EtcdHost {
       const nowS = this.time();
       const nowMs = nowS * 1000;
       const sentMs = nowMs + (mustSync ? this.transport.syncDelayMs() : 0);
-      for (const msg of messages) {
+      for (let i = 0; i < messages.length; i++) {
+        const msg = messages[i];
         if (!this.transport.reaches(msg.from, msg.to)) continue;
         const arrivalMs = this.transport.arrivalMs(msg.from, msg.to, sentMs);
         const at = nowS + Math.max(0, arrivalMs - nowMs) / 1000;
-        const to = this.members.get(msg.to);
-        if (to !== undefined && this.answersMayWait(to) && to.raft.quietAnswer(msg))
-          holdAnswer(to.answers, at, msg);
+        const to = this.find(msg.to);
+        if (to !== undefined && this.answersMayWait(to) && to.raft.quietAnswer(msg)) to.answers.hold(at, msg);
         else this.arriveAt(at, msg);
       }
     }
@@ -273,29 +273,23 @@ export class EtcdHost {
 
   private answersStayQuiet(m: MemberState): boolean {
     if (!this.answersMayWait(m)) return false;
-    for (const a of m.answers) if (!m.raft.quietAnswer(a.msg)) return false;
+    const held = m.answers.msg;
+    for (let i = 0; i < held.length; i++) if (!m.raft.quietAnswer(held[i])) return false;
     return true;
   }
 
   /** Steps the waiting answers that arrived before now, in arrival order (called by the tick driver). */
   stepAnswers(m: MemberState): void {
     const answers = m.answers;
-    const n = answers.length;
-    if (n === 0) return;
-    const now = this.time();
-    // Held in arrival order (holdAnswer), so the ones due are a prefix.
-    let k = 0;
-    while (k < n && answers[k].at < now) m.raft.step(answers[k++].msg);
-    if (k === 0) return;
-    for (let i = k; i < n; i++) answers[i - k] = answers[i];
-    // Shortened by pop (inlined by V8; setting `length` is a runtime call).
-    for (let i = 0; i < k; i++) answers.pop();
+    if (answers.length === 0) return;
+    answers.stepBefore(this.time(), m.raft);
   }
 
   /** Waiting answers become kernel events at their arrival times (something may now read them). */
   releaseAnswers(m: MemberState): void {
-    for (const a of m.answers) this.arriveAt(a.at, a.msg);
-    m.answers = [];
+    const answers = m.answers;
+    for (let i = 0; i < answers.length; i++) this.arriveAt(answers.at[i], answers.msg[i]);
+    answers.clear();
   }
 
   /** A peer message's arrival event (its value is the message): one callback for all of them. */
@@ -303,7 +297,7 @@ export class EtcdHost {
 
   deliver(msg: Message): void {
     this.settle();
-    const target = this.members.get(msg.to);
+    const target = this.find(msg.to);
     if (target === undefined || target.status === 'down') return;
     // A partition that began while the message was on the wire drops it too.
     if (!this.transport.reaches(msg.from, msg.to)) return;
@@ -346,6 +340,13 @@ export class EtcdHost {
     return this.transport.oneWayMs();
   }
 
+  /** The member `id`, by a walk of the few members (ids are the voters' strings: compared by pointer first). */
+  private find(id: MemberId): MemberState | undefined {
+    const list = this.memberList;
+    for (let i = 0; i < list.length; i++) if (list[i].spec.id === id) return list[i];
+    return undefined;
+  }
+
   member(id: MemberId): MemberState {
     const m = this.members.get(id);
     if (m === undefined)
@@ -385,16 +386,57 @@ export class EtcdHost {
 }
 
 /**
- * Adds a held answer in arrival order: after every answer arriving at or before it, so that answers
- * arriving at the same time keep the order they were sent in (what a stable sort by arrival gives).
+ * A leader's held answers in arrival order, as two lists (no object per answer): an answer is added
+ * after every answer arriving at or before it, so answers arriving at the same time keep the order
+ * they were sent in (what a stable sort by arrival gives).
  */
-export function holdAnswer(answers: { at: number; msg: Message }[], at: number, msg: Message): void {
-  const held = { at, msg };
-  let i = answers.length;
-  answers.push(held);
-  while (i > 0 && answers[i - 1].at > at) {
-    answers[i] = answers[i - 1];
-    i--;
+export class HeldAnswers {
+  readonly at: number[] = [];
+  readonly msg: Message[] = [];
+
+  get length(): number {
+    return this.at.length;
   }
-  answers[i] = held;
+
+  hold(at: number, msg: Message): void {
+    const times = this.at;
+    const msgs = this.msg;
+    let i = times.length;
+    times.push(at);
+    msgs.push(msg);
+    while (i > 0 && times[i - 1] > at) {
+      times[i] = times[i - 1];
+      msgs[i] = msgs[i - 1];
+      i--;
+    }
+    times[i] = at;
+    msgs[i] = msg;
+  }
+
+  /** Steps into `raft`, in order, the answers that arrived before `now`, and drops them. */
+  stepBefore(now: number, raft: { step(m: Message): void }): void {
+    const times = this.at;
+    const msgs = this.msg;
+    const n = times.length;
+    // In arrival order, so the ones due are a prefix.
+    let k = 0;
+    while (k < n && times[k] < now) raft.step(msgs[k++]);
+    if (k === 0) return;
+    for (let i = k; i < n; i++) {
+      times[i - k] = times[i];
+      msgs[i - k] = msgs[i];
+    }
+    // Shortened by pop (inlined by V8; setting `length` is a runtime call).
+    for (let i = 0; i < k; i++) {
+      times.pop();
+      msgs.pop();
+    }
+  }
+
+  clear(): void {
+    while (this.at.length > 0) {
+      this.at.pop();
+      this.msg.pop();
+    }
+  }
 }

@@ -86,7 +86,7 @@ export class MemberLifecycle {
     const alive = () => m.incarnation === incarnation && m.status === 'running';
     const heartbeatS = host.defaults.timing.heartbeatIntervalMs / 1000;
     const firstTickS = m.rng.uniform(0, heartbeatS);
-    m.ticks = new Ticks(host, m, alive, host.sim.now + firstTickS, heartbeatS);
+    m.ticks = new Ticks(host, m, incarnation, host.sim.now + firstTickS, heartbeatS);
     m.ticks.arm();
     this.adjustTicks(m, alive);
     for (const peer of host.voters) if (peer !== m.spec.id) this.probe(m, peer, alive);
@@ -185,6 +185,13 @@ export class MemberLifecycle {
  * election timeout would fire if no message came. A leader, and a member that does not yet serve,
  * ticks as a kernel event every interval.
  */
+/**
+ * Relative bound on how far `k` floating-point additions of an interval can fall below their exact
+ * sum: each rounds by at most half an ulp (2^-53 relative) of a partial sum no larger than the final
+ * one, so k additions lose at most k * 2^-53 of it. 1e-9 covers a million additions.
+ */
+const ROUNDING_BOUND = 1e-9;
+
 class Ticks implements TickDriver, Wakeable {
   /** Time (s) of the next tick not yet taken: each is the previous plus the interval, as the kernel adds. */
   private next: number;
@@ -195,11 +202,16 @@ class Ticks implements TickDriver, Wakeable {
   constructor(
     private readonly host: EtcdHost,
     private readonly m: MemberState,
-    private readonly alive: () => boolean,
+    /** The run this driver ticks for: a later start or stop of the member makes it inert. */
+    private readonly incarnation: number,
     firstTickAt: number,
     private readonly intervalS: number,
   ) {
     this.next = firstTickAt;
+  }
+
+  private alive(): boolean {
+    return this.m.incarnation === this.incarnation && this.m.status === 'running';
   }
 
   /**
@@ -237,10 +249,15 @@ class Ticks implements TickDriver, Wakeable {
     let at = this.next;
     const quiet = this.quiet();
     if (quiet) {
-      // tickElection fires at the tick where electionElapsed reaches randomizedElectionTimeout.
+      // tickElection fires at the tick where electionElapsed reaches randomizedElectionTimeout:
+      // `k` intervals on, each added as the kernel adds. The sum only grows, so a wake already armed
+      // no later than its product's estimate less any rounding stays (a follower's usual case: each
+      // heartbeat moves its fire tick one interval later), without the additions.
       const raft = this.m.raft;
-      for (let k = raft.randomizedElectionTimeout - raft.electionElapsed - 1; k > 0; k--)
-        at += this.intervalS;
+      const k = raft.randomizedElectionTimeout - raft.electionElapsed - 1;
+      const interval = this.intervalS;
+      if (this.armedAt <= at + k * interval - (Math.abs(at) + k * interval) * ROUNDING_BOUND) return;
+      for (let j = k; j > 0; j--) at += interval;
     }
     if (at >= this.armedAt) return;
     this.armedAt = at;

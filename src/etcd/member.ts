@@ -1,5 +1,6 @@
 /** One etcd member as the host keeps it: where it runs, its process status and its state machine. */
 import type { RandomStream } from '../../sim/index.ts';
+import type { HeldAnswers } from './host.ts';
 import { type MemberId, type Message, NONE } from './raft/message.ts';
 import type { RaftNode } from './raft/raft.ts';
 import type { Role } from './raft/role.ts';
@@ -42,7 +43,7 @@ export interface MemberState {
   /** Messages that reached the peer port while the process was starting; handled once Raft runs. */
   inbox: Message[];
   /** Quiet follower answers on their way to this leader, stepped when it is next touched (host.ts). */
-  answers: { at: number; msg: Message }[];
+  answers: HeldAnswers;
   /** The running process's tick driver (`member-lifecycle.ts`); does nothing while the member is down. */
   ticks: TickDriver;
 }

@@ -10,7 +10,7 @@ import { Recorder } from '../trace/recorder.ts';
 import { ARRIVAL, CoastQueue, WAKE, type Wakeable } from './coast.ts';
 import { type EtcdDefaults, electionTicks } from './defaults.ts';
 import { type EtcdMemberSpec, type MemberState, NO_TICKS } from './member.ts';
-import { type MemberId, type Message, NONE } from './raft/message.ts';
+import { type Entry, type MemberId, type Message, message, NONE } from './raft/message.ts';
 import { RaftNode } from './raft/raft.ts';
 import { recordObservation } from './records.ts';
 import { Transport } from './transport.ts';
@@ -49,6 +49,19 @@ export class EtcdHost {
   private replayAt = 0;
   /** The write rate when the coast began, which the replayed leader ticks must still read. */
   private coastRate = 0;
+  /** The coast's leader (no replayed step can change who leads: it would be an observation). */
+  private coastLeader: MemberState | null = null;
+  /** What a replayed beat sent, per peer (reused lists: no object per beat). */
+  private readonly beatSent = {
+    to: [] as (MemberState | null)[],
+    prevIndex: [] as number[],
+    prevTerm: [] as number[],
+    entries: [] as (readonly Entry[] | null)[],
+    commit: [] as number[],
+    at: [] as number[],
+    done: [] as boolean[],
+  };
+  private readonly tickIntervalS: number;
 
   constructor(
     readonly sim: Simulation,
@@ -58,7 +71,11 @@ export class EtcdHost {
     /** Quiet ticks and answers are no kernel events (EtcdClusterOptions.steadyState). */
     readonly steady = true,
   ) {
-    this.voters = specs.map((m) => m.id);
+    // Ids as internalized strings: comparing two of them is comparing pointers (every message names
+    // its sender and receiver, and the host finds members by them).
+    const internal = specs.map((m) => ({ ...m, id: internalized(m.id) }));
+    this.voters = internal.map((m) => m.id);
+    this.tickIntervalS = defaults.timing.heartbeatIntervalMs / 1000;
     if (new Set(this.voters).size !== this.voters.length) throw new Error('etcd member ids must be unique');
     this.rng = sim.rng.stream('etcd');
     this.recorder = new Recorder(sim, 'etcd');
@@ -67,7 +84,7 @@ export class EtcdHost {
       networkRoundTripMs,
       sim.rng.stream('etcd.transport'),
     );
-    for (const spec of specs) {
+    for (const spec of internal) {
       const rng = sim.rng.stream(`etcd.${spec.id}`);
       const state: MemberState = {
         spec,
@@ -198,18 +215,163 @@ export class EtcdHost {
         this.replayAt = at;
         this.sim.eventCount++;
         if (kind === ARRIVAL) this.deliver(queue.poppedMessage as Message);
-        else (queue.poppedDriver as Wakeable).wake(queue.poppedToken);
+        else {
+          const driver = queue.poppedDriver as Wakeable;
+          const value = queue.poppedToken;
+          if (
+            (driver as unknown) !== this.coastLeader?.ticks ||
+            !this.replayBeats(at, value, until, inclusive)
+          )
+            driver.wake(value);
+        }
       }
     } finally {
       this.replaying = false;
     }
   }
 
+  /**
+   * The coast's leader ticks at `t` (a replayed wake, `value` its token): when the beat is a plain one
+   * (the write load appends, every running follower's log ends where the leader's progress says, the
+   * leader keeps its quorum), it and the beats after it are replayed without a message per append or
+   * a queue entry per arrival, each step as etcd raft takes it (raft.ts `tickBeat`, `appendSent`,
+   * `acceptExtension`, `syncOnly`) and each draw of the transport made in the order the kernel would
+   * have made it. It stops, handing what is on the wire to the queue, before anything else queued,
+   * the leader's next tick if an arrival is later, or `until`. Returns false, having changed nothing
+   * but stepping the answers due (as the wake does first), when the beat at `t` is not plain.
+   */
+  private replayBeats(t: number, value: number, until: number, inclusive: boolean): boolean {
+    const leader = this.coastLeader as MemberState;
+    const ticks = leader.ticks;
+    if (!ticks.beatDue(value, t)) return false;
+    const raft = leader.raft;
+    const leaderId = leader.spec.id;
+    const queue = this.coast;
+    const transport = this.transport;
+    const writeLoad = this.writeLoad as WriteLoad;
+    const beyond = (at: number) => (inclusive ? at > until : at >= until);
+    const sent = this.beatSent;
+    for (let first = true; ; first = false) {
+      // As the wake begins: the answers that arrived before the tick.
+      this.replayAt = t;
+      ticks.catchUp();
+      if (!this.plainBeat(leader, t)) {
+        if (first) return false;
+        ticks.arm();
+        return true;
+      }
+      if (!first) this.sim.eventCount++;
+      ticks.beatTaken();
+      writeLoad.accrue(leader, t * 1000);
+      const nextTick = t + this.tickIntervalS;
+      const nowMs = t * 1000;
+      let n = 0;
+      if (raft.tickBeat()) {
+        // flush: the sync (the append), then one arrival per peer in the voters' order (the outbox's).
+        const sentMs = nowMs + (raft.syncOnly() ? transport.syncDelayMs() : 0);
+        for (const to of this.memberList) {
+          if (to === leader) continue;
+          const id = to.spec.id;
+          const prevIndex = raft.prevIndexFor(id);
+          sent.to[n] = to;
+          sent.prevIndex[n] = prevIndex;
+          sent.prevTerm[n] = raft.log.term(prevIndex);
+          sent.entries[n] = raft.log.from(prevIndex + 1);
+          sent.commit[n] = raft.log.committed;
+          raft.appendSent(id);
+          sent.at[n] = t + Math.max(0, transport.arrivalMs(leaderId, id, sentMs) - nowMs) / 1000;
+          sent.done[n] = false;
+          n++;
+        }
+      } else raft.syncOnly();
+      if (leader.answers.length > 0 && !this.answersStayQuiet(leader)) this.releaseAnswers(leader);
+      // The arrivals in time order (of one time, in the order sent).
+      for (let taken = 0; taken < n; taken++) {
+        let k = -1;
+        for (let j = 0; j < n; j++) if (!sent.done[j] && (k < 0 || sent.at[j] < sent.at[k])) k = j;
+        const at = sent.at[k];
+        if (!(at < queue.peekTime()) || !(at < nextTick) || beyond(at)) {
+          // The rest stay on the wire as the leader's flush left them: queue entries.
+          for (let j = 0; j < n; j++)
+            if (!sent.done[j]) queue.push(sent.at[j], ARRIVAL, this.beatMessage(leader, j), null, 0);
+          ticks.arm();
+          return true;
+        }
+        sent.done[k] = true;
+        this.replayAt = at;
+        this.sim.eventCount++;
+        const to = sent.to[k] as MemberState;
+        // A down member's host drops it (deliver).
+        if (to.status !== 'running') continue;
+        to.ticks.catchUp();
+        const entries = sent.entries[k] as readonly Entry[];
+        const last = to.raft.acceptExtension(leaderId, raft.term, sent.prevIndex[k], entries, sent.commit[k]);
+        const fromMs = at * 1000;
+        const answerSentMs = fromMs + (entries.length > 0 ? transport.syncDelayMs() : 0);
+        const answer = message({
+          type: 'MsgAppResp',
+          from: to.spec.id,
+          to: leaderId,
+          term: raft.term,
+          index: last,
+        });
+        const answerAt =
+          at + Math.max(0, transport.arrivalMs(to.spec.id, leaderId, answerSentMs) - fromMs) / 1000;
+        if (this.answersMayWait(leader) && raft.quietAnswer(answer)) leader.answers.hold(answerAt, answer);
+        else this.arriveAt(answerAt, answer);
+        to.ticks.arm();
+      }
+      t = nextTick;
+      if (!(t < queue.peekTime()) || beyond(t)) {
+        ticks.arm();
+        return true;
+      }
+    }
+  }
+
+  /** The append the replayed beat sent as `sent[k]`, as a message (when it goes back on the queue). */
+  private beatMessage(leader: MemberState, k: number): Message {
+    const sent = this.beatSent;
+    return message({
+      type: 'MsgApp',
+      from: leader.spec.id,
+      to: (sent.to[k] as MemberState).spec.id,
+      term: leader.raft.term,
+      index: sent.prevIndex[k],
+      logTerm: sent.prevTerm[k],
+      entries: sent.entries[k] as readonly Entry[],
+      commit: sent.commit[k],
+    });
+  }
+
+  /**
+   * A plain beat at `t`: the leader leads with no transferee and keeps its quorum at this tick, the
+   * write load appends at it, and every running follower of its term has no held answer and a log
+   * ending where the leader's progress for it says (the append extends it exactly).
+   */
+  private plainBeat(leader: MemberState, t: number): boolean {
+    const raft = leader.raft;
+    if (raft.role !== 'leader' || raft.leadTransferee !== NONE) return false;
+    if (this.writeLoad === null || !this.writeLoad.appendsAt(t * 1000)) return false;
+    if (!raft.keepsQuorumAtNextTick()) return false;
+    for (const m of this.memberList) {
+      if (m === leader || m.status === 'down') continue;
+      if (m.status !== 'running' || m.answers.length > 0) return false;
+      const f = m.raft;
+      const prevIndex = raft.prevIndexFor(m.spec.id);
+      if (f.role !== 'follower' || f.term !== raft.term || f.log.lastIndex !== prevIndex) return false;
+      if (f.log.lastTerm !== raft.log.term(prevIndex)) return false;
+    }
+    return true;
+  }
+
   /** After a Ready handled in the present: the cluster starts or stops coasting. */
   private updateCoast(): void {
-    if (this.coastable()) {
+    const leader = this.coastable();
+    if (leader !== null) {
       if (!this.coasting) {
         this.coasting = true;
+        this.coastLeader = leader;
         this.coastRate = this.writeLoad === null ? 0 : this.writeLoad.rateNow();
       }
     } else this.leaveCoast();
@@ -235,30 +397,30 @@ export class EtcdHost {
    * running members a majority. A message to a down member is dropped at its arrival; a member starts
    * only through `start`, which touches.
    */
-  private coastable(): boolean {
-    if (!this.steady || this.listenersDue || !this.transport.uncut() || !this.putsIdle()) return false;
-    if (this.writeLoad !== null && !(this.writeLoad.rateNow() > 0)) return false;
+  private coastable(): MemberState | null {
+    if (!this.steady || this.listenersDue || !this.transport.uncut() || !this.putsIdle()) return null;
+    if (this.writeLoad !== null && !(this.writeLoad.rateNow() > 0)) return null;
     let leader: MemberState | null = null;
     let running = 0;
     for (const m of this.memberList) {
       if (m.status === 'down') continue;
-      if (m.status !== 'running' || !m.ready) return false;
+      if (m.status !== 'running' || !m.ready) return null;
       running++;
       if (m.raft.role === 'leader') {
-        if (leader !== null) return false;
+        if (leader !== null) return null;
         leader = m;
       }
     }
     // checkQuorum must pass at every replayed tick: the running members, each answering every beat,
     // are a majority.
-    if (leader === null || leader.raft.leadTransferee !== NONE || running < leader.raft.quorum) return false;
+    if (leader === null || leader.raft.leadTransferee !== NONE || running < leader.raft.quorum) return null;
     const { term, id } = leader.raft;
     for (const m of this.memberList) {
       if (m === leader || m.status === 'down') continue;
       const raft = m.raft;
-      if (raft.role !== 'follower' || raft.term !== term || raft.lead !== id) return false;
+      if (raft.role !== 'follower' || raft.term !== term || raft.lead !== id) return null;
     }
-    return true;
+    return leader;
   }
 
   /**
@@ -383,6 +545,11 @@ export class EtcdHost {
     e.succeed(value);
     return e;
   }
+}
+
+/** The same text as a property key: V8 keeps keys internalized (one copy per text). */
+function internalized(text: string): string {
+  return Object.keys({ [text]: true })[0];
 }
 
 /**

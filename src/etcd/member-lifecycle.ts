@@ -266,6 +266,16 @@ class Ticks implements TickDriver, Wakeable {
     this.host.wakeAt(at, this, ++this.token * 2 + (quiet && !this.m.ready ? 1 : 0));
   }
 
+  beatDue(value: number, at: number): boolean {
+    return value >>> 1 === this.token && this.alive() && this.next === at;
+  }
+
+  beatTaken(): void {
+    // What `wake` does around the tick: the armed wake is spent, the next tick one interval on.
+    this.armedAt = Number.POSITIVE_INFINITY;
+    this.next = this.next + this.intervalS;
+  }
+
   readonly woken = (e: Event<number>): void => this.wake(e.value as number);
 
   wake(value: number): void {

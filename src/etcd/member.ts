@@ -54,9 +54,18 @@ export interface TickDriver {
   catchUp(): void;
   /** After each Ready: schedule the next tick that can act (every tick for a leader). */
   arm(): void;
+  /** The wake `value` is this driver's current arming, of a live member whose next tick is at `at`. */
+  beatDue(value: number, at: number): boolean;
+  /** The host took the tick at `at` itself (a steady beat, host.ts): the driver's next is one interval on. */
+  beatTaken(): void;
 }
 
-export const NO_TICKS: TickDriver = { catchUp() {}, arm() {} };
+export const NO_TICKS: TickDriver = {
+  catchUp() {},
+  arm() {},
+  beatDue: () => false,
+  beatTaken() {},
+};
 
 /** The role a stop signal finds the member in. */
 export function roleAtStop(m: MemberState): Role | 'down' {

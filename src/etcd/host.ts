@@ -10,7 +10,14 @@ import { Recorder } from '../trace/recorder.ts';
 import { ARRIVAL, CoastQueue, WAKE, type Wakeable } from './coast.ts';
 import { type EtcdDefaults, electionTicks } from './defaults.ts';
 import { type EtcdMemberSpec, type MemberState, NO_TICKS } from './member.ts';
-import { type Entry, type MemberId, type Message, message, NONE } from './raft/message.ts';
+import {
+  appendAccepted,
+  appendEntries,
+  type Entry,
+  type MemberId,
+  type Message,
+  NONE,
+} from './raft/message.ts';
 import { RaftNode } from './raft/raft.ts';
 import { recordObservation } from './records.ts';
 import { Transport } from './transport.ts';
@@ -308,13 +315,7 @@ export class EtcdHost {
         const last = to.raft.acceptExtension(leaderId, raft.term, sent.prevIndex[k], entries, sent.commit[k]);
         const fromMs = at * 1000;
         const answerSentMs = fromMs + (entries.length > 0 ? transport.syncDelayMs() : 0);
-        const answer = message({
-          type: 'MsgAppResp',
-          from: to.spec.id,
-          to: leaderId,
-          term: raft.term,
-          index: last,
-        });
+        const answer = appendAccepted(to.spec.id, leaderId, raft.term, last);
         const answerAt =
           at + Math.max(0, transport.arrivalMs(to.spec.id, leaderId, answerSentMs) - fromMs) / 1000;
         if (this.answersMayWait(leader) && raft.quietAnswer(answer)) leader.answers.hold(answerAt, answer);
@@ -332,16 +333,17 @@ export class EtcdHost {
   /** The append the replayed beat sent as `sent[k]`, as a message (when it goes back on the queue). */
   private beatMessage(leader: MemberState, k: number): Message {
     const sent = this.beatSent;
-    return message({
-      type: 'MsgApp',
-      from: leader.spec.id,
-      to: (sent.to[k] as MemberState).spec.id,
-      term: leader.raft.term,
-      index: sent.prevIndex[k],
-      logTerm: sent.prevTerm[k],
-      entries: sent.entries[k] as readonly Entry[],
-      commit: sent.commit[k],
-    });
+    const to = (sent.to[k] as MemberState).spec.id;
+    const entries = sent.entries[k] as readonly Entry[];
+    return appendEntries(
+      leader.spec.id,
+      to,
+      leader.raft.term,
+      sent.prevIndex[k],
+      sent.prevTerm[k],
+      entries,
+      sent.commit[k],
+    );
   }
 
   /**

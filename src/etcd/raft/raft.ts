@@ -1,5 +1,7 @@
 import { RaftLog } from './log.ts';
 import {
+  appendAccepted,
+  appendEntries,
   type Entry,
   type EntryKind,
   type MemberId,
@@ -637,16 +639,15 @@ export class RaftNode {
     const pr = this.progress.get(to)!;
     const prevIndex = pr.next - 1;
     this.send(
-      message({
-        type: 'MsgApp',
-        from: this.id,
+      appendEntries(
+        this.id,
         to,
-        term: this.term,
-        index: prevIndex,
-        logTerm: this.log.term(prevIndex),
-        entries: this.log.from(pr.next),
-        commit: this.log.committed,
-      }),
+        this.term,
+        prevIndex,
+        this.log.term(prevIndex),
+        this.log.from(pr.next),
+        this.log.committed,
+      ),
     );
     // Optimistic pipelining (etcd tracker StateReplicate): assume delivery; a rejection rewinds `next`.
     pr.next = this.log.lastIndex + 1;
@@ -675,7 +676,7 @@ export class RaftNode {
     if (lastNew >= 0) {
       if (m.entries.length > 0) this.dirty = true;
       this.log.commitTo(Math.min(m.commit, lastNew));
-      this.send(message({ type: 'MsgAppResp', from: this.id, to: m.from, term: this.term, index: lastNew }));
+      this.send(appendAccepted(this.id, m.from, this.term, lastNew));
     } else {
       const rejectHint = Math.min(m.index, this.log.lastIndex);
       this.send(

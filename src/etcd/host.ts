@@ -90,6 +90,7 @@ export class EtcdHost {
       defaults.environment,
       networkRoundTripMs,
       sim.rng.stream('etcd.transport'),
+      this.voters,
     );
     for (const spec of internal) {
       const rng = sim.rng.stream(`etcd.${spec.id}`);

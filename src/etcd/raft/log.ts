@@ -9,11 +9,6 @@ interface Run {
   last: number;
 }
 
-/** Entries of kind 'writes' stand for many log indexes and extend a run of the same term. */
-function mergeable(run: Run, entry: Entry): boolean {
-  return entry.kind === 'writes' && run.kind === 'writes' && run.term === entry.term;
-}
-
 /** How many log indexes an entry covers: 1, or its `count` for a batch of the cluster's writes. */
 export function entryCount(entry: Entry): number {
   return entry.count ?? 1;
@@ -132,15 +127,21 @@ export class RaftLog {
 
   /** Appends `entry` (its `count` indexes) after the last; returns the new last index. */
   append(entry: Entry): number {
-    const count = entryCount(entry);
+    return this.appendFields(entry.term, entry.kind, entry.ref, entryCount(entry));
+  }
+
+  /** `append` of an entry given by its fields (a leader's own append builds no entry object). */
+  appendFields(term: number, kind: EntryKind, ref: number, count: number): number {
     if (!Number.isInteger(count) || count < 1)
       throw new Error(`entry count must be a positive integer, got ${count}`);
     this.version++;
     const last = this.runs[this.runs.length - 1];
-    if (last !== undefined && mergeable(last, entry)) last.last += count;
+    // Entries of kind 'writes' stand for many log indexes and extend a run of the same term.
+    if (last !== undefined && kind === 'writes' && last.kind === 'writes' && last.term === term)
+      last.last += count;
     else {
       const first = this.lastIndex + 1;
-      this.runs.push({ term: entry.term, kind: entry.kind, ref: entry.ref, first, last: first + count - 1 });
+      this.runs.push({ term, kind, ref, first, last: first + count - 1 });
     }
     return this.lastIndex;
   }

@@ -615,7 +615,7 @@ export class RaftNode {
   // --- replication (Raft §5.3) ---
 
   private appendEntry(kind: EntryKind, ref: number, count = 1): number {
-    const index = this.log.append({ term: this.term, kind, ref, count });
+    const index = this.log.appendFields(this.term, kind, ref, count);
     const own = this.progress.get(this.id)!;
     own.match = index;
     own.next = index + 1;

@@ -179,11 +179,13 @@ export class MemberLifecycle {
  *
  * A follower (or candidate) that serves clients does nothing at a tick but count towards its
  * election timeout (etcd raft `tickElection`); its Ready is then empty and nothing after it reads
- * the clock (`publish` retries only before the member serves). Such ticks are not kernel events:
+ * the clock (`publish` retries only before the member serves, and only with a leader known: so a
+ * member that does not serve yet and knows no leader is the same). Such ticks are not kernel events:
  * they are counted when something next steps the state machine (a message, `adjustTicks`), at the
  * times and in the order they would have run, and the member is woken at the tick where its
- * election timeout would fire if no message came. A leader, and a member that does not yet serve,
- * ticks as a kernel event every interval.
+ * election timeout would fire if no message came. A leader, and a member that does not yet serve
+ * but knows a leader, tick every interval: as kernel events, or, while the cluster coasts, as
+ * entries of the host's coast queue (host.ts).
  */
 /**
  * Relative bound on how far `k` floating-point additions of an interval can fall below their exact

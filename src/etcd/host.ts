@@ -257,7 +257,6 @@ export class EtcdHost {
     const queue = this.coast;
     const transport = this.transport;
     const writeLoad = this.writeLoad as WriteLoad;
-    const beyond = (at: number) => (inclusive ? at > until : at >= until);
     const sent = this.beatSent;
     for (let first = true; ; first = false) {
       // As the wake begins: the answers that arrived before the tick.
@@ -298,7 +297,7 @@ export class EtcdHost {
         let k = -1;
         for (let j = 0; j < n; j++) if (!sent.done[j] && (k < 0 || sent.at[j] < sent.at[k])) k = j;
         const at = sent.at[k];
-        if (!(at < queue.peekTime()) || !(at < nextTick) || beyond(at)) {
+        if (!(at < queue.peekTime()) || !(at < nextTick) || beyond(at, until, inclusive)) {
           // The rest stay on the wire as the leader's flush left them: queue entries.
           for (let j = 0; j < n; j++)
             if (!sent.done[j]) queue.push(sent.at[j], ARRIVAL, this.beatMessage(leader, j), null, 0);
@@ -324,7 +323,7 @@ export class EtcdHost {
         to.ticks.arm();
       }
       t = nextTick;
-      if (!(t < queue.peekTime()) || beyond(t)) {
+      if (!(t < queue.peekTime()) || beyond(t, until, inclusive)) {
         ticks.arm();
         return true;
       }
@@ -548,6 +547,11 @@ export class EtcdHost {
     e.succeed(value);
     return e;
   }
+}
+
+/** A replayed event at `at` is past the replay's end (`until`, itself included or not). */
+function beyond(at: number, until: number, inclusive: boolean): boolean {
+  return inclusive ? at > until : at >= until;
 }
 
 /** The same text as a property key: V8 keeps keys internalized (one copy per text). */

@@ -627,7 +627,7 @@ export class RaftNode {
 
   /** Raft §5.4.2: only entries of the current term are committed by counting replicas. */
   private maybeCommit(): void {
-    const index = committedIndex(this.voters, (id) => this.progress.get(id)!.match);
+    const index = committedIndex(this.voters, this.progress);
     if (index > this.log.committed && this.log.term(index) === this.term) this.log.commitTo(index);
   }
 

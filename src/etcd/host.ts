@@ -69,6 +69,8 @@ export class EtcdHost {
     done: [] as boolean[],
   };
   private readonly tickIntervalS: number;
+  /** The replayed beats' answers on their way to the leader: arrival time, sender, new last index. */
+  private readonly acks = new AckList();
 
   constructor(
     readonly sim: Simulation,
@@ -258,12 +260,18 @@ export class EtcdHost {
     const transport = this.transport;
     const writeLoad = this.writeLoad as WriteLoad;
     const sent = this.beatSent;
+    // The answers of the beats replayed here wait as fields (`acks`), stepped by `appendAcked` as
+    // `stepAnswers` would step them, when no answer held before waits after the first tick.
+    let light = false;
     for (let first = true; ; first = false) {
       // As the wake begins: the answers that arrived before the tick.
       this.replayAt = t;
       ticks.catchUp();
+      if (first) light = leader.answers.length === 0;
+      else if (light) this.ackBefore(raft, t);
       if (!this.plainBeat(leader, t)) {
         if (first) return false;
+        this.holdAcks(leader);
         ticks.arm();
         return true;
       }
@@ -301,6 +309,7 @@ export class EtcdHost {
           // The rest stay on the wire as the leader's flush left them: queue entries.
           for (let j = 0; j < n; j++)
             if (!sent.done[j]) queue.push(sent.at[j], ARRIVAL, this.beatMessage(leader, j), null, 0);
+          this.holdAcks(leader);
           ticks.arm();
           return true;
         }
@@ -315,18 +324,42 @@ export class EtcdHost {
         const last = to.raft.acceptExtension(leaderId, raft.term, sent.prevIndex[k], entries, sent.commit[k]);
         const fromMs = at * 1000;
         const answerSentMs = fromMs + (entries.length > 0 ? transport.syncDelayMs() : 0);
-        const answer = appendAccepted(to.spec.id, leaderId, raft.term, last);
         const answerAt =
           at + Math.max(0, transport.arrivalMs(to.spec.id, leaderId, answerSentMs) - fromMs) / 1000;
-        if (this.answersMayWait(leader) && raft.quietAnswer(answer)) leader.answers.hold(answerAt, answer);
-        else this.arriveAt(answerAt, answer);
+        // Quiet (the leader's progress for it is past its last index until its next tick).
+        if (light) this.acks.add(answerAt, to.spec.id, last);
+        else {
+          const answer = appendAccepted(to.spec.id, leaderId, raft.term, last);
+          if (this.answersMayWait(leader) && raft.quietAnswer(answer)) leader.answers.hold(answerAt, answer);
+          else this.arriveAt(answerAt, answer);
+        }
         to.ticks.arm();
       }
       t = nextTick;
       if (!(t < queue.peekTime()) || beyond(t, until, inclusive)) {
+        this.holdAcks(leader);
         ticks.arm();
         return true;
       }
+    }
+  }
+
+  /** Steps into the leader the replayed beats' answers that arrived before `t`, in arrival order. */
+  private ackBefore(raft: RaftNode, t: number): void {
+    const acks = this.acks;
+    while (acks.length > 0 && acks.at[0] < t) {
+      raft.appendAcked(acks.from[0], acks.index[0]);
+      acks.shift();
+    }
+  }
+
+  /** The replayed beats' answers not yet stepped wait as held answers (messages), in arrival order. */
+  private holdAcks(leader: MemberState): void {
+    const acks = this.acks;
+    const term = leader.raft.term;
+    while (acks.length > 0) {
+      leader.answers.hold(acks.at[0], appendAccepted(acks.from[0], leader.spec.id, term, acks.index[0]));
+      acks.shift();
     }
   }
 
@@ -546,6 +579,39 @@ export class EtcdHost {
     const e = this.sim.event<T>();
     e.succeed(value);
     return e;
+  }
+}
+
+/** Accepted append answers by their fields, in arrival order (of one time, in the order sent). */
+class AckList {
+  readonly at: number[] = [];
+  readonly from: MemberId[] = [];
+  readonly index: number[] = [];
+
+  get length(): number {
+    return this.at.length;
+  }
+
+  add(at: number, from: MemberId, index: number): void {
+    let i = this.at.length;
+    this.at.push(at);
+    this.from.push(from);
+    this.index.push(index);
+    while (i > 0 && this.at[i - 1] > at) {
+      this.at[i] = this.at[i - 1];
+      this.from[i] = this.from[i - 1];
+      this.index[i] = this.index[i - 1];
+      i--;
+    }
+    this.at[i] = at;
+    this.from[i] = from;
+    this.index[i] = index;
+  }
+
+  shift(): void {
+    this.at.shift();
+    this.from.shift();
+    this.index.shift();
   }
 }
 

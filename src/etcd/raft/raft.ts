@@ -401,6 +401,23 @@ export class RaftNode {
     this.progress.get(to)!.next = this.log.lastIndex + 1;
   }
 
+  /**
+   * Leader: a follower's accepted append answer given by its fields (`stepLeader` MsgAppResp, not
+   * rejected): it marks the follower active and moves its progress and the commit; in a steady beat
+   * it sends nothing, which this checks.
+   */
+  appendAcked(from: MemberId, index: number): void {
+    const pr = this.progress.get(from);
+    if (this.role !== 'leader' || pr === undefined)
+      throw new Error(`member ${this.id} cannot take an answer from ${from}`);
+    pr.recentActive = true;
+    if (index > pr.match) pr.match = index;
+    pr.next = Math.max(pr.next, index + 1);
+    this.maybeCommit();
+    if (pr.next <= this.log.lastIndex || from === this.leadTransferee)
+      throw new Error(`member ${this.id}: the answer from ${from} is not a steady one`);
+  }
+
   /** The Ready of a steady step that sent and observed nothing: whether it must sync first. */
   syncOnly(): boolean {
     if (this.outbox.length > 0 || this.observations.length > 0)

@@ -187,13 +187,6 @@ export class MemberLifecycle {
  * but knows a leader, tick every interval: as kernel events, or, while the cluster coasts, as
  * entries of the host's coast queue (host.ts).
  */
-/**
- * Relative bound on how far `k` floating-point additions of an interval can fall below their exact
- * sum: each rounds by at most half an ulp (2^-53 relative) of a partial sum no larger than the final
- * one, so k additions lose at most k * 2^-53 of it. 1e-9 covers a million additions.
- */
-const ROUNDING_BOUND = 1e-9;
-
 class Ticks implements TickDriver, Wakeable {
   /** Time (s) of the next tick not yet taken: each is the previous plus the interval, as the kernel adds. */
   private next: number;
@@ -254,11 +247,14 @@ class Ticks implements TickDriver, Wakeable {
       // tickElection fires at the tick where electionElapsed reaches randomizedElectionTimeout:
       // `k` intervals on, each added as the kernel adds. The sum only grows, so a wake already armed
       // no later than its product's estimate less any rounding stays (a follower's usual case: each
-      // heartbeat moves its fire tick one interval later), without the additions.
+      // heartbeat moves its fire tick one interval later), without the additions. Each addition
+      // rounds by at most half an ulp of a partial sum no larger than the last (EPSILON / 2 of it),
+      // and the estimate itself by two: (k + 2) * EPSILON of the sum bounds them all.
       const raft = this.m.raft;
       const k = raft.randomizedElectionTimeout - raft.electionElapsed - 1;
       const interval = this.intervalS;
-      if (this.armedAt <= at + k * interval - (Math.abs(at) + k * interval) * ROUNDING_BOUND) return;
+      const span = Math.abs(at) + Math.abs(k) * interval;
+      if (this.armedAt <= at + k * interval - span * (Math.abs(k) + 2) * Number.EPSILON) return;
       for (let j = k; j > 0; j--) at += interval;
     }
     if (at >= this.armedAt) return;

@@ -96,6 +96,8 @@ export class EtcdCluster {
    * skipped them, so the listener sees the change at the same moment.
    */
   listenersDue(): void {
+    // What etcd did before this moment it did with the listeners not due.
+    this.host.touchAndLeave();
     this.host.listenersDue = true;
     for (const m of this.host.members.values()) {
       m.ticks.catchUp();
@@ -256,13 +258,23 @@ export class EtcdCluster {
 
   view(id: MemberId): MemberView {
     const m = this.host.member(id);
+    this.host.settle();
     m.ticks.catchUp();
     return memberView(m);
   }
 
   /** Writes the leader appended from `writesPerSecond` so far (log indexes). */
   writesAppended(): number {
+    this.host.settle();
     return this.host.writeLoad?.written ?? 0;
+  }
+
+  /**
+   * The run ends at this instant (the plan runner, through the world): what a coasting cluster would
+   * still have done at or before it is done, so the state and the count of events are the run's.
+   */
+  finish(): void {
+    this.host.finish();
   }
 
   memberIds(): readonly MemberId[] {

@@ -5,11 +5,12 @@
  */
 import type { Event } from '../../sim/index.ts';
 import type { StopKind } from '../trace/etcd.ts';
+import type { Wakeable } from './coast.ts';
 import { electionTicks } from './defaults.ts';
 import type { EtcdHost } from './host.ts';
 import { longestConnectedPeer, transferLeadership } from './leadership-transfer.ts';
 import { type MemberState, roleAtStop, type TickDriver } from './member.ts';
-import type { MemberId } from './raft/message.ts';
+import { type MemberId, NONE } from './raft/message.ts';
 import { dialErrorText } from './records.ts';
 
 export class MemberLifecycle {
@@ -24,6 +25,8 @@ export class MemberLifecycle {
     const host = this.host;
     const m = host.member(id);
     if (m.status !== 'down') throw new Error(`etcd member ${id} is ${m.status}, not down`);
+    // Messages on their way reach it from now on (the accept backlog): the cluster no longer coasts.
+    host.touchAndLeave();
     const { min, max } = host.defaults.environment.processStartMs;
     const delayMs = options.startDelayMs ?? host.rng.uniform(min, max);
     m.status = 'starting';
@@ -83,7 +86,7 @@ export class MemberLifecycle {
     const alive = () => m.incarnation === incarnation && m.status === 'running';
     const heartbeatS = host.defaults.timing.heartbeatIntervalMs / 1000;
     const firstTickS = m.rng.uniform(0, heartbeatS);
-    m.ticks = new Ticks(host, m, alive, host.sim.now + firstTickS, heartbeatS);
+    m.ticks = new Ticks(host, m, incarnation, host.sim.now + firstTickS, heartbeatS);
     m.ticks.arm();
     this.adjustTicks(m, alive);
     for (const peer of host.voters) if (peer !== m.spec.id) this.probe(m, peer, alive);
@@ -95,6 +98,7 @@ export class MemberLifecycle {
 
   private exit(m: MemberState, how: StopKind): void {
     if (m.status === 'down') return;
+    this.host.touchAndLeave();
     m.ticks.catchUp();
     this.host.releaseAnswers(m);
     const wasRunning = m.status === 'running';
@@ -175,13 +179,15 @@ export class MemberLifecycle {
  *
  * A follower (or candidate) that serves clients does nothing at a tick but count towards its
  * election timeout (etcd raft `tickElection`); its Ready is then empty and nothing after it reads
- * the clock (`publish` retries only before the member serves). Such ticks are not kernel events:
+ * the clock (`publish` retries only before the member serves, and only with a leader known: so a
+ * member that does not serve yet and knows no leader is the same). Such ticks are not kernel events:
  * they are counted when something next steps the state machine (a message, `adjustTicks`), at the
  * times and in the order they would have run, and the member is woken at the tick where its
- * election timeout would fire if no message came. A leader, and a member that does not yet serve,
- * ticks as a kernel event every interval.
+ * election timeout would fire if no message came. A leader, and a member that does not yet serve
+ * but knows a leader, tick every interval: as kernel events, or, while the cluster coasts, as
+ * entries of the host's coast queue (host.ts).
  */
-class Ticks implements TickDriver {
+class Ticks implements TickDriver, Wakeable {
   /** Time (s) of the next tick not yet taken: each is the previous plus the interval, as the kernel adds. */
   private next: number;
   /** Time of the armed wake-up (Infinity: none); `token` tells a later arming from a stale one. */
@@ -191,57 +197,105 @@ class Ticks implements TickDriver {
   constructor(
     private readonly host: EtcdHost,
     private readonly m: MemberState,
-    private readonly alive: () => boolean,
+    /** The run this driver ticks for: a later start or stop of the member makes it inert. */
+    private readonly incarnation: number,
     firstTickAt: number,
     private readonly intervalS: number,
   ) {
     this.next = firstTickAt;
   }
 
-  /** Ticks may be skipped: a non-leader that serves (its Ready after a tick is empty unless it fires). */
+  private alive(): boolean {
+    return this.m.incarnation === this.incarnation && this.m.status === 'running';
+  }
+
+  /**
+   * Ticks may be skipped: a non-leader's Ready after a tick is empty unless its election timer fires,
+   * and nothing after it reads the clock when the member serves, or when it does not serve yet but
+   * knows no leader (`publish` then has no attempt and waits for one: publish.ts).
+   */
   private quiet(): boolean {
     const host = this.host;
-    return host.steady && this.m.raft.role !== 'leader' && this.m.ready && !host.listenersDue;
+    const m = this.m;
+    if (!host.steady || host.listenersDue || m.raft.role === 'leader') return false;
+    return m.ready || (m.raft.lead === NONE && m.publish === null);
   }
 
   catchUp(): void {
+    const host = this.host;
+    host.settle();
     if (!this.alive()) return;
-    this.host.stepAnswers(this.m);
+    host.stepAnswers(this.m);
     const raft = this.m.raft;
-    const now = this.host.sim.now;
+    const now = host.time();
+    let taken = 0;
     while (this.next < now && raft.electionElapsed + 1 < raft.randomizedElectionTimeout) {
       raft.tick();
       this.next += this.intervalS;
+      taken++;
     }
+    // A member that does not serve ticked as kernel events before its ticks were skipped: each
+    // still counts as the event it stands for (a serving member's skipped ticks never were events).
+    if (taken > 0 && !this.m.ready) host.sim.eventCount += taken;
   }
 
   arm(): void {
     if (!this.alive()) return;
     let at = this.next;
-    if (this.quiet()) {
-      // tickElection fires at the tick where electionElapsed reaches randomizedElectionTimeout.
+    const quiet = this.quiet();
+    if (quiet) {
+      // tickElection fires at the tick where electionElapsed reaches randomizedElectionTimeout:
+      // `k` intervals on, each added as the kernel adds. The sum only grows, so a wake already armed
+      // no later than its product's estimate less any rounding stays (a follower's usual case: each
+      // heartbeat moves its fire tick one interval later), without the additions. Each addition
+      // rounds by at most half an ulp of a partial sum no larger than the last (EPSILON / 2 of it),
+      // and the estimate itself by two: (k + 2) * EPSILON of the sum bounds them all.
       const raft = this.m.raft;
-      for (let k = raft.randomizedElectionTimeout - raft.electionElapsed - 1; k > 0; k--)
-        at += this.intervalS;
+      const k = raft.randomizedElectionTimeout - raft.electionElapsed - 1;
+      const interval = this.intervalS;
+      const span = Math.abs(at) + Math.abs(k) * interval;
+      if (this.armedAt <= at + k * interval - span * (Math.abs(k) + 2) * Number.EPSILON) return;
+      for (let j = k; j > 0; j--) at += interval;
     }
     if (at >= this.armedAt) return;
     this.armedAt = at;
-    // The event carries its token: one callback for every arming, no closure each.
-    this.host.sim.timeoutAt(at, ++this.token).addCallback(this.woken);
+    // The event carries its token, doubled, plus 1 when it is the skipping wake of a member that does
+    // not serve (see `wake`): one callback for every arming, no closure each.
+    this.host.wakeAt(at, this, ++this.token * 2 + (quiet && !this.m.ready ? 1 : 0));
   }
 
-  private readonly woken = (e: Event<number>): void => this.wake(e.value as number);
+  beatDue(value: number, at: number): boolean {
+    return value >>> 1 === this.token && this.alive() && this.next === at;
+  }
 
-  private wake(token: number): void {
-    if (token !== this.token || !this.alive()) return;
+  beatTaken(): void {
+    // What `wake` does around the tick: the armed wake is spent, the next tick one interval on.
+    this.armedAt = Number.POSITIVE_INFINITY;
+    this.next = this.next + this.intervalS;
+  }
+
+  readonly woken = (e: Event<number>): void => this.wake(e.value as number);
+
+  wake(value: number): void {
+    const host = this.host;
+    // The coast first: a replayed arming may have made this wake a stale one.
+    host.settle();
+    const token = value >>> 1;
+    if (token !== this.token) {
+      // A member that does not serve had a tick event at every tick, none stale: a stale skipping
+      // wake stands for no event of that schedule, so it is not counted.
+      if ((value & 1) === 1) host.sim.eventCount--;
+      return;
+    }
+    if (!this.alive()) return;
     this.armedAt = Number.POSITIVE_INFINITY;
     this.catchUp();
-    const host = this.host;
     const m = this.m;
-    if (this.next === host.sim.now) {
-      if (m.raft.role === 'leader') host.writeLoad?.accrue(m, host.nowMs());
+    const now = host.time();
+    if (this.next === now) {
+      if (m.raft.role === 'leader') host.writeLoad?.accrue(m, now * 1000);
       m.raft.tick();
-      this.next = host.sim.now + this.intervalS;
+      this.next = now + this.intervalS;
       host.flush(m);
     } else this.arm();
   }

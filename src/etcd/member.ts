@@ -1,5 +1,6 @@
 /** One etcd member as the host keeps it: where it runs, its process status and its state machine. */
 import type { RandomStream } from '../../sim/index.ts';
+import type { HeldAnswers } from './host.ts';
 import { type MemberId, type Message, NONE } from './raft/message.ts';
 import type { RaftNode } from './raft/raft.ts';
 import type { Role } from './raft/role.ts';
@@ -42,7 +43,7 @@ export interface MemberState {
   /** Messages that reached the peer port while the process was starting; handled once Raft runs. */
   inbox: Message[];
   /** Quiet follower answers on their way to this leader, stepped when it is next touched (host.ts). */
-  answers: { at: number; msg: Message }[];
+  answers: HeldAnswers;
   /** The running process's tick driver (`member-lifecycle.ts`); does nothing while the member is down. */
   ticks: TickDriver;
 }
@@ -53,9 +54,18 @@ export interface TickDriver {
   catchUp(): void;
   /** After each Ready: schedule the next tick that can act (every tick for a leader). */
   arm(): void;
+  /** The wake `value` is this driver's current arming, of a live member whose next tick is at `at`. */
+  beatDue(value: number, at: number): boolean;
+  /** The host took the tick at `at` itself (a steady beat, host.ts): the driver's next is one interval on. */
+  beatTaken(): void;
 }
 
-export const NO_TICKS: TickDriver = { catchUp() {}, arm() {} };
+export const NO_TICKS: TickDriver = {
+  catchUp() {},
+  arm() {},
+  beatDue: () => false,
+  beatTaken() {},
+};
 
 /** The role a stop signal finds the member in. */
 export function roleAtStop(m: MemberState): Role | 'down' {

@@ -8,8 +8,10 @@ import type { MemberId } from './raft/message.ts';
  * keep their order, as on etcd's TCP streams (rafthttp stream.go).
  */
 export class Transport {
-  /** Per sender, per receiver: the last arrival time on that link (no per-message key string). */
-  private readonly lastArrivalMs = new Map<MemberId, Map<MemberId, number>>();
+  /** Each member's place in `lastArrivalMs`. */
+  private readonly place = new Map<MemberId, number>();
+  /** Per link (sender's place x members + receiver's): the last arrival time on it, -Infinity before any. */
+  private readonly lastArrivalMs: Float64Array;
   /**
    * A network partition: true when no packet passes between the two members' hosts. Null (the
    * usual case) costs one comparison per message; rafthttp drops what it cannot deliver and raft
@@ -21,11 +23,20 @@ export class Transport {
     private readonly environment: EtcdEnvironment,
     private readonly networkRoundTripMs: number,
     private readonly rng: RandomStream,
-  ) {}
+    members: readonly MemberId[],
+  ) {
+    for (let i = 0; i < members.length; i++) this.place.set(members[i], i);
+    this.lastArrivalMs = new Float64Array(members.length * members.length).fill(Number.NEGATIVE_INFINITY);
+  }
 
   /** Sets (or clears, with null) the pairs of members no packet passes between. */
   setCut(cut: ((from: MemberId, to: MemberId) => boolean) | null): void {
     this.cut = cut;
+  }
+
+  /** No partition: every message passes. */
+  uncut(): boolean {
+    return this.cut === null;
   }
 
   /** Whether a message from `from` reaches `to` (always, without a partition). */
@@ -43,14 +54,13 @@ export class Transport {
   arrivalMs(from: MemberId, to: MemberId, sentMs: number): number {
     const { min, max } = this.environment.loopbackOneWayMs;
     const arrival = sentMs + this.rng.uniform(min, max) + this.networkRoundTripMs / 2;
-    let links = this.lastArrivalMs.get(from);
-    if (links === undefined) {
-      links = new Map();
-      this.lastArrivalMs.set(from, links);
-    }
-    const last = links.get(to);
-    const ordered = last === undefined || arrival > last ? arrival : last;
-    links.set(to, ordered);
+    const from_ = this.place.get(from);
+    const to_ = this.place.get(to);
+    if (from_ === undefined || to_ === undefined) throw new Error(`no etcd link ${from} -> ${to}`);
+    const link = from_ * this.place.size + to_;
+    const last = this.lastArrivalMs[link];
+    const ordered = Math.max(arrival, last);
+    this.lastArrivalMs[link] = ordered;
     return ordered;
   }
 

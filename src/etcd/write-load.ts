@@ -20,6 +20,19 @@ export class WriteLoad {
     private readonly maxBatchMs: number,
   ) {}
 
+  /** Writes per second offered now. */
+  rateNow(): number {
+    return this.perSecond();
+  }
+
+  /** Whether the leader's tick at `nowMs` appends a batch (`accrue`'s arithmetic, nothing changed). */
+  appendsAt(nowMs: number): boolean {
+    const elapsedMs = Math.min(nowMs - this.lastMs, this.maxBatchMs);
+    const rate = this.perSecond();
+    if (rate <= 0 || elapsedMs <= 0) return false;
+    return Math.floor(this.carry + (rate * elapsedMs) / 1000) >= 1;
+  }
+
   /** The leader `m` ticks at `nowMs`: append what the API wrote since the last tick. */
   accrue(m: MemberState, nowMs: number): void {
     const elapsedMs = Math.min(nowMs - this.lastMs, this.maxBatchMs);

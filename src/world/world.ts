@@ -288,6 +288,7 @@ export class World {
 
   /** The plan ended: models close what is still open (at-risk periods, running rebuilds). */
   finish(): void {
+    this.etcd.finish();
     this.longhorn.finish();
   }
 

@@ -5,14 +5,14 @@
  * stable sort by arrival time gives, with no sort when they are stepped.
  */
 import { describe, expect, it } from 'vitest';
-import { holdAnswer } from '../../src/etcd/host.ts';
+import { HeldAnswers } from '../../src/etcd/host.ts';
 import { type Message, message } from '../../src/etcd/raft/message.ts';
 
 const answer = (from: string): Message => message({ type: 'MsgHeartbeatResp', from, to: 'leader', term: 2 });
 
 describe('held answers', () => {
   it('are in arrival order, same-time answers in the order they were sent', () => {
-    const held: { at: number; msg: Message }[] = [];
+    const held = new HeldAnswers();
     const sent: [number, string][] = [
       [3, 'a'],
       [1, 'b'],
@@ -21,8 +21,9 @@ describe('held answers', () => {
       [3, 'e'],
       [0.5, 'f'],
     ];
-    for (const [at, from] of sent) holdAnswer(held, at, answer(from));
-    expect(held.map((h) => [h.at, h.msg.from])).toEqual([
+    for (const [at, from] of sent) held.hold(at, answer(from));
+    const pairs = () => held.at.map((at, i) => [at, held.msg[i].from]);
+    expect(pairs()).toEqual([
       [0.5, 'f'],
       [1, 'b'],
       [1, 'd'],
@@ -32,6 +33,6 @@ describe('held answers', () => {
     ]);
     // The same as a stable sort of the sent order by arrival time.
     const sorted = [...sent].sort((x, y) => x[0] - y[0]);
-    expect(held.map((h) => [h.at, h.msg.from])).toEqual(sorted);
+    expect(pairs()).toEqual(sorted);
   });
 });

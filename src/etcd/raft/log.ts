@@ -9,11 +9,6 @@ interface Run {
   last: number;
 }
 
-/** Entries of kind 'writes' stand for many log indexes and extend a run of the same term. */
-function mergeable(run: Run, entry: Entry): boolean {
-  return entry.kind === 'writes' && run.kind === 'writes' && run.term === entry.term;
-}
-
 /** How many log indexes an entry covers: 1, or its `count` for a batch of the cluster's writes. */
 export function entryCount(entry: Entry): number {
   return entry.count ?? 1;
@@ -31,6 +26,9 @@ export function entryCount(entry: Entry): number {
 export class RaftLog {
   private runs: Run[] = [];
   committed: number;
+  /** Bumped by every change of the entries: `from`'s last answer stands while it is unchanged. */
+  private version = 0;
+  private fromCache: { index: number; version: number; entries: Entry[] } | null = null;
 
   constructor(entries: readonly Entry[] = [], committed = 0) {
     for (const entry of entries) this.append(entry);
@@ -77,8 +75,25 @@ export class RaftLog {
     return { term: run.term, kind: run.kind, ref: run.ref };
   }
 
-  /** Entries from `index` (1-based) to the end; a run cut at `index` gives a shorter batch. */
-  from(index: number): Entry[] {
+  /**
+   * Entries from `index` (1-based) to the end; a run cut at `index` gives a shorter batch. Read-only:
+   * the same list is handed out again while the log has not changed (a leader's beat sends the same
+   * entries to every follower that lacks them).
+   */
+  from(index: number): readonly Entry[] {
+    const cache = this.fromCache;
+    if (cache !== null && cache.index === index && cache.version === this.version) return cache.entries;
+    const entries = this.slice(index);
+    if (cache === null) this.fromCache = { index, version: this.version, entries };
+    else {
+      cache.index = index;
+      cache.version = this.version;
+      cache.entries = entries;
+    }
+    return entries;
+  }
+
+  private slice(index: number): Entry[] {
     const start = Math.max(index, 1);
     const i = this.find(start);
     if (i < 0) return [];
@@ -94,7 +109,7 @@ export class RaftLog {
 
   /** A copy of every entry, for persisting. */
   all(): Entry[] {
-    return this.from(1);
+    return this.slice(1);
   }
 
   matchTerm(index: number, term: number): boolean {
@@ -112,20 +127,28 @@ export class RaftLog {
 
   /** Appends `entry` (its `count` indexes) after the last; returns the new last index. */
   append(entry: Entry): number {
-    const count = entryCount(entry);
+    return this.appendFields(entry.term, entry.kind, entry.ref, entryCount(entry));
+  }
+
+  /** `append` of an entry given by its fields (a leader's own append builds no entry object). */
+  appendFields(term: number, kind: EntryKind, ref: number, count: number): number {
     if (!Number.isInteger(count) || count < 1)
       throw new Error(`entry count must be a positive integer, got ${count}`);
+    this.version++;
     const last = this.runs[this.runs.length - 1];
-    if (last !== undefined && mergeable(last, entry)) last.last += count;
+    // Entries of kind 'writes' stand for many log indexes and extend a run of the same term.
+    if (last !== undefined && kind === 'writes' && last.kind === 'writes' && last.term === term)
+      last.last += count;
     else {
       const first = this.lastIndex + 1;
-      this.runs.push({ term: entry.term, kind: entry.kind, ref: entry.ref, first, last: first + count - 1 });
+      this.runs.push({ term, kind, ref, first, last: first + count - 1 });
     }
     return this.lastIndex;
   }
 
   /** Drops every entry after `index`. */
   private truncateAfter(index: number): void {
+    this.version++;
     while (this.runs.length > 0 && this.runs[this.runs.length - 1].first > index) this.runs.pop();
     const last = this.runs[this.runs.length - 1];
     if (last !== undefined && last.last > index) last.last = index;
@@ -154,7 +177,8 @@ export class RaftLog {
           if (c <= this.committed) throw new Error(`entry ${c} conflicts with committed entry`);
           this.truncateAfter(c - 1);
         }
-        this.append(e.kind === 'writes' ? { ...e, count: end - c + 1 } : e);
+        // A batch of writes cut where the logs differ (all of it when none of it is here yet).
+        this.append(e.kind === 'writes' && c !== index ? { ...e, count: end - c + 1 } : e);
         for (let j = k + 1; j < entries.length; j++) this.append(entries[j]);
         return this.lastIndex;
       }

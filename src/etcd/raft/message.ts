@@ -74,6 +74,52 @@ export function message(fields: Pick<Message, 'type' | 'from' | 'to' | 'term'> &
   };
 }
 
+/**
+ * An accepted append's answer (MsgAppResp, `index` the follower's new last index): what `message`
+ * builds, as one literal of the same field order (one shape, no per-field default): a steady cluster
+ * sends one per follower per beat.
+ */
+export function appendAccepted(from: MemberId, to: MemberId, term: number, index: number): Message {
+  return {
+    type: 'MsgAppResp',
+    from,
+    to,
+    term,
+    logTerm: 0,
+    index,
+    entries: NO_ENTRIES,
+    commit: 0,
+    reject: false,
+    rejectHint: 0,
+    transfer: false,
+  };
+}
+
+/** An append (MsgApp) as `message` builds it, as one literal: a leader sends one per follower per beat. */
+export function appendEntries(
+  from: MemberId,
+  to: MemberId,
+  term: number,
+  index: number,
+  logTerm: number,
+  entries: readonly Entry[],
+  commit: number,
+): Message {
+  return {
+    type: 'MsgApp',
+    from,
+    to,
+    term,
+    logTerm,
+    index,
+    entries,
+    commit,
+    reject: false,
+    rejectHint: 0,
+    transfer: false,
+  };
+}
+
 /** The response type to a vote request (etcd raft `voteRespMsgType`). */
 export function voteResponseType(type: 'MsgVote' | 'MsgPreVote'): 'MsgVoteResp' | 'MsgPreVoteResp' {
   return type === 'MsgVote' ? 'MsgVoteResp' : 'MsgPreVoteResp';

@@ -27,14 +27,17 @@ export function voteResult(voters: readonly MemberId[], votes: ReadonlyMap<Membe
 
 /**
  * The highest index replicated on a majority (Raft §5.3/§5.4.2; etcd-io/raft quorum/majority.go
- * `CommittedIndex`): sort the match indexes descending and take the quorum-th.
+ * `CommittedIndex`): sort the voters' match indexes (their progress) descending and take the quorum-th.
  */
-export function committedIndex(voters: readonly MemberId[], match: (id: MemberId) => number): number {
+export function committedIndex(
+  voters: readonly MemberId[],
+  progress: ReadonlyMap<MemberId, { readonly match: number }>,
+): number {
   // Called on every append response: an insertion sort into a reused array, no allocation.
   const n = voters.length;
   const sorted = scratch;
   for (let i = 0; i < n; i++) {
-    const value = match(voters[i]);
+    const value = (progress.get(voters[i]) as { readonly match: number }).match;
     let j = i;
     while (j > 0 && sorted[j - 1] < value) {
       sorted[j] = sorted[j - 1];

@@ -1,5 +1,7 @@
 import { RaftLog } from './log.ts';
 import {
+  appendAccepted,
+  appendEntries,
   type Entry,
   type EntryKind,
   type MemberId,
@@ -340,6 +342,18 @@ export class RaftNode {
   }
 
   private tickHeartbeat(): void {
+    if (!this.heartbeatDue()) return;
+    // A follower missing entries (the write load appended since the last beat) gets them instead of
+    // an empty heartbeat: an append carries the commit index and resets its election timer alike.
+    for (const id of this.voters) {
+      if (id === this.id) continue;
+      if (this.progress.get(id)!.next <= this.log.lastIndex) this.sendAppend(id);
+      else this.sendHeartbeat(id);
+    }
+  }
+
+  /** A leader's tick up to its sends: the counters, check-quorum, a transfer's timeout; true when it beats. */
+  private heartbeatDue(): boolean {
     this.heartbeatElapsed++;
     this.electionElapsed++;
     if (this.electionElapsed >= this.electionTimeout) {
@@ -350,17 +364,89 @@ export class RaftNode {
         this.leadTransferee = NONE;
       }
     }
-    if (this.role !== 'leader') return;
-    if (this.heartbeatElapsed >= this.config.heartbeatTick) {
-      this.heartbeatElapsed = 0;
-      // A follower missing entries (the write load appended since the last beat) gets them instead of
-      // an empty heartbeat: an append carries the commit index and resets its election timer alike.
-      for (const id of this.voters) {
-        if (id === this.id) continue;
-        if (this.progress.get(id)!.next <= this.log.lastIndex) this.sendAppend(id);
-        else this.sendHeartbeat(id);
-      }
-    }
+    if (this.role !== 'leader' || this.heartbeatElapsed < this.config.heartbeatTick) return false;
+    this.heartbeatElapsed = 0;
+    return true;
+  }
+
+  // --- a steady beat delivered by the host itself (host.ts `replayBeats`) ---
+  // The same transitions as tick / sendAppend / stepFollower+handleAppend / ready, for the one case a
+  // coasting cluster repeats: the leader appends the write load and every follower, whose log ends
+  // where the leader's progress says, accepts it. No message object is built for the appends.
+
+  /** Leader: whether check-quorum at the next tick keeps it leading (it counts the active voters). */
+  keepsQuorumAtNextTick(): boolean {
+    if (!this.config.checkQuorum || this.electionElapsed + 1 < this.electionTimeout) return true;
+    let active = 0;
+    for (const [id, pr] of this.progress) if (id === this.id || pr.recentActive) active++;
+    return active >= this.quorum;
+  }
+
+  /** Leader: `tick` without building its appends; true when it beats (the host then calls `appendSent`). */
+  tickBeat(): boolean {
+    if (this.role !== 'leader') throw new Error(`tickBeat on a ${this.role}`);
+    const due = this.heartbeatDue();
+    if (this.role !== 'leader' || this.observations.length > 0)
+      throw new Error(`member ${this.id} did more than beat at a steady tick`);
+    return due;
+  }
+
+  /** Leader: the index after which the next append to `to` starts (its progress `next` less one). */
+  prevIndexFor(to: MemberId): number {
+    return this.progress.get(to)!.next - 1;
+  }
+
+  /** Leader: `sendAppend`'s bookkeeping for an append the host delivers itself (pipelined: next moves on). */
+  appendSent(to: MemberId): void {
+    this.progress.get(to)!.next = this.log.lastIndex + 1;
+  }
+
+  /**
+   * Leader: a follower's accepted append answer given by its fields (`stepLeader` MsgAppResp, not
+   * rejected): it marks the follower active and moves its progress and the commit; in a steady beat
+   * it sends nothing, which this checks.
+   */
+  appendAcked(from: MemberId, index: number): void {
+    const pr = this.progress.get(from);
+    if (this.role !== 'leader' || pr === undefined)
+      throw new Error(`member ${this.id} cannot take an answer from ${from}`);
+    pr.recentActive = true;
+    if (index > pr.match) pr.match = index;
+    pr.next = Math.max(pr.next, index + 1);
+    this.maybeCommit();
+    if (pr.next <= this.log.lastIndex || from === this.leadTransferee)
+      throw new Error(`member ${this.id}: the answer from ${from} is not a steady one`);
+  }
+
+  /** The Ready of a steady step that sent and observed nothing: whether it must sync first. */
+  syncOnly(): boolean {
+    if (this.outbox.length > 0 || this.observations.length > 0)
+      throw new Error(`member ${this.id} has messages or observations in a steady Ready`);
+    const dirty = this.dirty;
+    this.dirty = false;
+    return dirty;
+  }
+
+  /**
+   * Follower: an append from its leader `from` that extends its log exactly (`prevIndex` is its last
+   * index, of the same term): stepFollower + handleAppend, less the answer, which the host builds.
+   * Returns the new last index. The sync it needs (entries appended) is the host's to draw.
+   */
+  acceptExtension(
+    from: MemberId,
+    term: number,
+    prevIndex: number,
+    entries: readonly Entry[],
+    commit: number,
+  ): number {
+    if (this.role !== 'follower' || term !== this.term || this.log.lastIndex !== prevIndex)
+      throw new Error(`member ${this.id} cannot take a steady append at ${prevIndex}`);
+    this.electionElapsed = 0;
+    this.lead = from;
+    for (let i = 0; i < entries.length; i++) this.log.append(entries[i]);
+    const last = this.log.lastIndex;
+    this.log.commitTo(Math.min(commit, last));
+    return last;
   }
 
   /** Check-quorum (Raft thesis §6.2; etcd raft MsgCheckQuorum): step down without an active majority. */
@@ -546,7 +632,7 @@ export class RaftNode {
   // --- replication (Raft §5.3) ---
 
   private appendEntry(kind: EntryKind, ref: number, count = 1): number {
-    const index = this.log.append({ term: this.term, kind, ref, count });
+    const index = this.log.appendFields(this.term, kind, ref, count);
     const own = this.progress.get(this.id)!;
     own.match = index;
     own.next = index + 1;
@@ -558,7 +644,7 @@ export class RaftNode {
 
   /** Raft §5.4.2: only entries of the current term are committed by counting replicas. */
   private maybeCommit(): void {
-    const index = committedIndex(this.voters, (id) => this.progress.get(id)!.match);
+    const index = committedIndex(this.voters, this.progress);
     if (index > this.log.committed && this.log.term(index) === this.term) this.log.commitTo(index);
   }
 
@@ -570,16 +656,15 @@ export class RaftNode {
     const pr = this.progress.get(to)!;
     const prevIndex = pr.next - 1;
     this.send(
-      message({
-        type: 'MsgApp',
-        from: this.id,
+      appendEntries(
+        this.id,
         to,
-        term: this.term,
-        index: prevIndex,
-        logTerm: this.log.term(prevIndex),
-        entries: this.log.from(pr.next),
-        commit: this.log.committed,
-      }),
+        this.term,
+        prevIndex,
+        this.log.term(prevIndex),
+        this.log.from(pr.next),
+        this.log.committed,
+      ),
     );
     // Optimistic pipelining (etcd tracker StateReplicate): assume delivery; a rejection rewinds `next`.
     pr.next = this.log.lastIndex + 1;
@@ -608,7 +693,7 @@ export class RaftNode {
     if (lastNew >= 0) {
       if (m.entries.length > 0) this.dirty = true;
       this.log.commitTo(Math.min(m.commit, lastNew));
-      this.send(message({ type: 'MsgAppResp', from: this.id, to: m.from, term: this.term, index: lastNew }));
+      this.send(appendAccepted(this.id, m.from, this.term, lastNew));
     } else {
       const rejectHint = Math.min(m.index, this.log.lastIndex);
       this.send(

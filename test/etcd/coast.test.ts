@@ -38,21 +38,33 @@ describe('the coast queue', () => {
   });
 });
 
+/** Three members whose API writes `initial` times a second until `setRate` changes it. */
+function writingCluster(initial: number) {
+  const sim = new Simulation({ seed: 5 });
+  let rate = initial;
+  const etcd = new EtcdCluster(sim, {
+    members: IDS.map((id, i) => ({ id, node: `node${i + 1}` })),
+    defaults: etcdDefaults('3.5.9', 'upstream'),
+    writesPerSecond: () => rate,
+  });
+  return {
+    sim,
+    etcd,
+    setRate: (value: number) => {
+      rate = value;
+    },
+  };
+}
+
 describe('a coasting cluster', () => {
   it('fails with one line when the write rate changed while it coasted without etcd being touched', () => {
     // The leader appends the API's writes at its ticks (write-load.ts); replayed later, a tick would
     // read today's rate for yesterday's beat. The world touches etcd before the rate can change.
-    const sim = new Simulation({ seed: 5 });
-    let rate = 50;
-    const etcd = new EtcdCluster(sim, {
-      members: IDS.map((id, i) => ({ id, node: `node${i + 1}` })),
-      defaults: etcdDefaults('3.5.9', 'upstream'),
-      writesPerSecond: () => rate,
-    });
+    const { sim, etcd, setRate } = writingCluster(50);
     sim.run({ until: 10 });
     expect(etcd.view('m1').ready).toBe(true);
     sim.run({ until: 20 });
-    rate = 0;
+    setRate(0);
     sim.run({ until: 30 });
     expect(() => etcd.view('m1')).toThrow(/^the etcd write rate changed while the cluster coasted/);
   });
@@ -60,19 +72,13 @@ describe('a coasting cluster', () => {
   it('told first (as the world tells it of a node change), the beats before replay at the old rate and those after at the new', () => {
     // 50 writes/s for 10 s of beats: 500 log indexes, one per write (write-load.ts, carried between
     // beats, one beat's worth at most either way); after the rate drops to 0, none.
-    const sim = new Simulation({ seed: 5 });
-    let rate = 50;
-    const etcd = new EtcdCluster(sim, {
-      members: IDS.map((id, i) => ({ id, node: `node${i + 1}` })),
-      defaults: etcdDefaults('3.5.9', 'upstream'),
-      writesPerSecond: () => rate,
-    });
+    const { sim, etcd, setRate } = writingCluster(50);
     sim.run({ until: 10 });
     const before = etcd.writesAppended();
     sim.run({ until: 20 });
     etcd.listenersDue();
     const written = etcd.writesAppended() - before;
-    rate = 0;
+    setRate(0);
     sim.run({ until: 30 });
     expect(etcd.writesAppended() - before).toBe(written);
     expect(written).toBeGreaterThanOrEqual(500 - 50 * 0.1);

@@ -330,6 +330,10 @@ export interface MigrationEnsembleDefaults {
   readonly dirtyRatePeriodSeconds: number;
   /** A cluster migration's first ensemble seed is drawn from 1 to this (scenario `migrationUncertainty`). */
   readonly largestSeed: number;
+  /** One `migrate` prediction is checked against this many varied runs (edge-check.ts)... */
+  readonly edgeCheckRuns: number;
+  /** ...when it did not complete or needed at least this many dirty-bitmap syncs. */
+  readonly edgeCheckMinIterations: number;
 }
 
 export const MIGRATION_ENSEMBLE_DEFAULTS: SourcedFields<MigrationEnsembleDefaults> = {
@@ -344,6 +348,16 @@ export const MIGRATION_ENSEMBLE_DEFAULTS: SourcedFields<MigrationEnsembleDefault
     value: 2 ** 31 - 1,
     source:
       'reporting choice: seeds drawn in 1…2^31 − 1 stay plain integers in the trace and on a `migrate --seed` command line',
+  },
+  edgeCheckRuns: {
+    value: 20,
+    source:
+      'reporting choice: enough runs to see the outcome disagree on an input the repeats of test/calibration/qemu-holdout-2 split (m640-bw56-r14000: 56 % completing), at about 5 ms a run',
+  },
+  edgeCheckMinIterations: {
+    value: 10,
+    source:
+      'reporting choice: the completed runs off the knife edge of test/calibration/qemu and qemu-holdout-2 converge in 3–13 pre-copy syncs; a longer tail (or auto-converge stepping) is worth the check',
   },
   dirtyRatePeriodSeconds: {
     value: 1,

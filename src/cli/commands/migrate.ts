@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { QEMU_MIGRATION_DEFAULTS } from '../../kubevirt/defaults.ts';
 import { writerGuestGeometry } from '../../kubevirt/guest-hot-set.ts';
+import type { EdgeCheck } from '../../kubevirt/migration/edge-check.ts';
 import type {
   MigrationEnsemble,
   measuredDirtyRateVariability,
@@ -227,7 +228,7 @@ export function migrateJson(result: LiveMigrationResult): Record<string, unknown
 const MiB = 2 ** 20;
 
 /** The human table of `migrate`. */
-export function migrateTable(result: LiveMigrationResult): string {
+export function migrateTable(result: LiveMigrationResult, edge: EdgeCheck | null = null): string {
   const lines = [
     `outcome          ${result.outcome} (${result.reason}); VM runs on ${result.vmRunsOn}`,
     `total            ${result.totalSeconds.toFixed(2)} s (target pod ${result.targetPodStartSeconds.toFixed(2)} s + migration ${result.migrationSeconds.toFixed(2)} s)`,
@@ -245,6 +246,7 @@ export function migrateTable(result: LiveMigrationResult): string {
   if (result.postCopyStartSeconds !== null) {
     lines.push(`post-copy from   ${result.postCopyStartSeconds.toFixed(2)} s`);
   }
+  if (edge?.knifeEdge === true) lines.push(edgeLine(edge));
   lines.push('', 'pass  kind       MiB        s   dirtied MiB');
   result.passes.forEach((pass, i) => {
     lines.push(
@@ -254,6 +256,15 @@ export function migrateTable(result: LiveMigrationResult): string {
     );
   });
   return `${lines.join('\n')}\n`;
+}
+
+/** The note under one prediction that the edge check found on the knife edge. */
+export function edgeLine(edge: EdgeCheck): string {
+  const range =
+    edge.migrationSeconds === null
+      ? 'none completes'
+      : `migration ${edge.migrationSeconds.p10.toFixed(1)}–${edge.migrationSeconds.p90.toFixed(1)} s (p10–p90)`;
+  return `knife edge       yes: of ${edge.runs} runs with the guest's measured dirty-rate variability ${Math.round(100 * edge.completionProbability)} % complete, ${range}; one prediction is not enough here (--runs 200)`;
 }
 
 /** `--runs N` with its seed and the dirty rate's variability; null for one exact run. */
@@ -396,8 +407,12 @@ export function registerMigrate(program: Command): void {
       }
       const { simulateMigration } = await import('../../kubevirt/migration/single-migration-world.ts');
       const result = simulateMigration(request, { linkBytesPerSecond });
+      const { checkEdge, needsEdgeCheck } = await import('../../kubevirt/migration/edge-check.ts');
+      const edge = needsEdgeCheck(result) ? checkEdge(request, { linkBytesPerSecond }) : null;
       process.stdout.write(
-        options.json ? `${JSON.stringify(migrateJson(result), null, 2)}\n` : migrateTable(result),
+        options.json
+          ? `${JSON.stringify({ ...migrateJson(result), ...(edge === null ? {} : { edgeCheck: edge }) }, null, 2)}\n`
+          : migrateTable(result, edge),
       );
     });
 }

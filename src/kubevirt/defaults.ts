@@ -332,8 +332,12 @@ export interface MigrationEnsembleDefaults {
   readonly largestSeed: number;
   /** One `migrate` prediction is checked against this many varied runs (edge-check.ts)... */
   readonly edgeCheckRuns: number;
-  /** ...when it did not complete or needed at least this many dirty-bitmap syncs. */
+  /** ...when it did not complete or needed at least this many dirty-bitmap syncs, ... */
   readonly edgeCheckMinIterations: number;
+  /** ...its last pre-copy pass dirtied between (1 − this) and 1 / (1 − this) of what it sent, ... */
+  readonly edgeCheckPassRatioBand: number;
+  /** ...and it lasted at most this long (the check's cost grows with the simulated time). */
+  readonly edgeCheckMaxSeconds: number;
 }
 
 export const MIGRATION_ENSEMBLE_DEFAULTS: SourcedFields<MigrationEnsembleDefaults> = {
@@ -358,6 +362,16 @@ export const MIGRATION_ENSEMBLE_DEFAULTS: SourcedFields<MigrationEnsembleDefault
     value: 10,
     source:
       'reporting choice: the completed runs off the knife edge of test/calibration/qemu and qemu-holdout-2 converge in 3–13 pre-copy syncs; a longer tail (or auto-converge stepping) is worth the check',
+  },
+  edgeCheckPassRatioBand: {
+    value: 0.2,
+    source:
+      'reporting choice: the knife edge is a dirty rate close to what the bandwidth clears; the knife-edge inputs of test/calibration/qemu-holdout-2 end their passes dirtying 0.9–1.0 of what they sent, runs far from it (a guest dirtying 4× the bandwidth, a throttled guest) far outside 0.8–1.25',
+  },
+  edgeCheckMaxSeconds: {
+    value: 600,
+    source:
+      'reporting choice: 20 runs of a 600 s migration take about a second on the 2-core lab machine (about 0.09 ms per simulated second of a rate-limited migration)',
   },
   dirtyRatePeriodSeconds: {
     value: 1,

@@ -3,8 +3,8 @@
  * rate flip the outcome (QEMU's own repeats of one input: converged in 27, 43 and 56 s, or cancelled
  * three times where the model's single run completed; docs/validation.md). `migrate` without `--runs`
  * checks its prediction with a few runs of the same input, the dirty rate drawn from its measured
- * variability (migration-ensemble.ts), when the prediction itself shows a long tail or no completion,
- * so a clear case costs nothing.
+ * variability (migration-ensemble.ts), when the prediction itself shows a long tail or no completion
+ * with passes that dirty about as much as they send, so a clear case costs nothing.
  */
 import { MIGRATION_ENSEMBLE_DEFAULTS } from '../defaults.ts';
 import { measuredDirtyRateVariability, simulateMigrationRuns } from './migration-ensemble.ts';
@@ -20,13 +20,21 @@ export interface EdgeCheck {
   readonly migrationSeconds: { readonly p10: number; readonly p90: number } | null;
 }
 
-/** A pre-copy prediction that did not complete or needed many syncs; post-copy always ends. */
+/**
+ * A pre-copy prediction that did not complete or needed many syncs, whose last pass dirtied about as
+ * much as it sent (its last closed pass; the knife edge: a guest far above the bandwidth or held down by the throttle is not
+ * on it), and not so long that the check's runs would take long; post-copy always ends.
+ */
 export function needsEdgeCheck(result: LiveMigrationResult): boolean {
+  const d = MIGRATION_ENSEMBLE_DEFAULTS;
   if (result.postCopyStartSeconds !== null) return false;
-  return (
-    result.vmRunsOn !== 'target' ||
-    result.iterations >= MIGRATION_ENSEMBLE_DEFAULTS.edgeCheckMinIterations.value
-  );
+  if (result.migrationSeconds > d.edgeCheckMaxSeconds.value) return false;
+  if (result.vmRunsOn === 'target' && result.iterations < d.edgeCheckMinIterations.value) return false;
+  const last = result.passes.filter((p) => p.kind === 'pre-copy' && p.bytes > 0 && p.dirtyBytes > 0).at(-1);
+  if (last === undefined) return false;
+  const ratio = last.dirtyBytes / last.bytes;
+  const band = d.edgeCheckPassRatioBand.value;
+  return ratio >= 1 - band && ratio <= 1 / (1 - band);
 }
 
 /** The same input run `edgeCheckRuns` times (seeds 1 onward) with the calibration guest's variability. */

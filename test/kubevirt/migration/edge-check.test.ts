@@ -50,6 +50,31 @@ describe('the knife-edge check of one prediction', () => {
     expect(migrateTable(quick.result, quick.edge)).not.toContain('knife edge');
   });
 
+  it('a guest far above the bandwidth is not flagged; a migration longer than 600 s is not checked (bounded time)', () => {
+    const base = runs.find((r) => r.runId === 'm448-bw40-r10000-w96-dt300') as CalibrationRun;
+    // Four times the knife-edge rate: it never converges, whatever the draw (its passes dirty the whole
+    // working set, so it may be checked, and the check finds no run completing).
+    const flooded = {
+      ...base,
+      achievedRatePps: 4 * base.achievedRatePps,
+      guestRateBeforePps: 4 * base.guestRateBeforePps,
+    };
+    const far = predict(flooded);
+    expect(far.result.vmRunsOn).toBe('source');
+    expect(far.edge?.knifeEdge ?? false).toBe(false);
+    expect(migrateTable(far.result, far.edge)).not.toContain('knife edge');
+    // The same knife-edge guest with 64 GiB of memory and a 1 h cap: its first pass alone is 1,600 s.
+    const big = {
+      ...base,
+      memMib: 65536,
+      guestAllocMib: 65536 - (base.memMib - base.guestAllocMib),
+      capSeconds: 3600,
+    };
+    const long = predict(big);
+    expect(long.result.migrationSeconds).toBeGreaterThan(600);
+    expect(long.edge).toBeNull();
+  });
+
   it('the table names the share that completes and the time range, and points to --runs', () => {
     const { result, edge } = predict(
       runs.find((r) => r.runId === 'm448-bw40-r10000-w96-dt300') as CalibrationRun,

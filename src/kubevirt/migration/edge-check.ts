@@ -21,9 +21,9 @@ export interface EdgeCheck {
 }
 
 /**
- * A pre-copy prediction that did not complete or needed many syncs, whose last pass dirtied about as
- * much as it sent (its last closed pass; the knife edge: a guest far above the bandwidth or held down by the throttle is not
- * on it), and not so long that the check's runs would take long; post-copy always ends.
+ * A pre-copy prediction that did not complete or needed many syncs, whose last closed pass dirtied
+ * about as much as it sent (the knife edge; a guest far above the bandwidth or held down by the
+ * throttle is not on it), and not so long that the check's runs would take long. Post-copy always ends.
  */
 export function needsEdgeCheck(result: LiveMigrationResult): boolean {
   const d = MIGRATION_ENSEMBLE_DEFAULTS;

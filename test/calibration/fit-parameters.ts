@@ -92,18 +92,59 @@ export function fitGeometry(observations: readonly SyncObservation[]): GeometryF
     saturated.map((o) => o.markedPages - o.workingSetPages),
   );
   const [base, perPage] = hotSet.coefficients;
-  const partial = observations.filter(
+  const partial = partialSyncs(observations);
+  const contiguousOverlap = overlapFit(partial, base, perPage);
+  return { hotSet, contiguousOverlap };
+}
+
+/** Syncs that did not cover the working set, from the fourth on (the overlap fits read these). */
+function partialSyncs(observations: readonly SyncObservation[]): SyncObservation[] {
+  return observations.filter(
     (o) => o.syncCount >= 4 && o.writtenPages < 0.9 * o.workingSetPages && o.passPages !== null,
   );
-  const contiguousOverlap = leastSquares(
+}
+
+/** unsent + written + new hot − marked = m × unsent × written / W, through the origin. */
+function overlapFit(partial: readonly SyncObservation[], hotBase: number, hotPerPage: number): LinearFit {
+  return leastSquares(
     partial.map((o) => [(o.unsentPages * o.writtenPages) / o.workingSetPages]),
     partial.map((o) => {
-      const hot = base + perPage * o.workingSetPages;
+      const hot = hotBase + hotPerPage * o.workingSetPages;
       const newHot = hot * (1 - Math.min(1, o.unsentPages / (o.passPages as number)));
       return o.unsentPages + o.writtenPages + newHot - o.markedPages;
     }),
   );
-  return { hotSet, contiguousOverlap };
+}
+
+/** The overlap share of each run on its own, and their mean (each boot of the guest one draw). */
+export interface OverlapPerRun {
+  readonly runs: readonly { readonly runId: string; readonly syncs: number; readonly m: number }[];
+  readonly mean: number;
+}
+
+/**
+ * The overlap share m fitted run by run, as `fitGeometry` fits it over all runs (the same syncs, the
+ * hot set given), for the runs with at least `minimumSyncs` such syncs. The pooled fit weighs a run
+ * by its syncs; the mean of the runs is what a new boot of the guest is expected to show.
+ */
+export function fitOverlapPerRun(
+  observations: readonly SyncObservation[],
+  hotBase: number,
+  hotPerPage: number,
+  minimumSyncs = 8,
+): OverlapPerRun {
+  const byRun = new Map<string, SyncObservation[]>();
+  for (const o of partialSyncs(observations)) byRun.set(o.runId, [...(byRun.get(o.runId) ?? []), o]);
+  const runs = [...byRun.entries()]
+    .filter(([, syncs]) => syncs.length >= minimumSyncs)
+    .map(([runId, syncs]) => ({
+      runId,
+      syncs: syncs.length,
+      m: overlapFit(syncs, hotBase, hotPerPage).coefficients[0],
+    }));
+  if (runs.length === 0)
+    throw new Error(`overlap per run: no run has ${minimumSyncs} syncs that did not cover its set`);
+  return { runs, mean: runs.reduce((sum, r) => sum + r.m, 0) / runs.length };
 }
 
 /**

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { QEMU_MIGRATION_DEFAULTS } from '../../kubevirt/defaults.ts';
 import { writerGuestGeometry } from '../../kubevirt/guest-hot-set.ts';
 import type { EdgeCheck } from '../../kubevirt/migration/edge-check.ts';
+import type { DirtyRateVariability } from '../../kubevirt/migration/guest-dirtying.ts';
 import type {
   MigrationEnsemble,
-  measuredDirtyRateVariability,
   Percentiles,
 } from '../../kubevirt/migration/migration-ensemble.ts';
 import {
@@ -267,16 +267,25 @@ export function edgeLine(edge: EdgeCheck): string {
   return `knife edge       yes: of ${edge.runs} runs with the guest's measured dirty-rate variability ${Math.round(100 * edge.completionProbability)} % complete, ${range}; one prediction is not enough here (--runs 200)`;
 }
 
+/**
+ * The calibration guest's measured variability; its overlap share is drawn per run unless
+ * `--working-set-overlap` fixed it.
+ */
+export async function guestVariability(options: MigrateOptions): Promise<DirtyRateVariability> {
+  const { measuredDirtyRateVariability } = await import('../../kubevirt/migration/migration-ensemble.ts');
+  const { overlapFractionPerRunMean, ...measured } = measuredDirtyRateVariability();
+  return options.workingSetOverlap === undefined ? { ...measured, overlapFractionPerRunMean } : measured;
+}
+
 /** `--runs N` with its seed and the dirty rate's variability; null for one exact run. */
 export async function migrateRuns(options: MigrateOptions): Promise<{
   runs: number;
   firstSeed: number;
-  variability: ReturnType<typeof measuredDirtyRateVariability>;
+  variability: DirtyRateVariability;
 } | null> {
   const runs = optional('--runs', options.runs, (t) => parseCount(t, 1), 1);
   if (runs === 1 && options.dirtyRateSd === undefined && options.dirtyRateRunSd === undefined) return null;
-  const { measuredDirtyRateVariability } = await import('../../kubevirt/migration/migration-ensemble.ts');
-  const measured = measuredDirtyRateVariability();
+  const measured = await guestVariability(options);
   return {
     runs,
     firstSeed: optional('--seed', options.seed, (t) => parseCount(t, 0), 1),
@@ -316,7 +325,7 @@ export function migrateRunsTable(ensemble: MigrationEnsemble): string {
     .map(([outcome, n]) => `${outcome} ${n}`)
     .join(', ');
   const lines = [
-    `runs             ${ensemble.runs} (seeds ${ensemble.firstSeed}–${ensemble.firstSeed + ensemble.runs - 1}; dirty rate ±${(100 * v.perRunRelativeSd).toFixed(1)} % per run, ±${(100 * v.perPeriodRelativeSd).toFixed(1)} % per ${v.periodSeconds} s)`,
+    `runs             ${ensemble.runs} (seeds ${ensemble.firstSeed}–${ensemble.firstSeed + ensemble.runs - 1}; dirty rate ±${(100 * v.perRunRelativeSd).toFixed(1)} % per run, ±${(100 * v.perPeriodRelativeSd).toFixed(1)} % per ${v.periodSeconds} s${v.overlapFractionPerRunMean === undefined ? '' : `; page overlap drawn per run, mean ${v.overlapFractionPerRunMean}`})`,
     `completes        ${(100 * ensemble.completionProbability).toFixed(1)} % (${outcomes})`,
     `knife edge       ${ensemble.knifeEdge ? 'yes: small changes in the dirty rate change the outcome or the time' : 'no'}`,
     '',
@@ -408,7 +417,9 @@ export function registerMigrate(program: Command): void {
       const { simulateMigration } = await import('../../kubevirt/migration/single-migration-world.ts');
       const result = simulateMigration(request, { linkBytesPerSecond });
       const { checkEdge, needsEdgeCheck } = await import('../../kubevirt/migration/edge-check.ts');
-      const edge = needsEdgeCheck(result) ? checkEdge(request, { linkBytesPerSecond }) : null;
+      const edge = needsEdgeCheck(result)
+        ? checkEdge(request, { linkBytesPerSecond }, await guestVariability(options))
+        : null;
       process.stdout.write(
         options.json
           ? `${JSON.stringify({ ...migrateJson(result), ...(edge === null ? {} : { edgeCheck: edge }) }, null, 2)}\n`

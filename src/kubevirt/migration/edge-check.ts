@@ -7,6 +7,7 @@
  * with passes that dirty about as much as they send, so a clear case costs nothing.
  */
 import { MIGRATION_ENSEMBLE_DEFAULTS } from '../defaults.ts';
+import type { DirtyRateVariability } from './guest-dirtying.ts';
 import { measuredDirtyRateVariability, simulateMigrationRuns } from './migration-ensemble.ts';
 import type { LiveMigrationRequest, LiveMigrationResult } from './migration-request.ts';
 import type { SingleMigrationWorld } from './single-migration-world.ts';
@@ -37,15 +38,19 @@ export function needsEdgeCheck(result: LiveMigrationResult): boolean {
   return ratio >= 1 - band && ratio <= 1 / (1 - band);
 }
 
-/** The same input run `edgeCheckRuns` times (seeds 1 onward) with the calibration guest's variability. */
+/**
+ * The same input run `edgeCheckRuns` times (seeds 1 onward) with the calibration guest's variability
+ * (its page layout's overlap share drawn per run unless `variability` leaves it out).
+ */
 export function checkEdge(
   request: LiveMigrationRequest,
   world: Omit<SingleMigrationWorld, 'seed'>,
+  variability: DirtyRateVariability = measuredDirtyRateVariability(),
 ): EdgeCheck {
   const e = simulateMigrationRuns(request, world, {
     runs: MIGRATION_ENSEMBLE_DEFAULTS.edgeCheckRuns.value,
     firstSeed: 1,
-    variability: measuredDirtyRateVariability(),
+    variability,
   });
   return {
     runs: e.runs,

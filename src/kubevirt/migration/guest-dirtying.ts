@@ -28,6 +28,14 @@ export interface DirtyRateVariability {
   readonly perRunRelativeSd: number;
   readonly perPeriodRelativeSd: number;
   readonly periodSeconds: number;
+  /**
+   * Where the guest's pages lie varies from boot to boot, and with it the share m of overlap left
+   * while the marks form one run (`unitedWorkingSetPages`): when set, each migration draws m from an
+   * exponential distribution of this mean (at most 1) from its own named stream, in place of the
+   * guest's fixed m. The calibration guest's runs each show their own m (defaults.ts
+   * `workingSetOverlapPerRunMean`); absent, every run uses the guest's m.
+   */
+  readonly overlapFractionPerRunMean?: number;
 }
 
 /**

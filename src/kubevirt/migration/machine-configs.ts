@@ -2,6 +2,7 @@
  * The pure machines' configurations for a migration request: QEMU's loop (precopy-machine.ts) and
  * KubeVirt's monitor (monitor.ts).
  */
+import type { Simulation } from '../../../sim/index.ts';
 import type { AutoConvergeParameters } from './auto-converge.ts';
 import { acceptableCompletionSeconds, migrationDataBytes } from './completion-timeout.ts';
 import type { LiveMigrationRequest } from './migration-request.ts';
@@ -59,4 +60,20 @@ export function monitorConfigFor(request: LiveMigrationRequest): MonitorConfig |
     allowPostCopy: settings.allowPostCopy,
     allowWorkloadDisruption: settings.allowWorkloadDisruption,
   };
+}
+
+/**
+ * The QEMU loop's configuration with this run's overlap share when the guest's page layout varies
+ * from boot to boot (guest-dirtying.ts `DirtyRateVariability`): drawn from the run's
+ * `kubevirt.migration.page-layout/<name>` stream, exponential with the given mean, at most 1.
+ */
+export function withDrawnOverlap(
+  sim: Simulation,
+  request: LiveMigrationRequest,
+  config: PrecopyConfig,
+): PrecopyConfig {
+  const mean = request.guest.dirtyRateVariability?.overlapFractionPerRunMean;
+  if (mean === undefined) return config;
+  const drawn = sim.rng.stream(`kubevirt.migration.page-layout/${request.name}`).exponential(mean);
+  return { ...config, contiguousOverlapFraction: Math.min(1, drawn) };
 }

@@ -56,13 +56,17 @@ function percentiles(values: readonly number[]): Percentiles | null {
   };
 }
 
-/** The calibration guest's measured variability (defaults.ts QEMU_CALIBRATION_CAMPAIGN), redrawn each second. */
+/**
+ * The calibration guest's measured variability (defaults.ts QEMU_CALIBRATION_CAMPAIGN), redrawn each
+ * second, and its page layout's overlap share drawn per run.
+ */
 export function measuredDirtyRateVariability(): DirtyRateVariability {
   const c = QEMU_CALIBRATION_CAMPAIGN;
   return {
     perRunRelativeSd: c.dirtyRatePerRunRelativeSd.value,
     perPeriodRelativeSd: c.dirtyRatePerSecondRelativeSd.value,
     periodSeconds: MIGRATION_ENSEMBLE_DEFAULTS.dirtyRatePeriodSeconds.value,
+    overlapFractionPerRunMean: c.workingSetOverlapPerRunMean.value,
   };
 }
 
@@ -73,6 +77,7 @@ export function busyHostDirtyRateVariability(): DirtyRateVariability {
     perRunRelativeSd: b.perRunRelativeSd.value,
     perPeriodRelativeSd: b.perSecondRelativeSd.value,
     periodSeconds: MIGRATION_ENSEMBLE_DEFAULTS.dirtyRatePeriodSeconds.value,
+    overlapFractionPerRunMean: QEMU_CALIBRATION_CAMPAIGN.workingSetOverlapPerRunMean.value,
   };
 }
 

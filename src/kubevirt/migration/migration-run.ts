@@ -8,7 +8,7 @@
 import type { Event, FlowNetwork, Link, Process, ProcessGenerator, Simulation } from '../../../sim/index.ts';
 import type { LiveMigrationOutcome } from '../../trace/migration.ts';
 import { Recorder } from '../../trace/recorder.ts';
-import { monitorConfigFor, precopyConfigFor } from './machine-configs.ts';
+import { monitorConfigFor, precopyConfigFor, withDrawnOverlap } from './machine-configs.ts';
 import { MigratingGuest } from './migrating-guest.ts';
 import type { LiveMigrationRequest, LiveMigrationResult } from './migration-request.ts';
 import { migrationResult } from './migration-result.ts';
@@ -66,7 +66,7 @@ export class MigrationRun {
     readonly path: readonly Link[],
   ) {
     this.record = new Recorder(sim, 'kubevirt.migration');
-    this.config = precopyConfigFor(request);
+    this.config = withDrawnOverlap(sim, request, precopyConfigFor(request));
     this.monitorConfig = monitorConfigFor(request);
     this.requestSeconds = sim.now;
     this.inbox = new CommandInbox(sim);

@@ -240,7 +240,7 @@ describe('harvester-sim migrate --runs N', () => {
     expect(await migrateRuns(options())).toBeNull();
   });
 
-  it('--runs, --seed and the dirty-rate spreads: defaults as measured (1.0 % per second, 2.2 % per run)', async () => {
+  it('--runs, --seed and the dirty-rate spreads: defaults as measured (1.0 % per second, 2.2 % per run, page overlap drawn with mean 0.1265)', async () => {
     const runs = await migrateRuns(options({ runs: '20', seed: '5' }));
     expect(runs?.runs).toBe(20);
     expect(runs?.firstSeed).toBe(5);
@@ -248,7 +248,11 @@ describe('harvester-sim migrate --runs N', () => {
       perRunRelativeSd: 0.022,
       perPeriodRelativeSd: 0.0101,
       periodSeconds: 1,
+      overlapFractionPerRunMean: 0.1265,
     });
+    // A guest whose overlap the user gives is that guest: nothing drawn.
+    const fixed = await migrateRuns(options({ runs: '20', workingSetOverlap: '0.3' }));
+    expect(fixed?.variability.overlapFractionPerRunMean).toBeUndefined();
     const given = await migrateRuns(options({ runs: '20', dirtyRateSd: '0.1', dirtyRateRunSd: '0' }));
     expect(given?.variability.perPeriodRelativeSd).toBe(0.1);
     expect(given?.variability.perRunRelativeSd).toBe(0);

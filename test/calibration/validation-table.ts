@@ -20,7 +20,7 @@ import {
   measuredDirtyRateVariability,
   simulateMigrationRuns,
 } from '../../src/kubevirt/migration/migration-ensemble.ts';
-import { fitCampaign, fitGeometry, fitThrottleCatchUp } from './fit-parameters.ts';
+import { fitCampaign, fitGeometry, fitOverlapPerRun, fitThrottleCatchUp } from './fit-parameters.ts';
 import { type HostContention, readHostContention } from './host-contention.ts';
 import { compareRun, median, type RunComparison, summarize } from './qemu-comparison.ts';
 import {
@@ -260,6 +260,19 @@ interface OutOfSample {
   readonly throttle: { readonly catchUpMs: number; readonly seconds: number };
   readonly throttleObservations: readonly ThrottleObservation[];
   readonly syncs: { readonly all: SyncAgreement; readonly autoConverge: SyncAgreement };
+  /** The overlap share each knife-edge run showed on its own syncs (not used by the model). */
+  readonly knifeOverlap: ReadonlyMap<string, number>;
+}
+
+/** The overlap share m of each knife-edge run, fitted on its own syncs with the recorded hot set. */
+function knifeOverlap(knifeRuns: readonly CalibrationRun[], directory: string): Map<string, number> {
+  const c = QEMU_CALIBRATION_CAMPAIGN;
+  const perRun = fitOverlapPerRun(
+    readSyncObservations(knifeRuns, directory),
+    c.hotSetBasePages.value,
+    c.hotSetPagesPerWorkingSetPage.value,
+  );
+  return new Map(perRun.runs.map((r) => [r.runId, r.m]));
 }
 
 /** Sync by sync (sync-comparison.ts) over the runs QEMU completed. */
@@ -316,6 +329,7 @@ function outOfSample(
     throttle: { catchUpMs: throttle.coefficients[0], seconds: throttle.runs },
     throttleObservations,
     syncs: syncFigures(runs, directory),
+    knifeOverlap: knifeOverlap(knifeRuns, directory),
   };
 }
 
@@ -430,6 +444,41 @@ function knifeTables(set: OutOfSample): string[] {
         .map((r) => (r.outcome === 'cancelled' ? 'cancelled' : `${(r.totalMs / 1000).toFixed(1)} s`))
         .join(', ');
       return `| ${base} | ${observed} | ${rangeCell(ensemble)} | ${inside(ensemble)} | ${rangeCell(b)} | ${inside(b)} |`;
+    }),
+    '',
+    ...overlapTable(idleInputs, set.knifeOverlap),
+  ];
+}
+
+/**
+ * Why repeats of one input differ: the overlap share m each converged repeat showed on its own syncs
+ * (fitOverlapPerRun, the fit set's hot set), beside its time and rate. The model draws m per run
+ * (exponential, the fit set's per-run mean); it never reads these.
+ */
+function overlapTable(
+  inputs: readonly { readonly base: string; readonly repeats: readonly CalibrationRun[] }[],
+  overlap: ReadonlyMap<string, number>,
+): string[] {
+  const rows = inputs
+    .map(({ base, repeats }) => ({
+      base,
+      done: repeats.filter((r) => r.outcome !== 'cancelled' && overlap.has(r.runId)),
+    }))
+    .filter((i) => i.done.length >= 2);
+  if (rows.length === 0) return [];
+  const m = (r: CalibrationRun) => overlap.get(r.runId) as number;
+  return [
+    `Why the converged repeats of one input differ: the overlap share m each showed on its own syncs (fitted as the fit set's per-run shares, ${QEMU_CALIBRATION_CAMPAIGN.workingSetOverlapPerRunMean.value} on average there; the model draws m per run and never reads these), with its time and dirty rate:`,
+    '',
+    '| input | repeats: time, m, pages/s | the fastest repeat showed the largest m |',
+    '|---|---|---|',
+    ...rows.map(({ base, done }) => {
+      const cells = done
+        .map((r) => `${(r.totalMs / 1000).toFixed(1)} s, ${m(r).toFixed(2)}, ${r.achievedRatePps}`)
+        .join('; ');
+      const fastest = done.reduce((a, b) => (b.totalMs < a.totalMs ? b : a));
+      const largest = done.reduce((a, b) => (m(b) > m(a) ? b : a));
+      return `| ${base} | ${cells} | ${fastest === largest ? 'yes' : 'no'} |`;
     }),
   ];
 }

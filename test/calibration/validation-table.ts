@@ -547,6 +547,39 @@ function downtimeMisses(set: OutOfSample): string[] {
   ];
 }
 
+/**
+ * Why "downtime within 2× on every run" cannot hold on this host: pairs of completed pre-copy runs
+ * that left the same bytes for the stop (within 10 %) and whose downtimes lie more than 4× apart. A
+ * prediction from the bytes within 2× of one run of such a pair is more than 2× off the other.
+ */
+export function downtimeScatter(runs: readonly CalibrationRun[]): string[] {
+  const done = runs
+    .filter(
+      (r) => r.outcome === 'converged' && r.downtimeMs !== null && r.downtimeMs > 0 && r.downtimeBytes > 0,
+    )
+    .sort((a, b) => a.downtimeBytes - b.downtimeBytes);
+  const pairs: [CalibrationRun, CalibrationRun][] = [];
+  for (let i = 0; i < done.length; i++) {
+    for (let j = i + 1; j < done.length && done[j].downtimeBytes <= 1.1 * done[i].downtimeBytes; j++) {
+      const [a, b] = [done[i].downtimeMs as number, done[j].downtimeMs as number];
+      if (Math.max(a, b) > 4 * Math.min(a, b)) pairs.push([done[i], done[j]]);
+    }
+  }
+  if (pairs.length === 0) return [];
+  const same = (p: [CalibrationRun, CalibrationRun]) =>
+    p[0].memMib === p[1].memMib && p[0].bandwidthMibps === p[1].bandwidthMibps;
+  const shown = pairs
+    .filter(same)
+    .concat(pairs.filter((p) => !same(p)))
+    .slice(0, 2);
+  const cell = (r: CalibrationRun) =>
+    `\`${r.runId}\` ${r.downtimeMs} ms for ${(r.downtimeBytes / 1e6).toFixed(1)} MB`;
+  const involved = new Set(pairs.flat().map((r) => r.runId));
+  return [
+    `QEMU's downtime for the same bytes scatters more than any model of the bytes can follow: of the ${done.length} completed pre-copy runs of the fit set and both campaigns, ${pairs.length} pairs (${involved.size} runs) left the same bytes for the stop (within 10 %) with downtimes more than 4× apart (${shown.map(([a, b]) => `${cell(a)} against ${cell(b)}`).join('; ')}); a prediction within 2× of one run of such a pair is more than 2× off the other.`,
+  ];
+}
+
 /** One out-of-sample campaign: its targets, kinds, syncs, host, knife-edge tables and every run. */
 function campaignSection(set: OutOfSample, fitLagMs: number, fitRuns: readonly CalibrationRun[]): string[] {
   return [
@@ -669,6 +702,8 @@ export function validationMarkdown(): string {
     ...byKind(both),
     '',
     ...hostComparison(readThrottleObservations(runs), idle, second),
+    '',
+    ...downtimeScatter([...runs, ...idle.runs, ...second.runs]),
     '',
     `### Second campaign: new inputs (\`${QEMU_HOLDOUT_2_CITATION}\`, ${second.runs.length} runs)`,
     '',

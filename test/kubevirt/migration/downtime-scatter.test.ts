@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type CalibrationRun,
+  QEMU_CALIBRATION_DIRECTORY,
+  QEMU_HOLDOUT_2_DIRECTORY,
+  QEMU_HOLDOUT_DIRECTORY,
+  readCalibrationRuns,
+} from '../../calibration/qemu-runs.ts';
+import { downtimeScatter } from '../../calibration/validation-table.ts';
+
+// test/calibration/qemu, qemu-holdout, qemu-holdout-2 (READMEs there): QEMU 7.2 runs on the 2-core lab host.
+const runs = [QEMU_CALIBRATION_DIRECTORY, QEMU_HOLDOUT_DIRECTORY, QEMU_HOLDOUT_2_DIRECTORY].flatMap((d) =>
+  readCalibrationRuns(d),
+);
+const byId = (id: string): CalibrationRun => {
+  const run = runs.find((r) => r.runId === id);
+  if (run === undefined) throw new Error(`no run ${id}`);
+  return run;
+};
+
+describe("QEMU's downtime for the same bytes at the stop (docs/validation.md)", () => {
+  it('m640-bw48: 14.5 MB took 12 ms without auto-converge, 15.2 MB 49 ms with it; the report names such pairs', () => {
+    const a = byId('m640-bw48-r11400-w96-dt300-rep3');
+    const b = byId('m640-bw48-r16000-w64-dt300-ac');
+    expect(a.downtimeMs).toBe(12);
+    expect(b.downtimeMs).toBe(49);
+    expect(b.downtimeBytes / a.downtimeBytes).toBeLessThan(1.1);
+    const line = downtimeScatter(runs).join('\n');
+    expect(line).toContain('`m640-bw48-r11400-w96-dt300-rep3` 12 ms for 14.5 MB');
+    expect(line).toContain('`m640-bw48-r16000-w64-dt300-ac` 49 ms for 15.2 MB');
+  });
+
+  it('one such pair makes the line; a run alone makes no pair, and then nothing is said', () => {
+    expect(
+      downtimeScatter([byId('m640-bw48-r11400-w96-dt300-rep3'), byId('m640-bw48-r16000-w64-dt300-ac')]),
+    ).toHaveLength(1);
+    expect(downtimeScatter([byId('m640-bw48-r11400-w96-dt300-rep3')])).toEqual([]);
+  });
+});

@@ -19,6 +19,7 @@ function judged(t: TargetFigures) {
     iterationsWithinOne: {
       value: t.iterationsWithinOne,
       of: t.completed,
+      attainable: t.iterationsAttainable,
       target: 0.9,
       met: t.completed > 0 && t.iterationsWithinOne / t.completed >= 0.9,
     },

@@ -89,6 +89,11 @@ export interface TargetFigures {
   readonly offBy15: readonly string[];
   readonly completed: number;
   readonly iterationsWithinOne: number;
+  /**
+   * The most any one prediction per input could have within ±1: repeats of one input count by the
+   * largest share of them one iteration count is within ±1 of (iterationsAttainable).
+   */
+  readonly iterationsAttainable: number;
   /** Completed runs off the knife edge (no ensemble) and, of those, iterations within ±1. */
   readonly offEdgeCompleted: number;
   readonly offEdgeIterationsWithinOne: number;
@@ -139,6 +144,7 @@ function targetFigures(
     offBy15: judged.filter((r) => Math.abs(r.totalTimeError) > 0.15).map((r) => r.run.runId),
     completed: completed.length,
     iterationsWithinOne: completed.filter((r) => Math.abs(r.iterationsDelta) <= 1).length,
+    iterationsAttainable: iterationsAttainable(completed.map((r) => r.run)),
     offEdgeCompleted: offEdge.length,
     offEdgeIterationsWithinOne: offEdge.filter((r) => Math.abs(r.iterationsDelta) <= 1).length,
     edgeCompleted: edge.length,
@@ -152,6 +158,24 @@ function targetFigures(
     medianAbsDowntimeErrorMs: median(downtime.map((r) => Math.abs(r.downtimeErrorMs as number))),
     ...guestDowntime(completed),
   };
+}
+
+/**
+ * The most completed runs one prediction per input can have within ±1 iterations: a run alone, 1; the
+ * repeats of one input (run ids that differ only by `-repN`), as many as the best single count
+ * is within ±1 of.
+ */
+export function iterationsAttainable(completed: readonly CalibrationRun[]): number {
+  const inputs = new Map<string, number[]>();
+  for (const r of completed) {
+    const base = r.runId.replace(/-rep\d+$/, '');
+    inputs.set(base, [...(inputs.get(base) ?? []), r.iterations]);
+  }
+  let total = 0;
+  for (const counts of inputs.values()) {
+    total += Math.max(...counts.map((k) => counts.filter((c) => Math.abs(c - k) <= 1).length));
+  }
+  return total;
 }
 
 function guestDowntime(completed: readonly RunComparison[]) {
@@ -176,6 +200,11 @@ function targetRows(t: TargetFigures): string[] {
     `| median absolute error of total time | ${percent(t.medianAbsTimeError)} | ≤ 3 % |`,
     `| largest absolute time error, completed runs (knife-edge runs inside p10–p90 excepted) | ${percent(t.largestAbsTimeErrorOffEdge)}${t.offBy15.length > 0 ? ` (over 15 %: ${t.offBy15.map((id) => `\`${id}\``).join(', ')})` : ''} | ≤ 15 % |`,
     `| iterations (dirty-sync-count) within ±1, completed runs | ${pct(t.iterationsWithinOne, t.completed)} | ≥ 90 % |`,
+    ...(t.iterationsAttainable === t.completed
+      ? []
+      : [
+          `| the most one prediction per input could have within ±1 (QEMU's repeats of one input differ by more) | ${pct(t.iterationsAttainable, t.completed)} | reported |`,
+        ]),
     ...(t.edgeCompleted === 0
       ? []
       : [

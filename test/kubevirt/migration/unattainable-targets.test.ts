@@ -6,7 +6,7 @@ import {
   QEMU_HOLDOUT_DIRECTORY,
   readCalibrationRuns,
 } from '../../calibration/qemu-runs.ts';
-import { downtimeScatter } from '../../calibration/validation-table.ts';
+import { downtimeScatter, iterationsAttainable } from '../../calibration/validation-table.ts';
 
 // test/calibration/qemu, qemu-holdout, qemu-holdout-2 (READMEs there): QEMU 7.2 runs on the 2-core lab host.
 const runs = [QEMU_CALIBRATION_DIRECTORY, QEMU_HOLDOUT_DIRECTORY, QEMU_HOLDOUT_2_DIRECTORY].flatMap((d) =>
@@ -35,5 +35,20 @@ describe("QEMU's downtime for the same bytes at the stop (docs/validation.md)", 
       downtimeScatter([byId('m640-bw48-r11400-w96-dt300-rep3'), byId('m640-bw48-r16000-w64-dt300-ac')]),
     ).toHaveLength(1);
     expect(downtimeScatter([byId('m640-bw48-r11400-w96-dt300-rep3')])).toEqual([]);
+  });
+});
+
+describe("QEMU's iteration counts on repeats of one knife-edge input (docs/validation.md)", () => {
+  it('m640-bw48-r11400 needed 46, 53, 33 and 52: one count is within ±1 of at most 2 of the 4', () => {
+    const repeats = ['', '-rep2', '-rep3', '-rep4'].map((rep) => byId(`m640-bw48-r11400-w96-dt300${rep}`));
+    expect(repeats.map((r) => r.iterations)).toEqual([46, 53, 33, 52]);
+    expect(iterationsAttainable(repeats)).toBe(2);
+  });
+
+  it('a run alone always counts; the second campaign can reach at most 34 of its 38 completed runs (89.5 %)', () => {
+    expect(iterationsAttainable([byId('m640-bw48-r11400-w96-dt300-rep3')])).toBe(1);
+    const second = readCalibrationRuns(QEMU_HOLDOUT_2_DIRECTORY).filter((r) => r.outcome !== 'cancelled');
+    expect(second.length).toBe(38);
+    expect(iterationsAttainable(second)).toBe(34);
   });
 });

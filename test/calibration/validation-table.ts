@@ -609,6 +609,22 @@ export function downtimeScatter(runs: readonly CalibrationRun[]): string[] {
   ];
 }
 
+/**
+ * What the targets can reach on these runs at all: one prediction per input against repeats that
+ * differ, and p10–p90 ranges (80 %) against every knife-edge run.
+ */
+function reachLine(
+  set: Pick<OutOfSample, 'rows' | 'targets'>,
+  knifeRuns: readonly CalibrationRun[],
+): string[] {
+  const t = set.targets;
+  const knifeDone = knifeRuns.filter((r) => r.outcome !== 'cancelled').length;
+  const misses = set.rows.filter((r) => !r.verdictMatches).map((r) => `\`${r.run.runId}\``);
+  return [
+    `What one prediction can reach here: iterations within ±1 on at most ${t.iterationsAttainable} of the ${t.completed} completed runs (${percent(t.iterationsAttainable / t.completed)}; the table above), since QEMU's repeats of one knife-edge input differ by more; a p10–p90 range holds 80 % of what the model draws, so a calibrated range holds all ${knifeDone} completed knife-edge runs with probability 0.8^${knifeDone} = ${(0.8 ** knifeDone * 100).toFixed(1)} %.${misses.length === 0 ? '' : ` The verdict missed: ${misses.join(', ')} (knife edge; docs/model/migration.md, "At the knife edge the overlap varies per run").`}`,
+  ];
+}
+
 /** One out-of-sample campaign: its targets, kinds, syncs, host, knife-edge tables and every run. */
 function campaignSection(set: OutOfSample, fitLagMs: number, fitRuns: readonly CalibrationRun[]): string[] {
   return [
@@ -733,6 +749,8 @@ export function validationMarkdown(): string {
     ...hostComparison(readThrottleObservations(runs), idle, second),
     '',
     ...downtimeScatter([...runs, ...idle.runs, ...second.runs]),
+    '',
+    ...reachLine(both, [...idle.knifeRuns, ...second.knifeRuns]),
     '',
     `### Second campaign: new inputs (\`${QEMU_HOLDOUT_2_CITATION}\`, ${second.runs.length} runs)`,
     '',

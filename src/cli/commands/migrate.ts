@@ -3,10 +3,7 @@ import { QEMU_MIGRATION_DEFAULTS } from '../../kubevirt/defaults.ts';
 import { writerGuestGeometry } from '../../kubevirt/guest-hot-set.ts';
 import type { EdgeCheck } from '../../kubevirt/migration/edge-check.ts';
 import type { DirtyRateVariability } from '../../kubevirt/migration/guest-dirtying.ts';
-import type {
-  MigrationEnsemble,
-  Percentiles,
-} from '../../kubevirt/migration/migration-ensemble.ts';
+import type { MigrationEnsemble, Percentiles } from '../../kubevirt/migration/migration-ensemble.ts';
 import {
   defaultMigrationProfile,
   defaultMigrationSettings,

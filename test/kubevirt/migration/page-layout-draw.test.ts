@@ -7,9 +7,13 @@ import { calibrationRequest, readCalibrationRuns, recordedCampaign } from '../..
 
 // test/calibration/qemu (README there); the per-run overlap shares are fitted in fit-parameters.ts.
 const run = readCalibrationRuns().find((r) => r.runId === 'm256-bw64-r16000-w128-dt300');
-if (run === undefined) throw new Error('no run m256-bw64-r16000-w128-dt300 in test/calibration/qemu/results.csv');
+if (run === undefined)
+  throw new Error('no run m256-bw64-r16000-w128-dt300 in test/calibration/qemu/results.csv');
 const request = calibrationRequest(run, recordedCampaign());
-const varied = { ...request, guest: { ...request.guest, dirtyRateVariability: measuredDirtyRateVariability() } };
+const varied = {
+  ...request,
+  guest: { ...request.guest, dirtyRateVariability: measuredDirtyRateVariability() },
+};
 
 describe("the guest's page layout drawn per run (migrate --runs)", () => {
   it('without a per-run mean the guest keeps its fixed overlap share (the pooled fit, 0.1848)', () => {

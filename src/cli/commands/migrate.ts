@@ -261,7 +261,7 @@ export function edgeLine(edge: EdgeCheck): string {
     edge.migrationSeconds === null
       ? 'none completes'
       : `migration ${edge.migrationSeconds.p10.toFixed(1)}–${edge.migrationSeconds.p90.toFixed(1)} s (p10–p90)`;
-  return `knife edge       yes: of ${edge.runs} runs with the guest's measured dirty-rate variability ${Math.round(100 * edge.completionProbability)} % complete, ${range}; one prediction is not enough here (--runs 200)`;
+  return `knife edge       yes: of ${edge.runs} runs with the guest's measured variability ${Math.round(100 * edge.completionProbability)} % complete, ${range}; one prediction is not enough here (--runs 200)`;
 }
 
 /**

@@ -386,7 +386,7 @@ export function registerMigrate(program: Command): void {
     .option('--json', 'print JSON instead of a table')
     .option(
       '--runs <n>',
-      'run n times, the dirty rate drawn from its measured variability: completion probability, p10/p50/p90, knife edge',
+      'run n times, the dirty rate and page-layout overlap drawn as measured: completion probability, p10/p50/p90, knife edge',
     )
     .option('--seed <n>', 'seed of the first of --runs (each run takes the next)', '1')
     .option(

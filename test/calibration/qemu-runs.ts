@@ -31,6 +31,12 @@ export const QEMU_HOLDOUT_CITATION = 'test/calibration/qemu-holdout';
  */
 export const QEMU_HOLDOUT_2_DIRECTORY = fileURLToPath(new URL('./qemu-holdout-2/', import.meta.url));
 export const QEMU_HOLDOUT_2_CITATION = 'test/calibration/qemu-holdout-2';
+/**
+ * The third: two new knife-edge inputs four times each, measured after `migrate --runs` began drawing
+ * the guest's page-layout overlap per run, its predictions recorded before the runs (README there).
+ */
+export const QEMU_HOLDOUT_3_DIRECTORY = fileURLToPath(new URL('./qemu-holdout-3/', import.meta.url));
+export const QEMU_HOLDOUT_3_CITATION = 'test/calibration/qemu-holdout-3';
 /** The same grids measured first on a loaded host (README there): kept, reported, never judged against the targets. */
 export const QEMU_HOLDOUT_LOADED_DIRECTORY = fileURLToPath(
   new URL('./qemu-holdout-loaded/', import.meta.url),

@@ -30,6 +30,8 @@ import {
   QEMU_CALIBRATION_DIRECTORY,
   QEMU_HOLDOUT_2_CITATION,
   QEMU_HOLDOUT_2_DIRECTORY,
+  QEMU_HOLDOUT_3_CITATION,
+  QEMU_HOLDOUT_3_DIRECTORY,
   QEMU_HOLDOUT_CITATION,
   QEMU_HOLDOUT_CONTENDED_CITATION,
   QEMU_HOLDOUT_CONTENDED_DIRECTORY,
@@ -50,6 +52,7 @@ import { readThrottleObservations, type ThrottleObservation } from './throttle-o
 const FIT_SET_RUNS = 39;
 const HOLDOUT_RUNS = 42;
 const HOLDOUT_2_RUNS = 49;
+const HOLDOUT_3_RUNS = 8;
 const HOLDOUT_LOADED_RUNS = 39;
 const HOLDOUT_CONTENDED_RUNS = 45;
 /** A run counts as measured on a quiet host when the 1-minute load average stayed at most the lab's 2 cores. */
@@ -208,7 +211,11 @@ function targetRows(t: TargetFigures): string[] {
     ...(t.edgeCompleted === 0
       ? []
       : [
-          `| the same, completed runs off the knife edge | ${pct(t.offEdgeIterationsWithinOne, t.offEdgeCompleted)} | reported |`,
+          ...(t.offEdgeCompleted === 0
+            ? []
+            : [
+                `| the same, completed runs off the knife edge | ${pct(t.offEdgeIterationsWithinOne, t.offEdgeCompleted)} | reported |`,
+              ]),
           `| iterations of the completed knife-edge runs inside the model's p10–p90 (\`migrate --runs ${ENSEMBLE_RUNS}\`, idle host; a separate line, not the ±1 target) | ${pct(t.edgeIterationsInsideRange, t.edgeCompleted)} | reported |`,
         ]),
     `| downtime within 2× of QEMU's, completed runs | ${pct(t.downtimeWithin2x, t.downtimeCompared)} | all |`,
@@ -315,7 +322,11 @@ function syncFigures(runs: readonly CalibrationRun[], directory: string) {
 
 function syncLine(s: { readonly all: SyncAgreement; readonly autoConverge: SyncAgreement }): string {
   const a = s.autoConverge;
-  return `Sync by sync (\`sync-comparison.ts\`, the ${s.all.runs} completed runs): each sync's time since \`migrate\` is within ${percent(s.all.medianRelativeTimeError)} of QEMU's (median over ${s.all.syncs} syncs); auto-converge: ${percent(a.medianRelativeTimeError)} over ${a.syncs} syncs, and the throttle in effect after a sync is QEMU's at ${a.throttleAgrees} of ${a.throttleSyncs} syncs.`;
+  const autoConverge =
+    a.syncs === 0
+      ? ''
+      : `; auto-converge: ${percent(a.medianRelativeTimeError)} over ${a.syncs} syncs, and the throttle in effect after a sync is QEMU's at ${a.throttleAgrees} of ${a.throttleSyncs} syncs`;
+  return `Sync by sync (\`sync-comparison.ts\`, the ${s.all.runs} completed runs): each sync's time since \`migrate\` is within ${percent(s.all.medianRelativeTimeError)} of QEMU's (median over ${s.all.syncs} syncs)${autoConverge}.`;
 }
 
 function lagMedian(m: ReadonlyMap<string, HostContention>): number {
@@ -342,11 +353,15 @@ function outOfSample(
     [...contention.entries()].filter(([, h]) => (h.guestLagMedianMs ?? 0) <= quietLagMs).map(([id]) => id),
   );
   const throttleObservations = readThrottleObservations(runs, directory);
-  const throttle = fitThrottleCatchUp(
-    throttleObservations,
-    QEMU_MIGRATION_DEFAULTS.cpuThrottleTimesliceMs.value,
-    QEMU_CALIBRATION_CAMPAIGN.throttleCatchUpMs.value,
-  );
+  // A set without auto-converge runs has no throttled second to fit.
+  const throttle =
+    throttleObservations.length === 0
+      ? { coefficients: [Number.NaN], runs: 0 }
+      : fitThrottleCatchUp(
+          throttleObservations,
+          QEMU_MIGRATION_DEFAULTS.cpuThrottleTimesliceMs.value,
+          QEMU_CALIBRATION_CAMPAIGN.throttleCatchUpMs.value,
+        );
   return {
     runs,
     rows,
@@ -665,19 +680,52 @@ function fitSetLagMs(fitRuns: readonly CalibrationRun[]): number {
   );
 }
 
-/** The two out-of-sample campaigns against the model. */
-function campaigns(fitLagMs: number): { first: OutOfSample; second: OutOfSample } {
+/** The out-of-sample campaigns against the model. */
+function campaigns(fitLagMs: number): { first: OutOfSample; second: OutOfSample; third: OutOfSample } {
   return {
     first: outOfSample(QEMU_HOLDOUT_DIRECTORY, QEMU_HOLDOUT_CITATION, HOLDOUT_RUNS, 2 * fitLagMs),
     second: outOfSample(QEMU_HOLDOUT_2_DIRECTORY, QEMU_HOLDOUT_2_CITATION, HOLDOUT_2_RUNS, 2 * fitLagMs),
+    third: outOfSample(QEMU_HOLDOUT_3_DIRECTORY, QEMU_HOLDOUT_3_CITATION, HOLDOUT_3_RUNS, 2 * fitLagMs),
   };
 }
 
-/** The out-of-sample target figures per campaign and together (bench/migration-validation.ts). */
-export function outOfSampleTargets(): { first: TargetFigures; second: TargetFigures; both: TargetFigures } {
+/** The out-of-sample target figures per campaign and the first two together (bench/migration-validation.ts). */
+export function outOfSampleTargets(): {
+  first: TargetFigures;
+  second: TargetFigures;
+  third: TargetFigures;
+  both: TargetFigures;
+} {
   const fit = readCompleteRunSet(QEMU_CALIBRATION_DIRECTORY, QEMU_CALIBRATION_CITATION, FIT_SET_RUNS);
-  const { first, second } = campaigns(fitSetLagMs(fit));
-  return { first: first.targets, second: second.targets, both: joined(first, second).targets };
+  const { first, second, third } = campaigns(fitSetLagMs(fit));
+  return {
+    first: first.targets,
+    second: second.targets,
+    third: third.targets,
+    both: joined(first, second).targets,
+  };
+}
+
+/**
+ * The third campaign: knife-edge repeats only, on inputs chosen and predicted before they ran: its
+ * targets, its syncs and its knife-edge tables.
+ */
+function knifeCampaignSection(set: OutOfSample): string[] {
+  return [
+    targetRows(set.targets).join('\n'),
+    '',
+    syncLine(set.syncs),
+    '',
+    ...downtimeMisses(set),
+    '',
+    ...knifeTables(set),
+    '',
+    'Every run (observed / predicted):',
+    '',
+    '| run | verdict | total s | time error | iterations | downtime ms | MB sent | bytes error | max throttle % | knife edge: completes, p10–p90 s | load / guest lag ms |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...set.rows.map((c) => holdoutRow(c, set.ensembles.get(c.run.runId), set.contention.get(c.run.runId))),
+  ];
 }
 
 export function validationMarkdown(): string {
@@ -696,7 +744,7 @@ export function validationMarkdown(): string {
   const c = QEMU_CALIBRATION_CAMPAIGN;
   const misses = rows.filter((r) => !r.verdictMatches).map((r) => `\`${r.run.runId}\``);
   const fitLagMs = fitSetLagMs(runs);
-  const { first: idle, second } = campaigns(fitLagMs);
+  const { first: idle, second, third } = campaigns(fitLagMs);
   const both = joined(idle, second);
   const contended = outOfSample(
     QEMU_HOLDOUT_CONTENDED_DIRECTORY,
@@ -722,7 +770,7 @@ export function validationMarkdown(): string {
     'operator cancel. Bare QEMU: no KubeVirt monitor.',
     '',
     `- **Fit set**: \`${QEMU_CALIBRATION_CITATION}\` (${runs.length} runs). Every fitted parameter comes from it.`,
-    `- **Out of sample**: \`${QEMU_HOLDOUT_CITATION}\` (${idle.runs.length} runs) and \`${QEMU_HOLDOUT_2_CITATION}\` (${second.runs.length} runs, other inputs),`,
+    `- **Out of sample**: \`${QEMU_HOLDOUT_CITATION}\` (${idle.runs.length} runs), \`${QEMU_HOLDOUT_2_CITATION}\` (${second.runs.length} runs, other inputs) and \`${QEMU_HOLDOUT_3_CITATION}\` (${third.runs.length} knife-edge runs, predicted before they ran),`,
     "  measured after the fit on inputs the fit set does not cover, QEMU at `nice -n -15` with the kernel's",
     "  autogroup scheduling off, so that the priority holds against the other sessions' work (READMEs there,",
     '  with the grids and the commands); nothing was fitted on them.',
@@ -751,6 +799,15 @@ export function validationMarkdown(): string {
     ...downtimeScatter([...runs, ...idle.runs, ...second.runs]),
     '',
     ...reachLine(both, [...idle.knifeRuns, ...second.knifeRuns]),
+    '',
+    `### Third campaign: knife-edge repeats predicted before they ran (\`${QEMU_HOLDOUT_3_CITATION}\`, ${third.runs.length} runs)`,
+    '',
+    'Two new knife-edge inputs, four times each, measured after `migrate --runs` began drawing the',
+    "guest's page-layout overlap per run; the README there records what `migrate --runs 200` predicted",
+    'for each input before the first run (with the target rate; the tables here use the achieved rates).',
+    'Not in the targets above.',
+    '',
+    ...knifeCampaignSection(third),
     '',
     `### Second campaign: new inputs (\`${QEMU_HOLDOUT_2_CITATION}\`, ${second.runs.length} runs)`,
     '',

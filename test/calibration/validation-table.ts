@@ -640,19 +640,25 @@ function reachLine(
   ];
 }
 
-/** One out-of-sample campaign: its targets, kinds, syncs, host, knife-edge tables and every run. */
-function campaignSection(set: OutOfSample, fitLagMs: number, fitRuns: readonly CalibrationRun[]): string[] {
+/**
+ * One out-of-sample campaign: its targets, kinds, syncs, host, knife-edge tables and every run; a set
+ * of knife-edge repeats only (`knifeOnly`) without the kinds and the host.
+ */
+function campaignSection(
+  set: OutOfSample,
+  fitLagMs: number,
+  fitRuns: readonly CalibrationRun[],
+  knifeOnly = false,
+): string[] {
   return [
     targetRows(set.targets).join('\n'),
     '',
-    ...byKind(set),
-    '',
+    ...(knifeOnly ? [] : [...byKind(set), '']),
     syncLine(set.syncs),
     '',
     ...downtimeMisses(set),
     '',
-    ...hostParagraph(set, fitLagMs, fitRuns, false),
-    '',
+    ...(knifeOnly ? [] : [...hostParagraph(set, fitLagMs, fitRuns, false), '']),
     ...knifeTables(set),
     '',
     'Every run (observed / predicted):',
@@ -704,28 +710,6 @@ export function outOfSampleTargets(): {
     third: third.targets,
     both: joined(first, second).targets,
   };
-}
-
-/**
- * The third campaign: knife-edge repeats only, on inputs chosen and predicted before they ran: its
- * targets, its syncs and its knife-edge tables.
- */
-function knifeCampaignSection(set: OutOfSample): string[] {
-  return [
-    targetRows(set.targets).join('\n'),
-    '',
-    syncLine(set.syncs),
-    '',
-    ...downtimeMisses(set),
-    '',
-    ...knifeTables(set),
-    '',
-    'Every run (observed / predicted):',
-    '',
-    '| run | verdict | total s | time error | iterations | downtime ms | MB sent | bytes error | max throttle % | knife edge: completes, p10–p90 s | load / guest lag ms |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...set.rows.map((c) => holdoutRow(c, set.ensembles.get(c.run.runId), set.contention.get(c.run.runId))),
-  ];
 }
 
 export function validationMarkdown(): string {
@@ -808,7 +792,7 @@ export function validationMarkdown(): string {
     'for each input before the first run (with the target rate; the tables here use the achieved rates).',
     'Not in the targets above.',
     '',
-    ...knifeCampaignSection(third),
+    ...campaignSection(third, fitLagMs, runs, true),
     '',
     `### Second campaign: new inputs (\`${QEMU_HOLDOUT_2_CITATION}\`, ${second.runs.length} runs)`,
     '',

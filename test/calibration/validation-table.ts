@@ -52,7 +52,7 @@ import { readThrottleObservations, type ThrottleObservation } from './throttle-o
 const FIT_SET_RUNS = 39;
 const HOLDOUT_RUNS = 42;
 const HOLDOUT_2_RUNS = 49;
-const HOLDOUT_3_RUNS = 8;
+const HOLDOUT_3_RUNS = 16;
 const HOLDOUT_LOADED_RUNS = 39;
 const HOLDOUT_CONTENDED_RUNS = 45;
 /** A run counts as measured on a quiet host when the 1-minute load average stayed at most the lab's 2 cores. */
@@ -577,6 +577,7 @@ function downtimeMisses(set: OutOfSample): string[] {
   const misses = set.rows.filter((r) => {
     const observed = r.run.downtimeMs;
     if (r.run.outcome !== 'converged' || observed === null || observed <= 0) return false;
+    if (r.predictedVerdict !== 'converged') return false;
     const ratio = r.predicted.downtimeMs / observed;
     return ratio < 1 / 2 || ratio > 2;
   });

@@ -58,11 +58,11 @@ describe('the validation report fails loudly when data is missing', () => {
     expect(runs.filter((r) => r.postcopy)).toHaveLength(8);
   });
 
-  it('reads the third out-of-sample set whole: 2 knife-edge points and 3 repeats of each, every trace', () => {
-    const runs = readCompleteRunSet(QEMU_HOLDOUT_3_DIRECTORY, 'test/calibration/qemu-holdout-3', 8);
-    expect(runs).toHaveLength(8);
-    expect(runs.filter((r) => r.group === 'knife')).toHaveLength(2);
-    expect(runs.filter((r) => r.group === 'knife-repeat')).toHaveLength(6);
+  it('reads the third out-of-sample set whole: 4 knife-edge points and 3 repeats of each, every trace', () => {
+    const runs = readCompleteRunSet(QEMU_HOLDOUT_3_DIRECTORY, 'test/calibration/qemu-holdout-3', 16);
+    expect(runs).toHaveLength(16);
+    expect(runs.filter((r) => r.group === 'knife')).toHaveLength(4);
+    expect(runs.filter((r) => r.group === 'knife-repeat')).toHaveLength(12);
   });
 
   it('reads the contended-host set whole: 36 grid points and 3 repeats of each knife-edge point, every trace', () => {

@@ -3,10 +3,15 @@ import {
   type CalibrationRun,
   QEMU_CALIBRATION_DIRECTORY,
   QEMU_HOLDOUT_2_DIRECTORY,
+  QEMU_HOLDOUT_3_DIRECTORY,
   QEMU_HOLDOUT_DIRECTORY,
   readCalibrationRuns,
 } from '../../calibration/qemu-runs.ts';
-import { downtimeScatter, iterationsAttainable } from '../../calibration/validation-table.ts';
+import {
+  downtimeScatter,
+  iterationsAttainable,
+  verdictsAttainable,
+} from '../../calibration/validation-table.ts';
 
 // test/calibration/qemu, qemu-holdout, qemu-holdout-2 (READMEs there): QEMU 7.2 runs on the 2-core lab host.
 const runs = [QEMU_CALIBRATION_DIRECTORY, QEMU_HOLDOUT_DIRECTORY, QEMU_HOLDOUT_2_DIRECTORY].flatMap((d) =>
@@ -50,5 +55,22 @@ describe("QEMU's iteration counts on repeats of one knife-edge input (docs/valid
     const second = readCalibrationRuns(QEMU_HOLDOUT_2_DIRECTORY).filter((r) => r.outcome !== 'cancelled');
     expect(second.length).toBe(38);
     expect(iterationsAttainable(second)).toBe(34);
+  });
+});
+
+describe("QEMU's verdicts on repeats of one knife-edge input (docs/validation.md)", () => {
+  it('m512-bw44-r10900 converged twice and was cancelled twice: one verdict matches at most 2 of the 4', () => {
+    const third = readCalibrationRuns(QEMU_HOLDOUT_3_DIRECTORY);
+    const repeats = third.filter((r) => r.runId.startsWith('m512-bw44-r10900-w96-dt300'));
+    expect(repeats.map((r) => r.outcome)).toEqual(['converged', 'converged', 'cancelled', 'cancelled']);
+    expect(verdictsAttainable(repeats)).toBe(2);
+    expect(verdictsAttainable(third)).toBe(14);
+  });
+
+  it('the first two campaigns repeat their verdicts on every input: all 91 reachable', () => {
+    const firstTwo = [QEMU_HOLDOUT_DIRECTORY, QEMU_HOLDOUT_2_DIRECTORY].flatMap((d) =>
+      readCalibrationRuns(d),
+    );
+    expect(verdictsAttainable(firstTwo)).toBe(91);
   });
 });
